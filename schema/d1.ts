@@ -1,0 +1,203 @@
+// D1 tables: the system of record for everything listed or queried across objects.
+// Written at message granularity in batches by the objects; never per token.
+import { sql } from "drizzle-orm";
+import { index, integer, primaryKey, real, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
+
+const now = sql`(unixepoch('subsec') * 1000)`;
+
+/** Token counters shared by every table that carries usage. */
+const usageColumns = () => ({
+  inputTokens: integer("input_tokens").notNull().default(0),
+  outputTokens: integer("output_tokens").notNull().default(0),
+  cacheReadTokens: integer("cache_read_tokens").notNull().default(0),
+  cacheWriteTokens: integer("cache_write_tokens").notNull().default(0),
+  costUsd: real("cost_usd").notNull().default(0),
+});
+
+export const users = sqliteTable("users", {
+  id: text("id").primaryKey(),
+  email: text("email").notNull().unique(),
+  passwordHash: text("password_hash").notNull(),
+  passwordSalt: text("password_salt").notNull(),
+  passwordIterations: integer("password_iterations").notNull(),
+  budgetUsd: real("budget_usd"),
+  defaultModel: text("default_model"),
+  createdAt: integer("created_at").notNull().default(now),
+  passwordChangedAt: integer("password_changed_at").notNull().default(now),
+});
+
+export const sessions = sqliteTable(
+  "sessions",
+  {
+    /** SHA-256 of the cookie value; the raw id never rests anywhere. */
+    idHash: text("id_hash").primaryKey(),
+    userId: text("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    createdAt: integer("created_at").notNull(),
+    lastSeenAt: integer("last_seen_at").notNull(),
+    expiresAt: integer("expires_at").notNull(),
+    userAgent: text("user_agent"),
+  },
+  (t) => [index("sessions_user").on(t.userId)],
+);
+
+export const apiTokens = sqliteTable(
+  "api_tokens",
+  {
+    id: text("id").primaryKey(),
+    userId: text("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    name: text("name").notNull(),
+    /** First characters of the secret, shown in listings so a user can tell tokens apart. */
+    prefix: text("prefix").notNull(),
+    secretHash: text("secret_hash").notNull().unique(),
+    createdAt: integer("created_at").notNull().default(now),
+    lastUsedAt: integer("last_used_at"),
+    revokedAt: integer("revoked_at"),
+  },
+  (t) => [index("api_tokens_user").on(t.userId)],
+);
+
+export const orchestrators = sqliteTable(
+  "orchestrators",
+  {
+    id: text("id").primaryKey(),
+    userId: text("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    name: text("name").notNull(),
+    model: text("model").notNull(),
+    systemPrompt: text("system_prompt"),
+    budgetUsd: real("budget_usd"),
+    status: text("status", { enum: ["active", "archived"] })
+      .notNull()
+      .default("active"),
+    simulated: integer("simulated", { mode: "boolean" }).notNull().default(true),
+    createdAt: integer("created_at").notNull().default(now),
+    updatedAt: integer("updated_at").notNull().default(now),
+    lastActivityAt: integer("last_activity_at"),
+    ...usageColumns(),
+  },
+  (t) => [index("orchestrators_user").on(t.userId, t.createdAt)],
+);
+
+export const agents = sqliteTable(
+  "agents",
+  {
+    id: text("id").primaryKey(),
+    orchestratorId: text("orchestrator_id")
+      .notNull()
+      .references(() => orchestrators.id, { onDelete: "cascade" }),
+    userId: text("user_id").notNull(),
+    name: text("name").notNull(),
+    instructions: text("instructions").notNull(),
+    model: text("model").notNull(),
+    tools: text("tools", { mode: "json" }).$type<string[]>(),
+    status: text("status").notNull().default("idle"),
+    note: text("note"),
+    task: text("task"),
+    result: text("result"),
+    createdAt: integer("created_at").notNull().default(now),
+    updatedAt: integer("updated_at").notNull().default(now),
+    deletedAt: integer("deleted_at"),
+    ...usageColumns(),
+  },
+  (t) => [
+    index("agents_orchestrator").on(t.orchestratorId, t.createdAt),
+    uniqueIndex("agents_live_name").on(t.orchestratorId, t.name).where(sql`deleted_at IS NULL`),
+  ],
+);
+
+export const messages = sqliteTable(
+  "messages",
+  {
+    id: text("id").primaryKey(),
+    userId: text("user_id").notNull(),
+    orchestratorId: text("orchestrator_id").notNull(),
+    /** Null for the orchestrator's own conversation. */
+    agentId: text("agent_id"),
+    runId: text("run_id").notNull(),
+    role: text("role", { enum: ["user", "assistant"] }).notNull(),
+    content: text("content", { mode: "json" }).notNull(),
+    model: text("model"),
+    stopReason: text("stop_reason"),
+    createdAt: integer("created_at").notNull(),
+    ...usageColumns(),
+  },
+  (t) => [
+    index("messages_orchestrator").on(t.orchestratorId, t.createdAt),
+    index("messages_agent").on(t.agentId, t.createdAt),
+  ],
+);
+
+export const toolCalls = sqliteTable(
+  "tool_calls",
+  {
+    /** The model's tool_use_id. */
+    id: text("id").primaryKey(),
+    userId: text("user_id").notNull(),
+    orchestratorId: text("orchestrator_id").notNull(),
+    agentId: text("agent_id"),
+    runId: text("run_id").notNull(),
+    messageId: text("message_id").notNull(),
+    name: text("name").notNull(),
+    input: text("input", { mode: "json" }).notNull(),
+    result: text("result"),
+    isError: integer("is_error", { mode: "boolean" }).notNull().default(false),
+    ms: integer("ms").notNull().default(0),
+    createdAt: integer("created_at").notNull(),
+  },
+  (t) => [index("tool_calls_orchestrator").on(t.orchestratorId, t.createdAt)],
+);
+
+export const usageLedger = sqliteTable(
+  "usage_ledger",
+  {
+    /** The assistant message id: one ledger row per billed response, so replays can't double-bill. */
+    id: text("id").primaryKey(),
+    userId: text("user_id").notNull(),
+    orchestratorId: text("orchestrator_id").notNull(),
+    agentId: text("agent_id"),
+    model: text("model").notNull(),
+    /** UTC day, YYYY-MM-DD, for cheap grouping. */
+    day: text("day").notNull(),
+    createdAt: integer("created_at").notNull(),
+    ...usageColumns(),
+  },
+  (t) => [index("usage_user_day").on(t.userId, t.day), index("usage_orchestrator").on(t.orchestratorId)],
+);
+
+export const files = sqliteTable(
+  "files",
+  {
+    orchestratorId: text("orchestrator_id")
+      .notNull()
+      .references(() => orchestrators.id, { onDelete: "cascade" }),
+    path: text("path").notNull(),
+    content: text("content").notNull(),
+    size: integer("size").notNull(),
+    version: integer("version").notNull().default(1),
+    /** "user", or the agent/orchestrator name that last wrote it. */
+    updatedBy: text("updated_by").notNull(),
+    updatedAt: integer("updated_at").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.orchestratorId, t.path] })],
+);
+
+/** One row per applied workspace effect, keyed by tool_use_id: makes tool effects exactly-once. */
+export const fileOps = sqliteTable("file_ops", {
+  opId: text("op_id").primaryKey(),
+  orchestratorId: text("orchestrator_id").notNull(),
+  result: text("result").notNull(),
+  isError: integer("is_error", { mode: "boolean" }).notNull().default(false),
+  createdAt: integer("created_at").notNull(),
+});
+
+/** Fixed-window counters for rate limits (login, sign-up, message sends). */
+export const rateLimits = sqliteTable("rate_limits", {
+  key: text("key").primaryKey(),
+  windowStart: integer("window_start").notNull(),
+  count: integer("count").notNull(),
+});

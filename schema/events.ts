@@ -1,0 +1,151 @@
+// The stream event protocol (DESIGN §4), shared by the Worker and the web app.
+import { z } from "zod";
+
+export const usageSchema = z.object({
+  inputTokens: z.number().int().nonnegative(),
+  outputTokens: z.number().int().nonnegative(),
+  cacheReadTokens: z.number().int().nonnegative(),
+  cacheWriteTokens: z.number().int().nonnegative(),
+});
+export type Usage = z.infer<typeof usageSchema>;
+
+export const totalsSchema = usageSchema.extend({ costUsd: z.number().nonnegative() });
+export type Totals = z.infer<typeof totalsSchema>;
+
+export const zeroUsage = (): Usage => ({
+  inputTokens: 0,
+  outputTokens: 0,
+  cacheReadTokens: 0,
+  cacheWriteTokens: 0,
+});
+export const zeroTotals = (): Totals => ({ ...zeroUsage(), costUsd: 0 });
+
+export const agentStatusSchema = z.enum([
+  "idle",
+  "executing",
+  "waiting",
+  "complete",
+  "failed",
+  "interrupted",
+]);
+export type AgentStatus = z.infer<typeof agentStatusSchema>;
+
+export const agentSummarySchema = z.object({
+  id: z.string(),
+  name: z.string(),
+  model: z.string(),
+  instructions: z.string(),
+  tools: z.array(z.string()).nullable(),
+  status: agentStatusSchema,
+  note: z.string().nullable(),
+  task: z.string().nullable(),
+  result: z.string().nullable(),
+  totals: totalsSchema,
+  /** Input tokens of the agent's latest call: how full its context window is. */
+  contextTokens: z.number().int().nonnegative(),
+  contextWindow: z.number().int().positive(),
+  createdAt: z.number(),
+});
+export type AgentSummary = z.infer<typeof agentSummarySchema>;
+
+export const runTriggerSchema = z.enum(["user", "task", "agent_report", "resume"]);
+export const errorInfoSchema = z.object({ code: z.string(), message: z.string() });
+
+const e = <T extends string, S extends z.ZodRawShape>(type: T, shape: S) =>
+  z.object({ type: z.literal(type), ...shape });
+
+/** Event payloads, without the envelope. */
+export const eventBodySchema = z.discriminatedUnion("type", [
+  e("run.started", { runId: z.string(), trigger: runTriggerSchema }),
+  e("run.completed", { runId: z.string(), usage: usageSchema, costUsd: z.number() }),
+  e("run.failed", { runId: z.string(), error: errorInfoSchema }),
+  e("run.interrupted", { runId: z.string() }),
+  e("message.user", { messageId: z.string(), text: z.string(), clientId: z.string().optional() }),
+  e("message.started", { messageId: z.string(), model: z.string() }),
+  e("text.delta", { messageId: z.string(), index: z.number().int(), text: z.string() }),
+  e("thinking.delta", { messageId: z.string(), index: z.number().int(), text: z.string() }),
+  e("tool.started", { messageId: z.string(), toolUseId: z.string(), name: z.string() }),
+  e("tool.called", { toolUseId: z.string(), name: z.string(), input: z.unknown() }),
+  e("tool.result", {
+    toolUseId: z.string(),
+    isError: z.boolean(),
+    content: z.string(),
+    ms: z.number(),
+    truncated: z.boolean().optional(),
+  }),
+  e("message.completed", {
+    messageId: z.string(),
+    stopReason: z.string(),
+    usage: usageSchema,
+    costUsd: z.number(),
+  }),
+  e("llm.retry", { attempt: z.number().int(), delayMs: z.number(), reason: z.string() }),
+  e("context.compacted", { messagesBefore: z.number().int(), tokensBefore: z.number().int() }),
+  e("agent.created", { agent: agentSummarySchema }),
+  e("agent.status", { agentId: z.string(), status: agentStatusSchema, note: z.string().optional() }),
+  e("agent.usage", { agentId: z.string(), totals: totalsSchema, contextTokens: z.number().int() }),
+  e("agent.completed", { agentId: z.string(), result: z.string() }),
+  e("agent.deleted", { agentId: z.string() }),
+  e("file.changed", {
+    path: z.string(),
+    size: z.number().int(),
+    by: z.string(),
+    deleted: z.boolean().optional(),
+  }),
+  e("usage.updated", { totals: totalsSchema, contextTokens: z.number().int() }),
+]);
+export type EventBody = z.infer<typeof eventBodySchema>;
+export type EventType = EventBody["type"];
+
+export const envelopeSchema = z.object({
+  stream: z.string(),
+  seq: z.number().int().positive(),
+  ts: z.number(),
+});
+
+export const streamEventSchema = z.intersection(envelopeSchema, eventBodySchema);
+export type StreamEvent = z.infer<typeof envelopeSchema> & EventBody;
+export type EventOf<T extends EventType> = z.infer<typeof envelopeSchema> & Extract<EventBody, { type: T }>;
+
+export const TERMINAL_RUN_EVENTS = ["run.completed", "run.failed", "run.interrupted"] as const;
+export const isTerminalRunEvent = (ev: { type: string }): boolean =>
+  (TERMINAL_RUN_EVENTS as readonly string[]).includes(ev.type);
+
+/** Snapshot sent in the WebSocket `ready` frame: what a fresh client needs before replay. */
+export const streamStateSchema = z.object({
+  stream: z.string(),
+  kind: z.enum(["orchestrator", "agent"]),
+  name: z.string(),
+  model: z.string(),
+  simulated: z.boolean(),
+  status: agentStatusSchema,
+  activeRunId: z.string().nullable(),
+  queued: z.number().int(),
+  totals: totalsSchema,
+  contextTokens: z.number().int(),
+  contextWindow: z.number().int(),
+  agents: z.array(agentSummarySchema).optional(),
+});
+export type StreamState = z.infer<typeof streamStateSchema>;
+
+// ---- WebSocket frames (DESIGN §4) ----
+
+export const clientFrameSchema = z.discriminatedUnion("type", [
+  z.object({ type: z.literal("resume"), after: z.number().int().nonnegative() }),
+  z.object({
+    type: z.literal("send"),
+    text: z.string().min(1).max(100_000),
+    clientId: z.string().min(1).max(128).optional(),
+  }),
+  z.object({ type: z.literal("interrupt"), agents: z.boolean().optional() }),
+  z.object({ type: z.literal("ping") }),
+]);
+export type ClientFrame = z.infer<typeof clientFrameSchema>;
+
+export type ServerFrame =
+  | { type: "ready"; state: StreamState; lastSeq: number }
+  | { type: "event"; event: StreamEvent }
+  | { type: "events"; events: StreamEvent[] }
+  | { type: "error"; code: string; message: string }
+  | { type: "sent"; messageId: string; runId: string | null; clientId?: string }
+  | { type: "pong" };

@@ -1,0 +1,48 @@
+// One error type for every caller-facing failure, rendered by the single app.onError.
+import type { Context } from "hono";
+import type { ContentfulStatusCode } from "hono/utils/http-status";
+import { ZodError, type z } from "zod";
+
+export class ApiError extends Error {
+  constructor(
+    readonly status: ContentfulStatusCode,
+    readonly code: string,
+    message: string,
+    readonly details?: unknown,
+    readonly headers?: Record<string, string>,
+  ) {
+    super(message);
+  }
+}
+
+export const notFound = (what: string) => new ApiError(404, "not_found", `${what} was not found.`);
+
+/** Turns zod issues into one readable sentence naming each field, plus structured details. */
+export function validationError(error: z.ZodError, where: "body" | "query" | "frame" = "body"): ApiError {
+  const issues = error.issues.map((i) => ({
+    field: i.path.length ? i.path.join(".") : where,
+    message: i.message,
+  }));
+  const sentence = issues
+    .slice(0, 5)
+    .map((i) => `${i.field}: ${i.message}`)
+    .join("; ");
+  return new ApiError(400, "invalid_request", `Invalid ${where}. ${sentence}.`, { issues });
+}
+
+export function errorResponse(err: unknown, c: Context): Response {
+  if (err instanceof ZodError) err = validationError(err);
+  if (err instanceof ApiError) {
+    const body = {
+      error: { code: err.code, message: err.message, ...(err.details ? { details: err.details } : {}) },
+    };
+    return c.json(body, err.status, err.headers);
+  }
+  // Never leak internals to the caller; log enough to find it.
+  const id = crypto.randomUUID();
+  console.error(`unhandled error ${id} on ${c.req.method} ${new URL(c.req.url).pathname}`, err);
+  return c.json(
+    { error: { code: "internal_error", message: `Something went wrong on our side (ref ${id}).` } },
+    500,
+  );
+}
