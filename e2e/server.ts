@@ -1,7 +1,7 @@
 // Starts the app the README's way (`npm start`) on a free port and waits until it answers.
 import { type ChildProcess, spawn } from "node:child_process";
 import { createServer } from "node:net";
-import { chromium, type Browser } from "playwright-core";
+import { type Browser, chromium } from "playwright-core";
 
 export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -17,7 +17,9 @@ export async function freePort(): Promise<number> {
 
 export type RunningApp = { url: string; stop: () => Promise<void>; log: () => string };
 
-export async function startApp(opts: { build?: boolean; env?: Record<string, string> } = {}): Promise<RunningApp> {
+export async function startApp(
+  opts: { build?: boolean; env?: Record<string, string> } = {},
+): Promise<RunningApp> {
   const port = await freePort();
   const script = opts.build === false ? ["run", "serve"] : ["start"];
   let output = "";

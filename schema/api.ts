@@ -1,0 +1,142 @@
+// Public HTTP API shapes (DESIGN §3): bodies and queries the routes validate, responses the web
+// app and scripts read. The OpenAPI document is generated from these.
+import { z } from "zod";
+import { agentSummarySchema, streamEventSchema, totalsSchema } from "./events";
+
+export const LIMITS = {
+  bodyBytes: 256 * 1024,
+  messageChars: 100_000,
+  fileBytes: 1024 * 1024,
+  nameChars: 100,
+  systemPromptChars: 20_000,
+  pathChars: 512,
+  eventsPage: 1000,
+} as const;
+
+const name = z.string().trim().min(1, "must not be empty").max(LIMITS.nameChars);
+const email = z.email("must be an email address").max(254).toLowerCase();
+const password = z.string().min(10, "must be at least 10 characters").max(200);
+const budget = z.number().positive().max(100_000).nullable();
+
+export const signupBody = z.strictObject({ email, password });
+export const loginBody = z.strictObject({ email, password: z.string().min(1).max(200) });
+export const changePasswordBody = z.strictObject({
+  currentPassword: z.string().min(1).max(200),
+  newPassword: password,
+});
+
+export const meResponse = z.object({
+  user: z.object({
+    id: z.string(),
+    email: z.string(),
+    createdAt: z.number(),
+    budgetUsd: z.number().nullable(),
+    defaultModel: z.string().nullable(),
+  }),
+  via: z.enum(["session", "token"]),
+  llm: z.enum(["anthropic", "simulator"]),
+});
+export type Me = z.infer<typeof meResponse>;
+
+export const updateMeBody = z.strictObject({
+  budgetUsd: budget.optional(),
+  defaultModel: z.string().max(100).nullable().optional(),
+});
+
+export const createTokenBody = z.strictObject({ name });
+export const tokenSchema = z.object({
+  id: z.string(),
+  name: z.string(),
+  prefix: z.string(),
+  createdAt: z.number(),
+  lastUsedAt: z.number().nullable(),
+});
+export type ApiToken = z.infer<typeof tokenSchema>;
+/** Returned once, at creation: the only time the secret is shown. */
+export const createdTokenSchema = tokenSchema.extend({ secret: z.string() });
+
+export const createOrchestratorBody = z.strictObject({
+  name,
+  model: z.string().max(100).optional(),
+  systemPrompt: z.string().max(LIMITS.systemPromptChars).optional(),
+  budgetUsd: budget.optional(),
+});
+export const updateOrchestratorBody = z.strictObject({
+  name: name.optional(),
+  model: z.string().max(100).optional(),
+  systemPrompt: z.string().max(LIMITS.systemPromptChars).nullable().optional(),
+  budgetUsd: budget.optional(),
+  status: z.enum(["active", "archived"]).optional(),
+});
+
+export const orchestratorSchema = z.object({
+  id: z.string(),
+  name: z.string(),
+  model: z.string(),
+  systemPrompt: z.string().nullable(),
+  budgetUsd: z.number().nullable(),
+  status: z.enum(["active", "archived"]),
+  simulated: z.boolean(),
+  createdAt: z.number(),
+  updatedAt: z.number(),
+  lastActivityAt: z.number().nullable(),
+  totals: totalsSchema,
+});
+export type OrchestratorInfo = z.infer<typeof orchestratorSchema>;
+
+export const sendMessageBody = z.strictObject({
+  text: z.string().min(1, "must not be empty").max(LIMITS.messageChars),
+  clientId: z.string().min(1).max(128).optional(),
+});
+export const sendMessageResponse = z.object({
+  messageId: z.string(),
+  runId: z.string().nullable(),
+  queued: z.boolean(),
+});
+export type SendMessageResult = z.infer<typeof sendMessageResponse>;
+
+export const interruptBody = z.strictObject({ agents: z.boolean().optional() });
+
+export const eventsQuery = z.strictObject({
+  after: z.coerce.number().int().nonnegative().default(0),
+  limit: z.coerce.number().int().min(1).max(LIMITS.eventsPage).default(500),
+});
+export const eventsResponse = z.object({
+  events: z.array(streamEventSchema),
+  lastSeq: z.number().int(),
+  hasMore: z.boolean(),
+});
+export type EventsPage = z.infer<typeof eventsResponse>;
+
+export const streamQuery = z.strictObject({ after: z.coerce.number().int().nonnegative().optional() });
+
+export const agentMessageBody = z.strictObject({ text: z.string().min(1).max(LIMITS.messageChars) });
+export const agentResponse = agentSummarySchema;
+
+export const fileInfoSchema = z.object({
+  path: z.string(),
+  size: z.number().int(),
+  version: z.number().int(),
+  updatedBy: z.string(),
+  updatedAt: z.number(),
+});
+export type FileInfo = z.infer<typeof fileInfoSchema>;
+export const fileSchema = fileInfoSchema.extend({ content: z.string() });
+
+export const usageQuery = z.strictObject({
+  from: z.iso.date("must be a date, YYYY-MM-DD").optional(),
+  to: z.iso.date("must be a date, YYYY-MM-DD").optional(),
+  groupBy: z.enum(["day", "model", "orchestrator"]).default("day"),
+});
+export const usageResponse = z.object({
+  groupBy: z.enum(["day", "model", "orchestrator"]),
+  rows: z.array(
+    totalsSchema.extend({ key: z.string(), label: z.string().optional(), calls: z.number().int() }),
+  ),
+  totals: totalsSchema,
+});
+export type UsageReport = z.infer<typeof usageResponse>;
+
+export const errorResponse = z.object({
+  error: z.object({ code: z.string(), message: z.string(), details: z.unknown().optional() }),
+});
