@@ -182,6 +182,8 @@ export const files = sqliteTable(
     /** "user", or the agent/orchestrator name that last wrote it. */
     updatedBy: text("updated_by").notNull(),
     updatedAt: integer("updated_at").notNull(),
+    /** The tool_use_id (or request id) of the write that produced this version. */
+    lastOpId: text("last_op_id"),
   },
   (t) => [primaryKey({ columns: [t.orchestratorId, t.path] })],
 );

@@ -53,6 +53,7 @@ CREATE TABLE `files` (
 	`version` integer DEFAULT 1 NOT NULL,
 	`updated_by` text NOT NULL,
 	`updated_at` integer NOT NULL,
+	`last_op_id` text,
 	PRIMARY KEY(`orchestrator_id`, `path`),
 	FOREIGN KEY (`orchestrator_id`) REFERENCES `orchestrators`(`id`) ON UPDATE no action ON DELETE cascade
 );
