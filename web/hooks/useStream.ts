@@ -1,0 +1,95 @@
+// React binding for StreamClient. Clients are shared per stream path and linger a little after
+// the last subscriber leaves, so moving between an orchestrator's chat, files and agent pages
+// neither reconnects nor replays the log again.
+import { useEffect, useMemo, useSyncExternalStore } from "react";
+import { agentPath, api, orchestratorPath } from "../lib/api";
+import { StreamClient, type StreamSnapshot, type StreamTarget } from "../lib/stream";
+
+const LINGER_MS = 60_000;
+
+type Entry = { client: StreamClient; refs: number; timer: ReturnType<typeof setTimeout> | null };
+const registry = new Map<string, Entry>();
+
+export function orchestratorTarget(id: string): StreamTarget {
+  return {
+    path: orchestratorPath(id),
+    sendOverHttp: (text, clientId) => api.sendMessage(id, text, clientId),
+    interruptOverHttp: () => api.interrupt(id),
+  };
+}
+
+export function agentTarget(id: string, agentId: string): StreamTarget {
+  return {
+    path: agentPath(id, agentId),
+    // The agent message endpoint takes no clientId; the socket path is the idempotent one.
+    sendOverHttp: (text) => api.messageAgent(id, agentId, text),
+    interruptOverHttp: () => api.interruptAgent(id, agentId),
+  };
+}
+
+/** Gets or creates the shared client for a target without starting it (safe during render). */
+function clientFor(target: StreamTarget): Entry {
+  let entry = registry.get(target.path);
+  if (!entry) {
+    entry = { client: new StreamClient(target), refs: 0, timer: null };
+    registry.set(target.path, entry);
+  }
+  return entry;
+}
+
+function acquire(target: StreamTarget): void {
+  const entry = clientFor(target);
+  if (entry.timer) {
+    clearTimeout(entry.timer);
+    entry.timer = null;
+  }
+  entry.refs++;
+  entry.client.start();
+}
+
+function release(path: string): void {
+  const entry = registry.get(path);
+  if (!entry) return;
+  entry.refs--;
+  if (entry.refs > 0) return;
+  entry.timer = setTimeout(() => {
+    entry.client.stop();
+    registry.delete(path);
+  }, LINGER_MS);
+}
+
+/** Drops every cached stream (on sign-out, so the next user never sees the last one's events). */
+export function resetStreams(): void {
+  for (const entry of registry.values()) {
+    if (entry.timer) clearTimeout(entry.timer);
+    entry.client.stop();
+  }
+  registry.clear();
+}
+
+export type UseStream = StreamSnapshot & {
+  client: StreamClient;
+  send: StreamClient["send"];
+  interrupt: StreamClient["interrupt"];
+  reconnect: () => void;
+};
+
+export function useStream(target: StreamTarget): UseStream {
+  const client = clientFor(target).client;
+  useEffect(() => {
+    acquire(target);
+    return () => release(target.path);
+    // biome-ignore lint/correctness/useExhaustiveDependencies: the path identifies the target.
+  }, [target.path]);
+  const snap = useSyncExternalStore(client.subscribe, client.getSnapshot, client.getSnapshot);
+  return useMemo(
+    () => ({
+      ...snap,
+      client,
+      send: (text: string, clientId?: string) => client.send(text, clientId),
+      interrupt: () => client.interrupt(),
+      reconnect: () => client.reconnectNow(),
+    }),
+    [snap, client],
+  );
+}

@@ -1,0 +1,76 @@
+// Number, money, size and time formatting used across the app: compact, consistent, locale-aware.
+import type { Totals, Usage } from "../../schema/events";
+
+const compact = new Intl.NumberFormat("en", { notation: "compact", maximumFractionDigits: 1 });
+const integer = new Intl.NumberFormat("en");
+
+export function formatTokens(n: number): string {
+  return n < 10_000 ? integer.format(n) : compact.format(n);
+}
+
+export function formatUsd(usd: number): string {
+  if (usd === 0) return "$0.00";
+  if (Math.abs(usd) < 0.01) return `$${usd.toFixed(4)}`;
+  if (Math.abs(usd) < 100) return `$${usd.toFixed(2)}`;
+  return `$${integer.format(Math.round(usd))}`;
+}
+
+export function formatBytes(n: number): string {
+  if (n < 1024) return `${n} B`;
+  if (n < 1024 * 1024) return `${(n / 1024).toFixed(n < 10 * 1024 ? 1 : 0)} KB`;
+  return `${(n / 1024 / 1024).toFixed(1)} MB`;
+}
+
+export function formatMs(ms: number): string {
+  if (ms < 1000) return `${Math.round(ms)} ms`;
+  if (ms < 60_000) return `${(ms / 1000).toFixed(ms < 10_000 ? 1 : 0)} s`;
+  const m = Math.floor(ms / 60_000);
+  const s = Math.round((ms % 60_000) / 1000);
+  return `${m}m ${s}s`;
+}
+
+/** "just now", "5 min ago", "3 h ago", "2 d ago", then a date. */
+export function formatRelative(ts: number, now: number = Date.now()): string {
+  const d = Math.max(0, now - ts);
+  if (d < 45_000) return "just now";
+  if (d < 3_600_000) return `${Math.round(d / 60_000)} min ago`;
+  if (d < 86_400_000) return `${Math.round(d / 3_600_000)} h ago`;
+  if (d < 7 * 86_400_000) return `${Math.round(d / 86_400_000)} d ago`;
+  return new Date(ts).toLocaleDateString(undefined, { month: "short", day: "numeric", year: "numeric" });
+}
+
+export function formatClock(ts: number): string {
+  const d = new Date(ts);
+  const pad = (n: number, w = 2) => String(n).padStart(w, "0");
+  return `${pad(d.getHours())}:${pad(d.getMinutes())}:${pad(d.getSeconds())}.${pad(d.getMilliseconds(), 3)}`;
+}
+
+export function formatDateTime(ts: number): string {
+  return new Date(ts).toLocaleString(undefined, {
+    month: "short",
+    day: "numeric",
+    hour: "2-digit",
+    minute: "2-digit",
+  });
+}
+
+export const totalTokens = (u: Usage): number =>
+  u.inputTokens + u.outputTokens + u.cacheReadTokens + u.cacheWriteTokens;
+
+/** "12.3k in · 456 out · 8k cached" — the usage line under a turn. */
+export function formatUsage(u: Usage): string {
+  const parts = [
+    `${formatTokens(u.inputTokens + u.cacheWriteTokens)} in`,
+    `${formatTokens(u.outputTokens)} out`,
+  ];
+  if (u.cacheReadTokens) parts.push(`${formatTokens(u.cacheReadTokens)} cached`);
+  return parts.join(" · ");
+}
+
+export function formatTotals(t: Totals): string {
+  return `${formatTokens(totalTokens(t))} tokens · ${formatUsd(t.costUsd)}`;
+}
+
+/** Share of the context window in use, 0..1. */
+export const contextShare = (tokens: number, window: number): number =>
+  window > 0 ? Math.min(1, Math.max(0, tokens / window)) : 0;
