@@ -1,7 +1,7 @@
 // React binding for StreamClient. Clients are shared per stream path and linger a little after
 // the last subscriber leaves, so moving between an orchestrator's chat, files and agent pages
 // neither reconnects nor replays the log again.
-import { useEffect, useMemo, useSyncExternalStore } from "react";
+import { useEffect, useMemo, useRef, useSyncExternalStore } from "react";
 import { agentPath, api, orchestratorPath } from "../lib/api";
 import { StreamClient, type StreamSnapshot, type StreamTarget } from "../lib/stream";
 
@@ -76,11 +76,14 @@ export type UseStream = StreamSnapshot & {
 
 export function useStream(target: StreamTarget): UseStream {
   const client = clientFor(target).client;
+  // The path identifies the stream; the latest target object is only used to create it.
+  const targetRef = useRef(target);
+  targetRef.current = target;
+  const path = target.path;
   useEffect(() => {
-    acquire(target);
-    return () => release(target.path);
-    // biome-ignore lint/correctness/useExhaustiveDependencies: the path identifies the target.
-  }, [target.path]);
+    acquire(targetRef.current);
+    return () => release(path);
+  }, [path]);
   const snap = useSyncExternalStore(client.subscribe, client.getSnapshot, client.getSnapshot);
   return useMemo(
     () => ({
