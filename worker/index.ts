@@ -1,12 +1,24 @@
 // Worker entry: composes the API and re-exports the Durable Object classes.
 import { Hono } from "hono";
+import { auth } from "./api/auth";
 import type { AppEnv } from "./api/context";
 import { errorResponse, notFound } from "./api/errors";
 import { health } from "./api/health";
+import { me } from "./api/me";
+import { tokens } from "./api/tokens";
+import { usage } from "./api/usage";
+import { securityHeaders } from "./auth/headers";
+import { csrfGuard } from "./auth/origin";
 
 const app = new Hono<AppEnv>();
 app.onError(errorResponse);
+app.use("*", securityHeaders);
+app.use("/api/*", csrfGuard);
 app.route("/api/health", health);
+app.route("/api/auth", auth);
+app.route("/api/me", me);
+app.route("/api/tokens", tokens);
+app.route("/api/usage", usage);
 app.all("/api/*", () => {
   throw notFound("That API route");
 });

@@ -1,0 +1,149 @@
+// Accounts and browser sessions: sign up, sign in, sign out, change password.
+// Each of these sets or clears the session cookie; csrfGuard has already checked Origin.
+import { eq } from "drizzle-orm";
+import { drizzle } from "drizzle-orm/d1";
+import { type Context, Hono } from "hono";
+import { changePasswordBody, loginBody, signupBody } from "../../schema/api";
+import { sessions, users } from "../../schema/d1";
+import { requireAuth, requireSession } from "../auth/middleware";
+import { fakeVerify, hashPassword, passwordIterations, verifyPassword } from "../auth/password";
+import { clientIp, rateLimit } from "../auth/rate-limit";
+import {
+  clearedSessionCookie,
+  createSession,
+  readSessionCookie,
+  revokeSession,
+  sessionCookie,
+  sessionHashOf,
+} from "../auth/sessions";
+import type { AppEnv } from "./context";
+import { ApiError } from "./errors";
+import { loadMe } from "./me";
+import { readJson } from "./validate";
+
+/** Per window of `sec` seconds. Every attempt counts, successful or not. */
+export const AUTH_LIMITS = {
+  signupPerIp: { limit: 10, sec: 3600 },
+  loginPerIp: { limit: 30, sec: 900 },
+  loginPerEmail: { limit: 10, sec: 900 },
+  passwordPerUser: { limit: 10, sec: 900 },
+} as const;
+
+const fieldError = (status: 400 | 401 | 409, code: string, field: string, message: string) =>
+  new ApiError(status, code, `${field}: ${message}.`, { issues: [{ field, message }] });
+
+/** Ends whatever session the request came with, so signing in always yields a fresh id. */
+async function dropPresentedSession(c: Context<AppEnv>): Promise<void> {
+  const raw = readSessionCookie(c.req.raw);
+  if (raw) await revokeSession(c.env, await sessionHashOf(raw));
+}
+
+async function startSession(c: Context<AppEnv>, userId: string, now?: number): Promise<void> {
+  const session = await createSession(c.env, userId, c.req.header("User-Agent") ?? null, now);
+  c.header("Set-Cookie", sessionCookie(session.id), { append: true });
+}
+
+export const auth = new Hono<AppEnv>()
+  .post("/signup", async (c) => {
+    const { signupPerIp } = AUTH_LIMITS;
+    await rateLimit(c.env, `signup:ip:${clientIp(c.req.raw)}`, signupPerIp.limit, signupPerIp.sec);
+    const { email, password } = await readJson(c, signupBody);
+    const hashed = await hashPassword(password, passwordIterations(c.env));
+    // JS time for both stamps: the session check compares password_changed_at <= session created_at.
+    const now = Date.now();
+    const created = await drizzle(c.env.DB)
+      .insert(users)
+      .values({
+        id: crypto.randomUUID(),
+        email,
+        passwordHash: hashed.hash,
+        passwordSalt: hashed.salt,
+        passwordIterations: hashed.iterations,
+        createdAt: now,
+        passwordChangedAt: now,
+      })
+      .onConflictDoNothing({ target: users.email })
+      .returning({ id: users.id });
+    const user = created[0];
+    if (!user)
+      throw fieldError(
+        409,
+        "email_taken",
+        "email",
+        "an account with this email already exists; sign in instead",
+      );
+    await dropPresentedSession(c);
+    await startSession(c, user.id, now);
+    return c.json(await loadMe(c.env, user.id, "session"), 201);
+  })
+
+  .post("/login", async (c) => {
+    const { loginPerIp, loginPerEmail } = AUTH_LIMITS;
+    await rateLimit(c.env, `login:ip:${clientIp(c.req.raw)}`, loginPerIp.limit, loginPerIp.sec);
+    const { email, password } = await readJson(c, loginBody);
+    await rateLimit(c.env, `login:email:${email}`, loginPerEmail.limit, loginPerEmail.sec);
+    const db = drizzle(c.env.DB);
+    const [user] = await db.select().from(users).where(eq(users.email, email));
+    const iterations = passwordIterations(c.env);
+    const stored = user && {
+      hash: user.passwordHash,
+      salt: user.passwordSalt,
+      iterations: user.passwordIterations,
+    };
+    const ok = stored ? await verifyPassword(password, stored) : await fakeVerify(password, iterations);
+    // One answer for an unknown email and a wrong password: no account enumeration here.
+    if (!user || !ok) throw new ApiError(401, "invalid_credentials", "Email or password is incorrect.");
+    if (user.passwordIterations !== iterations) {
+      // The work factor changed since this hash was made: upgrade it now that we know the password.
+      const fresh = await hashPassword(password, iterations);
+      await db
+        .update(users)
+        .set({ passwordHash: fresh.hash, passwordSalt: fresh.salt, passwordIterations: fresh.iterations })
+        .where(eq(users.id, user.id));
+    }
+    await dropPresentedSession(c);
+    await startSession(c, user.id);
+    return c.json(await loadMe(c.env, user.id, "session"));
+  })
+
+  .post("/logout", async (c) => {
+    // Idempotent and credential-free: whatever session the cookie names is ended.
+    await dropPresentedSession(c);
+    c.header("Set-Cookie", clearedSessionCookie(), { append: true });
+    return c.body(null, 204);
+  })
+
+  .post("/password", requireAuth, async (c) => {
+    const caller = c.get("caller");
+    requireSession(caller, "Changing the password");
+    const { passwordPerUser } = AUTH_LIMITS;
+    await rateLimit(c.env, `password:user:${caller.userId}`, passwordPerUser.limit, passwordPerUser.sec);
+    const { currentPassword, newPassword } = await readJson(c, changePasswordBody);
+    const db = drizzle(c.env.DB);
+    const [user] = await db.select().from(users).where(eq(users.id, caller.userId));
+    if (!user) throw new ApiError(401, "unauthenticated", "This account no longer exists.");
+    const stored = { hash: user.passwordHash, salt: user.passwordSalt, iterations: user.passwordIterations };
+    if (!(await verifyPassword(currentPassword, stored))) {
+      throw fieldError(400, "wrong_password", "currentPassword", "is not your current password");
+    }
+    if (newPassword === currentPassword) {
+      throw fieldError(400, "invalid_request", "newPassword", "must differ from currentPassword");
+    }
+    const fresh = await hashPassword(newPassword, passwordIterations(c.env));
+    const now = Date.now();
+    // Every session, this one included, dies; sessions created before `now` would be refused anyway.
+    await db.batch([
+      db
+        .update(users)
+        .set({
+          passwordHash: fresh.hash,
+          passwordSalt: fresh.salt,
+          passwordIterations: fresh.iterations,
+          passwordChangedAt: now,
+        })
+        .where(eq(users.id, user.id)),
+      db.delete(sessions).where(eq(sessions.userId, user.id)),
+    ]);
+    await startSession(c, user.id, now);
+    return c.json(await loadMe(c.env, user.id, "session"));
+  });

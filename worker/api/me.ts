@@ -1,0 +1,52 @@
+// The signed-in account: who am I, and my account-wide settings.
+import { eq } from "drizzle-orm";
+import { drizzle } from "drizzle-orm/d1";
+import { Hono } from "hono";
+import { type Me, updateMeBody } from "../../schema/api";
+import { users } from "../../schema/d1";
+import { requireAuth } from "../auth/middleware";
+import { isKnownModel, MODELS } from "../llm/prices";
+import type { AppEnv, Caller } from "./context";
+import { ApiError } from "./errors";
+import { readJson } from "./validate";
+
+export async function loadMe(env: Env, userId: string, via: Caller["via"]): Promise<Me> {
+  const [user] = await drizzle(env.DB)
+    .select({
+      id: users.id,
+      email: users.email,
+      createdAt: users.createdAt,
+      budgetUsd: users.budgetUsd,
+      defaultModel: users.defaultModel,
+    })
+    .from(users)
+    .where(eq(users.id, userId));
+  // A valid credential whose user is gone (deleted mid-request) is no credential.
+  if (!user) throw new ApiError(401, "unauthenticated", "This account no longer exists.");
+  return { user, via, llm: env.ANTHROPIC_API_KEY ? "anthropic" : "simulator" };
+}
+
+export const me = new Hono<AppEnv>()
+  .use(requireAuth)
+  .get("/", async (c) => {
+    const caller = c.get("caller");
+    return c.json(await loadMe(c.env, caller.userId, caller.via));
+  })
+  .patch("/", async (c) => {
+    const caller = c.get("caller");
+    const body = await readJson(c, updateMeBody);
+    if (typeof body.defaultModel === "string" && !isKnownModel(body.defaultModel)) {
+      const known = MODELS.map((m) => m.id).join(", ");
+      const message = `must be one of ${known}, or null`;
+      throw new ApiError(400, "invalid_request", `Invalid body. defaultModel: ${message}.`, {
+        issues: [{ field: "defaultModel", message }],
+      });
+    }
+    const changes: Partial<typeof users.$inferInsert> = {};
+    if (body.budgetUsd !== undefined) changes.budgetUsd = body.budgetUsd;
+    if (body.defaultModel !== undefined) changes.defaultModel = body.defaultModel;
+    if (Object.keys(changes).length > 0) {
+      await drizzle(c.env.DB).update(users).set(changes).where(eq(users.id, caller.userId));
+    }
+    return c.json(await loadMe(c.env, caller.userId, caller.via));
+  });

@@ -1,0 +1,28 @@
+// Personal API tokens for scripts: list, create (secret shown once), revoke.
+import { Hono } from "hono";
+import { createTokenBody } from "../../schema/api";
+import { requireAuth, requireSession } from "../auth/middleware";
+import { createToken, listTokens, revokeToken } from "../auth/tokens";
+import type { AppEnv } from "./context";
+import { notFound } from "./errors";
+import { readJson } from "./validate";
+
+export const tokens = new Hono<AppEnv>()
+  .use(requireAuth)
+  .get("/", async (c) => {
+    return c.json({ tokens: await listTokens(c.env, c.get("caller").userId) });
+  })
+  .post("/", async (c) => {
+    const caller = c.get("caller");
+    // A leaked token must not be able to mint itself successors that outlive its revocation.
+    requireSession(caller, "Creating an API token");
+    const { name } = await readJson(c, createTokenBody);
+    return c.json(await createToken(c.env, caller.userId, name), 201);
+  })
+  .delete("/:id", async (c) => {
+    // Scoped to the caller: someone else's id is indistinguishable from a missing one.
+    if (!(await revokeToken(c.env, c.get("caller").userId, c.req.param("id")))) {
+      throw notFound("That API token");
+    }
+    return c.body(null, 204);
+  });

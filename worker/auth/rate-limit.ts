@@ -1,0 +1,52 @@
+// Fixed-window rate limits kept in D1 (table rate_limits): one row per key, one statement per
+// check. D1 is the one store every isolate and region sees, so limits hold across machines.
+import { ApiError } from "../api/errors";
+
+/** Stale rows are swept occasionally; windows longer than this would be cut short by the sweep. */
+const MAX_WINDOW_SEC = 86_400;
+const SWEEP_PROBABILITY = 0.01;
+
+// Counts the hit in the current window, or starts a new window, and returns the new count.
+// In an UPDATE every right-hand side sees the old row, so the two CASEs agree.
+const HIT = `INSERT INTO rate_limits (key, window_start, count) VALUES (?1, ?2, 1)
+ON CONFLICT(key) DO UPDATE SET
+  count = CASE WHEN rate_limits.window_start = excluded.window_start THEN rate_limits.count + 1 ELSE 1 END,
+  window_start = excluded.window_start
+RETURNING count, window_start`;
+
+/**
+ * Records one hit for `key` and throws 429 {code:"rate_limited"} with a `retry-after` header once
+ * more than `limit` hits land in the current `windowSec`-second window. Every call counts, refused
+ * ones too, so hammering doesn't help. Keys are namespaced by the caller, e.g. `login:ip:1.2.3.4`.
+ */
+export async function rateLimit(env: Env, key: string, limit: number, windowSec: number): Promise<void> {
+  if (!(windowSec > 0 && windowSec <= MAX_WINDOW_SEC)) {
+    throw new Error(`rateLimit window must be 1..${MAX_WINDOW_SEC} s, got ${windowSec}`);
+  }
+  const windowMs = Math.round(windowSec * 1000);
+  const now = Date.now();
+  const windowStart = now - (now % windowMs);
+  const row = await env.DB.prepare(HIT)
+    .bind(key, windowStart)
+    .first<{ count: number; window_start: number }>();
+  if (Math.random() < SWEEP_PROBABILITY) {
+    await env.DB.prepare("DELETE FROM rate_limits WHERE window_start < ?1")
+      .bind(now - MAX_WINDOW_SEC * 1000)
+      .run();
+  }
+  if (row && row.count > limit) {
+    const retryAfter = Math.max(1, Math.ceil((row.window_start + windowMs - now) / 1000));
+    throw new ApiError(
+      429,
+      "rate_limited",
+      `Too many requests; try again in ${retryAfter} second${retryAfter === 1 ? "" : "s"}.`,
+      { retryAfterSec: retryAfter },
+      { "Retry-After": String(retryAfter) },
+    );
+  }
+}
+
+/** The client's address as Cloudflare saw it (the edge overwrites this header; clients can't). */
+export function clientIp(req: Request): string {
+  return req.headers.get("CF-Connecting-IP") ?? "unknown";
+}
