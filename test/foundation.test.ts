@@ -37,13 +37,45 @@ describe("foundation", () => {
   });
 
   it("reaches both object kinds over RPC", async () => {
-    expect(await env.ORCHESTRATOR.getByName("o1").hello()).toBe("orchestrator");
-    expect(await env.AGENT.getByName("a1").hello()).toBe("agent");
+    const o = env.ORCHESTRATOR.getByName("o1");
+    const state = await o.init({
+      id: "o1",
+      userId: "u",
+      name: "O",
+      model: "claude-sonnet-5-5",
+      system: null,
+      budgetUsd: null,
+      simulated: true,
+    });
+    expect(state).toMatchObject({ stream: "orchestrator:o1", kind: "orchestrator", activeRunId: null });
+    const a = env.AGENT.getByName("a1");
+    await a.init({
+      id: "a1",
+      userId: "u",
+      orchestratorId: "o1",
+      name: "a",
+      instructions: "x",
+      model: "claude-haiku-5-5",
+      tools: null,
+      simulated: true,
+    });
+    expect(await a.output()).toEqual({ result: null, lastText: null });
   });
 
   it("keeps a WebSocket across hibernation of its object", async () => {
     const stub = env.ORCHESTRATOR.getByName("ws-1");
-    const res = await stub.fetch("https://baton.test/ws", { headers: { Upgrade: "websocket" } });
+    await stub.init({
+      id: "ws-1",
+      userId: "u",
+      name: "O",
+      model: "claude-sonnet-5-5",
+      system: null,
+      budgetUsd: null,
+      simulated: true,
+    });
+    const res = await stub.fetch("https://baton.test/ws", {
+      headers: { Upgrade: "websocket", "X-Baton-User": "u" },
+    });
     expect(res.status).toBe(101);
     const ws = res.webSocket!;
     ws.accept();
@@ -52,12 +84,12 @@ describe("foundation", () => {
         ws.addEventListener("message", (e) => resolve(String(e.data)), { once: true }),
       );
     let reply = next();
-    ws.send("one");
-    expect(JSON.parse(await reply)).toEqual({ type: "pong", echo: "one" });
+    ws.send(JSON.stringify({ type: "ping" }));
+    expect(JSON.parse(await reply)).toEqual({ type: "pong" });
     await evictDurableObject(stub);
     reply = next();
-    ws.send("two");
-    expect(JSON.parse(await reply)).toEqual({ type: "pong", echo: "two" });
+    ws.send(JSON.stringify({ type: "ping" }));
+    expect(JSON.parse(await reply)).toEqual({ type: "pong" });
     ws.close();
   });
 });

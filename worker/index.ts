@@ -1,10 +1,13 @@
 // Worker entry: composes the API and re-exports the Durable Object classes.
 import { Hono } from "hono";
+import { agentRoutes } from "./api/agents";
 import { auth } from "./api/auth";
 import type { AppEnv } from "./api/context";
 import { errorResponse, notFound } from "./api/errors";
+import { fileRoutes } from "./api/files";
 import { health } from "./api/health";
 import { me } from "./api/me";
+import { orchestratorRoutes } from "./api/orchestrators";
 import { tokens } from "./api/tokens";
 import { usage } from "./api/usage";
 import { securityHeaders } from "./auth/headers";
@@ -19,6 +22,9 @@ app.route("/api/auth", auth);
 app.route("/api/me", me);
 app.route("/api/tokens", tokens);
 app.route("/api/usage", usage);
+app.route("/api/orchestrators", orchestratorRoutes);
+app.route("/api/orchestrators/:id/agents", agentRoutes);
+app.route("/api/orchestrators/:id/files", fileRoutes);
 app.all("/api/*", () => {
   throw notFound("That API route");
 });

@@ -1,20 +1,410 @@
-import { DurableObject } from "cloudflare:workers";
+// An orchestrator: the agent the user chats with. It runs the shared loop with tools that create
+// and drive Agent objects, keeps the live registry of its agents, applies their notices to its
+// stream, resumes runs suspended in wait_for_agents, and enforces the team's budget.
+import type { AgentSummary, StreamState, Totals, Usage } from "../../schema/events";
+import { zeroTotals } from "../../schema/events";
+import { modelInfo } from "../llm/prices";
+import { queueD1 } from "../loop/d1-sync";
+import type { ObjectConfig } from "../loop/store";
+import {
+  FINISHED,
+  isSettled,
+  type OrchestratorToolContext,
+  orchestratorTools,
+  summariseWait,
+} from "../tools/orchestrator-tools";
+import { type Tool, type ToolContext, ToolError } from "../tools/types";
+import { Workspace } from "../tools/workspace";
+import { LoopObject } from "./loop-object";
+import type { NumberedNotice } from "./notices";
 
-export class Orchestrator extends DurableObject<Env> {
-  async hello(): Promise<string> {
-    return "orchestrator";
+const PREAMBLE = `You are the orchestrator of a team of AI agents working in a shared workspace of files.
+Break the user's request into tasks, create specialised agents for them, command them, wait for
+their results and report back. Agents run in parallel; wait_for_agents costs nothing while it waits.
+Keep the user informed in short messages.`;
+
+export type OrchestratorInit = Omit<ObjectConfig, "kind" | "orchestratorId"> & {
+  userBudgetUsd?: number | null;
+};
+
+const addTotals = (a: Totals, b: Totals): Totals => ({
+  inputTokens: a.inputTokens + b.inputTokens,
+  outputTokens: a.outputTokens + b.outputTokens,
+  cacheReadTokens: a.cacheReadTokens + b.cacheReadTokens,
+  cacheWriteTokens: a.cacheWriteTokens + b.cacheWriteTokens,
+  costUsd: Math.round((a.costUsd + b.costUsd) * 1e6) / 1e6,
+});
+
+export class Orchestrator extends LoopObject {
+  /** In-flight budget reservations (self or agent id → USD). Lost on restart, which only frees budget. */
+  private readonly reservations = new Map<string, number>();
+
+  async init(init: OrchestratorInit): Promise<StreamState> {
+    if (!this.initialised()) {
+      this.configure({ ...init, kind: "orchestrator", orchestratorId: init.id });
+      this.store.set("agents", []);
+      this.store.set("status", "idle");
+    }
+    return this.state();
   }
 
-  override async fetch(request: Request): Promise<Response> {
-    if (request.headers.get("Upgrade") !== "websocket")
-      return new Response("expected a WebSocket upgrade", { status: 426 });
-    const pair = new WebSocketPair();
-    this.ctx.acceptWebSocket(pair[1]);
-    pair[1].serializeAttachment({ at: Date.now() });
-    return new Response(null, { status: 101, webSocket: pair[0] });
+  async update(patch: Partial<Pick<ObjectConfig, "name" | "model" | "system" | "budgetUsd">>): Promise<void> {
+    this.configure({ ...this.store.config(), ...patch });
   }
 
-  override async webSocketMessage(ws: WebSocket, message: string | ArrayBuffer): Promise<void> {
-    ws.send(JSON.stringify({ type: "pong", echo: typeof message === "string" ? message : "binary" }));
+  /** Deletes the orchestrator: stops everything, erases its agents and its own storage. */
+  async destroy(): Promise<void> {
+    this.runner.interrupt();
+    await Promise.allSettled(this.agents().map((a) => this.agentStub(a.id).destroy()));
+    await this.ctx.storage.deleteAlarm();
+    await this.ctx.storage.deleteAll();
+  }
+
+  async interrupt(opts: { agents?: boolean } = {}): Promise<{ run: boolean; agents: number }> {
+    const run = this.runner.interrupt();
+    let agents = 0;
+    if (opts.agents) {
+      const results = await Promise.allSettled(
+        this.agents()
+          .filter((a) => !FINISHED.has(a.status))
+          .map((a) => this.agentStub(a.id).interrupt()),
+      );
+      agents = results.filter((r) => r.status === "fulfilled" && r.value).length;
+    }
+    return { run, agents };
+  }
+
+  /** A file changed outside the loop (the user, through the API). */
+  async fileChanged(change: { path: string; size: number; by: string; deleted?: boolean }): Promise<void> {
+    this.emit({ type: "file.changed", ...change });
+  }
+
+  // ---- agents: registry and direct control ----
+
+  agents(): AgentSummary[] {
+    return this.store.get("agents") ?? [];
+  }
+
+  agent(agentId: string): AgentSummary | null {
+    return this.agents().find((a) => a.id === agentId) ?? null;
+  }
+
+  async messageAgent(agentId: string, text: string): Promise<{ taskId: string } | null> {
+    const agent = this.agent(agentId);
+    if (!agent) return null;
+    const taskId = `user_${crypto.randomUUID()}`;
+    await this.commandAgent(agent, taskId, text);
+    return { taskId };
+  }
+
+  async interruptAgent(agentId: string): Promise<boolean | null> {
+    const agent = this.agent(agentId);
+    if (!agent) return null;
+    return this.agentStub(agent.id).interrupt();
+  }
+
+  async deleteAgent(agentId: string): Promise<boolean> {
+    const agent = this.agent(agentId);
+    if (!agent) return false;
+    await this.agentStub(agent.id).destroy();
+    this.store.transaction(() => {
+      this.store.set(
+        "agents",
+        this.agents().filter((a) => a.id !== agent.id),
+      );
+      this.emit({ type: "agent.deleted", agentId: agent.id });
+      queueD1(this.store, { kind: "agent", row: { ...this.agentRow(agent), deletedAt: Date.now() } });
+    });
+    await this.flush();
+    return true;
+  }
+
+  /** Budget check for an agent's next call; reserves on success. */
+  async reserveForAgent(agentId: string, usd: number): Promise<string | null> {
+    return this.checkBudget(agentId, usd);
+  }
+
+  /** Applies an agent's notices in order, once each (they are retried until acknowledged). */
+  async agentNotices(agentId: string, notices: NumberedNotice[]): Promise<void> {
+    const cursor = this.store.get("noticeCursor") ?? {};
+    let last = cursor[agentId] ?? 0;
+    const fresh = notices.filter((n) => n.id > last).sort((a, b) => a.id - b.id);
+    if (!fresh.length) return;
+    const completed: string[] = [];
+    this.store.transaction(() => {
+      for (const n of fresh) {
+        last = n.id;
+        const agent = this.agent(agentId);
+        if (!agent) continue;
+        switch (n.kind) {
+          case "status":
+            this.patchAgent(agentId, { status: n.status, note: n.note ?? null });
+            this.emit({
+              type: "agent.status",
+              agentId,
+              status: n.status,
+              ...(n.note ? { note: n.note } : {}),
+            });
+            break;
+          case "usage":
+            this.reservations.delete(agentId);
+            this.patchAgent(agentId, { totals: n.totals, contextTokens: n.contextTokens });
+            this.emit({ type: "agent.usage", agentId, totals: n.totals, contextTokens: n.contextTokens });
+            this.emitTeamUsage();
+            break;
+          case "file":
+            this.emit({
+              type: "file.changed",
+              path: n.path,
+              size: n.size,
+              by: n.by,
+              ...(n.deleted ? { deleted: true } : {}),
+            });
+            break;
+          case "completed": {
+            const status = n.end === "completed" ? "complete" : n.end;
+            this.patchAgent(agentId, {
+              result: n.result,
+              status: agent.status === "executing" ? status : agent.status,
+            });
+            this.emit({ type: "agent.completed", agentId, result: n.result });
+            completed.push(agentId);
+            break;
+          }
+        }
+      }
+      this.store.set("noticeCursor", { ...cursor, [agentId]: last });
+      const updated = this.agent(agentId);
+      if (updated) queueD1(this.store, { kind: "agent", row: this.agentRow(updated) });
+    });
+    for (const id of completed) this.onAgentFinished(id);
+    await this.flush();
+  }
+
+  // ---- loop hooks ----
+
+  tools(): Tool[] {
+    return orchestratorTools as Tool[];
+  }
+
+  toolContext(base: ToolContext): OrchestratorToolContext {
+    return {
+      ...base,
+      workspace: new Workspace(this.env, base.config.id),
+      agents: () => this.agents(),
+      findAgent: (name) => {
+        const a = this.agents().find((x) => x.name === name);
+        if (!a)
+          throw new ToolError(
+            `There is no agent named ${name}. Agents: ${
+              this.agents()
+                .map((x) => x.name)
+                .join(", ") || "none"
+            }.`,
+          );
+        return a;
+      },
+      createAgent: (toolUseId, spec) => this.createAgent(toolUseId, spec),
+      commandAgent: (agent, taskId, task) => this.commandAgent(agent, taskId, task),
+      agentTail: (agent, n) => this.agentStub(agent.id).tail(n),
+      agentOutput: (agent) => this.agentStub(agent.id).output(),
+      interruptAgent: (agent) => this.agentStub(agent.id).interrupt(),
+      deleteAgent: async (agent) => {
+        await this.deleteAgent(agent.id);
+      },
+      reportsDelivered: (ids) => this.store.consumeReports(ids, base.runId),
+    };
+  }
+
+  system(): string {
+    const c = this.store.config();
+    return c.system ? `${PREAMBLE}\n\n${c.system}` : PREAMBLE;
+  }
+
+  async reserve(_runId: string, usd: number): Promise<string | null> {
+    return this.checkBudget("self", usd);
+  }
+
+  async messageCheckpointed(_usage: Usage, _cost: number): Promise<void> {
+    this.reservations.delete("self");
+    const c = this.store.config();
+    queueD1(this.store, { kind: "orchestrator_totals", id: c.id, totals: this.teamTotals(), at: Date.now() });
+    this.emitTeamUsage();
+  }
+
+  async runEnded(): Promise<void> {
+    this.reservations.delete("self");
+    this.store.set("status", "idle");
+    await this.flush();
+  }
+
+  protected snapshotExtras(): Partial<StreamState> {
+    const run = this.runner.activeRun();
+    return {
+      agents: this.agents(),
+      totals: this.teamTotals(),
+      status: run ? (run.status === "waiting" ? "waiting" : "executing") : "idle",
+    };
+  }
+
+  protected async interruptFromClient(agents: boolean): Promise<void> {
+    await this.interrupt({ agents });
+  }
+
+  protected override async onAlarm(): Promise<boolean> {
+    const waiting = this.store.get("waiting");
+    if (!waiting) return false;
+    if (Date.now() >= waiting.deadline) {
+      const named = waiting.names
+        .map((n) => this.agents().find((a) => a.name === n))
+        .filter((a): a is AgentSummary => !!a);
+      this.runner.resolveWait(waiting.toolUseId, summariseWait(named, true));
+      return false;
+    }
+    return true;
+  }
+
+  // ---- internals ----
+
+  private agentStub(agentId: string) {
+    return this.env.AGENT.get(this.env.AGENT.idFromName(agentId));
+  }
+
+  /** Exactly once per tool call: the agent id derives from the tool_use_id, so a replay finds it. */
+  private async createAgent(
+    toolUseId: string,
+    spec: { name: string; instructions: string; model: string; tools: string[] | null },
+  ): Promise<AgentSummary> {
+    const c = this.store.config();
+    const digest = await crypto.subtle.digest("SHA-256", new TextEncoder().encode(`${c.id}:${toolUseId}`));
+    const id = `ag_${[...new Uint8Array(digest)]
+      .map((b) => b.toString(16).padStart(2, "0"))
+      .join("")
+      .slice(0, 24)}`;
+    const existing = this.agent(id);
+    if (existing) return existing;
+    await this.agentStub(id).init({
+      id,
+      userId: c.userId,
+      orchestratorId: c.id,
+      simulated: c.simulated,
+      ...spec,
+    });
+    const agent: AgentSummary = {
+      id,
+      name: spec.name,
+      model: spec.model,
+      instructions: spec.instructions,
+      tools: spec.tools,
+      status: "idle",
+      note: null,
+      task: null,
+      result: null,
+      totals: zeroTotals(),
+      contextTokens: 0,
+      contextWindow: modelInfo(spec.model).contextWindow,
+      createdAt: Date.now(),
+    };
+    this.store.transaction(() => {
+      this.store.set("agents", [...this.agents(), agent]);
+      this.emit({ type: "agent.created", agent });
+      queueD1(this.store, { kind: "agent", row: this.agentRow(agent) });
+    });
+    await this.flush();
+    return agent;
+  }
+
+  private async commandAgent(agent: AgentSummary, taskId: string, task: string): Promise<string> {
+    // Mark it busy before it answers, so a wait in the same turn doesn't see it as finished.
+    this.patchAgent(agent.id, { status: "executing", task, result: null });
+    const r = await this.agentStub(agent.id).startTask(taskId, task);
+    if (!r.accepted) throw new ToolError(`${agent.name} could not take the task.`);
+    queueD1(this.store, { kind: "agent", row: { ...this.agentRow(this.agent(agent.id)!), task } });
+    return r.queued
+      ? `${agent.name} is busy; the task is queued after its current one.`
+      : `${agent.name} started the task.`;
+  }
+
+  private onAgentFinished(agentId: string): void {
+    const waiting = this.store.get("waiting");
+    const agent = this.agent(agentId);
+    if (!agent) return;
+    if (waiting?.names.includes(agent.name)) {
+      const named = waiting.names
+        .map((n) => this.agents().find((a) => a.name === n))
+        .filter((a): a is AgentSummary => !!a);
+      if (named.every(isSettled)) {
+        this.store.consumeReports(
+          named.map((a) => a.id),
+          waiting.runId,
+        );
+        this.runner.resolveWait(waiting.toolUseId, summariseWait(named, false));
+      }
+      return;
+    }
+    // Nobody is waiting for it: its report becomes an input the orchestrator reacts to.
+    this.runner.submit(
+      "agent_report",
+      `[Report from agent ${agent.name} (${agent.status})]\n${agent.result ?? ""}`,
+      {
+        agentId,
+      },
+    );
+  }
+
+  private patchAgent(agentId: string, patch: Partial<AgentSummary>): void {
+    this.store.set(
+      "agents",
+      this.agents().map((a) => (a.id === agentId ? { ...a, ...patch } : a)),
+    );
+  }
+
+  private agentRow(a: AgentSummary) {
+    const c = this.store.config();
+    return {
+      id: a.id,
+      orchestratorId: c.id,
+      userId: c.userId,
+      name: a.name,
+      instructions: a.instructions,
+      model: a.model,
+      tools: a.tools,
+      status: a.status,
+      note: a.note,
+      task: a.task,
+      result: a.result,
+      createdAt: a.createdAt,
+      updatedAt: Date.now(),
+      deletedAt: null as number | null,
+    };
+  }
+
+  private teamTotals(): Totals {
+    return this.agents().reduce(
+      (sum, a) => addTotals(sum, a.totals),
+      this.store.get("totals") ?? zeroTotals(),
+    );
+  }
+
+  private emitTeamUsage(): void {
+    this.emit({
+      type: "usage.updated",
+      totals: this.teamTotals(),
+      contextTokens: this.store.get("contextTokens") ?? 0,
+    });
+  }
+
+  /** spend + outstanding reservations + this call's worst case must fit the orchestrator's budget. */
+  private checkBudget(key: string, usd: number): string | null {
+    const budget = this.store.config().budgetUsd;
+    if (budget === null || budget === undefined) return null;
+    const spent = this.teamTotals().costUsd;
+    let reserved = 0;
+    for (const [k, v] of this.reservations) if (k !== key) reserved += v;
+    if (spent + reserved + usd > budget) {
+      return `The orchestrator's budget of $${budget.toFixed(2)} would be exceeded: $${spent.toFixed(4)} spent, $${reserved.toFixed(4)} reserved by running calls, and this call may cost up to $${usd.toFixed(4)}.`;
+    }
+    this.reservations.set(key, usd);
+    return null;
   }
 }

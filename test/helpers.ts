@@ -1,0 +1,136 @@
+// Shared test helpers: a user with an API token, API calls through the real Worker, sim scripts,
+// and waiting on a stream's events.
+import { SELF } from "cloudflare:test";
+import { env } from "cloudflare:workers";
+import { drizzle } from "drizzle-orm/d1";
+import { users } from "../schema/d1";
+import type { StreamEvent } from "../schema/events";
+import { createToken } from "../worker/auth/tokens";
+
+export const BASE = "https://baton.test";
+
+export type TestUser = { id: string; token: string; email: string };
+
+export async function makeUser(email = `u${crypto.randomUUID().slice(0, 8)}@example.com`): Promise<TestUser> {
+  const id = `usr_${crypto.randomUUID().slice(0, 12)}`;
+  await drizzle(env.DB)
+    .insert(users)
+    .values({ id, email, passwordHash: "x", passwordSalt: "x", passwordIterations: 1 });
+  const token = await createToken(env, id, "tests");
+  return { id, token: token.secret, email };
+}
+
+export async function api<T = unknown>(
+  user: TestUser,
+  method: string,
+  path: string,
+  body?: unknown,
+): Promise<{ status: number; body: T; headers: Headers }> {
+  const res = await SELF.fetch(`${BASE}${path}`, {
+    method,
+    headers: {
+      Authorization: `Bearer ${user.token}`,
+      ...(body !== undefined ? { "Content-Type": "application/json" } : {}),
+    },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const text = await res.text();
+  let parsed: unknown = text;
+  try {
+    parsed = text ? JSON.parse(text) : null;
+  } catch {
+    // not JSON
+  }
+  return { status: res.status, body: parsed as T, headers: res.headers };
+}
+
+/** A message with a ```sim script block (DESIGN §6). */
+export function sim(steps: unknown[], prose = "Please do this."): string {
+  return `${prose}\n\`\`\`sim\n${JSON.stringify(steps)}\n\`\`\``;
+}
+
+export async function createOrchestrator(
+  user: TestUser,
+  extra: Record<string, unknown> = {},
+): Promise<string> {
+  const r = await api<{ id: string }>(user, "POST", "/api/orchestrators", {
+    name: "Test orchestrator",
+    ...extra,
+  });
+  if (r.status !== 201) throw new Error(`create failed ${r.status} ${JSON.stringify(r.body)}`);
+  return r.body.id;
+}
+
+export type EventSource = {
+  events(after: number, limit: number): Promise<{ events: StreamEvent[]; lastSeq: number }>;
+};
+
+export async function allEvents(src: EventSource): Promise<StreamEvent[]> {
+  const out: StreamEvent[] = [];
+  for (;;) {
+    const page = await src.events(out.length ? out[out.length - 1]!.seq : 0, 1000);
+    out.push(...page.events);
+    if (!page.events.length || out[out.length - 1]!.seq >= page.lastSeq) return out;
+  }
+}
+
+/** Polls the stream until `done` holds for its events. */
+export async function waitFor(
+  src: EventSource,
+  done: (events: StreamEvent[]) => boolean,
+  timeoutMs = 20_000,
+): Promise<StreamEvent[]> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const events = await allEvents(src);
+    if (done(events)) return events;
+    if (Date.now() > deadline) {
+      const tail = events.slice(-15).map((e) => `${e.seq} ${e.type} ${JSON.stringify(e).slice(0, 160)}`);
+      throw new Error(`timed out waiting; last events:\n${tail.join("\n")}`);
+    }
+    await new Promise((r) => setTimeout(r, 25));
+  }
+}
+
+export const terminalRuns = (events: StreamEvent[]) =>
+  events.filter((e) => e.type === "run.completed" || e.type === "run.failed" || e.type === "run.interrupted");
+
+export const runsIdle = (n: number) => (events: StreamEvent[]) => terminalRuns(events).length >= n;
+
+/** Asserts gapless seqs from 1. */
+export function assertGapless(events: StreamEvent[]): void {
+  events.forEach((e, i) => {
+    if (e.seq !== i + 1) throw new Error(`gap: event ${i} has seq ${e.seq}`);
+  });
+}
+
+/** An agent task whose script writes `path`, reports, and ends. */
+export const agentTask = (name: string, path: string) =>
+  sim(
+    [
+      { tools: [{ name: "write_file", input: { path, content: `# ${name}\n\nWritten by ${name}.\n` } }] },
+      { tools: [{ name: "report", input: { result: `${name} wrote ${path}` } }] },
+      { text: "Done." },
+    ],
+    `Write ${path}.`,
+  );
+
+/** The orchestrator script of the acceptance scenario: 2 agents created, commanded, awaited. */
+export const teamScript = () =>
+  sim([
+    {
+      text: "I'll set up two agents.",
+      tools: [
+        { name: "create_agent", input: { name: "alpha", instructions: "You write file a." } },
+        { name: "create_agent", input: { name: "beta", instructions: "You write file b." } },
+      ],
+    },
+    {
+      tools: [
+        { name: "command_agent", input: { name: "alpha", task: agentTask("alpha", "out/a.md") } },
+        { name: "command_agent", input: { name: "beta", task: agentTask("beta", "out/b.md") } },
+      ],
+    },
+    { tools: [{ name: "wait_for_agents", input: { names: ["alpha", "beta"] } }] },
+    { text: "Both agents are done: out/a.md and out/b.md." },
+  ]);

@@ -1,0 +1,90 @@
+// /api/orchestrators/:id/files: the shared workspace. PUT takes the raw file text as its body;
+// GET returns JSON with the content, or the raw file with ?raw=1 (for download).
+import { Hono } from "hono";
+import { LIMITS } from "../../schema/api";
+import { requireAuth } from "../auth/middleware";
+import { ToolError } from "../tools/types";
+import { normalisePath, Workspace } from "../tools/workspace";
+import { orchestratorStub, ownedOrchestrator } from "./access";
+import type { AppEnv } from "./context";
+import { ApiError, notFound } from "./errors";
+
+/** The file path after /files/, decoded and normalised; 400 naming `path` when it's not valid. */
+function filePath(url: string): string {
+  const raw = new URL(url).pathname.split("/files/").slice(1).join("/files/");
+  let decoded: string;
+  try {
+    decoded = decodeURIComponent(raw);
+  } catch {
+    throw new ApiError(400, "invalid_request", "path: is not valid percent-encoding.");
+  }
+  try {
+    return normalisePath(decoded);
+  } catch (err) {
+    if (err instanceof ToolError) throw new ApiError(400, "invalid_request", `path: ${err.message}.`);
+    throw err;
+  }
+}
+
+const CONTENT_TYPES: Record<string, string> = {
+  md: "text/markdown",
+  json: "application/json",
+  html: "text/plain",
+  svg: "text/plain",
+  csv: "text/csv",
+};
+
+export const fileRoutes = new Hono<AppEnv>()
+  .use(requireAuth)
+  .get("/", async (c) => {
+    const orch = await ownedOrchestrator(c, c.req.param("id") ?? "");
+    return c.json({ files: await new Workspace(c.env, orch.id).list() });
+  })
+  .get("/*", async (c) => {
+    const orch = await ownedOrchestrator(c, c.req.param("id") ?? "");
+    const path = filePath(c.req.url);
+    const file = await new Workspace(c.env, orch.id).read(path);
+    if (!file) throw notFound(`File ${path}`);
+    if (c.req.query("raw") !== undefined) {
+      const ext = path.split(".").pop() ?? "";
+      // Served as text, never as HTML: workspace files are untrusted model output.
+      return new Response(file.content, {
+        headers: {
+          "Content-Type": `${CONTENT_TYPES[ext] ?? "text/plain"}; charset=utf-8`,
+          "Content-Disposition": `attachment; filename="${encodeURIComponent(path.split("/").pop() ?? "file")}"`,
+          "X-Content-Type-Options": "nosniff",
+        },
+      });
+    }
+    return c.json(file);
+  })
+  .put("/*", async (c) => {
+    const orch = await ownedOrchestrator(c, c.req.param("id") ?? "");
+    const path = filePath(c.req.url);
+    const buf = await c.req.arrayBuffer();
+    if (buf.byteLength > LIMITS.fileBytes) {
+      throw new ApiError(
+        413,
+        "too_large",
+        `body: the file is ${buf.byteLength} bytes; the limit is ${LIMITS.fileBytes}.`,
+      );
+    }
+    let content: string;
+    try {
+      content = new TextDecoder("utf-8", { fatal: true, ignoreBOM: false }).decode(buf);
+    } catch {
+      throw new ApiError(400, "invalid_encoding", "body: files must be UTF-8 text.");
+    }
+    const r = await new Workspace(c.env, orch.id).write(`put_${crypto.randomUUID()}`, path, content, "user");
+    if (r.isError) throw new ApiError(400, "invalid_request", r.content);
+    if (r.change) await orchestratorStub(c.env, orch.id).fileChanged(r.change);
+    return c.json(await new Workspace(c.env, orch.id).read(path));
+  })
+  .delete("/*", async (c) => {
+    const orch = await ownedOrchestrator(c, c.req.param("id") ?? "");
+    const path = filePath(c.req.url);
+    const r = await new Workspace(c.env, orch.id).delete(`del_${crypto.randomUUID()}`, path, "user");
+    if (r.isError) throw notFound(`File ${path}`);
+    if (r.change) await orchestratorStub(c.env, orch.id).fileChanged(r.change);
+    return c.body(null, 204);
+  });

@@ -1,0 +1,162 @@
+// /api/orchestrators: create, list, read, update and delete orchestrators; talk to them; read
+// their streams. Every route checks ownership in D1 before touching an object.
+import { and, desc, eq } from "drizzle-orm";
+import { drizzle } from "drizzle-orm/d1";
+import { Hono } from "hono";
+import {
+  createOrchestratorBody,
+  interruptBody,
+  type OrchestratorInfo,
+  sendMessageBody,
+  updateOrchestratorBody,
+} from "../../schema/api";
+import { messages, orchestrators, toolCalls, users } from "../../schema/d1";
+import { requireAuth } from "../auth/middleware";
+import { rateLimit } from "../auth/rate-limit";
+import { isSimulated } from "../llm/client";
+import { DEFAULT_ORCHESTRATOR_MODEL, isKnownModel, MODELS } from "../llm/prices";
+import { checkUserBudget, type OrchestratorRow, orchestratorStub, ownedOrchestrator } from "./access";
+import type { AppEnv } from "./context";
+import { ApiError } from "./errors";
+import { eventsPage, sseStream, webSocket } from "./streams";
+import { readJson } from "./validate";
+
+export const SEND_LIMIT = { perMinute: 30 };
+
+function toInfo(r: OrchestratorRow): OrchestratorInfo {
+  return {
+    id: r.id,
+    name: r.name,
+    model: r.model,
+    systemPrompt: r.systemPrompt,
+    budgetUsd: r.budgetUsd,
+    status: r.status,
+    simulated: r.simulated,
+    createdAt: r.createdAt,
+    updatedAt: r.updatedAt,
+    lastActivityAt: r.lastActivityAt,
+    totals: {
+      inputTokens: r.inputTokens,
+      outputTokens: r.outputTokens,
+      cacheReadTokens: r.cacheReadTokens,
+      cacheWriteTokens: r.cacheWriteTokens,
+      costUsd: r.costUsd,
+    },
+  };
+}
+
+function checkModel(model: string): void {
+  if (!isKnownModel(model)) {
+    throw new ApiError(
+      400,
+      "invalid_request",
+      `Invalid body. model: must be one of ${MODELS.map((m) => m.id).join(", ")}.`,
+      {
+        issues: [{ field: "model", message: `unknown model ${model}` }],
+      },
+    );
+  }
+}
+
+export const orchestratorRoutes = new Hono<AppEnv>()
+  .use(requireAuth)
+  .get("/", async (c) => {
+    const rows = await drizzle(c.env.DB)
+      .select()
+      .from(orchestrators)
+      .where(eq(orchestrators.userId, c.var.caller.userId))
+      .orderBy(desc(orchestrators.createdAt));
+    return c.json({ orchestrators: rows.map(toInfo) });
+  })
+  .post("/", async (c) => {
+    const body = await readJson(c, createOrchestratorBody);
+    const db = drizzle(c.env.DB);
+    const [user] = await db
+      .select({ defaultModel: users.defaultModel })
+      .from(users)
+      .where(eq(users.id, c.var.caller.userId));
+    const model = body.model ?? user?.defaultModel ?? DEFAULT_ORCHESTRATOR_MODEL;
+    checkModel(model);
+    const id = `orc_${crypto.randomUUID().replace(/-/g, "").slice(0, 24)}`;
+    const [row] = await db
+      .insert(orchestrators)
+      .values({
+        id,
+        userId: c.var.caller.userId,
+        name: body.name,
+        model,
+        systemPrompt: body.systemPrompt ?? null,
+        budgetUsd: body.budgetUsd ?? null,
+        simulated: isSimulated(c.env),
+      })
+      .returning();
+    await orchestratorStub(c.env, id).init({
+      id,
+      userId: c.var.caller.userId,
+      name: body.name,
+      model,
+      system: body.systemPrompt ?? null,
+      budgetUsd: body.budgetUsd ?? null,
+      simulated: isSimulated(c.env),
+    });
+    return c.json(toInfo(row!), 201);
+  })
+  .get("/:id", async (c) => c.json(toInfo(await ownedOrchestrator(c, c.req.param("id")))))
+  .patch("/:id", async (c) => {
+    const orch = await ownedOrchestrator(c, c.req.param("id"));
+    const body = await readJson(c, updateOrchestratorBody);
+    if (body.model) checkModel(body.model);
+    const [row] = await drizzle(c.env.DB)
+      .update(orchestrators)
+      .set({ ...body, updatedAt: Date.now() })
+      .where(and(eq(orchestrators.id, orch.id), eq(orchestrators.userId, c.var.caller.userId)))
+      .returning();
+    await orchestratorStub(c.env, orch.id).update({
+      ...(body.name !== undefined ? { name: body.name } : {}),
+      ...(body.model !== undefined ? { model: body.model } : {}),
+      ...(body.systemPrompt !== undefined ? { system: body.systemPrompt } : {}),
+      ...(body.budgetUsd !== undefined ? { budgetUsd: body.budgetUsd } : {}),
+    });
+    return c.json(toInfo(row!));
+  })
+  .delete("/:id", async (c) => {
+    const orch = await ownedOrchestrator(c, c.req.param("id"));
+    await orchestratorStub(c.env, orch.id).destroy();
+    const db = drizzle(c.env.DB);
+    // Agents and files go with the orchestrator (foreign keys); the usage ledger stays for billing.
+    await db.batch([
+      db.delete(messages).where(eq(messages.orchestratorId, orch.id)),
+      db.delete(toolCalls).where(eq(toolCalls.orchestratorId, orch.id)),
+      db.delete(orchestrators).where(eq(orchestrators.id, orch.id)),
+    ]);
+    return c.body(null, 204);
+  })
+  .post("/:id/messages", async (c) => {
+    const orch = await ownedOrchestrator(c, c.req.param("id"));
+    const body = await readJson(c, sendMessageBody);
+    if (orch.status === "archived") {
+      throw new ApiError(
+        409,
+        "archived",
+        "This orchestrator is archived; unarchive it (PATCH status) to send messages.",
+      );
+    }
+    await rateLimit(c.env, `send:${c.var.caller.userId}`, SEND_LIMIT.perMinute, 60);
+    await checkUserBudget(c.env, c.var.caller.userId);
+    const r = await orchestratorStub(c.env, orch.id).send(body.text, body.clientId);
+    return c.json(r, 202);
+  })
+  .post("/:id/interrupt", async (c) => {
+    const orch = await ownedOrchestrator(c, c.req.param("id"));
+    const body = await readJson(c, interruptBody, { allowEmpty: true });
+    return c.json(await orchestratorStub(c.env, orch.id).interrupt({ agents: body.agents ?? false }));
+  })
+  .get("/:id/events", async (c) =>
+    eventsPage(c, orchestratorStub(c.env, (await ownedOrchestrator(c, c.req.param("id"))).id)),
+  )
+  .get("/:id/stream", async (c) =>
+    sseStream(c, orchestratorStub(c.env, (await ownedOrchestrator(c, c.req.param("id"))).id)),
+  )
+  .get("/:id/ws", async (c) =>
+    webSocket(c, orchestratorStub(c.env, (await ownedOrchestrator(c, c.req.param("id"))).id)),
+  );

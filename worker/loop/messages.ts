@@ -1,0 +1,91 @@
+// Turns the stored conversation into a valid Messages API request, with prompt-cache breakpoints.
+import type Anthropic from "@anthropic-ai/sdk";
+import { type Tool, toolParams } from "../tools/types";
+import type { ContentBlock, Role } from "./store";
+
+type Stored = { role: Role; content: ContentBlock[] };
+const ephemeral = { type: "ephemeral" } as const;
+
+/**
+ * Merges consecutive same-role turns, drops empty text and unsigned thinking blocks (the API
+ * rejects both), and answers any tool call left without a result, so the request is always valid.
+ */
+export function buildMessages(conv: Stored[]): Anthropic.MessageParam[] {
+  const out: { role: Role; content: ContentBlock[] }[] = [];
+  for (const m of conv) {
+    const content = m.content.filter(
+      (b) => !(b.type === "text" && !b.text) && !(b.type === "thinking" && !b.signature),
+    );
+    if (!content.length) continue;
+    const prev = out[out.length - 1];
+    if (prev && prev.role === m.role) prev.content = [...prev.content, ...structuredClone(content)];
+    else out.push({ role: m.role, content: structuredClone(content) });
+  }
+  for (let i = 0; i < out.length; i++) {
+    const m = out[i]!;
+    if (m.role !== "assistant") continue;
+    const uses = m.content
+      .filter((b) => b.type === "tool_use")
+      .map((b) => (b as Anthropic.ToolUseBlockParam).id);
+    if (!uses.length) continue;
+    const next = out[i + 1];
+    const answered = new Set(
+      next?.role === "user"
+        ? next.content
+            .filter((b) => b.type === "tool_result")
+            .map((b) => (b as Anthropic.ToolResultBlockParam).tool_use_id)
+        : [],
+    );
+    const missing: ContentBlock[] = uses
+      .filter((id) => !answered.has(id))
+      .map((id) => ({
+        type: "tool_result",
+        tool_use_id: id,
+        content: "Not run: the turn was interrupted.",
+        is_error: true,
+      }));
+    if (!missing.length) continue;
+    if (next?.role === "user") next.content = [...missing, ...next.content];
+    else out.splice(i + 1, 0, { role: "user", content: missing });
+  }
+  // Tool results must come first in a user turn.
+  for (const m of out) {
+    if (m.role === "user")
+      m.content.sort((a, b) => Number(b.type === "tool_result") - Number(a.type === "tool_result"));
+  }
+  return out;
+}
+
+/**
+ * Breakpoints: the tools, the system prompt, the previous request's tail and this request's tail.
+ * The previous tail makes the whole earlier conversation a cache read; the new tail is written.
+ */
+export function withCacheBreakpoints(p: {
+  model: string;
+  max_tokens: number;
+  system: string;
+  tools: Tool[];
+  messages: Anthropic.MessageParam[];
+}): Omit<Anthropic.MessageCreateParamsStreaming, "stream"> {
+  const tools = toolParams(p.tools) as Anthropic.Tool[];
+  const last = tools[tools.length - 1];
+  if (last) last.cache_control = ephemeral;
+  const messages = p.messages;
+  const mark = (i: number) => {
+    const m = messages[i];
+    if (!m || typeof m.content === "string") return;
+    const block = m.content[m.content.length - 1];
+    if (block && block.type !== "thinking" && block.type !== "redacted_thinking") {
+      (block as { cache_control?: typeof ephemeral }).cache_control = ephemeral;
+    }
+  };
+  mark(messages.length - 1);
+  mark(messages.length - 3);
+  return {
+    model: p.model,
+    max_tokens: p.max_tokens,
+    system: [{ type: "text", text: p.system, cache_control: ephemeral }],
+    tools,
+    messages,
+  };
+}

@@ -1,0 +1,262 @@
+// One assistant message: a streaming call through the SDK, mapped onto stream events, with retries.
+import Anthropic from "@anthropic-ai/sdk";
+import type { EventBody, Usage } from "../../schema/events";
+import { zeroUsage } from "../../schema/events";
+import { costUsd } from "../llm/prices";
+import type { ContentBlock } from "./store";
+
+export type CallParams = Omit<Anthropic.MessageCreateParamsStreaming, "stream">;
+
+export type CallOutcome = {
+  messageId: string;
+  content: ContentBlock[];
+  stopReason: string;
+  usage: Usage;
+  costUsd: number;
+};
+
+/** An attempt that streamed something and then died: recorded as aborted, then retried. */
+export type AbortedAttempt = { messageId: string; content: ContentBlock[]; usage: Usage; costUsd: number };
+
+export type CallHooks = {
+  emit: (body: EventBody) => void;
+  /** Called when an attempt's message starts streaming (to mark it in flight) and when it ends. */
+  onAttemptStart: (messageId: string) => void;
+  onAttemptAborted: (attempt: AbortedAttempt, stopReason: string) => void;
+};
+
+export type CallOptions = {
+  client: Anthropic;
+  params: CallParams;
+  messageId: string;
+  signal: AbortSignal;
+  idleTimeoutMs: number;
+  retryBaseMs: number;
+  maxAttempts: number;
+};
+
+export class CallFailed extends Error {
+  constructor(
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+export class CallInterrupted extends Error {
+  constructor(readonly partial: AbortedAttempt | null) {
+    super("interrupted");
+  }
+}
+
+type Classified = { retry: boolean; reason: string; retryAfterMs: number | null; code: string };
+
+function classify(err: unknown, stalled: boolean): Classified {
+  if (stalled) return { retry: true, reason: "stream stalled", retryAfterMs: null, code: "llm_stalled" };
+  if (err instanceof Anthropic.APIError) {
+    const status = err.status;
+    const header = err.headers?.get?.("retry-after");
+    const retryAfterMs = header && Number.isFinite(Number(header)) ? Number(header) * 1000 : null;
+    const text = err.message ?? "";
+    if (status === 429 && /spend|credit|billing|usage limit/i.test(text)) {
+      return { retry: false, reason: "spend limit reached", retryAfterMs: null, code: "spend_limit" };
+    }
+    if (status === undefined)
+      return { retry: true, reason: `stream error: ${text}`, retryAfterMs, code: "llm_stream_error" };
+    if (status === 429)
+      return { retry: true, reason: "rate limited (429)", retryAfterMs, code: "llm_rate_limited" };
+    if (status === 529)
+      return { retry: true, reason: "overloaded (529)", retryAfterMs, code: "llm_overloaded" };
+    if (status >= 500 || status === 408 || status === 409) {
+      return { retry: true, reason: `server error (${status})`, retryAfterMs, code: "llm_server_error" };
+    }
+    return { retry: false, reason: text, retryAfterMs: null, code: "llm_request_rejected" };
+  }
+  if (err instanceof Anthropic.APIConnectionError || err instanceof Disconnected) {
+    return { retry: true, reason: "connection lost", retryAfterMs: null, code: "llm_disconnected" };
+  }
+  const message = err instanceof Error ? err.message : String(err);
+  return { retry: false, reason: message, retryAfterMs: null, code: "llm_error" };
+}
+
+class Disconnected extends Error {}
+
+const sleep = (ms: number, signal: AbortSignal) =>
+  new Promise<void>((resolve) => {
+    const timer = setTimeout(done, ms);
+    function done() {
+      clearTimeout(timer);
+      signal.removeEventListener("abort", done);
+      resolve();
+    }
+    signal.addEventListener("abort", done, { once: true });
+  });
+
+export async function callModel(opts: CallOptions, hooks: CallHooks): Promise<CallOutcome> {
+  for (let attempt = 1; ; attempt++) {
+    const messageId = attempt === 1 ? opts.messageId : `${opts.messageId}_r${attempt}`;
+    const state = newAttemptState(messageId);
+    const attemptAbort = new AbortController();
+    let stalled = false;
+    const onOuterAbort = () => attemptAbort.abort(opts.signal.reason);
+    opts.signal.addEventListener("abort", onOuterAbort, { once: true });
+    let idle: ReturnType<typeof setTimeout> | undefined;
+    const armIdle = () => {
+      clearTimeout(idle);
+      idle = setTimeout(() => {
+        stalled = true;
+        attemptAbort.abort(new Error("stalled"));
+      }, opts.idleTimeoutMs);
+    };
+    try {
+      armIdle();
+      const stream = await opts.client.messages.create(
+        { ...opts.params, stream: true },
+        { signal: attemptAbort.signal, timeout: opts.idleTimeoutMs * 4 },
+      );
+      let stopped = false;
+      for await (const ev of stream) {
+        if (opts.signal.aborted) break;
+        armIdle();
+        if (ev.type === "message_start") hooks.onAttemptStart(messageId);
+        stopped = applyStreamEvent(state, ev, opts.params.model, hooks.emit) || stopped;
+      }
+      if (opts.signal.aborted)
+        throw new CallInterrupted(state.started ? snapshot(state, opts.params.model) : null);
+      if (!stopped) throw new Disconnected("stream ended before message_stop");
+      return {
+        messageId,
+        content: state.blocks,
+        stopReason: state.stopReason ?? "end_turn",
+        usage: state.usage,
+        costUsd: costUsd(opts.params.model, state.usage),
+      };
+    } catch (err) {
+      if (err instanceof CallInterrupted) throw err;
+      if (opts.signal.aborted)
+        throw new CallInterrupted(state.started ? snapshot(state, opts.params.model) : null);
+      const c = classify(err, stalled);
+      if (state.started) hooks.onAttemptAborted(snapshot(state, opts.params.model), c.code);
+      if (!c.retry || attempt >= opts.maxAttempts) {
+        const tail = c.retry ? ` after ${attempt} attempts` : "";
+        throw new CallFailed(
+          c.retry ? "llm_unavailable" : c.code,
+          `The model call failed${tail}: ${c.reason}.`,
+        );
+      }
+      const backoff = opts.retryBaseMs * 2 ** (attempt - 1) * (1 + Math.random() * 0.25);
+      const delayMs = Math.round(Math.max(c.retryAfterMs ?? 0, backoff));
+      hooks.emit({ type: "llm.retry", attempt: attempt + 1, delayMs, reason: c.reason });
+      await sleep(delayMs, opts.signal);
+      if (opts.signal.aborted) throw new CallInterrupted(null);
+    } finally {
+      clearTimeout(idle);
+      opts.signal.removeEventListener("abort", onOuterAbort);
+    }
+  }
+}
+
+type BlockState = { partialJson: string };
+
+type AttemptState = {
+  messageId: string;
+  started: boolean;
+  blocks: ContentBlock[];
+  extra: Map<number, BlockState>;
+  usage: Usage;
+  stopReason: string | null;
+};
+
+function newAttemptState(messageId: string): AttemptState {
+  return { messageId, started: false, blocks: [], extra: new Map(), usage: zeroUsage(), stopReason: null };
+}
+
+function snapshot(s: AttemptState, model: string): AbortedAttempt {
+  // Drop tool calls whose input never finished: they can't be executed or replayed.
+  const content = s.blocks.filter(
+    (b) => b.type !== "tool_use" || s.extra.get(s.blocks.indexOf(b)) === undefined,
+  );
+  return { messageId: s.messageId, content, usage: s.usage, costUsd: costUsd(model, s.usage) };
+}
+
+function takeUsage(s: AttemptState, u: Partial<Record<string, number | null | unknown>>): void {
+  // Usage fields are cumulative snapshots: the latest value replaces, never adds.
+  const num = (v: unknown) => (typeof v === "number" ? v : null);
+  s.usage = {
+    inputTokens: num(u.input_tokens) ?? s.usage.inputTokens,
+    outputTokens: num(u.output_tokens) ?? s.usage.outputTokens,
+    cacheReadTokens: num(u.cache_read_input_tokens) ?? s.usage.cacheReadTokens,
+    cacheWriteTokens: num(u.cache_creation_input_tokens) ?? s.usage.cacheWriteTokens,
+  };
+}
+
+/** Applies one SSE event; returns true on message_stop. */
+function applyStreamEvent(
+  s: AttemptState,
+  ev: Anthropic.RawMessageStreamEvent,
+  model: string,
+  emit: (body: EventBody) => void,
+): boolean {
+  switch (ev.type) {
+    case "message_start":
+      s.started = true;
+      takeUsage(s, ev.message.usage as unknown as Record<string, unknown>);
+      emit({ type: "message.started", messageId: s.messageId, model: ev.message.model || model });
+      return false;
+    case "content_block_start": {
+      const b = ev.content_block;
+      if (b.type === "text") s.blocks[ev.index] = { type: "text", text: "" };
+      else if (b.type === "thinking") s.blocks[ev.index] = { type: "thinking", thinking: "", signature: "" };
+      else if (b.type === "redacted_thinking")
+        s.blocks[ev.index] = { type: "redacted_thinking", data: b.data };
+      else if (b.type === "tool_use") {
+        s.blocks[ev.index] = { type: "tool_use", id: b.id, name: b.name, input: {} };
+        s.extra.set(ev.index, { partialJson: "" });
+        emit({ type: "tool.started", messageId: s.messageId, toolUseId: b.id, name: b.name });
+      }
+      return false;
+    }
+    case "content_block_delta": {
+      const block = s.blocks[ev.index];
+      const d = ev.delta;
+      if (d.type === "text_delta" && block?.type === "text") {
+        block.text += d.text;
+        emit({ type: "text.delta", messageId: s.messageId, index: ev.index, text: d.text });
+      } else if (d.type === "thinking_delta" && block?.type === "thinking") {
+        block.thinking += d.thinking;
+        emit({ type: "thinking.delta", messageId: s.messageId, index: ev.index, text: d.thinking });
+      } else if (d.type === "signature_delta" && block?.type === "thinking") {
+        block.signature += d.signature;
+      } else if (d.type === "input_json_delta") {
+        const extra = s.extra.get(ev.index);
+        if (extra) extra.partialJson += d.partial_json;
+      }
+      return false;
+    }
+    case "content_block_stop": {
+      const block = s.blocks[ev.index];
+      const extra = s.extra.get(ev.index);
+      if (block?.type === "tool_use" && extra) {
+        let input: unknown = {};
+        try {
+          input = extra.partialJson ? JSON.parse(extra.partialJson) : {};
+        } catch {
+          input = { _unparseable: extra.partialJson };
+        }
+        block.input = input;
+        s.extra.delete(ev.index);
+        emit({ type: "tool.called", toolUseId: block.id, name: block.name, input });
+      }
+      return false;
+    }
+    case "message_delta":
+      s.stopReason = ev.delta.stop_reason ?? s.stopReason;
+      takeUsage(s, ev.usage as unknown as Record<string, unknown>);
+      return false;
+    case "message_stop":
+      return true;
+    default:
+      return false;
+  }
+}

@@ -1,0 +1,527 @@
+// The durable tool loop (DESIGN §5), shared by orchestrators and agents. A run is driven from its
+// last checkpoint: the conversation and stored tool results say exactly where it stands, so the
+// same code starts a run, continues it after tools, and resumes it after an eviction.
+import type Anthropic from "@anthropic-ai/sdk";
+import type { EventBody, Usage } from "../../schema/events";
+import { modelInfo, reservationUsd } from "../llm/prices";
+import { runTool, type Tool, type ToolContext, type ToolOutcome, truncateOutput } from "../tools/types";
+import { compactIfNeeded } from "./compaction";
+import { queueD1 } from "./d1-sync";
+import { buildMessages, withCacheBreakpoints } from "./messages";
+import { CallFailed, CallInterrupted, callModel } from "./model-call";
+import type { ContentBlock, InboxKind, InboxPayload, RunRow, Store } from "./store";
+
+export const LIMITS = {
+  maxStepsPerRun: 40,
+  maxTokens: 8192,
+  maxAttempts: 5,
+  /** Runs started by agent reports in a row without user input before we stop reacting. */
+  maxAutoRuns: 12,
+};
+
+export type RunEnd = "completed" | "failed" | "interrupted";
+
+export interface RunnerHost {
+  readonly store: Store;
+  emit(body: EventBody): void;
+  client(): Anthropic;
+  tools(): Tool[];
+  toolContext(base: ToolContext): ToolContext;
+  system(): string;
+  /** Returns a refusal message when the call would exceed a budget, else null (and reserves). */
+  reserve(runId: string, usd: number): Promise<string | null>;
+  /** After each assistant message is checkpointed (usage already in store totals). */
+  messageCheckpointed(usage: Usage, costUsd: number): Promise<void>;
+  runEnded(runId: string, end: RunEnd, trigger: string): Promise<void>;
+  flush(): Promise<void>;
+  heartbeat(): Promise<void>;
+}
+
+const newId = (prefix: string) => `${prefix}_${crypto.randomUUID().replace(/-/g, "").slice(0, 20)}`;
+
+export class Runner {
+  private driving = false;
+  private abort: AbortController | null = null;
+
+  constructor(
+    private readonly host: RunnerHost,
+    private readonly env: Env,
+  ) {}
+
+  private get store(): Store {
+    return this.host.store;
+  }
+
+  activeRun(): RunRow | undefined {
+    const id = this.store.get("activeRunId");
+    return id ? this.store.run(id) : undefined;
+  }
+
+  /** Accepts an input; it starts a run now or waits in the inbox. Idempotent per clientId. */
+  submit(
+    kind: InboxKind,
+    text: string,
+    extra: { clientId?: string; agentId?: string; taskId?: string } = {},
+  ) {
+    if (extra.clientId) {
+      const seen = this.store.inboxByClientId(extra.clientId);
+      if (seen) {
+        const payload = seen.payload as InboxPayload;
+        return {
+          messageId: payload.messageId,
+          runId: seen.runId,
+          queued: seen.runId === null,
+          duplicate: true,
+        };
+      }
+    }
+    const messageId = newId("msg");
+    const inboxId = newId("in");
+    this.store.transaction(() => {
+      this.store.enqueue(
+        inboxId,
+        kind,
+        { text, messageId, agentId: extra.agentId, taskId: extra.taskId },
+        extra.clientId,
+      );
+      if (kind === "user") this.store.set("autoRuns", 0);
+      if (kind !== "agent_report") {
+        this.host.emit({
+          type: "message.user",
+          messageId,
+          text,
+          ...(extra.clientId ? { clientId: extra.clientId } : {}),
+        });
+      }
+    });
+    const runId = this.startNextIfIdle();
+    return {
+      messageId,
+      runId: runId && this.store.get("activeRunId") === runId ? runId : null,
+      queued: !runId,
+      duplicate: false,
+    };
+  }
+
+  /** Starts the next inbox item if no run is active; returns the new run id. */
+  startNextIfIdle(): string | null {
+    if (this.store.get("activeRunId")) {
+      void this.kick();
+      return null;
+    }
+    const next = this.store.nextInbox();
+    if (!next) return null;
+    if (next.kind === "agent_report") {
+      const auto = (this.store.get("autoRuns") ?? 0) + 1;
+      if (auto > LIMITS.maxAutoRuns) {
+        // Leave it queued: the next user message picks the reports up as context.
+        return null;
+      }
+      this.store.set("autoRuns", auto);
+    }
+    const runId = newId("run");
+    const trigger = next.kind === "user" ? "user" : next.kind === "task" ? "task" : "agent_report";
+    this.store.transaction(() => {
+      this.store.insertRun(runId, trigger);
+      this.store.consumeInbox(next.id, runId);
+      this.store.appendMessage(runId, next.payload.messageId, "user", [
+        { type: "text", text: next.payload.text },
+      ]);
+      this.store.set("activeRunId", runId);
+      this.host.emit({ type: "run.started", runId, trigger });
+    });
+    void this.kick();
+    return runId;
+  }
+
+  /** Makes sure the active run is being driven (after a wake, an alarm or a new input). */
+  async kick(): Promise<void> {
+    const run = this.activeRun();
+    if (!run || this.driving || run.status !== "active") return;
+    this.driving = true;
+    try {
+      await this.host.heartbeat();
+      await this.drive(run.id);
+    } catch (err) {
+      console.error(`run ${run.id} crashed`, err);
+      this.finish(run.id, "failed", {
+        code: "internal_error",
+        message: "The run stopped because of an internal error.",
+      });
+    } finally {
+      this.driving = false;
+      this.abort = null;
+    }
+    if (!this.store.get("activeRunId")) this.startNextIfIdle();
+  }
+
+  /** After a restart: a message that was streaming when the object died is recorded as aborted. */
+  recoverInflight(): void {
+    const inflight = this.store.get("inflight");
+    if (!inflight) return;
+    this.store.transaction(() => {
+      this.host.emit({
+        type: "message.completed",
+        messageId: inflight.messageId,
+        stopReason: "aborted",
+        usage: { inputTokens: 0, outputTokens: 0, cacheReadTokens: 0, cacheWriteTokens: 0 },
+        costUsd: 0,
+      });
+      this.store.set("inflight", null);
+    });
+  }
+
+  /** Stops the active run at once: aborts the stream, or ends a suspended wait. */
+  interrupt(): boolean {
+    const run = this.activeRun();
+    if (!run) return false;
+    if (this.driving && this.abort) {
+      this.abort.abort(new Error("interrupted"));
+      return true;
+    }
+    this.finish(run.id, "interrupted");
+    this.startNextIfIdle();
+    return true;
+  }
+
+  /** Resolves a suspended tool call (wait_for_agents) and continues the run. */
+  resolveWait(toolUseId: string, content: string): void {
+    const run = this.activeRun();
+    if (!run) return;
+    this.store.transaction(() => {
+      this.saveResult(run.id, toolUseId, "wait_for_agents", { content }, 0);
+      this.store.setRunStatus(run.id, "active");
+      this.store.set("waiting", null);
+    });
+    void this.kick();
+  }
+
+  private async drive(runId: string): Promise<void> {
+    const abort = new AbortController();
+    this.abort = abort;
+    for (;;) {
+      const run = this.store.run(runId);
+      if (run?.status !== "active") return;
+      if (abort.signal.aborted) return this.finish(runId, "interrupted");
+      const conv = this.store.conversation();
+      const last = conv[conv.length - 1];
+      if (last?.role === "assistant") {
+        const uses = last.content.filter((b): b is Anthropic.ToolUseBlockParam => b.type === "tool_use");
+        if (!uses.length) return this.finish(runId, "completed");
+        const suspended = await this.runTools(runId, uses, abort.signal);
+        if (abort.signal.aborted) return this.finish(runId, "interrupted");
+        if (suspended) return;
+        continue;
+      }
+      if (run.steps >= (this.store.config().maxSteps ?? LIMITS.maxStepsPerRun)) {
+        return this.finish(runId, "failed", {
+          code: "step_limit",
+          message: `The run reached its limit of ${run.steps} model calls.`,
+        });
+      }
+      await this.callOnce(run, abort);
+      if (!this.store.get("activeRunId")) return;
+    }
+  }
+
+  private async callOnce(run: RunRow, abort: AbortController): Promise<void> {
+    const config = this.store.config();
+    const tools = this.host.tools();
+    await compactIfNeeded(this.host, run.id);
+    const maxTokens = config.maxTokens ?? Math.min(LIMITS.maxTokens, modelInfo(config.model).maxOutput);
+    const params = withCacheBreakpoints({
+      model: config.model,
+      max_tokens: maxTokens,
+      system: this.host.system(),
+      tools,
+      messages: buildMessages(this.store.conversation()),
+    });
+    const estimatedInput = Math.ceil(JSON.stringify(params).length / 4);
+    const refusal = await this.host.reserve(run.id, reservationUsd(config.model, estimatedInput, maxTokens));
+    if (refusal) return this.finish(run.id, "failed", { code: "budget_exceeded", message: refusal });
+
+    const messageId = newId("msg");
+    try {
+      const out = await callModel(
+        {
+          client: this.host.client(),
+          params,
+          messageId,
+          signal: abort.signal,
+          idleTimeoutMs: Number(this.env.LLM_IDLE_TIMEOUT_MS || 60_000),
+          retryBaseMs: Number(this.env.LLM_RETRY_BASE_MS || 1000),
+          maxAttempts: LIMITS.maxAttempts,
+        },
+        {
+          emit: (b) => this.host.emit(b),
+          onAttemptStart: (id) => this.store.set("inflight", { runId: run.id, messageId: id }),
+          onAttemptAborted: (a, reason) =>
+            this.recordMessage(run.id, a.messageId, a.content, reason, a.usage, a.costUsd, false),
+        },
+      );
+      this.recordMessage(run.id, out.messageId, out.content, out.stopReason, out.usage, out.costUsd, true);
+      await this.host.messageCheckpointed(out.usage, out.costUsd);
+      await this.host.flush();
+      if (out.stopReason === "max_tokens" && !out.content.some((b) => b.type === "tool_use")) {
+        // Let the model continue where it was cut off rather than ending mid-sentence.
+        this.store.appendMessage(run.id, newId("msg"), "user", [{ type: "text", text: "Continue." }]);
+      }
+    } catch (err) {
+      if (err instanceof CallInterrupted) {
+        if (err.partial) {
+          const p = err.partial;
+          this.recordMessage(
+            run.id,
+            p.messageId,
+            p.content,
+            "interrupted",
+            p.usage,
+            p.costUsd,
+            p.content.length > 0,
+          );
+          await this.host.messageCheckpointed(p.usage, p.costUsd);
+        }
+        return this.finish(run.id, "interrupted");
+      }
+      if (err instanceof CallFailed)
+        return this.finish(run.id, "failed", { code: err.code, message: err.message });
+      throw err;
+    }
+  }
+
+  /** Checkpoint: the assistant message, its usage and its D1 rows, in one transaction. */
+  private recordMessage(
+    runId: string,
+    messageId: string,
+    content: ContentBlock[],
+    stopReason: string,
+    usage: Usage,
+    costUsd: number,
+    keep: boolean,
+  ): void {
+    const config = this.store.config();
+    const now = Date.now();
+    this.store.transaction(() => {
+      const kept = content.filter((b) => b.type !== "text" || b.text.length > 0);
+      if (keep && kept.length) this.store.appendMessage(runId, messageId, "assistant", kept);
+      this.store.addRunUsage(runId, usage, costUsd);
+      const totals = this.store.get("totals") ?? {
+        inputTokens: 0,
+        outputTokens: 0,
+        cacheReadTokens: 0,
+        cacheWriteTokens: 0,
+        costUsd: 0,
+      };
+      const next = {
+        inputTokens: totals.inputTokens + usage.inputTokens,
+        outputTokens: totals.outputTokens + usage.outputTokens,
+        cacheReadTokens: totals.cacheReadTokens + usage.cacheReadTokens,
+        cacheWriteTokens: totals.cacheWriteTokens + usage.cacheWriteTokens,
+        costUsd: Math.round((totals.costUsd + costUsd) * 1e6) / 1e6,
+      };
+      this.store.set("totals", next);
+      const contextTokens =
+        usage.inputTokens + usage.cacheReadTokens + usage.cacheWriteTokens + usage.outputTokens;
+      if (keep) this.store.set("contextTokens", contextTokens);
+      this.store.set("inflight", null);
+      this.host.emit({ type: "message.completed", messageId, stopReason, usage, costUsd });
+      const agentId = config.kind === "agent" ? config.id : null;
+      const base = { userId: config.userId, orchestratorId: config.orchestratorId, agentId, runId };
+      queueD1(this.store, {
+        kind: "message",
+        row: {
+          ...base,
+          id: messageId,
+          role: "assistant",
+          content: kept,
+          model: config.model,
+          stopReason,
+          createdAt: now,
+          ...usage,
+          costUsd,
+        },
+      });
+      queueD1(this.store, {
+        kind: "ledger",
+        row: {
+          id: messageId,
+          userId: config.userId,
+          orchestratorId: config.orchestratorId,
+          agentId,
+          model: config.model,
+          day: new Date(now).toISOString().slice(0, 10),
+          createdAt: now,
+          ...usage,
+          costUsd,
+        },
+      });
+      for (const b of kept) {
+        if (b.type === "tool_use") {
+          queueD1(this.store, {
+            kind: "tool_call",
+            row: { ...base, id: b.id, messageId, name: b.name, input: b.input ?? {}, createdAt: now },
+          });
+        }
+      }
+    });
+  }
+
+  /** Runs the message's tool calls in parallel; stored results are reused, never re-executed. */
+  private async runTools(
+    runId: string,
+    uses: Anthropic.ToolUseBlockParam[],
+    signal: AbortSignal,
+  ): Promise<boolean> {
+    const tools = new Map(this.host.tools().map((t) => [t.name, t]));
+    const config = this.store.config();
+    let suspend: { toolUseId: string; names: string[]; deadline: number; agentIds: string[] } | null = null;
+    const phases = [...new Set(uses.map((u) => tools.get(u.name)?.phase ?? 1))].sort((a, b) => a - b);
+    for (const phase of phases) {
+      if (signal.aborted) break;
+      await Promise.all(
+        uses
+          .filter((u) => (tools.get(u.name)?.phase ?? 1) === phase)
+          .map(async (use) => {
+            if (this.store.toolResult(use.id)) return;
+            const started = Date.now();
+            const tool = tools.get(use.name);
+            let outcome: ToolOutcome;
+            if (!tool) outcome = { content: `There is no tool named ${use.name}.`, isError: true };
+            else {
+              const ctx = this.host.toolContext({
+                env: this.env,
+                config,
+                toolUseId: use.id,
+                runId,
+                signal,
+                emit: (b) => this.host.emit(b),
+              });
+              outcome = await runTool(tool, use.input, ctx);
+            }
+            if ("suspend" in outcome) {
+              suspend = { toolUseId: use.id, ...outcome.suspend };
+              return;
+            }
+            this.saveResult(runId, use.id, use.name, outcome, Date.now() - started);
+          }),
+      );
+    }
+    if (suspend && !signal.aborted) {
+      const s: { toolUseId: string; names: string[]; deadline: number; agentIds: string[] } = suspend;
+      this.store.transaction(() => {
+        this.store.setRunStatus(runId, "waiting");
+        this.store.set("waiting", { runId, toolUseId: s.toolUseId, names: s.names, deadline: s.deadline });
+      });
+      await this.host.flush();
+      await this.host.heartbeat();
+      return true;
+    }
+    // Every tool has a result: checkpoint them as the next user turn.
+    const results: ContentBlock[] = uses.map((use) => {
+      const r = this.store.toolResult(use.id);
+      return {
+        type: "tool_result",
+        tool_use_id: use.id,
+        content: r?.content ?? "No result.",
+        is_error: r?.isError ?? true,
+      };
+    });
+    this.store.appendMessage(runId, newId("tr"), "user", results);
+    await this.host.flush();
+    return false;
+  }
+
+  private saveResult(
+    runId: string,
+    toolUseId: string,
+    name: string,
+    outcome: { content: string; isError?: boolean },
+    ms: number,
+  ) {
+    if (this.store.toolResult(toolUseId)) return;
+    const { content, truncated } = truncateOutput(outcome.content);
+    const isError = outcome.isError ?? false;
+    const config = this.store.config();
+    this.store.transaction(() => {
+      this.store.saveToolResult({ toolUseId, runId, name, content, isError, ms, createdAt: Date.now() });
+      this.host.emit({
+        type: "tool.result",
+        toolUseId,
+        isError,
+        content,
+        ms,
+        ...(truncated ? { truncated } : {}),
+      });
+      queueD1(this.store, {
+        kind: "tool_call",
+        row: {
+          id: toolUseId,
+          userId: config.userId,
+          orchestratorId: config.orchestratorId,
+          agentId: config.kind === "agent" ? config.id : null,
+          runId,
+          messageId: "",
+          name,
+          input: {},
+          result: content,
+          isError,
+          ms,
+          createdAt: Date.now(),
+        },
+      });
+    });
+  }
+
+  /** A run that ends mid-tools still leaves a consistent conversation: every tool call answered. */
+  private closeDanglingToolCalls(runId: string): void {
+    const conv = this.store.conversation();
+    const last = conv[conv.length - 1];
+    if (last?.role !== "assistant") return;
+    const uses = last.content.filter((b): b is Anthropic.ToolUseBlockParam => b.type === "tool_use");
+    if (!uses.length) return;
+    const results: ContentBlock[] = uses.map((use) => {
+      const r = this.store.toolResult(use.id);
+      return r
+        ? { type: "tool_result", tool_use_id: use.id, content: r.content, is_error: r.isError }
+        : {
+            type: "tool_result",
+            tool_use_id: use.id,
+            content: "Not run: the turn was interrupted.",
+            is_error: true,
+          };
+    });
+    this.store.appendMessage(runId, newId("tr"), "user", results);
+  }
+
+  /** Ends a run with exactly one terminal event. */
+  finish(runId: string, end: RunEnd, error?: { code: string; message: string }): void {
+    const run = this.store.run(runId);
+    if (!run || run.status === "completed" || run.status === "failed" || run.status === "interrupted") return;
+    this.store.transaction(() => {
+      this.closeDanglingToolCalls(runId);
+      this.store.setRunStatus(runId, end);
+      if (this.store.get("activeRunId") === runId) this.store.set("activeRunId", null);
+      this.store.set("waiting", null);
+      this.store.set("inflight", null);
+      const fresh = this.store.run(runId)!;
+      const usage = {
+        inputTokens: fresh.inputTokens,
+        outputTokens: fresh.outputTokens,
+        cacheReadTokens: fresh.cacheReadTokens,
+        cacheWriteTokens: fresh.cacheWriteTokens,
+      };
+      if (end === "completed")
+        this.host.emit({ type: "run.completed", runId, usage, costUsd: fresh.costUsd });
+      else if (end === "failed")
+        this.host.emit({
+          type: "run.failed",
+          runId,
+          error: error ?? { code: "failed", message: "The run failed." },
+        });
+      else this.host.emit({ type: "run.interrupted", runId });
+    });
+    void this.host
+      .runEnded(runId, end, run.trigger)
+      .catch((err) => console.error("runEnded hook failed", err));
+  }
+}

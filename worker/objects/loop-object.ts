@@ -1,0 +1,265 @@
+// What orchestrators and agents share: their SQLite store and event log, the run loop, watchers
+// (WebSockets and SSE), the heartbeat alarm that resumes a run after eviction, and the RPC surface.
+
+import { DurableObject } from "cloudflare:workers";
+import type Anthropic from "@anthropic-ai/sdk";
+import type { EventsPage, SendMessageResult } from "../../schema/api";
+import {
+  clientFrameSchema,
+  type EventBody,
+  type StreamEvent,
+  type StreamState,
+  zeroTotals,
+} from "../../schema/events";
+import { createLlmClient } from "../llm/client";
+import { modelInfo } from "../llm/prices";
+import { flushOutbox } from "../loop/d1-sync";
+import { EventLog } from "../loop/event-log";
+import { type RunEnd, Runner, type RunnerHost } from "../loop/runner";
+import { type ObjectConfig, Store } from "../loop/store";
+import type { Tool, ToolContext } from "../tools/types";
+import { type SocketAttachment, Watchers } from "./watchers";
+
+const HEARTBEAT_MS = 10_000;
+
+export abstract class LoopObject extends DurableObject<Env> implements RunnerHost {
+  readonly store: Store;
+  protected readonly runner: Runner;
+  protected readonly watchers: Watchers;
+  private eventLog: EventLog | null = null;
+  private llm: Anthropic | null = null;
+  private flushing: Promise<void> | null = null;
+  private flushAgain = false;
+
+  constructor(ctx: DurableObjectState, env: Env) {
+    super(ctx, env);
+    this.store = new Store(ctx.storage);
+    this.runner = new Runner(this, env);
+    this.watchers = new Watchers(ctx);
+    // A woken object with an unfinished run picks it up without waiting for the alarm — after
+    // migrations, and outside blockConcurrencyWhile so the run doesn't block requests.
+    void ctx
+      .blockConcurrencyWhile(() => this.store.migrate())
+      .then(() => this.resumeIfNeeded())
+      .catch((err) => console.error(`${this.constructor.name} ${ctx.id} failed to start`, err));
+  }
+
+  // ---- subclass hooks ----
+  abstract tools(): Tool[];
+  abstract toolContext(base: ToolContext): ToolContext;
+  abstract system(): string;
+  abstract reserve(runId: string, usd: number): Promise<string | null>;
+  abstract messageCheckpointed(usage: import("../../schema/events").Usage, costUsd: number): Promise<void>;
+  abstract runEnded(runId: string, end: RunEnd, trigger: string): Promise<void>;
+  protected abstract snapshotExtras(): Partial<StreamState>;
+  /** Alarm work beyond the run heartbeat (wait deadlines, notices). Returns true to keep the alarm. */
+  protected async onAlarm(): Promise<boolean> {
+    return false;
+  }
+
+  // ---- RunnerHost ----
+
+  get log(): EventLog {
+    if (!this.eventLog) {
+      const c = this.store.config();
+      this.eventLog = new EventLog(this.ctx.storage.sql, `${c.kind}:${c.id}`);
+    }
+    return this.eventLog;
+  }
+
+  emit(body: EventBody): void {
+    const { event, json } = this.log.append(body);
+    this.watchers.broadcast(event, json);
+  }
+
+  client(): Anthropic {
+    this.llm ??= createLlmClient(this.env);
+    return this.llm;
+  }
+
+  async flush(): Promise<void> {
+    if (this.flushing) {
+      this.flushAgain = true;
+      return this.flushing;
+    }
+    this.flushing = (async () => {
+      do {
+        this.flushAgain = false;
+        await flushOutbox(this.env, this.store);
+      } while (this.flushAgain);
+    })().finally(() => {
+      this.flushing = null;
+    });
+    return this.flushing;
+  }
+
+  async heartbeat(): Promise<void> {
+    const at = await this.ctx.storage.getAlarm();
+    const want = Date.now() + HEARTBEAT_MS;
+    if (at === null || at > want) await this.ctx.storage.setAlarm(want);
+  }
+
+  // ---- lifecycle ----
+
+  protected initialised(): boolean {
+    return this.store.get("config") !== undefined;
+  }
+
+  private resumeIfNeeded(): void {
+    if (!this.initialised()) return;
+    const run = this.runner.activeRun();
+    if (!run) return;
+    this.runner.recoverInflight();
+    void this.runner.kick();
+  }
+
+  override async alarm(): Promise<void> {
+    if (!this.initialised()) return;
+    let keep = false;
+    try {
+      keep = await this.onAlarm();
+      this.resumeIfNeeded();
+      await this.flush();
+    } catch (err) {
+      console.error(`${this.constructor.name} ${this.ctx.id} alarm failed`, err);
+      keep = true;
+    }
+    if (keep || this.runner.activeRun() || this.store.outbox(1).length) {
+      await this.ctx.storage.setAlarm(Date.now() + HEARTBEAT_MS);
+    }
+  }
+
+  // ---- RPC shared by both kinds ----
+
+  state(): StreamState {
+    const c = this.store.config();
+    const run = this.runner.activeRun();
+    return {
+      stream: this.log.stream,
+      kind: c.kind,
+      name: c.name,
+      model: c.model,
+      simulated: c.simulated,
+      status: this.store.get("status") ?? "idle",
+      activeRunId: run?.id ?? null,
+      queued: this.store.pendingInbox(),
+      totals: this.store.get("totals") ?? zeroTotals(),
+      contextTokens: this.store.get("contextTokens") ?? 0,
+      contextWindow: c.contextWindow ?? modelInfo(c.model).contextWindow,
+      ...this.snapshotExtras(),
+    };
+  }
+
+  events(after: number, limit: number): EventsPage {
+    const events = this.log.read(after, limit);
+    const lastSeq = this.log.lastSeq;
+    const reached = events.length ? events[events.length - 1]!.seq : after;
+    return { events, lastSeq, hasMore: reached < lastSeq };
+  }
+
+  sse(after: number): ReadableStream<Uint8Array> {
+    return this.watchers.openSse(this.log, after);
+  }
+
+  send(text: string, clientId?: string): SendMessageResult {
+    const r = this.runner.submit("user", text, { clientId });
+    return { messageId: r.messageId, runId: r.runId, queued: r.queued };
+  }
+
+  /** Test and diagnostics: recent events without going through HTTP. */
+  tail(n: number): StreamEvent[] {
+    return this.log.tail(n);
+  }
+
+  // ---- WebSockets ----
+
+  /** Only upgrades: the Worker has already checked the caller owns this object. */
+  override async fetch(request: Request): Promise<Response> {
+    if (request.headers.get("Upgrade")?.toLowerCase() !== "websocket") {
+      return new Response("expected a WebSocket upgrade", { status: 426 });
+    }
+    const userId = request.headers.get("X-Baton-User");
+    if (!userId || !this.initialised()) return new Response("not found", { status: 404 });
+    return new Response(null, { status: 101, webSocket: this.watchers.accept(userId) });
+  }
+
+  override async webSocketMessage(ws: WebSocket, message: string | ArrayBuffer): Promise<void> {
+    try {
+      if (typeof message !== "string" || message.length > 200_000) {
+        return Watchers.send(ws, {
+          type: "error",
+          code: "bad_frame",
+          message: "Frames must be JSON text under 200 KB.",
+        });
+      }
+      let raw: unknown;
+      try {
+        raw = JSON.parse(message);
+      } catch {
+        return Watchers.send(ws, { type: "error", code: "bad_frame", message: "Frame is not valid JSON." });
+      }
+      const parsed = clientFrameSchema.safeParse(raw);
+      if (!parsed.success) {
+        const why = parsed.error.issues.map((i) => `${i.path.join(".") || "frame"}: ${i.message}`).join("; ");
+        return Watchers.send(ws, { type: "error", code: "bad_frame", message: `Invalid frame. ${why}` });
+      }
+      const frame = parsed.data;
+      switch (frame.type) {
+        case "ping":
+          return Watchers.send(ws, { type: "pong" });
+        case "resume":
+          this.watchers.drop(ws);
+          Watchers.send(ws, { type: "ready", state: this.state(), lastSeq: this.log.lastSeq });
+          return this.watchers.resume(ws, this.log, frame.after);
+        case "send": {
+          const a = ws.deserializeAttachment() as SocketAttachment;
+          const limited = await this.sendAllowed(a.userId);
+          if (limited) return Watchers.send(ws, { type: "error", code: "rate_limited", message: limited });
+          const r = this.send(frame.text, frame.clientId);
+          return Watchers.send(ws, {
+            type: "sent",
+            messageId: r.messageId,
+            runId: r.runId,
+            clientId: frame.clientId,
+          });
+        }
+        case "interrupt":
+          await this.interruptFromClient(frame.agents ?? false);
+          return;
+      }
+    } catch (err) {
+      console.error(`${this.constructor.name} ${this.ctx.id} webSocketMessage failed`, err);
+      Watchers.send(ws, {
+        type: "error",
+        code: "internal_error",
+        message: "The server could not handle that frame.",
+      });
+    }
+  }
+
+  override async webSocketClose(ws: WebSocket, code: number, reason: string): Promise<void> {
+    this.watchers.drop(ws);
+    try {
+      ws.close(code === 1005 || code === 1006 ? 1000 : code, reason);
+    } catch {
+      // already closed
+    }
+  }
+
+  override async webSocketError(ws: WebSocket, err: unknown): Promise<void> {
+    console.error(`${this.constructor.name} ${this.ctx.id} socket error`, err);
+    this.watchers.drop(ws);
+  }
+
+  /** Returns a refusal sentence when the user is sending too fast. */
+  protected async sendAllowed(_userId: string): Promise<string | null> {
+    return null;
+  }
+
+  protected abstract interruptFromClient(agents: boolean): Promise<void>;
+
+  protected configure(config: ObjectConfig): void {
+    this.store.set("config", config);
+    this.eventLog = null;
+  }
+}

@@ -1,0 +1,23 @@
+// Coarse events an agent sends its orchestrator. They are queued in the agent's SQLite and retried
+// until acknowledged; the orchestrator applies each id once, in order.
+import type { AgentStatus, Totals } from "../../schema/events";
+
+export type AgentNotice =
+  | { kind: "status"; status: AgentStatus; note?: string }
+  | { kind: "usage"; totals: Totals; contextTokens: number }
+  | { kind: "completed"; result: string; end: "completed" | "failed" | "interrupted"; taskId: string | null }
+  | { kind: "file"; path: string; size: number; by: string; deleted?: boolean };
+
+export type NumberedNotice = AgentNotice & { id: number };
+
+/** What the orchestrator passes an agent when it creates it. */
+export type AgentInit = {
+  id: string;
+  userId: string;
+  orchestratorId: string;
+  name: string;
+  instructions: string;
+  model: string;
+  tools: string[] | null;
+  simulated: boolean;
+};

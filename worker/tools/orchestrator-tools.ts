@@ -1,0 +1,208 @@
+// The orchestrator's tools: create, command, watch, wait for, interrupt and delete agents, and read
+// the shared workspace. They act through the host (the Orchestrator object), which owns the registry.
+import { z } from "zod";
+import type { AgentSummary, StreamEvent } from "../../schema/events";
+import { DEFAULT_AGENT_MODEL, isKnownModel, MODELS } from "../llm/prices";
+import { AGENT_TOOL_NAMES, readOnlyWorkspaceTools } from "./agent-tools";
+import { defineTool, type Tool, type ToolContext, ToolError } from "./types";
+import type { Workspace } from "./workspace";
+
+export const LIMITS = { maxAgents: 20, maxConcurrentAgentRuns: 8, maxWaitSec: 3600, defaultWaitSec: 600 };
+export const FINISHED = new Set(["complete", "failed", "interrupted", "idle"]);
+
+/** Finished and its result delivered (status can arrive before the result), or never given work. */
+export const isSettled = (a: AgentSummary): boolean =>
+  FINISHED.has(a.status) && (a.result !== null || a.task === null);
+
+/** What the tools need from the Orchestrator object. */
+export type OrchestratorToolContext = ToolContext & {
+  workspace: Workspace;
+  agents: () => AgentSummary[];
+  findAgent: (name: string) => AgentSummary;
+  createAgent: (
+    toolUseId: string,
+    spec: { name: string; instructions: string; model: string; tools: string[] | null },
+  ) => Promise<AgentSummary>;
+  commandAgent: (agent: AgentSummary, taskId: string, task: string) => Promise<string>;
+  agentTail: (agent: AgentSummary, n: number) => Promise<StreamEvent[]>;
+  agentOutput: (agent: AgentSummary) => Promise<{ result: string | null; lastText: string | null }>;
+  interruptAgent: (agent: AgentSummary) => Promise<boolean>;
+  deleteAgent: (agent: AgentSummary) => Promise<void>;
+  /** Marks queued reports of these agents as delivered (a wait returned them). */
+  reportsDelivered: (agentIds: string[]) => void;
+};
+
+const agentName = z
+  .string()
+  .regex(
+    /^[A-Za-z0-9][A-Za-z0-9_-]{0,39}$/,
+    "use 1–40 letters, digits, - or _, starting with a letter or digit",
+  );
+
+const money = (n: number) => `$${n.toFixed(4)}`;
+
+export function describeAgent(a: AgentSummary): string {
+  const t = a.totals;
+  return [
+    `${a.name}: ${a.status}${a.note ? ` — ${a.note}` : ""}`,
+    `  model ${a.model}; ${t.inputTokens + t.cacheReadTokens + t.cacheWriteTokens} in / ${t.outputTokens} out tokens; ${money(t.costUsd)}`,
+    a.task ? `  task: ${a.task.slice(0, 300)}` : null,
+    a.result ? `  result: ${a.result.slice(0, 500)}` : null,
+  ]
+    .filter(Boolean)
+    .join("\n");
+}
+
+export function summariseWait(agents: AgentSummary[], timedOut: boolean): string {
+  const lines = agents.map((a) =>
+    isSettled(a) ? `${a.name} (${a.status}): ${a.result ?? "(no result)"}` : `${a.name}: still ${a.status}`,
+  );
+  return `${timedOut ? "Timed out waiting. " : ""}${lines.join("\n")}`;
+}
+
+function summariseEvent(e: StreamEvent): string | null {
+  switch (e.type) {
+    case "tool.called":
+      return `called ${e.name} ${JSON.stringify(e.input).slice(0, 160)}`;
+    case "tool.result":
+      return `${e.isError ? "error" : "result"}: ${e.content.slice(0, 160)}`;
+    case "message.completed":
+      return `message ${e.stopReason}`;
+    case "run.started":
+    case "run.completed":
+    case "run.interrupted":
+      return e.type;
+    case "run.failed":
+      return `run failed: ${e.error.message}`;
+    case "message.user":
+      return `task: ${e.text.slice(0, 160)}`;
+    default:
+      return null;
+  }
+}
+
+type Ctx = OrchestratorToolContext;
+
+export const orchestratorTools: Tool<Ctx>[] = [
+  defineTool({
+    name: "create_agent",
+    phase: 0,
+    description: `Create a specialised agent with its own tool loop over the shared workspace. Models: ${MODELS.map((m) => m.id).join(", ")} (default ${DEFAULT_AGENT_MODEL}). Tools default to all of: ${AGENT_TOOL_NAMES.join(", ")}.`,
+    schema: z.object({
+      name: agentName,
+      instructions: z.string().min(1).max(20_000).describe("Who the agent is and how it should work"),
+      model: z.string().optional(),
+      tools: z.array(z.enum(AGENT_TOOL_NAMES as [string, ...string[]])).optional(),
+    }),
+    async run(input, ctx: Ctx) {
+      const model = input.model ?? DEFAULT_AGENT_MODEL;
+      if (!isKnownModel(model))
+        throw new ToolError(`Unknown model ${model}. Use one of: ${MODELS.map((m) => m.id).join(", ")}.`);
+      const live = ctx.agents();
+      if (live.some((a) => a.name === input.name))
+        throw new ToolError(`An agent named ${input.name} already exists.`);
+      if (live.length >= LIMITS.maxAgents) {
+        throw new ToolError(
+          `This orchestrator already has ${live.length} agents (the limit). Delete one first.`,
+        );
+      }
+      const agent = await ctx.createAgent(ctx.toolUseId, {
+        name: input.name,
+        instructions: input.instructions,
+        model,
+        tools: input.tools ?? null,
+      });
+      return { content: `Created agent ${agent.name} (${agent.model}). Give it work with command_agent.` };
+    },
+  }),
+  defineTool({
+    name: "list_agents",
+    description: "List your agents with status, model, usage and latest result.",
+    schema: z.object({}),
+    async run(_input, ctx: Ctx) {
+      const all = ctx.agents();
+      return { content: all.length ? all.map(describeAgent).join("\n") : "No agents yet." };
+    },
+  }),
+  defineTool({
+    name: "command_agent",
+    description:
+      "Give an agent a task. Returns at once; the agent works in the background. Use wait_for_agents to wait.",
+    schema: z.object({ name: agentName, task: z.string().min(1).max(100_000) }),
+    async run(input, ctx: Ctx) {
+      const agent = ctx.findAgent(input.name);
+      const running = ctx.agents().filter((a) => a.status === "executing" && a.id !== agent.id).length;
+      if (running >= LIMITS.maxConcurrentAgentRuns) {
+        throw new ToolError(
+          `${running} agents are already working (the limit). Wait for some to finish first.`,
+        );
+      }
+      return { content: await ctx.commandAgent(agent, ctx.toolUseId, input.task) };
+    },
+  }),
+  defineTool({
+    name: "check_agent_status",
+    description: "An agent's status, usage, task and its most recent steps.",
+    schema: z.object({ name: agentName, tail: z.number().int().min(1).max(50).optional() }),
+    async run(input, ctx: Ctx) {
+      const agent = ctx.findAgent(input.name);
+      const recent = (await ctx.agentTail(agent, 200))
+        .map(summariseEvent)
+        .filter((l): l is string => l !== null);
+      const tail = recent.slice(-(input.tail ?? 10));
+      return {
+        content: `${describeAgent(agent)}\nrecent steps:\n${tail.map((l) => `  - ${l}`).join("\n") || "  (none)"}`,
+      };
+    },
+  }),
+  defineTool({
+    name: "read_agent_output",
+    description: "The agent's reported result, or its latest message if it has not reported.",
+    schema: z.object({ name: agentName }),
+    async run(input, ctx: Ctx) {
+      const agent = ctx.findAgent(input.name);
+      const out = await ctx.agentOutput(agent);
+      return { content: out.result ?? out.lastText ?? `${agent.name} has produced no output yet.` };
+    },
+  }),
+  defineTool({
+    name: "wait_for_agents",
+    phase: 2,
+    description:
+      "Wait until the named agents finish (or the timeout passes) and get their results. Costs nothing while waiting.",
+    schema: z.object({
+      names: z.array(agentName).min(1).max(LIMITS.maxAgents),
+      timeoutSec: z.number().int().min(1).max(LIMITS.maxWaitSec).optional(),
+    }),
+    async run(input, ctx: Ctx) {
+      const agents = input.names.map((n) => ctx.findAgent(n));
+      if (agents.every(isSettled)) {
+        ctx.reportsDelivered(agents.map((a) => a.id));
+        return { content: summariseWait(agents, false) };
+      }
+      const deadline = Date.now() + (input.timeoutSec ?? LIMITS.defaultWaitSec) * 1000;
+      return { suspend: { names: input.names, deadline, agentIds: agents.map((a) => a.id) } };
+    },
+  }),
+  defineTool({
+    name: "interrupt_agent",
+    description: "Stop an agent's current work at once.",
+    schema: z.object({ name: agentName }),
+    async run(input, ctx: Ctx) {
+      const agent = ctx.findAgent(input.name);
+      const stopped = await ctx.interruptAgent(agent);
+      return { content: stopped ? `Interrupted ${agent.name}.` : `${agent.name} was not running.` };
+    },
+  }),
+  defineTool({
+    name: "delete_agent",
+    description: "Delete an agent and its history. Its files stay in the workspace.",
+    schema: z.object({ name: agentName }),
+    async run(input, ctx: Ctx) {
+      const agent = ctx.findAgent(input.name);
+      await ctx.deleteAgent(agent);
+      return { content: `Deleted ${agent.name}.` };
+    },
+  }),
+  ...(readOnlyWorkspaceTools as Tool<Ctx>[]),
+];
