@@ -274,7 +274,7 @@ export class StreamClient {
 
   private sendFrame(frame: object): boolean {
     const s = this.socket;
-    if (!s || s.readyState !== 1) return false;
+    if (s?.readyState !== 1) return false;
     try {
       s.send(JSON.stringify(frame));
       return true;

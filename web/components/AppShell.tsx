@@ -1,0 +1,106 @@
+// The signed-in frame: a slim top bar (brand, navigation, model mode, account) over the page.
+// Also the auth guard: signed-out visitors and any 401 from the API go to /login.
+import { useEffect, useState } from "react";
+import { Navigate, NavLink, Outlet, useLocation, useNavigate } from "react-router";
+import { useMe } from "../hooks/useMe";
+import { resetStreams } from "../hooks/useStream";
+import { api, onUnauthorized } from "../lib/api";
+import { Icon } from "./Icon";
+import { Logo } from "./Logo";
+import "../styles/shell.css";
+
+const NAV = [
+  { to: "/", label: "Orchestrators", end: true },
+  { to: "/usage", label: "Usage", end: false },
+  { to: "/settings", label: "Settings", end: false },
+  { to: "/docs", label: "API", end: false },
+];
+
+export function AppShell() {
+  const { me, status, setMe } = useMe();
+  const navigate = useNavigate();
+  const location = useLocation();
+  const [menuOpen, setMenuOpen] = useState(false);
+
+  useEffect(
+    () =>
+      onUnauthorized(() => {
+        resetStreams();
+        setMe(null);
+      }),
+    [setMe],
+  );
+  // biome-ignore lint/correctness/useExhaustiveDependencies: close the menu on every navigation.
+  useEffect(() => setMenuOpen(false), [location.pathname]);
+
+  if (status === "loading") return <div className="boot" aria-busy="true" />;
+  if (status === "signed_out" || !me) {
+    const next = location.pathname + location.search;
+    return <Navigate to={`/login${next !== "/" ? `?next=${encodeURIComponent(next)}` : ""}`} replace />;
+  }
+
+  const signOut = async () => {
+    try {
+      await api.logout();
+    } finally {
+      resetStreams();
+      setMe(null);
+      navigate("/login", { replace: true });
+    }
+  };
+
+  return (
+    <div className="shell">
+      <header className="topbar">
+        <NavLink to="/" className="brand" aria-label="Baton home">
+          <Logo />
+          <span>Baton</span>
+        </NavLink>
+        <button
+          type="button"
+          className="btn btn-ghost btn-icon menu-toggle"
+          aria-label="Menu"
+          aria-expanded={menuOpen}
+          aria-controls="main-nav"
+          onClick={() => setMenuOpen((v) => !v)}
+        >
+          <Icon name="menu" />
+        </button>
+        <nav id="main-nav" className="nav" data-open={menuOpen} aria-label="Main">
+          {NAV.map((n) => (
+            <NavLink key={n.to} to={n.to} end={n.end} className="nav-link">
+              {n.label}
+            </NavLink>
+          ))}
+          <div className="nav-account">
+            <span className="faint truncate" title={me.user.email}>
+              {me.user.email}
+            </span>
+            <button type="button" className="btn btn-sm btn-ghost" onClick={signOut}>
+              Sign out
+            </button>
+          </div>
+        </nav>
+        <div className="topbar-right">
+          {me.llm === "simulator" && (
+            <span
+              className="badge badge-amber"
+              title="No ANTHROPIC_API_KEY is set: a built-in simulator answers."
+            >
+              Simulated model — not Claude
+            </span>
+          )}
+          <span className="faint truncate account-email" title={me.user.email}>
+            {me.user.email}
+          </span>
+          <button type="button" className="btn btn-sm btn-ghost account-signout" onClick={signOut}>
+            Sign out
+          </button>
+        </div>
+      </header>
+      <main className="page-host">
+        <Outlet />
+      </main>
+    </div>
+  );
+}

@@ -1,0 +1,63 @@
+// The orchestrator's agents: status (colour + label), model, context window, tokens and cost, the
+// latest note. Each card opens the agent's own page.
+import { Link } from "react-router";
+import { formatTokens, formatUsd, totalTokens } from "../../lib/format";
+import { modelLabel } from "../../lib/models";
+import type { AgentView } from "../../lib/views/agents";
+import { ContextBar } from "../ContextBar";
+import { StatusBadge } from "../StatusBadge";
+import "../../styles/agents.css";
+
+export function AgentsPane({
+  orchestratorId,
+  agents,
+}: {
+  orchestratorId: string;
+  agents: readonly AgentView[];
+}) {
+  if (agents.length === 0) {
+    return (
+      <div className="empty agents-empty">
+        <h2>No agents yet</h2>
+        <p>
+          Ask the orchestrator to create a team, e.g. "Create a researcher and a writer and have them draft a
+          brief."
+        </p>
+      </div>
+    );
+  }
+  return (
+    <ul className="agents-list" aria-label="Agents">
+      {agents.map((a) => (
+        <li key={a.id}>
+          <AgentCard orchestratorId={orchestratorId} agent={a} />
+        </li>
+      ))}
+    </ul>
+  );
+}
+
+export function AgentCard({ orchestratorId, agent }: { orchestratorId: string; agent: AgentView }) {
+  const note = agent.note ?? agent.task;
+  return (
+    <Link
+      to={`/o/${orchestratorId}/agents/${agent.id}`}
+      className="agent-card"
+      data-status={agent.status}
+      data-agent={agent.name}
+      aria-label={`${agent.name}, ${agent.status}`}
+    >
+      <div className="agent-card-top">
+        <span className="agent-name truncate">{agent.name}</span>
+        <StatusBadge status={agent.status} />
+      </div>
+      <div className="agent-model faint truncate">{modelLabel(agent.model)}</div>
+      <ContextBar tokens={agent.contextTokens} window={agent.contextWindow} />
+      <div className="agent-stats num">
+        <span>{formatTokens(totalTokens(agent.totals))} tokens</span>
+        <span>{formatUsd(agent.totals.costUsd)}</span>
+      </div>
+      {note && <p className="agent-note">{note}</p>}
+    </Link>
+  );
+}

@@ -1,0 +1,50 @@
+// Loads something from the API when its key changes, with reload and local patching. Cancels
+// stale answers so a fast navigation never shows the previous page's data.
+import { useCallback, useEffect, useRef, useState } from "react";
+import { ApiError } from "../lib/api";
+
+export type Resource<T> = {
+  data: T | undefined;
+  error: ApiError | null;
+  loading: boolean;
+  reload: () => Promise<void>;
+  /** Local update after a successful write, without a refetch. */
+  setData: (fn: (prev: T | undefined) => T | undefined) => void;
+};
+
+const asApiError = (e: unknown): ApiError =>
+  e instanceof ApiError ? e : new ApiError(0, "client_error", e instanceof Error ? e.message : String(e));
+
+export function useResource<T>(load: () => Promise<T>, key: string): Resource<T> {
+  const [data, setDataState] = useState<T | undefined>(undefined);
+  const [error, setError] = useState<ApiError | null>(null);
+  const [loading, setLoading] = useState(true);
+  const loadRef = useRef(load);
+  loadRef.current = load;
+  const generation = useRef(0);
+
+  const run = useCallback(async () => {
+    const mine = ++generation.current;
+    setLoading(true);
+    try {
+      const value = await loadRef.current();
+      if (mine !== generation.current) return;
+      setDataState(value);
+      setError(null);
+    } catch (e) {
+      if (mine !== generation.current) return;
+      setError(asApiError(e));
+    } finally {
+      if (mine === generation.current) setLoading(false);
+    }
+  }, []);
+
+  // biome-ignore lint/correctness/useExhaustiveDependencies: `key` says when to load again.
+  useEffect(() => {
+    setDataState(undefined);
+    void run();
+  }, [key, run]);
+
+  const setData = useCallback((fn: (prev: T | undefined) => T | undefined) => setDataState(fn), []);
+  return { data, error, loading, reload: run, setData };
+}

@@ -1,0 +1,36 @@
+// Keeps a scroll container pinned to its bottom while content grows, unless the user scrolled up.
+import { type RefObject, useCallback, useEffect, useLayoutEffect, useRef, useState } from "react";
+
+const THRESHOLD_PX = 48;
+
+export function useStickToBottom(ref: RefObject<HTMLElement | null>, contentKey: unknown) {
+  const pinned = useRef(true);
+  const [atBottom, setAtBottom] = useState(true);
+
+  useEffect(() => {
+    const el = ref.current;
+    if (!el) return;
+    const onScroll = () => {
+      const bottom = el.scrollHeight - el.scrollTop - el.clientHeight <= THRESHOLD_PX;
+      pinned.current = bottom;
+      setAtBottom(bottom);
+    };
+    el.addEventListener("scroll", onScroll, { passive: true });
+    return () => el.removeEventListener("scroll", onScroll);
+  }, [ref]);
+
+  // biome-ignore lint/correctness/useExhaustiveDependencies: follow whenever the content changes.
+  useLayoutEffect(() => {
+    const el = ref.current;
+    if (el && pinned.current) el.scrollTop = el.scrollHeight;
+  }, [contentKey]);
+
+  const scrollToBottom = useCallback(() => {
+    const el = ref.current;
+    pinned.current = true;
+    setAtBottom(true);
+    if (el) el.scrollTop = el.scrollHeight;
+  }, [ref]);
+
+  return { atBottom, scrollToBottom };
+}

@@ -1,0 +1,250 @@
+// One agent: its status, task, result, the files it touched, its own fine-grained stream (as a
+// transcript and as raw events), and direct control: message, interrupt, delete.
+import { useEffect, useMemo, useState } from "react";
+import { Link, useNavigate, useParams } from "react-router";
+import type { StreamEvent } from "../../schema/events";
+import { ConnectionBadge } from "../components/ConnectionBadge";
+import { ContextBar } from "../components/ContextBar";
+import { ChatPane } from "../components/chat/ChatPane";
+import { Dialog } from "../components/Dialog";
+import { EventStreamPane } from "../components/events/EventStreamPane";
+import { Icon } from "../components/Icon";
+import { Markdown } from "../components/Markdown";
+import { StatusBadge } from "../components/StatusBadge";
+import { useFold } from "../hooks/useFold";
+import { useResource } from "../hooks/useResource";
+import { agentTarget, orchestratorTarget, useStream } from "../hooks/useStream";
+import { ApiError, api } from "../lib/api";
+import { formatRelative, formatTokens, formatUsd, totalTokens } from "../lib/format";
+import { modelLabel } from "../lib/models";
+import { emptyAgents, foldAgents, isActiveStatus, seedAgents } from "../lib/views/agents";
+import { emptyTranscript, foldTranscript } from "../lib/views/transcript";
+import "../styles/agent.css";
+
+/** Paths an agent wrote, edited or deleted, from its own tool calls. */
+type Touched = ReadonlyMap<string, { op: string; ts: number }>;
+const FILE_TOOLS: Record<string, string> = {
+  write_file: "wrote",
+  edit_file: "edited",
+  delete_file: "deleted",
+};
+function foldTouched(t: Touched, ev: StreamEvent): Touched {
+  if (ev.type !== "tool.called" || !FILE_TOOLS[ev.name]) return t;
+  const path = (ev.input as { path?: unknown } | null)?.path;
+  if (typeof path !== "string") return t;
+  return new Map(t).set(path, { op: FILE_TOOLS[ev.name]!, ts: ev.ts });
+}
+
+export default function AgentPage() {
+  const { id = "", agentId = "" } = useParams();
+  const navigate = useNavigate();
+  const orchestrator = useStream(useMemo(() => orchestratorTarget(id), [id]));
+  const stream = useStream(useMemo(() => agentTarget(id, agentId), [id, agentId]));
+  const fetched = useResource(() => api.getAgent(id, agentId), `a:${id}:${agentId}`);
+  const seed = orchestrator.state?.agents;
+  const agentsView = useFold(orchestrator.log, () => seedAgents(emptyAgents(), seed ?? []), foldAgents, seed);
+  const transcript = useFold(stream.log, emptyTranscript, foldTranscript);
+  const touched = useFold(stream.log, () => new Map() as Touched, foldTouched);
+  const [tab, setTab] = useState<"transcript" | "events">("transcript");
+  const [confirmDelete, setConfirmDelete] = useState(false);
+  const [actionError, setActionError] = useState<string | null>(null);
+
+  const fromStream = agentsView.byId.get(agentId);
+  const agent =
+    fromStream ?? (fetched.data ? { ...fetched.data, notes: [], deleted: false, statusSince: 0 } : null);
+
+  useEffect(() => {
+    document.title = `${agent?.name ?? "Agent"} · Baton`;
+  }, [agent?.name]);
+
+  if (fetched.error?.status === 404 && !fromStream) {
+    return (
+      <div className="empty" style={{ minHeight: "60vh" }}>
+        <h2>Agent not found</h2>
+        <p>It may have been deleted.</p>
+        <Link className="btn" to={`/o/${id}`}>
+          Back to the orchestrator
+        </Link>
+      </div>
+    );
+  }
+
+  const running = transcript.activeRun !== null || (agent ? isActiveStatus(agent.status) : false);
+
+  const interrupt = async () => {
+    setActionError(null);
+    try {
+      await api.interruptAgent(id, agentId);
+    } catch (e) {
+      setActionError(e instanceof ApiError ? e.message : String(e));
+    }
+  };
+  const remove = async () => {
+    try {
+      await api.deleteAgent(id, agentId);
+      navigate(`/o/${id}`);
+    } catch (e) {
+      setActionError(e instanceof ApiError ? e.message : String(e));
+      setConfirmDelete(false);
+    }
+  };
+
+  return (
+    <div className="agent-page">
+      <header className="room-header">
+        <nav aria-label="Breadcrumb" className="crumbs">
+          <Link to={`/o/${id}`} className="faint">
+            {orchestrator.state?.name ?? "Orchestrator"}
+          </Link>
+          <Icon name="chevronRight" size={12} />
+          <h1 className="truncate">{agent?.name ?? "Agent"}</h1>
+        </nav>
+        {agent && <StatusBadge status={agent.status} />}
+        {agent?.deleted && <span className="badge badge-red">Deleted</span>}
+        <div className="spacer" />
+        <ConnectionBadge connection={stream.connection} retryAt={stream.retryAt} onRetry={stream.reconnect} />
+        <button type="button" className="btn btn-sm" onClick={() => void interrupt()} disabled={!running}>
+          <Icon name="stop" size={14} /> Interrupt
+        </button>
+        <button type="button" className="btn btn-sm btn-danger" onClick={() => setConfirmDelete(true)}>
+          <Icon name="trash" size={14} /> Delete
+        </button>
+      </header>
+      {actionError && (
+        <div className="notice notice-error room-banner" role="alert">
+          {actionError}
+        </div>
+      )}
+      <div className="agent-layout">
+        <aside className="agent-side" aria-label="Agent details">
+          {agent ? (
+            <>
+              <section className="agent-facts">
+                <div>
+                  <div className="label">Model</div>
+                  <div>{modelLabel(agent.model)}</div>
+                </div>
+                <div>
+                  <div className="label">Tokens</div>
+                  <div className="num">{formatTokens(totalTokens(agent.totals))}</div>
+                </div>
+                <div>
+                  <div className="label">Cost</div>
+                  <div className="num">{formatUsd(agent.totals.costUsd)}</div>
+                </div>
+                <div>
+                  <div className="label">Created</div>
+                  <div>{formatRelative(agent.createdAt)}</div>
+                </div>
+              </section>
+              <section>
+                <div className="label">Context window</div>
+                <ContextBar tokens={agent.contextTokens} window={agent.contextWindow} />
+              </section>
+              <section>
+                <h2>Task</h2>
+                {agent.task ? (
+                  <p className="agent-text">{agent.task}</p>
+                ) : (
+                  <p className="faint">No task yet.</p>
+                )}
+              </section>
+              {agent.note && (
+                <section>
+                  <h2>Latest note</h2>
+                  <p className="agent-text">{agent.note}</p>
+                </section>
+              )}
+              {agent.result && (
+                <section>
+                  <h2>Result</h2>
+                  <Markdown text={agent.result} />
+                </section>
+              )}
+              <section>
+                <h2>Files touched</h2>
+                {touched.size === 0 ? (
+                  <p className="faint">None yet.</p>
+                ) : (
+                  <ul className="touched">
+                    {[...touched].map(([path, t]) => (
+                      <li key={path}>
+                        <Link to={`/o/${id}/files?path=${encodeURIComponent(path)}`} className="mono">
+                          {path}
+                        </Link>
+                        <span className="faint">{t.op}</span>
+                      </li>
+                    ))}
+                  </ul>
+                )}
+              </section>
+              <details>
+                <summary className="label">Instructions</summary>
+                <p className="agent-text">{agent.instructions}</p>
+              </details>
+            </>
+          ) : (
+            <p className="faint" aria-busy="true">
+              Loading…
+            </p>
+          )}
+        </aside>
+        <section className="agent-main" aria-label="Agent activity">
+          <div className="tabs agent-tabs" role="tablist" aria-label="View">
+            <button
+              type="button"
+              role="tab"
+              aria-selected={tab === "transcript"}
+              onClick={() => setTab("transcript")}
+            >
+              Transcript
+            </button>
+            <button
+              type="button"
+              role="tab"
+              aria-selected={tab === "events"}
+              onClick={() => setTab("events")}
+            >
+              Events <span className="count">{stream.log.events.length.toLocaleString()}</span>
+            </button>
+          </div>
+          <div className="agent-main-body" hidden={tab !== "transcript"}>
+            <ChatPane
+              transcript={transcript}
+              running={running}
+              send={stream.send}
+              stop={interrupt}
+              placeholder={`Message ${agent?.name ?? "this agent"} directly…`}
+              readOnlyReason={agent?.deleted ? "This agent was deleted." : null}
+              emptyState={<p className="empty faint">No activity yet.</p>}
+            />
+          </div>
+          <div className="agent-main-body" hidden={tab !== "events"}>
+            <EventStreamPane events={stream.log.events} agents={[]} names={new Map()} />
+          </div>
+        </section>
+      </div>
+      <Dialog
+        open={confirmDelete}
+        onClose={() => setConfirmDelete(false)}
+        title={`Delete ${agent?.name ?? "agent"}?`}
+        onSubmit={() => void remove()}
+        actions={
+          <>
+            <button type="button" className="btn" onClick={() => setConfirmDelete(false)}>
+              Cancel
+            </button>
+            <button type="submit" className="btn btn-danger-solid">
+              Delete agent
+            </button>
+          </>
+        }
+      >
+        <p className="muted">
+          The agent stops if it's running and is removed from the orchestrator. Files it wrote stay in the
+          workspace.
+        </p>
+      </Dialog>
+    </div>
+  );
+}

@@ -1,0 +1,134 @@
+// Sign in and sign up: one form, two modes. After success, go where the visitor was headed.
+import { type FormEvent, useEffect, useState } from "react";
+import { Link, useNavigate, useSearchParams } from "react-router";
+import { Logo } from "../components/Logo";
+import { useMe } from "../hooks/useMe";
+import { ApiError, api } from "../lib/api";
+import "../styles/auth.css";
+
+/** Only same-app paths: `next` must never send a visitor to another site. */
+export function safeNext(next: string | null): string {
+  return next?.startsWith("/") && !next.startsWith("//") ? next : "/";
+}
+
+export function AuthPage({ mode }: { mode: "login" | "signup" }) {
+  const { status, refresh } = useMe();
+  const navigate = useNavigate();
+  const [params] = useSearchParams();
+  const next = safeNext(params.get("next"));
+  const [email, setEmail] = useState("");
+  const [password, setPassword] = useState("");
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  const [fields, setFields] = useState<Record<string, string>>({});
+  const signup = mode === "signup";
+
+  useEffect(() => {
+    if (status === "signed_in") navigate(next, { replace: true });
+  }, [status, navigate, next]);
+
+  useEffect(() => {
+    document.title = signup ? "Sign up · Baton" : "Sign in · Baton";
+  }, [signup]);
+
+  const submit = async (e: FormEvent) => {
+    e.preventDefault();
+    setBusy(true);
+    setError(null);
+    setFields({});
+    try {
+      await (signup ? api.signup(email, password) : api.login(email, password));
+      await refresh();
+      navigate(next, { replace: true });
+    } catch (err) {
+      if (err instanceof ApiError) {
+        setFields(err.fieldErrors());
+        setError(err.message);
+      } else setError("Something went wrong. Try again.");
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  const other = signup ? "/login" : "/signup";
+  const otherHref = params.get("next") ? `${other}?next=${encodeURIComponent(next)}` : other;
+
+  return (
+    <div className="auth">
+      <div className="auth-brand">
+        <Logo size={32} />
+        <span>Baton</span>
+      </div>
+      <form className="auth-card card" onSubmit={submit} noValidate aria-labelledby="auth-title">
+        <div>
+          <h1 id="auth-title">{signup ? "Create your account" : "Sign in to Baton"}</h1>
+          <p className="muted">
+            {signup
+              ? "Run a team of agents from one conversation."
+              : "Welcome back. Your agents kept working."}
+          </p>
+        </div>
+        {error && (
+          <div className="notice notice-error" role="alert">
+            {error}
+          </div>
+        )}
+        <div className="field">
+          <label htmlFor="email">Email</label>
+          <input
+            id="email"
+            className="input"
+            type="email"
+            autoComplete="email"
+            required
+            // biome-ignore lint/a11y/noAutofocus: the email field is the only thing to do on this page.
+            autoFocus
+            value={email}
+            aria-invalid={fields.email ? true : undefined}
+            aria-describedby={fields.email ? "email-error" : undefined}
+            onChange={(e) => setEmail(e.target.value)}
+          />
+          {fields.email && (
+            <span id="email-error" className="field-error">
+              {fields.email}
+            </span>
+          )}
+        </div>
+        <div className="field">
+          <label htmlFor="password">Password</label>
+          <input
+            id="password"
+            className="input"
+            type="password"
+            autoComplete={signup ? "new-password" : "current-password"}
+            required
+            minLength={signup ? 10 : undefined}
+            value={password}
+            aria-invalid={fields.password ? true : undefined}
+            aria-describedby={signup ? "password-hint" : undefined}
+            onChange={(e) => setPassword(e.target.value)}
+          />
+          {fields.password ? (
+            <span id="password-hint" className="field-error">
+              {fields.password}
+            </span>
+          ) : (
+            signup && (
+              <span id="password-hint" className="field-hint">
+                At least 10 characters.
+              </span>
+            )
+          )}
+        </div>
+        <button type="submit" className="btn btn-primary auth-submit" disabled={busy || !email || !password}>
+          {busy && <span className="spinner" aria-hidden="true" />}
+          {signup ? "Create account" : "Sign in"}
+        </button>
+        <p className="muted auth-switch">
+          {signup ? "Already have an account? " : "New to Baton? "}
+          <Link to={otherHref}>{signup ? "Sign in" : "Create an account"}</Link>
+        </p>
+      </form>
+    </div>
+  );
+}

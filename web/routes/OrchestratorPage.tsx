@@ -1,0 +1,185 @@
+// The control room for one orchestrator: agents, the raw event stream and the chat, side by side
+// (tabs on a phone), with the connection, model, spend and context always in view.
+import { useEffect, useMemo } from "react";
+import { Link, useParams } from "react-router";
+import type { StreamEvent, Totals } from "../../schema/events";
+import { AgentsPane } from "../components/agents/AgentsPane";
+import { ConnectionBadge } from "../components/ConnectionBadge";
+import { ContextBar } from "../components/ContextBar";
+import { ChatPane } from "../components/chat/ChatPane";
+import { EventStreamPane } from "../components/events/EventStreamPane";
+import { Icon } from "../components/Icon";
+import { Panes } from "../components/Panes";
+import { SimulatedBadge } from "../components/SimulatedBadge";
+import { useFold } from "../hooks/useFold";
+import { useMe } from "../hooks/useMe";
+import { useResource } from "../hooks/useResource";
+import { orchestratorTarget, useStream } from "../hooks/useStream";
+import { api } from "../lib/api";
+import { formatTokens, formatUsd, totalTokens } from "../lib/format";
+import { modelLabel } from "../lib/models";
+import { agentList, emptyAgents, foldAgents, isActiveStatus, seedAgents } from "../lib/views/agents";
+import { emptyTranscript, foldTranscript } from "../lib/views/transcript";
+import "../styles/orchestrator.css";
+
+type Live = { totals: Totals | null; contextTokens: number | null; fileCount: number; files: Set<string> };
+const emptyLive = (): Live => ({ totals: null, contextTokens: null, fileCount: 0, files: new Set() });
+function foldLive(l: Live, ev: StreamEvent): Live {
+  if (ev.type === "usage.updated") return { ...l, totals: ev.totals, contextTokens: ev.contextTokens };
+  if (ev.type === "file.changed") {
+    const files = new Set(l.files);
+    if (ev.deleted) files.delete(ev.path);
+    else files.add(ev.path);
+    return { ...l, files, fileCount: files.size };
+  }
+  return l;
+}
+
+export default function OrchestratorPage() {
+  const { id = "" } = useParams();
+  const target = useMemo(() => orchestratorTarget(id), [id]);
+  const stream = useStream(target);
+  const info = useResource(() => api.getOrchestrator(id), `o:${id}`);
+  const { me } = useMe();
+
+  const seed = stream.state?.agents;
+  const transcript = useFold(stream.log, emptyTranscript, foldTranscript);
+  const agentsView = useFold(stream.log, () => seedAgents(emptyAgents(), seed ?? []), foldAgents, seed);
+  const live = useFold(stream.log, emptyLive, foldLive);
+  const agents = agentList(agentsView);
+  const names = useMemo(
+    () => new Map([...agentsView.byId.values()].map((a) => [a.id, a.name])),
+    [agentsView],
+  );
+
+  const o = info.data;
+  const name = o?.name ?? stream.state?.name ?? "Orchestrator";
+  useEffect(() => {
+    document.title = `${name} · Baton`;
+  }, [name]);
+
+  const simulated = o?.simulated ?? stream.state?.simulated ?? me?.llm === "simulator";
+  const totals = live.totals ?? stream.state?.totals ?? o?.totals ?? null;
+  const contextTokens = live.contextTokens ?? stream.state?.contextTokens ?? 0;
+  const contextWindow = stream.state?.contextWindow ?? 200_000;
+  const running = transcript.activeRun !== null;
+  const activeAgents = agents.filter((a) => isActiveStatus(a.status)).length;
+
+  if (stream.fatal?.status === 404 || info.error?.status === 404) {
+    return (
+      <div className="empty" style={{ minHeight: "60vh" }}>
+        <h2>Orchestrator not found</h2>
+        <p>It may have been deleted, or it belongs to another account.</p>
+        <Link className="btn" to="/">
+          Back to orchestrators
+        </Link>
+      </div>
+    );
+  }
+
+  return (
+    <div className="control-room">
+      <header className="room-header">
+        <nav aria-label="Breadcrumb" className="crumbs">
+          <Link to="/" className="faint">
+            Orchestrators
+          </Link>
+          <Icon name="chevronRight" size={12} />
+          <h1 className="truncate">{name}</h1>
+        </nav>
+        {simulated && <SimulatedBadge />}
+        <span className="room-model faint">{modelLabel(o?.model ?? stream.state?.model ?? "")}</span>
+        <div className="spacer" />
+        <div className="room-stats">
+          {totals && (
+            <span className="num" title="Tokens and spend of this orchestrator and its agents">
+              {formatTokens(totalTokens(totals))} tokens · <strong>{formatUsd(totals.costUsd)}</strong>
+              {o?.budgetUsd != null && <span className="faint"> / {formatUsd(o.budgetUsd)}</span>}
+            </span>
+          )}
+          <div className="room-context" title="Orchestrator context window">
+            <ContextBar tokens={contextTokens} window={contextWindow} compact />
+          </div>
+        </div>
+        <Link to={`/o/${id}/files`} className="btn btn-sm">
+          <Icon name="folder" size={14} /> Files
+          {live.fileCount ? <span className="count">{live.fileCount}</span> : null}
+        </Link>
+        {(running || activeAgents > 0) && (
+          <button
+            type="button"
+            className="btn btn-sm btn-danger"
+            onClick={() => void api.interrupt(id, true)}
+            title="Stop the orchestrator's turn and every running agent"
+          >
+            <Icon name="stop" size={14} /> Stop all
+          </button>
+        )}
+        <ConnectionBadge connection={stream.connection} retryAt={stream.retryAt} onRetry={stream.reconnect} />
+      </header>
+      {stream.fatal && stream.fatal.status !== 404 && (
+        <div className="notice notice-error room-banner" role="alert">
+          {stream.fatal.message}
+        </div>
+      )}
+      <Panes
+        layoutKey="orchestrator"
+        panes={[
+          {
+            id: "agents",
+            title: "Agents",
+            weight: 0.9,
+            minPx: 220,
+            badge: agents.length ? <span className="count">{agents.length}</span> : null,
+            children: <AgentsPane orchestratorId={id} agents={agents} />,
+          },
+          {
+            id: "events",
+            title: "Event stream",
+            weight: 1.5,
+            minPx: 280,
+            badge: <span className="count">{stream.log.events.length.toLocaleString()}</span>,
+            children: <EventStreamPane events={stream.log.events} agents={agents} names={names} />,
+          },
+          {
+            id: "chat",
+            title: "Chat",
+            weight: 1.6,
+            minPx: 320,
+            badge: running ? (
+              <span className="dot dot-pulse chat-live-dot" title="Running">
+                <span className="sr-only">Running</span>
+              </span>
+            ) : null,
+            children: (
+              <ChatPane
+                transcript={transcript}
+                running={running}
+                send={stream.send}
+                stop={stream.interrupt}
+                emptyState={<ChatEmpty simulated={simulated} />}
+              />
+            ),
+          },
+        ]}
+      />
+    </div>
+  );
+}
+
+function ChatEmpty({ simulated }: { simulated: boolean }) {
+  return (
+    <div className="empty chat-empty">
+      <h2>Start the conversation</h2>
+      <p>
+        Tell the orchestrator what you need. It creates agents, hands them tasks, watches them work and
+        reports back.
+      </p>
+      <p className="faint">
+        Try: "Create two agents, a researcher and a writer, and have each write a short note about Durable
+        Objects."
+      </p>
+      {simulated && <p className="faint">Answers come from the built-in simulator, not Claude.</p>}
+    </div>
+  );
+}

@@ -1,0 +1,364 @@
+// The home page: the user's orchestrators with model, spend and last activity; create, rename,
+// archive and restore.
+import { useEffect, useState } from "react";
+import { Link, useNavigate } from "react-router";
+import type { OrchestratorInfo } from "../../schema/api";
+import { Dialog } from "../components/Dialog";
+import { Icon } from "../components/Icon";
+import { ModelPicker } from "../components/ModelPicker";
+import { useMe } from "../hooks/useMe";
+import { useResource } from "../hooks/useResource";
+import { ApiError, api } from "../lib/api";
+import { formatRelative, formatTokens, formatUsd, totalTokens } from "../lib/format";
+import { modelLabel } from "../lib/models";
+import "../styles/orchestrators.css";
+
+export default function OrchestratorsPage() {
+  const list = useResource(api.listOrchestrators, "orchestrators");
+  const [tab, setTab] = useState<"active" | "archived">("active");
+  const [creating, setCreating] = useState(false);
+  const [renaming, setRenaming] = useState<OrchestratorInfo | null>(null);
+  const [actionError, setActionError] = useState<string | null>(null);
+
+  useEffect(() => {
+    document.title = "Orchestrators · Baton";
+  }, []);
+
+  const all = list.data ?? [];
+  const shown = all
+    .filter((o) => o.status === tab)
+    .sort((a, b) => (b.lastActivityAt ?? b.updatedAt) - (a.lastActivityAt ?? a.updatedAt));
+  const archivedCount = all.filter((o) => o.status === "archived").length;
+
+  const replace = (o: OrchestratorInfo) => list.setData((prev) => prev?.map((p) => (p.id === o.id ? o : p)));
+
+  const setStatus = async (o: OrchestratorInfo, status: "active" | "archived") => {
+    setActionError(null);
+    try {
+      replace(await api.updateOrchestrator(o.id, { status }));
+    } catch (e) {
+      setActionError(e instanceof ApiError ? e.message : String(e));
+    }
+  };
+
+  return (
+    <div className="page">
+      <div className="page-header">
+        <div>
+          <h1>Orchestrators</h1>
+          <p>Each one is a conversation that runs its own team of agents.</p>
+        </div>
+        <div className="spacer" />
+        <button type="button" className="btn btn-primary" onClick={() => setCreating(true)}>
+          <Icon name="plus" /> New orchestrator
+        </button>
+      </div>
+
+      <div className="tabs" role="tablist" aria-label="Show">
+        <button type="button" role="tab" aria-selected={tab === "active"} onClick={() => setTab("active")}>
+          Active
+        </button>
+        <button
+          type="button"
+          role="tab"
+          aria-selected={tab === "archived"}
+          onClick={() => setTab("archived")}
+        >
+          Archived{archivedCount ? ` (${archivedCount})` : ""}
+        </button>
+      </div>
+
+      {actionError && (
+        <div className="notice notice-error" role="alert" style={{ marginBottom: 12 }}>
+          {actionError}
+        </div>
+      )}
+      {list.error && (
+        <div className="notice notice-error" role="alert">
+          {list.error.message}{" "}
+          <button type="button" className="btn btn-sm" onClick={() => void list.reload()}>
+            Retry
+          </button>
+        </div>
+      )}
+
+      {list.loading && !list.data ? (
+        <div className="card orch-list" aria-busy="true">
+          {[0, 1, 2].map((i) => (
+            <div key={i} className="skeleton-row" />
+          ))}
+        </div>
+      ) : shown.length === 0 && !list.error ? (
+        <div className="card empty">
+          {tab === "active" ? (
+            <>
+              <h2>No orchestrators yet</h2>
+              <p>Create one, then ask it to put a team of agents to work.</p>
+              <button type="button" className="btn btn-primary" onClick={() => setCreating(true)}>
+                <Icon name="plus" /> New orchestrator
+              </button>
+            </>
+          ) : (
+            <p>Nothing archived.</p>
+          )}
+        </div>
+      ) : (
+        <div className="card orch-list">
+          <table className="table orch-table">
+            <thead>
+              <tr>
+                <th>Name</th>
+                <th>Model</th>
+                <th className="right">Tokens</th>
+                <th className="right">Spend</th>
+                <th>Last activity</th>
+                <th>
+                  <span className="sr-only">Actions</span>
+                </th>
+              </tr>
+            </thead>
+            <tbody>
+              {shown.map((o) => (
+                <tr key={o.id}>
+                  <td data-label="Name">
+                    <Link to={`/o/${o.id}`} className="orch-name">
+                      {o.name}
+                    </Link>
+                    {o.simulated && (
+                      <span className="badge badge-amber" style={{ marginLeft: 8 }}>
+                        Simulated
+                      </span>
+                    )}
+                  </td>
+                  <td data-label="Model" className="muted">
+                    {modelLabel(o.model)}
+                  </td>
+                  <td data-label="Tokens" className="right num">
+                    {formatTokens(totalTokens(o.totals))}
+                  </td>
+                  <td data-label="Spend" className="right num">
+                    {formatUsd(o.totals.costUsd)}
+                    {o.budgetUsd !== null && <span className="faint"> / {formatUsd(o.budgetUsd)}</span>}
+                  </td>
+                  <td data-label="Last activity" className="muted">
+                    {o.lastActivityAt ? formatRelative(o.lastActivityAt) : "Never"}
+                  </td>
+                  <td className="right orch-actions">
+                    <button
+                      type="button"
+                      className="btn btn-sm btn-ghost"
+                      onClick={() => setRenaming(o)}
+                      aria-label={`Rename ${o.name}`}
+                    >
+                      <Icon name="pencil" /> Rename
+                    </button>
+                    {o.status === "active" ? (
+                      <button
+                        type="button"
+                        className="btn btn-sm btn-ghost"
+                        onClick={() => void setStatus(o, "archived")}
+                        aria-label={`Archive ${o.name}`}
+                      >
+                        <Icon name="archive" /> Archive
+                      </button>
+                    ) : (
+                      <button
+                        type="button"
+                        className="btn btn-sm btn-ghost"
+                        onClick={() => void setStatus(o, "active")}
+                        aria-label={`Restore ${o.name}`}
+                      >
+                        Restore
+                      </button>
+                    )}
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+
+      <CreateDialog open={creating} onClose={() => setCreating(false)} />
+      <RenameDialog
+        orchestrator={renaming}
+        onClose={() => setRenaming(null)}
+        onRenamed={(o) => {
+          replace(o);
+          setRenaming(null);
+        }}
+      />
+    </div>
+  );
+}
+
+function CreateDialog({ open, onClose }: { open: boolean; onClose: () => void }) {
+  const { me } = useMe();
+  const navigate = useNavigate();
+  const [name, setName] = useState("");
+  const [model, setModel] = useState("");
+  const [budget, setBudget] = useState("");
+  const [systemPrompt, setSystemPrompt] = useState("");
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<ApiError | null>(null);
+  const fields = error?.fieldErrors() ?? {};
+
+  const submit = async () => {
+    if (!name.trim()) return;
+    setBusy(true);
+    setError(null);
+    try {
+      const o = await api.createOrchestrator({
+        name: name.trim(),
+        ...(model.trim() ? { model: model.trim() } : {}),
+        ...(systemPrompt.trim() ? { systemPrompt } : {}),
+        ...(budget.trim() ? { budgetUsd: Number(budget) } : {}),
+      });
+      navigate(`/o/${o.id}`);
+    } catch (e) {
+      setError(e instanceof ApiError ? e : new ApiError(0, "client_error", String(e)));
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <Dialog
+      open={open}
+      onClose={onClose}
+      title="New orchestrator"
+      onSubmit={submit}
+      actions={
+        <>
+          <button type="button" className="btn" onClick={onClose}>
+            Cancel
+          </button>
+          <button type="submit" className="btn btn-primary" disabled={busy || !name.trim()}>
+            {busy && <span className="spinner" aria-hidden="true" />} Create
+          </button>
+        </>
+      }
+    >
+      {error && !Object.keys(fields).length && (
+        <div className="notice notice-error" role="alert">
+          {error.message}
+        </div>
+      )}
+      <div className="field">
+        <label htmlFor="new-name">Name</label>
+        <input
+          id="new-name"
+          className="input"
+          value={name}
+          autoFocus
+          maxLength={100}
+          placeholder="e.g. Launch research"
+          aria-invalid={fields.name ? true : undefined}
+          onChange={(e) => setName(e.target.value)}
+        />
+        {fields.name && <span className="field-error">{fields.name}</span>}
+      </div>
+      <div className="field">
+        <label htmlFor="new-model">Model</label>
+        <ModelPicker
+          id="new-model"
+          value={model}
+          onChange={setModel}
+          allowDefault={me?.user.defaultModel ?? "server default"}
+        />
+        {fields.model && <span className="field-error">{fields.model}</span>}
+      </div>
+      <div className="field">
+        <label htmlFor="new-budget">Budget (USD)</label>
+        <input
+          id="new-budget"
+          className="input"
+          type="number"
+          min="0"
+          step="0.5"
+          inputMode="decimal"
+          placeholder="No limit"
+          value={budget}
+          aria-invalid={fields.budgetUsd ? true : undefined}
+          onChange={(e) => setBudget(e.target.value)}
+        />
+        <span className="field-hint">Runs stop before a call that could exceed it.</span>
+        {fields.budgetUsd && <span className="field-error">{fields.budgetUsd}</span>}
+      </div>
+      <div className="field">
+        <label htmlFor="new-system">System prompt (optional)</label>
+        <textarea
+          id="new-system"
+          className="textarea"
+          rows={3}
+          value={systemPrompt}
+          onChange={(e) => setSystemPrompt(e.target.value)}
+        />
+      </div>
+    </Dialog>
+  );
+}
+
+function RenameDialog({
+  orchestrator,
+  onClose,
+  onRenamed,
+}: {
+  orchestrator: OrchestratorInfo | null;
+  onClose: () => void;
+  onRenamed: (o: OrchestratorInfo) => void;
+}) {
+  const [name, setName] = useState("");
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  useEffect(() => {
+    setName(orchestrator?.name ?? "");
+    setError(null);
+  }, [orchestrator]);
+  const submit = async () => {
+    if (!orchestrator || !name.trim()) return;
+    setBusy(true);
+    try {
+      onRenamed(await api.updateOrchestrator(orchestrator.id, { name: name.trim() }));
+    } catch (e) {
+      setError(e instanceof ApiError ? e.message : String(e));
+    } finally {
+      setBusy(false);
+    }
+  };
+  return (
+    <Dialog
+      open={orchestrator !== null}
+      onClose={onClose}
+      title="Rename orchestrator"
+      onSubmit={submit}
+      actions={
+        <>
+          <button type="button" className="btn" onClick={onClose}>
+            Cancel
+          </button>
+          <button type="submit" className="btn btn-primary" disabled={busy || !name.trim()}>
+            Save
+          </button>
+        </>
+      }
+    >
+      {error && (
+        <div className="notice notice-error" role="alert">
+          {error}
+        </div>
+      )}
+      <div className="field">
+        <label htmlFor="rename">Name</label>
+        <input
+          id="rename"
+          className="input"
+          value={name}
+          autoFocus
+          maxLength={100}
+          onChange={(e) => setName(e.target.value)}
+        />
+      </div>
+    </Dialog>
+  );
+}

@@ -1,0 +1,260 @@
+// Account settings: personal API tokens (the secret shown once), a spending budget, the default model.
+import { type FormEvent, useEffect, useState } from "react";
+import type { ApiToken } from "../../schema/api";
+import { Dialog } from "../components/Dialog";
+import { Icon } from "../components/Icon";
+import { ModelPicker } from "../components/ModelPicker";
+import { useMe } from "../hooks/useMe";
+import { useResource } from "../hooks/useResource";
+import { ApiError, api } from "../lib/api";
+import { formatDateTime, formatRelative } from "../lib/format";
+import "../styles/settings.css";
+
+export default function SettingsPage() {
+  useEffect(() => {
+    document.title = "Settings · Baton";
+  }, []);
+  return (
+    <div className="page settings">
+      <div className="page-header">
+        <div>
+          <h1>Settings</h1>
+          <p>API access, spending limits and defaults for your account.</p>
+        </div>
+      </div>
+      <TokensSection />
+      <PreferencesSection />
+    </div>
+  );
+}
+
+function TokensSection() {
+  const tokens = useResource(api.listTokens, "tokens");
+  const [name, setName] = useState("");
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  const [created, setCreated] = useState<{ name: string; secret: string } | null>(null);
+  const [copied, setCopied] = useState(false);
+  const [revoking, setRevoking] = useState<ApiToken | null>(null);
+
+  const create = async (e: FormEvent) => {
+    e.preventDefault();
+    if (!name.trim()) return;
+    setBusy(true);
+    setError(null);
+    try {
+      const t = await api.createToken(name.trim());
+      const { secret, ...info } = t;
+      setCreated({ name: t.name, secret });
+      setCopied(false);
+      tokens.setData((prev) => [info, ...(prev ?? [])]);
+      setName("");
+    } catch (err) {
+      setError(err instanceof ApiError ? err.message : String(err));
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  const copy = async () => {
+    if (!created) return;
+    try {
+      await navigator.clipboard.writeText(created.secret);
+      setCopied(true);
+    } catch {
+      setCopied(false);
+    }
+  };
+
+  const revoke = async () => {
+    if (!revoking) return;
+    const t = revoking;
+    setRevoking(null);
+    try {
+      await api.revokeToken(t.id);
+      tokens.setData((prev) => prev?.filter((x) => x.id !== t.id));
+    } catch (err) {
+      setError(err instanceof ApiError ? err.message : String(err));
+    }
+  };
+
+  return (
+    <section className="card settings-section" aria-labelledby="tokens-title">
+      <div className="settings-section-head">
+        <h2 id="tokens-title">API tokens</h2>
+        <p className="muted">
+          Use a token as <code>Authorization: Bearer &lt;token&gt;</code> to drive Baton from scripts. See the{" "}
+          <a href="/docs">API reference</a>.
+        </p>
+      </div>
+      <form className="token-form" onSubmit={create}>
+        <label htmlFor="token-name" className="sr-only">
+          Token name
+        </label>
+        <input
+          id="token-name"
+          className="input"
+          placeholder="Token name, e.g. CI pipeline"
+          value={name}
+          maxLength={100}
+          onChange={(e) => setName(e.target.value)}
+        />
+        <button type="submit" className="btn btn-primary" disabled={busy || !name.trim()}>
+          <Icon name="key" size={14} /> Create token
+        </button>
+      </form>
+      {error && (
+        <div className="notice notice-error" role="alert">
+          {error}
+        </div>
+      )}
+      {created && (
+        <div className="token-secret" role="status">
+          <div>
+            <strong>Copy your new token “{created.name}” now.</strong>{" "}
+            <span className="muted">You won't be able to see it again.</span>
+          </div>
+          <div className="token-secret-row">
+            <code className="token-secret-value" data-testid="token-secret">
+              {created.secret}
+            </code>
+            <button type="button" className="btn btn-sm" onClick={() => void copy()}>
+              <Icon name={copied ? "check" : "copy"} size={14} /> {copied ? "Copied" : "Copy"}
+            </button>
+            <button type="button" className="btn btn-sm btn-ghost" onClick={() => setCreated(null)}>
+              Done
+            </button>
+          </div>
+        </div>
+      )}
+      {tokens.loading && !tokens.data ? (
+        <p className="faint">Loading…</p>
+      ) : (tokens.data ?? []).length === 0 ? (
+        <p className="faint">No tokens yet.</p>
+      ) : (
+        <table className="table">
+          <thead>
+            <tr>
+              <th>Name</th>
+              <th>Token</th>
+              <th>Created</th>
+              <th>Last used</th>
+              <th>
+                <span className="sr-only">Actions</span>
+              </th>
+            </tr>
+          </thead>
+          <tbody>
+            {(tokens.data ?? []).map((t) => (
+              <tr key={t.id}>
+                <td>{t.name}</td>
+                <td className="mono faint">{t.prefix}…</td>
+                <td className="muted">{formatDateTime(t.createdAt)}</td>
+                <td className="muted">{t.lastUsedAt ? formatRelative(t.lastUsedAt) : "Never"}</td>
+                <td className="right">
+                  <button
+                    type="button"
+                    className="btn btn-sm btn-danger"
+                    onClick={() => setRevoking(t)}
+                    aria-label={`Revoke ${t.name}`}
+                  >
+                    Revoke
+                  </button>
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+      <Dialog
+        open={revoking !== null}
+        onClose={() => setRevoking(null)}
+        title={`Revoke “${revoking?.name ?? ""}”?`}
+        onSubmit={() => void revoke()}
+        actions={
+          <>
+            <button type="button" className="btn" onClick={() => setRevoking(null)}>
+              Cancel
+            </button>
+            <button type="submit" className="btn btn-danger-solid">
+              Revoke token
+            </button>
+          </>
+        }
+      >
+        <p className="muted">Scripts using this token stop working immediately. This can't be undone.</p>
+      </Dialog>
+    </section>
+  );
+}
+
+function PreferencesSection() {
+  const { me, refresh } = useMe();
+  const [budget, setBudget] = useState(me?.user.budgetUsd?.toString() ?? "");
+  const [model, setModel] = useState(me?.user.defaultModel ?? "");
+  const [busy, setBusy] = useState(false);
+  const [msg, setMsg] = useState<{ tone: "ok" | "error"; text: string } | null>(null);
+
+  const save = async (e: FormEvent) => {
+    e.preventDefault();
+    setBusy(true);
+    setMsg(null);
+    try {
+      await api.updateMe({
+        budgetUsd: budget.trim() ? Number(budget) : null,
+        defaultModel: model.trim() || null,
+      });
+      await refresh();
+      setMsg({ tone: "ok", text: "Saved." });
+    } catch (err) {
+      setMsg({ tone: "error", text: err instanceof ApiError ? err.message : String(err) });
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <section className="card settings-section" aria-labelledby="prefs-title">
+      <div className="settings-section-head">
+        <h2 id="prefs-title">Budget and defaults</h2>
+        <p className="muted">
+          Signed in as <strong>{me?.user.email}</strong>.{" "}
+          {me?.llm === "simulator"
+            ? "This deployment has no Anthropic API key: a simulator answers."
+            : "Models are served by Anthropic."}
+        </p>
+      </div>
+      <form className="prefs-form" onSubmit={save}>
+        <div className="field">
+          <label htmlFor="budget">Account budget (USD)</label>
+          <input
+            id="budget"
+            className="input"
+            type="number"
+            min="0"
+            step="1"
+            inputMode="decimal"
+            placeholder="No limit"
+            value={budget}
+            onChange={(e) => setBudget(e.target.value)}
+          />
+          <span className="field-hint">No model call starts that could take total spend past this.</span>
+        </div>
+        <div className="field">
+          <label htmlFor="default-model">Default model for new orchestrators</label>
+          <ModelPicker id="default-model" value={model} onChange={setModel} allowDefault="server default" />
+        </div>
+        <div className="row">
+          <button type="submit" className="btn btn-primary" disabled={busy}>
+            Save
+          </button>
+          {msg && (
+            <span role="status" className={msg.tone === "ok" ? "muted" : "field-error"}>
+              {msg.text}
+            </span>
+          )}
+        </div>
+      </form>
+    </section>
+  );
+}

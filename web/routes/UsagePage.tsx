@@ -1,0 +1,156 @@
+// Tokens and USD over time, by model and by orchestrator.
+import { useEffect, useState } from "react";
+import { BarChart, RankedBars } from "../components/charts/BarChart";
+import { useResource } from "../hooks/useResource";
+import { api } from "../lib/api";
+import { formatTokens, formatUsd, totalTokens } from "../lib/format";
+import { modelLabel } from "../lib/models";
+import { cacheHitRate, fillDays, lastDays } from "../lib/usageSeries";
+import "../styles/usage.css";
+
+const RANGES = [7, 30, 90] as const;
+
+const TOKEN_SERIES = [
+  { key: "inputTokens", label: "Input", color: "var(--accent)" },
+  {
+    key: "cacheWriteTokens",
+    label: "Cache write",
+    color: "color-mix(in srgb, var(--accent) 55%, var(--bg))",
+  },
+  { key: "cacheReadTokens", label: "Cache read", color: "color-mix(in srgb, var(--accent) 25%, var(--bg))" },
+  { key: "outputTokens", label: "Output", color: "var(--green)" },
+];
+
+export default function UsagePage() {
+  const [days, setDays] = useState<(typeof RANGES)[number]>(30);
+  const { from, to } = lastDays(days);
+  const report = useResource(async () => {
+    const [byDay, byModel, byOrch] = await Promise.all([
+      api.usage({ from, to, groupBy: "day" }),
+      api.usage({ from, to, groupBy: "model" }),
+      api.usage({ from, to, groupBy: "orchestrator" }),
+    ]);
+    return { byDay, byModel, byOrch };
+  }, `${from}:${to}`);
+
+  useEffect(() => {
+    document.title = "Usage · Baton";
+  }, []);
+
+  const data = report.data;
+  const series = data ? fillDays(data.byDay.rows, from, to) : [];
+  const label = (key: string) =>
+    new Date(`${key}T00:00:00Z`).toLocaleDateString(undefined, {
+      month: "short",
+      day: "numeric",
+      timeZone: "UTC",
+    });
+  const t = data?.byDay.totals;
+  const calls = data?.byDay.rows.reduce((s, r) => s + r.calls, 0) ?? 0;
+
+  return (
+    <div className="page">
+      <div className="page-header">
+        <div>
+          <h1>Usage</h1>
+          <p>Tokens and spend across all your orchestrators and agents.</p>
+        </div>
+        <div className="spacer" />
+        <div className="segmented">
+          {RANGES.map((r) => (
+            <button key={r} type="button" aria-pressed={days === r} onClick={() => setDays(r)}>
+              {r} days
+            </button>
+          ))}
+        </div>
+      </div>
+
+      {report.error && (
+        <div className="notice notice-error" role="alert">
+          {report.error.message}
+        </div>
+      )}
+
+      <div className="stat-grid" aria-busy={report.loading}>
+        <Stat label="Spend" value={t ? formatUsd(t.costUsd) : "—"} />
+        <Stat label="Tokens" value={t ? formatTokens(totalTokens(t)) : "—"} />
+        <Stat label="Model calls" value={data ? calls.toLocaleString() : "—"} />
+        <Stat
+          label="Cache hit rate"
+          value={t ? `${Math.round(cacheHitRate(t) * 100)}%` : "—"}
+          hint="Share of input tokens read from the prompt cache"
+        />
+      </div>
+
+      <div className="usage-grid">
+        <section className="card card-pad usage-wide">
+          <h2>Spend per day</h2>
+          <BarChart
+            title="Spend per day in USD"
+            data={series.map((r) => ({ label: label(r.key), values: { costUsd: r.costUsd } }))}
+            series={[{ key: "costUsd", label: "Spend", color: "var(--accent)" }]}
+            format={formatUsd}
+          />
+        </section>
+        <section className="card card-pad usage-wide">
+          <h2>Tokens per day</h2>
+          <BarChart
+            title="Tokens per day by kind"
+            data={series.map((r) => ({
+              label: label(r.key),
+              values: {
+                inputTokens: r.inputTokens,
+                cacheWriteTokens: r.cacheWriteTokens,
+                cacheReadTokens: r.cacheReadTokens,
+                outputTokens: r.outputTokens,
+              },
+            }))}
+            series={TOKEN_SERIES}
+            format={formatTokens}
+          />
+        </section>
+        <section className="card card-pad">
+          <h2>By model</h2>
+          <RankedBars
+            empty="No usage in this range."
+            format={formatUsd}
+            rows={(data?.byModel.rows ?? [])
+              .slice()
+              .sort((a, b) => b.costUsd - a.costUsd)
+              .map((r) => ({
+                key: r.key,
+                label: modelLabel(r.label ?? r.key),
+                value: r.costUsd,
+                note: `${formatTokens(totalTokens(r))} tokens · ${r.calls.toLocaleString()} calls`,
+              }))}
+          />
+        </section>
+        <section className="card card-pad">
+          <h2>By orchestrator</h2>
+          <RankedBars
+            empty="No usage in this range."
+            format={formatUsd}
+            rows={(data?.byOrch.rows ?? [])
+              .slice()
+              .sort((a, b) => b.costUsd - a.costUsd)
+              .map((r) => ({
+                key: r.key,
+                label: r.label ?? r.key,
+                value: r.costUsd,
+                note: `${formatTokens(totalTokens(r))} tokens · ${r.calls.toLocaleString()} calls`,
+              }))}
+          />
+        </section>
+      </div>
+    </div>
+  );
+}
+
+function Stat({ label, value, hint }: { label: string; value: string; hint?: string }) {
+  return (
+    <div className="card stat" title={hint}>
+      <div className="label">{label}</div>
+      <div className="stat-value num">{value}</div>
+    </div>
+  );
+}
