@@ -194,8 +194,8 @@ export const api = {
   },
   readFile: (id: string, path: string) =>
     request("GET", `${orchestratorPath(id)}/files/${encodePath(path)}`, undefined, fileSchema),
-  writeFile: (id: string, path: string, content: string) =>
-    request<unknown>("PUT", `${orchestratorPath(id)}/files/${encodePath(path)}`, { content }),
+  /** The raw file text for download (served as an attachment). */
+  fileDownloadUrl: (id: string, path: string) => `${orchestratorPath(id)}/files/${encodePath(path)}?raw=1`,
   deleteFile: (id: string, path: string) =>
     request<Ok>("DELETE", `${orchestratorPath(id)}/files/${encodePath(path)}`),
 

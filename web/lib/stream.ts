@@ -185,7 +185,8 @@ export class StreamClient {
     this.closeSocket();
     this.reconnectTimer = null;
     const first = this.snap.log.contiguous === 0 && this.snap.state === null && this.snap.attempt === 0;
-    this.update({ connection: first ? "connecting" : "reconnecting", retryAt: null });
+    const connection = !this.deps.online() ? "offline" : first ? "connecting" : "reconnecting";
+    this.update({ connection, retryAt: null });
     let socket: SocketLike;
     try {
       socket = this.deps.openSocket(wsUrl(this.target.path, this.locationLike()));
@@ -233,13 +234,16 @@ export class StreamClient {
 
   private scheduleReconnect(): void {
     if (this.stopped) return;
-    if (!this.deps.online()) {
-      this.update({ connection: "offline", retryAt: null });
-      return;
-    }
+    // Offline we still retry (the `online` event can fire before the network is really back),
+    // just without hammering: the backoff keeps growing.
+    const offline = !this.deps.online();
     const attempt = this.snap.attempt;
     const delay = backoffDelay(attempt, this.deps.random);
-    this.update({ connection: "reconnecting", attempt: attempt + 1, retryAt: this.deps.now() + delay });
+    this.update({
+      connection: offline ? "offline" : "reconnecting",
+      attempt: attempt + 1,
+      retryAt: offline ? null : this.deps.now() + delay,
+    });
     this.reconnectTimer = this.deps.setTimeout(() => this.connect(), delay);
     // While the socket is down keep up over HTTP; this also surfaces 401/404 as fatal.
     if (attempt >= 1) void this.fillGap(true);
@@ -257,7 +261,9 @@ export class StreamClient {
     // Chromium keeps a socket "open" while offline; drop it so resume happens cleanly on return.
     this.clearTimers();
     this.closeSocket();
-    this.update({ connection: "offline", retryAt: null });
+    this.update({ connection: "offline", retryAt: null, attempt: 0 });
+    // Chromium sometimes reports "online" late or not at all after a flap: keep a slow poll.
+    this.reconnectTimer = this.deps.setTimeout(() => this.connect(), 5_000);
   }
 
   /** Reconnect now (the "retry" button), resetting backoff. */

@@ -191,16 +191,6 @@ function Preview({
   const isMarkdown = /\.(md|markdown|mdx)$/i.test(path);
   const content = file.data?.content;
 
-  const download = () => {
-    if (content === undefined) return;
-    const url = URL.createObjectURL(new Blob([content], { type: "text/plain;charset=utf-8" }));
-    const a = document.createElement("a");
-    a.href = url;
-    a.download = path.split("/").pop() || "file.txt";
-    a.click();
-    setTimeout(() => URL.revokeObjectURL(url), 1000);
-  };
-
   return (
     <div className="preview">
       <div className="preview-header">
@@ -226,9 +216,9 @@ function Preview({
             </button>
           </div>
         )}
-        <button type="button" className="btn btn-sm" onClick={download} disabled={content === undefined}>
+        <a className="btn btn-sm" href={api.fileDownloadUrl(orchestratorId, path)} download>
           <Icon name="download" size={14} /> Download
-        </button>
+        </a>
       </div>
       <div className="preview-body">
         {file.error ? (

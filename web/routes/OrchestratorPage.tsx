@@ -78,7 +78,14 @@ export default function OrchestratorPage() {
   }
 
   return (
-    <div className="control-room">
+    <div
+      className="control-room"
+      // For tests and debugging: what the client holds of the stream.
+      data-events={stream.log.events.length}
+      data-contiguous={stream.log.contiguous}
+      data-max-seq={stream.log.maxSeq}
+      data-running={running}
+    >
       <header className="room-header">
         <nav aria-label="Breadcrumb" className="crumbs">
           <Link to="/" className="faint">

@@ -1,5 +1,6 @@
 // Account settings: personal API tokens (the secret shown once), a spending budget, the default model.
 import { type FormEvent, useEffect, useState } from "react";
+import { Link } from "react-router";
 import type { ApiToken } from "../../schema/api";
 import { Dialog } from "../components/Dialog";
 import { Icon } from "../components/Icon";
@@ -84,7 +85,7 @@ function TokensSection() {
         <h2 id="tokens-title">API tokens</h2>
         <p className="muted">
           Use a token as <code>Authorization: Bearer &lt;token&gt;</code> to drive Baton from scripts. See the{" "}
-          <a href="/docs">API reference</a>.
+          <Link to="/docs">API reference</Link>.
         </p>
       </div>
       <form className="token-form" onSubmit={create}>

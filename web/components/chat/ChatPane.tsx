@@ -73,8 +73,12 @@ export function ChatPane({
   };
 
   const streamingText = last?.kind === "assistant" && last.streaming && last.blocks.length > 0;
-  const typingLabel =
-    transcript.phase === "retrying"
+  const lastBlock = last?.kind === "assistant" ? last.blocks[last.blocks.length - 1] : undefined;
+  const waitingForAgents =
+    lastBlock?.kind === "tool" && lastBlock.name === "wait_for_agents" && lastBlock.status === "running";
+  const typingLabel = waitingForAgents
+    ? "Waiting for agents"
+    : transcript.phase === "retrying"
       ? "Retrying"
       : transcript.phase === "tool"
         ? "Running tools"

@@ -1,7 +1,7 @@
 // Renders a transcript: user bubbles, assistant messages (thinking collapsed, markdown text, tool
 // cards, per-message usage), notices and end-of-turn summaries. Shared by the orchestrator chat and
 // the agent detail page.
-import { memo } from "react";
+import { memo, useState } from "react";
 import { formatMs, formatUsage, formatUsd } from "../../lib/format";
 import type { AssistantItem, TranscriptItem, TurnItem } from "../../lib/views/transcript";
 import { Markdown } from "../Markdown";
@@ -54,7 +54,7 @@ const Item = memo(function Item({ item, userLabel }: { item: TranscriptItem; use
       return (
         <div className="msg msg-user" data-message-id={item.messageId}>
           <span className="sr-only">{userLabel}:</span>
-          <div className="msg-user-bubble">{item.text}</div>
+          <UserText text={item.text} />
         </div>
       );
     case "assistant":
@@ -76,8 +76,27 @@ const Item = memo(function Item({ item, userLabel }: { item: TranscriptItem; use
   }
 });
 
+const LONG_CHARS = 700;
+
+/** Long user messages (pasted documents, scripts) fold to a few lines until asked. */
+function UserText({ text }: { text: string }) {
+  const [open, setOpen] = useState(false);
+  const long = text.length > LONG_CHARS;
+  return (
+    <div className="msg-user-bubble" data-folded={long && !open}>
+      {long && !open ? `${text.slice(0, LONG_CHARS).trimEnd()}…` : text}
+      {long && (
+        <button type="button" className="msg-more" onClick={() => setOpen(!open)} aria-expanded={open}>
+          {open ? "Show less" : `Show all (${text.length.toLocaleString()} characters)`}
+        </button>
+      )}
+    </div>
+  );
+}
+
 function AssistantMessage({ item }: { item: AssistantItem }) {
-  const empty = item.blocks.length === 0;
+  // Before its first block the pane's typing indicator stands in for it.
+  if (item.blocks.length === 0 && !item.usage) return null;
   return (
     <article className="msg msg-assistant" data-message-id={item.messageId} aria-busy={item.streaming}>
       {item.blocks.map((b) =>
@@ -98,7 +117,6 @@ function AssistantMessage({ item }: { item: AssistantItem }) {
           />
         ),
       )}
-      {empty && item.streaming && <TypingDots />}
       {item.usage && (
         <div className="msg-meta num" title={`Stop reason: ${item.stopReason ?? "?"}`}>
           {formatUsage(item.usage)}
