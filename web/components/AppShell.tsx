@@ -87,7 +87,8 @@ export function AppShell() {
               className="badge badge-amber"
               title="No ANTHROPIC_API_KEY is set: a built-in simulator answers."
             >
-              Simulated model — not Claude
+              <span className="sim-long">Simulated model — not Claude</span>
+              <span className="sim-short">Simulated</span>
             </span>
           )}
           <span className="faint truncate account-email" title={me.user.email}>

@@ -63,7 +63,18 @@ export function EventStreamPane({
       setShowJump(!atBottom);
     };
     el.addEventListener("scroll", onScroll, { passive: true });
-    return () => el.removeEventListener("scroll", onScroll);
+    // Shown after being hidden (a tab on a phone, an expanded pane): catch up with the tail.
+    const resize =
+      typeof ResizeObserver === "function"
+        ? new ResizeObserver(() => {
+            if (following.current && el.clientHeight > 0) el.scrollTop = el.scrollHeight;
+          })
+        : null;
+    resize?.observe(el);
+    return () => {
+      el.removeEventListener("scroll", onScroll);
+      resize?.disconnect();
+    };
   }, []);
 
   const jump = () => {

@@ -1,0 +1,85 @@
+import { act, cleanup, fireEvent, render, screen } from "@testing-library/react";
+import { createMemoryRouter, RouterProvider } from "react-router";
+import { afterEach, describe, expect, it, vi } from "vitest";
+import { MeProvider } from "../hooks/useMe";
+import { AuthPage, safeNext } from "./AuthPage";
+
+afterEach(() => {
+  cleanup();
+  vi.unstubAllGlobals();
+});
+
+function renderAt(path: string, mode: "login" | "signup") {
+  const router = createMemoryRouter(
+    [
+      { path: "/login", element: <AuthPage mode="login" /> },
+      { path: "/signup", element: <AuthPage mode="signup" /> },
+      { path: "*", element: <p>landed</p> },
+    ],
+    { initialEntries: [path] },
+  );
+  render(
+    <MeProvider initial={null}>
+      <RouterProvider router={router} />
+    </MeProvider>,
+  );
+  return { router, mode };
+}
+
+describe("AuthPage", () => {
+  it("shows the server's field errors", async () => {
+    vi.stubGlobal(
+      "fetch",
+      vi.fn(
+        async () =>
+          new Response(
+            JSON.stringify({
+              error: {
+                code: "invalid_request",
+                message: "Invalid body. password: must be at least 10 characters.",
+                details: { issues: [{ field: "password", message: "must be at least 10 characters" }] },
+              },
+            }),
+            { status: 400 },
+          ),
+      ),
+    );
+    renderAt("/signup", "signup");
+    fireEvent.change(screen.getByLabelText("Email"), { target: { value: "a@b.co" } });
+    fireEvent.change(screen.getByLabelText("Password"), { target: { value: "short" } });
+    await act(async () => {
+      fireEvent.click(screen.getByRole("button", { name: "Create account" }));
+    });
+    expect(screen.getByRole("alert").textContent).toContain("at least 10 characters");
+    expect(screen.getByLabelText("Password").getAttribute("aria-invalid")).toBe("true");
+  });
+
+  it("signs in and goes where the visitor was headed", async () => {
+    const me = {
+      user: { id: "u", email: "a@b.co", createdAt: 1, budgetUsd: null, defaultModel: null },
+      via: "session",
+      llm: "simulator",
+    };
+    vi.stubGlobal(
+      "fetch",
+      vi.fn(
+        async (url: string) =>
+          new Response(JSON.stringify(url === "/api/me" ? me : { ok: true }), { status: 200 }),
+      ),
+    );
+    const { router } = renderAt("/login?next=%2Fusage", "login");
+    fireEvent.change(screen.getByLabelText("Email"), { target: { value: "a@b.co" } });
+    fireEvent.change(screen.getByLabelText("Password"), { target: { value: "whatever-password" } });
+    await act(async () => {
+      fireEvent.click(screen.getByRole("button", { name: "Sign in" }));
+    });
+    expect(router.state.location.pathname).toBe("/usage");
+  });
+
+  it("only follows same-app next paths", () => {
+    expect(safeNext("/o/1")).toBe("/o/1");
+    expect(safeNext("//evil.example")).toBe("/");
+    expect(safeNext("https://evil.example")).toBe("/");
+    expect(safeNext(null)).toBe("/");
+  });
+});
