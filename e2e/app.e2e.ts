@@ -270,7 +270,7 @@ async function run(app: { url: string }, browser: Browser) {
   await page.goto(`${base}/settings`);
   await page.getByLabel("Token name").fill("e2e script");
   await page.getByRole("button", { name: "Create token" }).click();
-  const secret = await page.getByTestId("token-secret").textContent();
+  const secret = (await page.getByTestId("token-secret").textContent()) ?? "";
   assert(secret.startsWith("bat_"), `token secret looks wrong: ${secret.slice(0, 6)}…`);
   await shot(page, "desktop-settings");
   await page.goto(`${base}/docs`);
