@@ -282,6 +282,23 @@ async function run(app: { url: string }, browser: Browser) {
   if (!hasSpec) log("GET /api/openapi.json is missing: the docs page shows its error state");
   await shot(page, "desktop-docs");
 
+  begin("dark mode");
+  const dark = await browser.newContext({
+    viewport: DESKTOP,
+    colorScheme: "dark",
+    storageState: await context.storageState(),
+  });
+  const d = await dark.newPage();
+  d.on("pageerror", (e) => errors.push(String(e)));
+  await d.goto(`${base}/o/${id}`);
+  await d.locator('[data-connection="live"]').waitFor();
+  await d.locator(".msg-assistant").last().waitFor();
+  await shot(d, "desktop-dark-orchestrator");
+  await d.goto(`${base}/o/${id}/files?path=${encodeURIComponent(paths[0]!)}`);
+  await d.locator(".preview-md").waitFor();
+  await shot(d, "desktop-dark-files");
+  await dark.close();
+
   begin("phone screenshots");
   const phone = await browser.newContext({
     viewport: PHONE,

@@ -16,7 +16,20 @@ export function useStickToBottom(ref: RefObject<HTMLElement | null>, contentKey:
       setAtBottom(bottom);
     };
     el.addEventListener("scroll", onScroll, { passive: true });
-    return () => el.removeEventListener("scroll", onScroll);
+    // Content also grows without new events (lazy markdown, images, expanding cards) and the
+    // container shows after being hidden (a tab): stay pinned through both.
+    const resize =
+      typeof ResizeObserver === "function"
+        ? new ResizeObserver(() => {
+            if (pinned.current) el.scrollTop = el.scrollHeight;
+          })
+        : null;
+    resize?.observe(el);
+    if (el.firstElementChild) resize?.observe(el.firstElementChild);
+    return () => {
+      el.removeEventListener("scroll", onScroll);
+      resize?.disconnect();
+    };
   }, [ref]);
 
   // biome-ignore lint/correctness/useExhaustiveDependencies: follow whenever the content changes.

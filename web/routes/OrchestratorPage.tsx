@@ -104,7 +104,8 @@ export default function OrchestratorPage() {
               {o?.budgetUsd != null && <span className="faint"> / {formatUsd(o.budgetUsd)}</span>}
             </span>
           )}
-          <div className="room-context" title="Orchestrator context window">
+          <div className="room-context" title="The orchestrator's context window">
+            <span className="faint">Context</span>
             <ContextBar tokens={contextTokens} window={contextWindow} compact />
           </div>
         </div>
@@ -165,6 +166,11 @@ export default function OrchestratorPage() {
                 send={stream.send}
                 stop={stream.interrupt}
                 emptyState={<ChatEmpty simulated={simulated} />}
+                readOnlyReason={
+                  o?.status === "archived"
+                    ? "This orchestrator is archived. Restore it from the orchestrators list to send messages."
+                    : null
+                }
               />
             ),
           },
