@@ -134,3 +134,38 @@ export const teamScript = () =>
     { tools: [{ name: "wait_for_agents", input: { names: ["alpha", "beta"] } }] },
     { text: "Both agents are done: out/a.md and out/b.md." },
   ]);
+
+const prose = (n: number) => "The quick brown fox jumps over the lazy dog. ".repeat(n);
+
+/** A longer team scenario (several seconds of streaming) so crashes land at many different points. */
+export const longTeamScript = () => {
+  const task = (name: string) =>
+    sim(
+      [
+        {
+          text: prose(120),
+          tools: [{ name: "write_file", input: { path: `out/${name}-1.md`, content: prose(20) } }],
+        },
+        {
+          text: prose(120),
+          tools: [{ name: "write_file", input: { path: `out/${name}-2.md`, content: prose(20) } }],
+        },
+        { text: prose(120), tools: [{ name: "report", input: { result: `${name} wrote two files` } }] },
+        { text: prose(60) },
+      ],
+      `Write two files as ${name}.`,
+    );
+  return sim([
+    {
+      text: prose(120),
+      tools: [
+        { name: "create_agent", input: { name: "alpha", instructions: "You write." } },
+        { name: "create_agent", input: { name: "beta", instructions: "You write." } },
+      ],
+    },
+    { text: prose(20), tools: [{ name: "command_agent", input: { name: "alpha", task: task("alpha") } }] },
+    { text: prose(20), tools: [{ name: "command_agent", input: { name: "beta", task: task("beta") } }] },
+    { text: prose(60), tools: [{ name: "wait_for_agents", input: { names: ["alpha", "beta"] } }] },
+    { text: `${prose(120)} Done.` },
+  ]);
+};
