@@ -10,10 +10,16 @@ export function useStickToBottom(ref: RefObject<HTMLElement | null>, contentKey:
   useEffect(() => {
     const el = ref.current;
     if (!el) return;
+    // Only the reader scrolling up unpins. Content growing between our scroll and its event
+    // must not, so compare against the last position rather than the (moving) bottom.
+    let last = el.scrollTop;
     const onScroll = () => {
-      const bottom = el.scrollHeight - el.scrollTop - el.clientHeight <= THRESHOLD_PX;
-      pinned.current = bottom;
-      setAtBottom(bottom);
+      const top = el.scrollTop;
+      const bottom = el.scrollHeight - top - el.clientHeight <= THRESHOLD_PX;
+      if (bottom) pinned.current = true;
+      else if (top < last - 2) pinned.current = false;
+      last = top;
+      setAtBottom(pinned.current);
     };
     el.addEventListener("scroll", onScroll, { passive: true });
     // Content also grows without new events (lazy markdown, images, expanding cards) and the

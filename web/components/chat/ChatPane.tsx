@@ -9,6 +9,8 @@ import { Composer } from "./Composer";
 import { type PendingMessage, TranscriptView, TypingDots } from "./TranscriptView";
 import "../../styles/chat.css";
 
+const WINDOW = 150;
+
 type Sender = (text: string, clientId: string) => Promise<{ messageId: string; runId: string | null }>;
 
 export function ChatPane({
@@ -30,6 +32,10 @@ export function ChatPane({
 }) {
   const [pending, setPending] = useState<(PendingMessage & { messageId?: string })[]>([]);
   const [stopError, setStopError] = useState<string | null>(null);
+  // Long conversations render their tail; earlier items on request.
+  const [windowSize, setWindowSize] = useState(WINDOW);
+  const hiddenCount = Math.max(0, transcript.items.length - windowSize);
+  const shownItems = hiddenCount ? transcript.items.slice(hiddenCount) : transcript.items;
   const scroller = useRef<HTMLDivElement>(null);
 
   // Optimistic copies retire once the server's message.user shows up (by clientId or messageId).
@@ -92,8 +98,17 @@ export function ChatPane({
       <div className="chat-scroll" ref={scroller} aria-live="polite" aria-relevant="additions">
         <div className="chat-inner">
           {transcript.items.length === 0 && visiblePending.length === 0 && emptyState}
+          {hiddenCount > 0 && (
+            <button
+              type="button"
+              className="btn btn-sm btn-ghost show-earlier"
+              onClick={() => setWindowSize((n) => n + WINDOW)}
+            >
+              Show earlier messages ({hiddenCount.toLocaleString()})
+            </button>
+          )}
           <TranscriptView
-            items={transcript.items}
+            items={shownItems}
             pending={visiblePending}
             onRetry={(p) => dispatch(p.text, p.clientId)}
           />

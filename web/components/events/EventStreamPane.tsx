@@ -57,10 +57,14 @@ export function EventStreamPane({
   useEffect(() => {
     const el = scroller.current;
     if (!el) return;
+    // Only scrolling up stops following; rows arriving between our scroll and its event don't.
+    let last = el.scrollTop;
     const onScroll = () => {
-      const atBottom = el.scrollHeight - el.scrollTop - el.clientHeight < ROW_PX * 2;
-      following.current = atBottom;
-      setShowJump(!atBottom);
+      const top = el.scrollTop;
+      if (el.scrollHeight - top - el.clientHeight < ROW_PX * 2) following.current = true;
+      else if (top < last - 2) following.current = false;
+      last = top;
+      setShowJump(!following.current);
     };
     el.addEventListener("scroll", onScroll, { passive: true });
     // Shown after being hidden (a tab on a phone, an expanded pane): catch up with the tail.
