@@ -55,10 +55,14 @@ describe("orchestration engine", () => {
       ["alpha", "complete"],
       ["beta", "complete"],
     ]);
-    const waitResult = events.find(
-      (e) => e.type === "tool.result" && e.content.includes("alpha (complete): alpha wrote out/a.md"),
-    );
-    expect(waitResult).toBeDefined();
+    const waitResult = events.find((e) => e.type === "tool.result" && e.content.startsWith('{"timedOut"'));
+    expect(waitResult?.type === "tool.result" && JSON.parse(waitResult.content)).toEqual({
+      timedOut: false,
+      agents: [
+        { name: "alpha", status: "complete", result: "alpha wrote out/a.md" },
+        { name: "beta", status: "complete", result: "beta wrote out/b.md" },
+      ],
+    });
     expect(types).toContain("file.changed");
 
     // Agents' own streams ran their loops.

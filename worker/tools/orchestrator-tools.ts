@@ -53,11 +53,16 @@ export function describeAgent(a: AgentSummary): string {
     .join("\n");
 }
 
+/** JSON, so both a model and scripts can read which agents finished and what they reported. */
 export function summariseWait(agents: AgentSummary[], timedOut: boolean): string {
-  const lines = agents.map((a) =>
-    isSettled(a) ? `${a.name} (${a.status}): ${a.result ?? "(no result)"}` : `${a.name}: still ${a.status}`,
-  );
-  return `${timedOut ? "Timed out waiting. " : ""}${lines.join("\n")}`;
+  return JSON.stringify({
+    timedOut,
+    agents: agents.map((a) => ({
+      name: a.name,
+      status: isSettled(a) ? a.status : a.status === "idle" ? "executing" : a.status,
+      result: isSettled(a) ? a.result : null,
+    })),
+  });
 }
 
 function summariseEvent(e: StreamEvent): string | null {

@@ -1,0 +1,114 @@
+// DESIGN §4: the WebSocket protocol (resume, send, interrupt, ping, error frames) and SSE.
+import { SELF } from "cloudflare:test";
+import { env } from "cloudflare:workers";
+import { describe, expect, it } from "vitest";
+import { api, BASE, createOrchestrator, makeUser, runsIdle, sim, waitFor } from "./helpers";
+import { WsClient } from "./ws-client";
+
+const orchestrator = (id: string) => env.ORCHESTRATOR.get(env.ORCHESTRATOR.idFromName(id));
+
+describe("WebSocket protocol", () => {
+  it("answers ready with a snapshot, replays, sends and pongs; bad frames get error frames and the socket lives", async () => {
+    const user = await makeUser();
+    const id = await createOrchestrator(user);
+    const c = await WsClient.connect(user, `/api/orchestrators/${id}/ws`);
+    await c.until((x) => x.frames.some((f) => f.type === "ready"));
+    const ready = c.frames.find((f) => f.type === "ready")!;
+    expect(ready).toMatchObject({
+      lastSeq: 0,
+      state: { kind: "orchestrator", status: "idle", simulated: true, agents: [] },
+    });
+
+    for (const bad of [
+      "not json",
+      JSON.stringify({ type: "nope" }),
+      JSON.stringify({ type: "send", text: "" }),
+      JSON.stringify({ type: "resume", after: -1 }),
+    ]) {
+      c.send(bad);
+    }
+    await c.until((x) => x.frames.filter((f) => f.type === "error").length >= 4);
+    const errors = c.frames.filter((f) => f.type === "error");
+    expect(errors.every((e) => e.code === "bad_frame")).toBe(true);
+    expect(String(errors[2]!.message)).toMatch(/text/);
+
+    c.send({ type: "ping" });
+    await c.until((x) => x.frames.some((f) => f.type === "pong"));
+    c.send({ type: "send", text: sim([{ text: "hi over ws" }]), clientId: "c-1" });
+    await c.until((x) => [...x.events.values()].some((e) => e.type === "run.completed"));
+    const sent = c.frames.find((f) => f.type === "sent")!;
+    expect(sent).toMatchObject({ clientId: "c-1", messageId: expect.stringMatching(/^msg_/) });
+    // Idempotent per clientId: a retried send doesn't start another run.
+    c.send({ type: "send", text: sim([{ text: "hi over ws" }]), clientId: "c-1" });
+    await c.until((x) => x.frames.filter((f) => f.type === "sent").length === 2);
+    const again = c.frames.filter((f) => f.type === "sent")[1]!;
+    expect(again.messageId).toBe(sent.messageId);
+    const events = await waitFor(orchestrator(id), runsIdle(1));
+    expect(events.filter((e) => e.type === "run.started")).toHaveLength(1);
+    c.close();
+  });
+
+  it("refuses upgrades from foreign origins and foreign users", async () => {
+    const owner = await makeUser();
+    const other = await makeUser();
+    const id = await createOrchestrator(owner);
+    const foreignOrigin = await SELF.fetch(`${BASE}/api/orchestrators/${id}/ws`, {
+      headers: {
+        Upgrade: "websocket",
+        Origin: "https://evil.example",
+        Authorization: `Bearer ${owner.token}`,
+      },
+    });
+    expect(foreignOrigin.status).toBe(403);
+    const foreignUser = await SELF.fetch(`${BASE}/api/orchestrators/${id}/ws`, {
+      headers: { Upgrade: "websocket", Origin: BASE, Authorization: `Bearer ${other.token}` },
+    });
+    expect(foreignUser.status).toBe(404);
+  });
+});
+
+describe("HTTP history and SSE", () => {
+  it("pages events and streams SSE from a seq, honouring Last-Event-ID", async () => {
+    const user = await makeUser();
+    const id = await createOrchestrator(user);
+    await api(user, "POST", `/api/orchestrators/${id}/messages`, {
+      text: sim([{ text: "one two three four five six" }]),
+    });
+    const all = await waitFor(orchestrator(id), runsIdle(1));
+    const page = await api<{ events: { seq: number }[]; lastSeq: number; hasMore: boolean }>(
+      user,
+      "GET",
+      `/api/orchestrators/${id}/events?after=2&limit=3`,
+    );
+    expect(page.body.events.map((e) => e.seq)).toEqual([3, 4, 5]);
+    expect(page.body).toMatchObject({ lastSeq: all.length, hasMore: true });
+    const bad = await api<{ error: { message: string } }>(
+      user,
+      "GET",
+      `/api/orchestrators/${id}/events?after=x`,
+    );
+    expect(bad.status).toBe(400);
+    expect(bad.body.error.message).toMatch(/after/);
+
+    const read = async (headers: Record<string, string>, query = "") => {
+      const ctl = new AbortController();
+      const res = await SELF.fetch(`${BASE}/api/orchestrators/${id}/stream${query}`, {
+        headers: { Authorization: `Bearer ${user.token}`, ...headers },
+        signal: ctl.signal,
+      });
+      expect(res.headers.get("content-type")).toMatch(/text\/event-stream/);
+      const reader = res.body!.getReader();
+      let text = "";
+      const decoder = new TextDecoder();
+      while (!text.includes(`id: ${all.length}\n`)) {
+        const { value, done } = await reader.read();
+        if (done) break;
+        text += decoder.decode(value);
+      }
+      ctl.abort();
+      return [...text.matchAll(/^id: (\d+)$/gm)].map((m) => Number(m[1]));
+    };
+    expect(await read({}, "?after=4")).toEqual(all.slice(4).map((e) => e.seq));
+    expect(await read({ "Last-Event-ID": String(all.length - 2) })).toEqual([all.length - 1, all.length]);
+  });
+});
