@@ -117,7 +117,7 @@ export default function OrchestratorPage() {
           <button
             type="button"
             className="btn btn-sm btn-danger"
-            onClick={() => void api.interrupt(id, true)}
+            onClick={() => void api.interrupt(id, true).catch(() => stream.reconnect())}
             title="Stop the orchestrator's turn and every running agent"
           >
             <Icon name="stop" size={14} /> Stop all

@@ -57,7 +57,11 @@ export function ChatPane({
     scrollToBottom();
     send(text, clientId).then(
       (res) =>
-        setPending((ps) => ps.map((p) => (p.clientId === clientId ? { ...p, messageId: res.messageId } : p))),
+        setPending((ps) =>
+          ps.map((p) =>
+            p.clientId === clientId ? { ...p, state: "accepted", messageId: res.messageId } : p,
+          ),
+        ),
       (e) =>
         setPending((ps) =>
           ps.map((p) =>

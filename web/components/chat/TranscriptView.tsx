@@ -7,7 +7,12 @@ import type { AssistantItem, TranscriptItem, TurnItem } from "../../lib/views/tr
 import { Markdown } from "../Markdown";
 import { ToolCard } from "./ToolCard";
 
-export type PendingMessage = { clientId: string; text: string; state: "sending" | "failed"; error?: string };
+export type PendingMessage = {
+  clientId: string;
+  text: string;
+  state: "sending" | "accepted" | "failed";
+  error?: string;
+};
 
 export function TranscriptView({
   items,
@@ -31,6 +36,8 @@ export function TranscriptView({
           <div className="msg-meta">
             {p.state === "sending" ? (
               "Sending…"
+            ) : p.state === "accepted" ? (
+              "Queued — starts after the current turn"
             ) : (
               <span className="msg-failed">
                 Not sent{p.error ? `: ${p.error}` : ""}
