@@ -7,6 +7,7 @@ import {
   api,
   assertGapless,
   createOrchestrator,
+  type EventLogSource,
   makeUser,
   runsIdle,
   sim,
@@ -84,7 +85,10 @@ describe("interrupt", () => {
     await waitFor(stub, (ev) => ev.filter((e) => e.type === "text.delta").length >= 3);
     const r = await api<{ run: boolean }>(user, "POST", `/api/orchestrators/${id}/interrupt`);
     expect(r.body.run).toBe(true);
-    const atInterrupt = (await stub.events(0, 1)).lastSeq;
+    const log: EventLogSource = {
+      events: (a, l) => stub.events(a, l) as ReturnType<EventLogSource["events"]>,
+    };
+    const atInterrupt = (await log.events(0, 1)).lastSeq;
     const events = await waitFor(stub, runsIdle(1));
     assertGapless(events);
     const lateDeltas = events.filter((e) => e.seq > atInterrupt && e.type === "text.delta");

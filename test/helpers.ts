@@ -61,11 +61,11 @@ export async function createOrchestrator(
   return r.body.id;
 }
 
-export type EventSource = {
+export type EventLogSource = {
   events(after: number, limit: number): Promise<{ events: StreamEvent[]; lastSeq: number }>;
 };
 
-export async function allEvents(src: EventSource): Promise<StreamEvent[]> {
+export async function allEvents(src: EventLogSource): Promise<StreamEvent[]> {
   const out: StreamEvent[] = [];
   for (;;) {
     const page = await src.events(out.length ? out[out.length - 1]!.seq : 0, 1000);
@@ -76,7 +76,7 @@ export async function allEvents(src: EventSource): Promise<StreamEvent[]> {
 
 /** Polls the stream until `done` holds for its events. */
 export async function waitFor(
-  src: EventSource,
+  src: EventLogSource,
   done: (events: StreamEvent[]) => boolean,
   timeoutMs = 20_000,
 ): Promise<StreamEvent[]> {
