@@ -88,7 +88,12 @@ async function waitForIdle(page: Page, timeout = 90_000) {
 }
 
 async function run(app: { url: string }, browser: Browser) {
-  const context: BrowserContext = await browser.newContext({ viewport: DESKTOP });
+  const context: BrowserContext = await browser.newContext({
+    viewport: DESKTOP,
+    // Local runs repeat within the per-IP signup limit's window (state persists in .wrangler/):
+    // present each run as its own client address, which is what the limit keys on.
+    extraHTTPHeaders: { "CF-Connecting-IP": `198.51.100.${1 + Math.floor(Math.random() * 254)}` },
+  });
   const page = await context.newPage();
   const errors: string[] = [];
   page.on("pageerror", (e) => errors.push(String(e)));
@@ -112,7 +117,7 @@ async function run(app: { url: string }, browser: Browser) {
   log(`short password refused: ${await page.getByRole("alert").first().textContent()}`);
   await page.getByLabel("Password").fill("correct horse battery staple");
   await page.getByRole("button", { name: "Create account" }).click();
-  await page.getByRole("heading", { name: "Orchestrators" }).waitFor();
+  await page.getByRole("heading", { name: "Orchestrators", exact: true }).waitFor();
   await page.getByText("Simulated model — not Claude").first().waitFor();
   await shot(page, "desktop-orchestrators-empty");
 
@@ -202,6 +207,7 @@ async function run(app: { url: string }, browser: Browser) {
   await page.goto(`${base}/o/${id}`);
   await page.locator(".agent-card").first().click();
   await page.waitForURL(/\/agents\//);
+  const agentPath = new URL(page.url()).pathname;
   await page.locator(".agent-side h2", { hasText: "Task" }).waitFor();
   await page.locator(".agent-main .msg-assistant").first().waitFor();
   await page.locator(".touched a").first().waitFor();
@@ -313,6 +319,7 @@ async function run(app: { url: string }, browser: Browser) {
     ["orchestrators", "/", ".orch-name"],
     ["orchestrator", `/o/${id}`, '[data-connection="live"]'],
     ["files", `/o/${id}/files`, ".tree-row"],
+    ["agent", agentPath, ".agent-side h2"],
     ["usage", "/usage", ".stat"],
     ["settings", "/settings", ".settings-section"],
     ["docs", "/docs", hasSpec ? ".op" : ".docs-header"],

@@ -8,6 +8,7 @@ import { api, onUnauthorized } from "../lib/api";
 import { Icon } from "./Icon";
 import { Logo } from "./Logo";
 import "../styles/shell.css";
+import "../styles/header.css";
 
 const NAV = [
   { to: "/", label: "Orchestrators", end: true },

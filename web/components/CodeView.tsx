@@ -1,6 +1,7 @@
 // Highlighted source with line numbers, for file previews.
 import { useMemo } from "react";
 import { highlightToHtml } from "../lib/highlight";
+import "../styles/code.css";
 
 export function CodeView({ code, lang }: { code: string; lang: string | null }) {
   const html = useMemo(() => highlightToHtml(code, lang), [code, lang]);

@@ -2,6 +2,7 @@
 // defers re-parsing while text streams in, and wires the code blocks' copy buttons.
 import { type MouseEvent, useDeferredValue, useMemo } from "react";
 import { renderMarkdown } from "../lib/markdown";
+import "../styles/code.css";
 import "../styles/markdown.css";
 
 export default function MarkdownRenderer({ text, className }: { text: string; className?: string }) {
