@@ -18,6 +18,7 @@ export default function OrchestratorsPage() {
   const [tab, setTab] = useState<"active" | "archived">("active");
   const [creating, setCreating] = useState(false);
   const [renaming, setRenaming] = useState<OrchestratorInfo | null>(null);
+  const [deleting, setDeleting] = useState<OrchestratorInfo | null>(null);
   const [actionError, setActionError] = useState<string | null>(null);
 
   useEffect(() => {
@@ -36,6 +37,19 @@ export default function OrchestratorsPage() {
     setActionError(null);
     try {
       replace(await api.updateOrchestrator(o.id, { status }));
+    } catch (e) {
+      setActionError(e instanceof ApiError ? e.message : String(e));
+    }
+  };
+
+  const remove = async () => {
+    const o = deleting;
+    setDeleting(null);
+    if (!o) return;
+    setActionError(null);
+    try {
+      await api.deleteOrchestrator(o.id);
+      list.setData((prev) => prev?.filter((p) => p.id !== o.id));
     } catch (e) {
       setActionError(e instanceof ApiError ? e.message : String(e));
     }
@@ -162,14 +176,24 @@ export default function OrchestratorsPage() {
                         <Icon name="archive" /> Archive
                       </button>
                     ) : (
-                      <button
-                        type="button"
-                        className="btn btn-sm btn-ghost"
-                        onClick={() => void setStatus(o, "active")}
-                        aria-label={`Restore ${o.name}`}
-                      >
-                        Restore
-                      </button>
+                      <>
+                        <button
+                          type="button"
+                          className="btn btn-sm btn-ghost"
+                          onClick={() => void setStatus(o, "active")}
+                          aria-label={`Restore ${o.name}`}
+                        >
+                          Restore
+                        </button>
+                        <button
+                          type="button"
+                          className="btn btn-sm btn-ghost btn-danger"
+                          onClick={() => setDeleting(o)}
+                          aria-label={`Delete ${o.name}`}
+                        >
+                          <Icon name="trash" /> Delete
+                        </button>
+                      </>
                     )}
                   </td>
                 </tr>
@@ -180,6 +204,27 @@ export default function OrchestratorsPage() {
       )}
 
       <CreateDialog open={creating} onClose={() => setCreating(false)} />
+      <Dialog
+        open={deleting !== null}
+        onClose={() => setDeleting(null)}
+        title={`Delete “${deleting?.name ?? ""}”?`}
+        onSubmit={() => void remove()}
+        actions={
+          <>
+            <button type="button" className="btn" onClick={() => setDeleting(null)}>
+              Cancel
+            </button>
+            <button type="submit" className="btn btn-danger-solid">
+              Delete forever
+            </button>
+          </>
+        }
+      >
+        <p className="muted">
+          Its conversation, agents and workspace files are deleted. Usage stays in your reports. This can't be
+          undone.
+        </p>
+      </Dialog>
       <RenameDialog
         orchestrator={renaming}
         onClose={() => setRenaming(null)}

@@ -1,0 +1,86 @@
+import { act, cleanup, fireEvent, render, screen } from "@testing-library/react";
+import { createMemoryRouter, RouterProvider } from "react-router";
+import { afterEach, describe, expect, it, vi } from "vitest";
+import type { OrchestratorInfo } from "../../schema/api";
+import { MeProvider } from "../hooks/useMe";
+import OrchestratorsPage from "./OrchestratorsPage";
+
+afterEach(() => {
+  cleanup();
+  vi.unstubAllGlobals();
+});
+
+const orch = (over: Partial<OrchestratorInfo>): OrchestratorInfo => ({
+  id: "o1",
+  name: "Alpha",
+  model: "claude-sonnet-5-5",
+  systemPrompt: null,
+  budgetUsd: 10,
+  status: "active",
+  simulated: true,
+  createdAt: 1,
+  updatedAt: 1,
+  lastActivityAt: null,
+  totals: { inputTokens: 1200, outputTokens: 300, cacheReadTokens: 0, cacheWriteTokens: 0, costUsd: 1.5 },
+  ...over,
+});
+
+function mount(fetch: (url: string, init?: RequestInit) => unknown) {
+  vi.stubGlobal(
+    "fetch",
+    vi.fn(async (url: string, init?: RequestInit) => {
+      const body = fetch(url, init);
+      return body === null
+        ? new Response(null, { status: 204 })
+        : new Response(JSON.stringify(body), { status: 200 });
+    }),
+  );
+  const router = createMemoryRouter(
+    [
+      { path: "/", element: <OrchestratorsPage /> },
+      { path: "/o/:id", element: <p>opened</p> },
+    ],
+    { initialEntries: ["/"] },
+  );
+  render(
+    <MeProvider initial={null}>
+      <RouterProvider router={router} />
+    </MeProvider>,
+  );
+  return router;
+}
+
+describe("OrchestratorsPage", () => {
+  it("lists orchestrators with model, spend against budget, and archives one", async () => {
+    const calls: string[] = [];
+    mount((url, init) => {
+      calls.push(`${init?.method ?? "GET"} ${url}`);
+      if (init?.method === "PATCH") return orch({ status: "archived" });
+      return { orchestrators: [orch({}), orch({ id: "o2", name: "Beta", status: "archived" })] };
+    });
+    expect(await screen.findByText("Alpha")).toBeTruthy();
+    expect(screen.queryByText("Beta")).toBeNull();
+    expect(screen.getByText("Claude Sonnet 5.5")).toBeTruthy();
+    expect(screen.getByText("$1.50")).toBeTruthy();
+    expect(screen.getByText("/ $10.00")).toBeTruthy();
+    expect(screen.getByRole("tab", { name: "Archived (1)" })).toBeTruthy();
+    await act(async () => {
+      fireEvent.click(screen.getByRole("button", { name: "Archive Alpha" }));
+    });
+    expect(calls).toContain("PATCH /api/orchestrators/o1");
+    expect(screen.getByRole("tab", { name: "Archived (2)" })).toBeTruthy();
+  });
+
+  it("creates an orchestrator and opens it", async () => {
+    const router = mount((_url, init) =>
+      init?.method === "POST" ? orch({ id: "new1", name: "Gamma" }) : { orchestrators: [] },
+    );
+    expect(await screen.findByText("No orchestrators yet")).toBeTruthy();
+    fireEvent.click(screen.getAllByRole("button", { name: /New orchestrator/ })[0]!);
+    fireEvent.change(screen.getByLabelText("Name"), { target: { value: "Gamma" } });
+    await act(async () => {
+      fireEvent.click(screen.getByRole("button", { name: "Create" }));
+    });
+    expect(router.state.location.pathname).toBe("/o/new1");
+  });
+});
