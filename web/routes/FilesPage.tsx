@@ -1,6 +1,6 @@
 // The orchestrator's shared workspace: a live tree (file.changed events) and a preview —
 // markdown rendered, code highlighted, anything downloadable.
-import { useEffect, useMemo, useState } from "react";
+import { useEffect, useMemo, useRef, useState } from "react";
 import { Link, useParams, useSearchParams } from "react-router";
 import { CodeView } from "../components/CodeView";
 import { ConnectionBadge } from "../components/ConnectionBadge";
@@ -93,6 +93,7 @@ export default function FilesPage() {
         <section className="files-preview" aria-label="Preview">
           {selected ? (
             <Preview
+              key={selected}
               orchestratorId={id}
               path={selected}
               entry={entry}
@@ -183,9 +184,15 @@ function Preview({
   who: (by: string) => string;
   onBack: () => void;
 }) {
-  // Refetch whenever this file changes (file.changed bumps seq/changes).
+  const file = useResource(() => api.readFile(orchestratorId, path), `${orchestratorId}:${path}`);
+  // Refetch in place whenever this file changes (file.changed bumps seq/changes), keeping the
+  // current content on screen meanwhile.
   const version = entry ? `${entry.seq}:${entry.changes}:${entry.size}` : "none";
-  const file = useResource(() => api.readFile(orchestratorId, path), `${orchestratorId}:${path}:${version}`);
+  const firstVersion = useRef(version);
+  const { reload } = file;
+  useEffect(() => {
+    if (version !== firstVersion.current) void reload();
+  }, [version, reload]);
   const [mode, setMode] = useState<"rendered" | "source">("rendered");
   const lang = langFromPath(path);
   const isMarkdown = /\.(md|markdown|mdx)$/i.test(path);
