@@ -47,6 +47,7 @@ describe("event text and filters", () => {
     expect(filterEvents(events, { ...f, categories: new Set(["file"]) })).toEqual([7]);
     expect(filterEvents(events, { ...f, agentId: "a1" }, names)).toEqual([3, 5, 6, 7]);
     expect(filterEvents(events, { ...f, text: "TEAM" })).toEqual([0]);
+    expect(filterEvents(events, { ...f, hideDeltas: true })).toHaveLength(events.length - 1);
     expect(matchesFilter(events[1]!, { ...f, text: "run.sta" })).toBe(true);
   });
 });

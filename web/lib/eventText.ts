@@ -134,6 +134,8 @@ export type EventFilter = {
   text: string;
   errorsOnly: boolean;
   toolsOnly: boolean;
+  /** Text and thinking deltas are most of a stream; hiding them leaves the structure. */
+  hideDeltas: boolean;
 };
 
 export const emptyFilter = (): EventFilter => ({
@@ -142,10 +144,16 @@ export const emptyFilter = (): EventFilter => ({
   text: "",
   errorsOnly: false,
   toolsOnly: false,
+  hideDeltas: false,
 });
 
 export const isFiltering = (f: EventFilter): boolean =>
-  f.categories.size > 0 || f.agentId !== "" || f.text.trim() !== "" || f.errorsOnly || f.toolsOnly;
+  f.categories.size > 0 ||
+  f.agentId !== "" ||
+  f.text.trim() !== "" ||
+  f.errorsOnly ||
+  f.toolsOnly ||
+  f.hideDeltas;
 
 export function matchesFilter(
   ev: StreamEvent,
@@ -154,6 +162,7 @@ export function matchesFilter(
 ): boolean {
   if (f.errorsOnly && !isErrorEvent(ev)) return false;
   if (f.toolsOnly && !isToolEvent(ev)) return false;
+  if (f.hideDeltas && (ev.type === "text.delta" || ev.type === "thinking.delta")) return false;
   if (f.categories.size && !f.categories.has(categoryOf(ev))) return false;
   if (f.agentId) {
     const id = agentIdOf(ev);

@@ -157,6 +157,15 @@ export function EventStreamPane({
           >
             Tool calls
           </button>
+          <button
+            type="button"
+            className="chip"
+            aria-pressed={filter.hideDeltas}
+            onClick={() => set({ hideDeltas: !filter.hideDeltas })}
+            title="Hide text and thinking deltas"
+          >
+            No deltas
+          </button>
           {isFiltering(filter) && (
             <button type="button" className="btn btn-sm btn-ghost" onClick={() => setFilter(emptyFilter())}>
               Clear
