@@ -112,19 +112,21 @@ export function EventStreamPane({
             onChange={(e) => set({ text: e.target.value })}
           />
         </div>
-        <select
-          className="select input-sm"
-          aria-label="Filter by agent"
-          value={filter.agentId}
-          onChange={(e) => set({ agentId: e.target.value })}
-        >
-          <option value="">All agents</option>
-          {agents.map((a) => (
-            <option key={a.id} value={a.id}>
-              {a.name}
-            </option>
-          ))}
-        </select>
+        {agents.length > 0 && (
+          <select
+            className="select input-sm"
+            aria-label="Filter by agent"
+            value={filter.agentId}
+            onChange={(e) => set({ agentId: e.target.value })}
+          >
+            <option value="">All agents</option>
+            {agents.map((a) => (
+              <option key={a.id} value={a.id}>
+                {a.name}
+              </option>
+            ))}
+          </select>
+        )}
         <select
           className="select input-sm"
           aria-label="Filter by type"
