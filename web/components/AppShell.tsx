@@ -2,9 +2,10 @@
 // Also the auth guard: signed-out visitors and any 401 from the API go to /login.
 import { useEffect, useState } from "react";
 import { Navigate, NavLink, Outlet, useLocation, useNavigate } from "react-router";
+import { resetStreams } from "../hooks/streamRegistry";
 import { useMe } from "../hooks/useMe";
-import { resetStreams } from "../hooks/useStream";
-import { api, onUnauthorized } from "../lib/api";
+import { onUnauthorized } from "../lib/http";
+import { session } from "../lib/session";
 import { Icon } from "./Icon";
 import { Logo } from "./Logo";
 import "../styles/shell.css";
@@ -42,7 +43,7 @@ export function AppShell() {
 
   const signOut = async () => {
     try {
-      await api.logout();
+      await session.logout();
     } finally {
       resetStreams();
       setMe(null);

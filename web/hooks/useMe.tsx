@@ -1,7 +1,8 @@
 // The signed-in user, loaded once and shared: who they are, and whether the model is simulated.
 import { createContext, type ReactNode, useCallback, useContext, useEffect, useMemo, useState } from "react";
 import type { Me } from "../../schema/api";
-import { ApiError, api } from "../lib/api";
+import { ApiError } from "../lib/http";
+import { session } from "../lib/session";
 
 type MeState = {
   me: Me | null;
@@ -23,7 +24,7 @@ export function MeProvider({ children, initial }: { children: ReactNode; initial
 
   const refresh = useCallback(async () => {
     try {
-      const next = await api.me();
+      const next = await session.me();
       setMeState(next);
       setStatus("signed_in");
       setError(null);

@@ -1,7 +1,7 @@
 // Loads something from the API when its key changes, with reload and local patching. Cancels
 // stale answers so a fast navigation never shows the previous page's data.
 import { useCallback, useEffect, useRef, useState } from "react";
-import { ApiError } from "../lib/api";
+import { ApiError } from "../lib/http";
 
 export type Resource<T> = {
   data: T | undefined;

@@ -4,11 +4,11 @@
 import { useEffect, useMemo, useRef, useSyncExternalStore } from "react";
 import { agentPath, api, orchestratorPath } from "../lib/api";
 import { StreamClient, type StreamSnapshot, type StreamTarget } from "../lib/stream";
+import { type Entry, registry } from "./streamRegistry";
+
+export { resetStreams } from "./streamRegistry";
 
 const LINGER_MS = 60_000;
-
-type Entry = { client: StreamClient; refs: number; timer: ReturnType<typeof setTimeout> | null };
-const registry = new Map<string, Entry>();
 
 export function orchestratorTarget(id: string): StreamTarget {
   return {
@@ -56,15 +56,6 @@ function release(path: string): void {
     entry.client.stop();
     registry.delete(path);
   }, LINGER_MS);
-}
-
-/** Drops every cached stream (on sign-out, so the next user never sees the last one's events). */
-export function resetStreams(): void {
-  for (const entry of registry.values()) {
-    if (entry.timer) clearTimeout(entry.timer);
-    entry.client.stop();
-  }
-  registry.clear();
 }
 
 export type UseStream = StreamSnapshot & {

@@ -3,7 +3,8 @@ import { type FormEvent, useEffect, useState } from "react";
 import { Link, useNavigate, useSearchParams } from "react-router";
 import { Logo } from "../components/Logo";
 import { useMe } from "../hooks/useMe";
-import { ApiError, api } from "../lib/api";
+import { ApiError } from "../lib/http";
+import { session } from "../lib/session";
 import "../styles/auth.css";
 
 /** Only same-app paths: `next` must never send a visitor to another site. */
@@ -37,7 +38,7 @@ export function AuthPage({ mode }: { mode: "login" | "signup" }) {
     setError(null);
     setFields({});
     try {
-      await (signup ? api.signup(email, password) : api.login(email, password));
+      await (signup ? session.signup(email, password) : session.login(email, password));
       await refresh();
       navigate(next, { replace: true });
     } catch (err) {

@@ -2,7 +2,7 @@
 // while streaming (unless the reader scrolled up).
 import { useMemo, useRef, useState } from "react";
 import { useStickToBottom } from "../../hooks/useStickToBottom";
-import { ApiError } from "../../lib/api";
+import { ApiError } from "../../lib/http";
 import type { Transcript } from "../../lib/views/transcript";
 import { Icon } from "../Icon";
 import { Composer } from "./Composer";

@@ -1,0 +1,32 @@
+// Account endpoints used before any other page loads (the auth guard and the sign-in form), kept
+// free of zod so the first screen stays small. The /api/me answer is checked by hand.
+import type { Me } from "../../schema/api";
+import { type Parser, request } from "./http";
+
+const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null;
+
+export const meParser: Parser<Me> = {
+  safeParse(value) {
+    const user = isRecord(value) ? value.user : undefined;
+    const ok =
+      isRecord(value) &&
+      isRecord(user) &&
+      typeof user.id === "string" &&
+      typeof user.email === "string" &&
+      (value.llm === "anthropic" || value.llm === "simulator");
+    return ok
+      ? { success: true, data: value as Me }
+      : { success: false, error: { issues: [{ message: "not a /api/me answer" }] } };
+  },
+};
+
+type Ok = { ok?: boolean };
+
+export const session = {
+  signup: (email: string, password: string) =>
+    request<Me | Ok>("POST", "/api/auth/signup", { email, password }, undefined, { quiet401: true }),
+  login: (email: string, password: string) =>
+    request<Me | Ok>("POST", "/api/auth/login", { email, password }, undefined, { quiet401: true }),
+  logout: () => request<Ok>("POST", "/api/auth/logout"),
+  me: () => request("GET", "/api/me", undefined, meParser, { quiet401: true }),
+};
