@@ -98,6 +98,13 @@ describe("transcript", () => {
     expect((t.items[1] as AssistantItem).streaming).toBe(false);
   });
 
+  it("explains runs nobody typed", () => {
+    const ev = makeStream();
+    const t = buildTranscript([ev({ type: "run.started", runId: "r1", trigger: "agent_report" })]);
+    expect(t.items[0]).toMatchObject({ kind: "notice", title: "An agent reported back" });
+    expect(t.activeRun?.trigger).toBe("agent_report");
+  });
+
   it("marks interrupted turns", () => {
     const ev = makeStream();
     const t = buildTranscript([
