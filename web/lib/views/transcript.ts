@@ -173,12 +173,23 @@ export function foldTranscript(t0: Transcript, ev: StreamEvent): Transcript {
       const seenClientIds = ev.clientId ? new Set(t.seenClientIds).add(ev.clientId) : t.seenClientIds;
       return { ...push(t, item), seenClientIds };
     }
-    case "run.started":
-      return {
+    case "run.started": {
+      const started: Transcript = {
         ...t,
         activeRun: { runId: ev.runId, trigger: ev.trigger, startedAt: ev.ts },
         phase: "waiting_model",
       };
+      // A run nobody typed: say why the orchestrator is talking.
+      if (ev.trigger !== "agent_report" && ev.trigger !== "resume") return started;
+      return push(started, {
+        kind: "notice",
+        key: `n:${ev.seq}`,
+        tone: "info",
+        title: ev.trigger === "agent_report" ? "An agent reported back" : "Resuming after a restart",
+        detail: null,
+        ts: ev.ts,
+      });
+    }
     case "message.started": {
       if (t.messageIndex.has(ev.messageId))
         return updateMessage(t, ev.messageId, (m) => ({ ...m, model: ev.model }));
