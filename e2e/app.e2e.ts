@@ -346,6 +346,16 @@ async function run(app: { url: string }, browser: Browser) {
   await q.getByRole("heading", { name: "Sign in to Baton" }).waitFor();
   await shot(q, "phone-login");
 
+  begin("delete an agent");
+  await page.goto(`${base}/o/${id}`);
+  await page.locator('.agent-card[data-agent="writer"]').click();
+  await page.waitForURL(/\/agents\//);
+  await page.getByRole("button", { name: "Delete", exact: true }).click();
+  await page.getByRole("button", { name: "Delete agent" }).click();
+  await page.waitForURL(new RegExp(`/o/${id}$`));
+  await page.waitForFunction(() => document.querySelectorAll(".agent-card").length === 1);
+  log("writer deleted; one agent left");
+
   begin("sign out");
   await page.goto(`${base}/`);
   await page.getByRole("button", { name: "Sign out" }).first().click();
