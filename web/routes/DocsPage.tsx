@@ -1,5 +1,5 @@
 // API reference rendered from /api/openapi.json: endpoints by tag, parameters, bodies, responses.
-import { useEffect, useMemo, useState } from "react";
+import { Fragment, useEffect, useMemo, useState } from "react";
 import { Icon } from "../components/Icon";
 import { useResource } from "../hooks/useResource";
 import { api } from "../lib/api";
@@ -170,26 +170,30 @@ function SchemaView({ schema, raw, depth }: { schema: JsonSchema; raw: unknown; 
                 (inner.type === "array" && inner.items && resolveRef(raw, inner.items).properties)) &&
               depth < 4;
             return (
-              <tr key={name}>
-                <td className="mono">
-                  {name}
-                  {required.has(name) && (
-                    <span className="req" title="required">
-                      *
-                    </span>
-                  )}
-                </td>
-                <td className="mono schema-type">{typeLabel(prop)}</td>
-                <td className="muted">
-                  {prop.description ?? inner.description ?? ""}
-                  {nested && (
-                    <details className="schema-nested">
-                      <summary>fields</summary>
-                      <SchemaView schema={prop} raw={raw} depth={depth + 1} />
-                    </details>
-                  )}
-                </td>
-              </tr>
+              <Fragment key={name}>
+                <tr>
+                  <td className="mono">
+                    {name}
+                    {required.has(name) && (
+                      <span className="req" title="required">
+                        *
+                      </span>
+                    )}
+                  </td>
+                  <td className="mono schema-type">{typeLabel(prop)}</td>
+                  <td className="muted">{prop.description ?? inner.description ?? ""}</td>
+                </tr>
+                {nested && (
+                  <tr className="schema-nested-row">
+                    <td colSpan={3}>
+                      <details className="schema-nested">
+                        <summary>{name} fields</summary>
+                        <SchemaView schema={prop} raw={raw} depth={depth + 1} />
+                      </details>
+                    </td>
+                  </tr>
+                )}
+              </Fragment>
             );
           })}
         </tbody>
