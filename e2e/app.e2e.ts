@@ -259,6 +259,24 @@ async function run(app: { url: string }, browser: Browser) {
   await expectInSync(page, id, "after stop");
   await shot(page, "desktop-orchestrator-stopped");
 
+  begin("resize and collapse panes");
+  const agentsPane = page.locator("section.pane").first();
+  const before = (await agentsPane.boundingBox())!.width;
+  const handle = (await page.locator(".pane-handle").first().boundingBox())!;
+  await page.mouse.move(handle.x + handle.width / 2, handle.y + 200);
+  await page.mouse.down();
+  await page.mouse.move(handle.x + 120, handle.y + 200, { steps: 8 });
+  await page.mouse.up();
+  const after = (await agentsPane.boundingBox())!.width;
+  assert(after > before + 80, `dragging the handle resized Agents from ${before} to ${after}`);
+  await page.getByRole("button", { name: "Collapse Event stream" }).click();
+  await shot(page, "desktop-orchestrator-collapsed");
+  await page.getByRole("button", { name: "Expand Event stream" }).click();
+  // Back to the default layout for the screenshots that follow.
+  await page.evaluate(() => localStorage.removeItem("baton.panes.orchestrator"));
+  await page.reload();
+  await page.locator('[data-connection="live"]').waitFor();
+
   begin("event stream filters");
   await page.getByRole("button", { name: "Tool calls" }).click();
   await page.waitForTimeout(300);
