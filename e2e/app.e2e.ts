@@ -374,10 +374,25 @@ async function run(app: { url: string }, browser: Browser) {
   await page.waitForFunction(() => document.querySelectorAll(".agent-card").length === 1);
   log("writer deleted; one agent left");
 
-  begin("sign out");
-  await page.goto(`${base}/`);
+  begin("change password, sign out, sign in again");
+  await page.goto(`${base}/settings`);
+  await page.getByLabel("Current password").fill("correct horse battery staple");
+  await page.getByLabel("New password").fill("another horse battery staple");
+  await page.getByRole("button", { name: "Change password" }).click();
+  await page.getByText("Password changed").waitFor();
   await page.getByRole("button", { name: "Sign out" }).first().click();
   await page.waitForURL(/\/login/);
+  await page.goto(`${base}/o/${id}/files`);
+  await page.waitForURL(/\/login\?next=/);
+  await page.getByLabel("Email").fill(email);
+  await page.getByLabel("Password").fill("correct horse battery staple");
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await page.getByRole("alert").waitFor();
+  await page.getByLabel("Password").fill("another horse battery staple");
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await page.waitForURL(new RegExp(`/o/${id}/files$`));
+  await page.locator(".tree-row").first().waitFor();
+  log("signed back in with the new password and landed where we were headed");
   assert(errors.length === 0, `page errors:\n${errors.join("\n")}`);
   await phone.close();
   await signedOut.close();

@@ -9,6 +9,7 @@ import { useMe } from "../hooks/useMe";
 import { useResource } from "../hooks/useResource";
 import { ApiError, api } from "../lib/api";
 import { formatDateTime, formatRelative } from "../lib/format";
+import { session } from "../lib/session";
 import "../styles/settings.css";
 
 export default function SettingsPage() {
@@ -25,6 +26,7 @@ export default function SettingsPage() {
       </div>
       <TokensSection />
       <PreferencesSection />
+      <PasswordSection />
     </div>
   );
 }
@@ -252,6 +254,89 @@ function PreferencesSection() {
           {msg && (
             <span role="status" className={msg.tone === "ok" ? "muted" : "field-error"}>
               {msg.text}
+            </span>
+          )}
+        </div>
+      </form>
+    </section>
+  );
+}
+
+function PasswordSection() {
+  const [current, setCurrent] = useState("");
+  const [next, setNext] = useState("");
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<ApiError | null>(null);
+  const [done, setDone] = useState(false);
+  const fields = error?.fieldErrors() ?? {};
+
+  const submit = async (e: FormEvent) => {
+    e.preventDefault();
+    setBusy(true);
+    setError(null);
+    setDone(false);
+    try {
+      await session.changePassword(current, next);
+      setCurrent("");
+      setNext("");
+      setDone(true);
+    } catch (err) {
+      setError(err instanceof ApiError ? err : new ApiError(0, "client_error", String(err)));
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <section className="card settings-section" aria-labelledby="password-title">
+      <div className="settings-section-head">
+        <h2 id="password-title">Password</h2>
+        <p className="muted">Changing it signs you out everywhere else.</p>
+      </div>
+      <form className="prefs-form" onSubmit={submit}>
+        <div className="field">
+          <label htmlFor="current-password">Current password</label>
+          <input
+            id="current-password"
+            className="input"
+            type="password"
+            autoComplete="current-password"
+            value={current}
+            aria-invalid={fields.currentPassword ? true : undefined}
+            onChange={(e) => setCurrent(e.target.value)}
+          />
+          {fields.currentPassword && <span className="field-error">{fields.currentPassword}</span>}
+        </div>
+        <div className="field">
+          <label htmlFor="new-password">New password</label>
+          <input
+            id="new-password"
+            className="input"
+            type="password"
+            autoComplete="new-password"
+            minLength={10}
+            value={next}
+            aria-invalid={fields.newPassword ? true : undefined}
+            onChange={(e) => setNext(e.target.value)}
+          />
+          {fields.newPassword ? (
+            <span className="field-error">{fields.newPassword}</span>
+          ) : (
+            <span className="field-hint">At least 10 characters.</span>
+          )}
+        </div>
+        <div className="row">
+          <button type="submit" className="btn btn-primary" disabled={busy || !current || !next}>
+            Change password
+          </button>
+          {done && (
+            <span role="status" className="muted">
+              Password changed. Other sessions were signed out.
+            </span>
+          )}
+          {error && !Object.keys(fields).length && (
+            <span role="alert" className="field-error">
+              {error.message}
             </span>
           )}
         </div>
