@@ -104,5 +104,17 @@ describe("orchestration engine", () => {
     expect(ledger).toHaveLength(10);
     const fileRows = await db.select().from(files).where(eq(files.orchestratorId, id));
     expect(fileRows).toHaveLength(2);
+    // D1's totals (kept by triggers from message rows) equal the team totals on the live stream.
+    const info = await api<{ totals: { costUsd: number; outputTokens: number } }>(
+      user,
+      "GET",
+      `/api/orchestrators/${id}`,
+    );
+    const live = (await stub.state()).totals;
+    expect(info.body.totals.outputTokens).toBe(live.outputTokens);
+    expect(info.body.totals.costUsd).toBeCloseTo(live.costUsd, 5);
+    expect(agentRows.reduce((n, r) => n + r.outputTokens, 0)).toBe(
+      ledger.filter((l) => l.agentId !== null).reduce((n, l) => n + l.outputTokens, 0),
+    );
   });
 });

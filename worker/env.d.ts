@@ -7,5 +7,8 @@ interface Env {
   LLM_IDLE_TIMEOUT_MS?: string;
   LLM_RETRY_BASE_MS?: string;
   PBKDF2_ITERATIONS?: string;
-  BATON_DEBUG?: string;
+  /** Multiplies every rate limit (≥ 1). For load tests against a private deployment. */
+  RATE_LIMIT_MULTIPLIER?: string;
+  /** "1" mounts /api/_bench (a bare relay for latency comparisons and statement counters). */
+  BATON_BENCH?: string;
 }

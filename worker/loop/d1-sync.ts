@@ -4,22 +4,20 @@ import { sql } from "drizzle-orm";
 import type { BatchItem } from "drizzle-orm/batch";
 import { type DrizzleD1Database, drizzle } from "drizzle-orm/d1";
 import * as d1 from "../../schema/d1";
-import type { Totals } from "../../schema/events";
 import type { Store } from "./store";
 
 type MessageRow = typeof d1.messages.$inferInsert;
 type ToolCallRow = typeof d1.toolCalls.$inferInsert;
-type LedgerRow = typeof d1.usageLedger.$inferInsert;
 type AgentRow = typeof d1.agents.$inferInsert;
 
-/** What the loop queues for D1. Totals and agent rows are snapshots: only the newest is written. */
+/**
+ * What the loop queues for D1. Agent rows are snapshots: only the newest is written. The usage
+ * ledger and orchestrator/agent totals are derived from message rows by triggers in D1.
+ */
 export type D1Row =
   | { kind: "message"; row: MessageRow }
   | { kind: "tool_call"; row: ToolCallRow }
-  | { kind: "ledger"; row: LedgerRow }
-  | { kind: "agent"; row: AgentRow }
-  | { kind: "orchestrator_totals"; id: string; totals: Totals; at: number }
-  | { kind: "agent_totals"; id: string; totals: Totals };
+  | { kind: "agent"; row: AgentRow };
 
 export function queueD1(store: Store, item: D1Row): void {
   store.queueD1(item.kind, item);
@@ -49,10 +47,7 @@ function normalise<T extends object>(rows: T[]): T[] {
 export function buildStatements(db: DrizzleD1Database, items: D1Row[]): BatchItem<"sqlite">[] {
   const messages: MessageRow[] = [];
   const toolCalls = new Map<string, ToolCallRow>();
-  const ledger: LedgerRow[] = [];
   const agents = new Map<string, AgentRow>();
-  const orchTotals = new Map<string, { totals: Totals; at: number }>();
-  const agentTotals = new Map<string, Totals>();
   for (const item of items) {
     switch (item.kind) {
       case "message":
@@ -61,17 +56,8 @@ export function buildStatements(db: DrizzleD1Database, items: D1Row[]): BatchIte
       case "tool_call":
         toolCalls.set(item.row.id, { ...toolCalls.get(item.row.id), ...item.row });
         break;
-      case "ledger":
-        ledger.push(item.row);
-        break;
       case "agent":
         agents.set(item.row.id, { ...agents.get(item.row.id), ...item.row });
-        break;
-      case "orchestrator_totals":
-        orchTotals.set(item.id, { totals: item.totals, at: item.at });
-        break;
-      case "agent_totals":
-        agentTotals.set(item.id, item.totals);
         break;
     }
   }
@@ -95,10 +81,6 @@ export function buildStatements(db: DrizzleD1Database, items: D1Row[]): BatchIte
         }),
     );
   }
-  // The ledger id is the assistant message id: a replayed flush can't bill twice.
-  for (const part of chunks(normalise(ledger))) {
-    stmts.push(db.insert(d1.usageLedger).values(part).onConflictDoNothing());
-  }
   for (const part of chunks(normalise([...agents.values()]))) {
     stmts.push(
       db
@@ -117,25 +99,13 @@ export function buildStatements(db: DrizzleD1Database, items: D1Row[]): BatchIte
         }),
     );
   }
-  for (const [id, { totals, at }] of orchTotals) {
-    stmts.push(
-      db
-        .update(d1.orchestrators)
-        .set({ ...totals, lastActivityAt: at })
-        .where(sql`${d1.orchestrators.id} = ${id}`),
-    );
-  }
-  for (const [id, totals] of agentTotals) {
-    stmts.push(db.update(d1.agents).set(totals).where(sql`${d1.agents.id} = ${id}`));
-  }
   return stmts;
 }
 
-/** Counts statements sent, for the writes benchmark. Per isolate; reset on eviction. */
-export const d1Stats = { batches: 0, statements: 0, failures: 0 };
+export type D1Stats = { batches: number; statements: number; failures: number };
 
 /** Sends everything queued, oldest first. Failures leave the outbox intact for the next boundary. */
-export async function flushOutbox(env: Env, store: Store): Promise<void> {
+export async function flushOutbox(env: Env, store: Store, d1Stats: D1Stats): Promise<void> {
   const db = drizzle(env.DB);
   for (;;) {
     const rows = store.outbox(200);

@@ -2,33 +2,43 @@
 // SQLite before anyone sees it; the output gate holds outgoing messages until the write is durable.
 import type { EventBody, StreamEvent } from "../../schema/events";
 
+export type LogEntry = { event: StreamEvent; json: string };
+
 export class EventLog {
-  private seq: number;
+  /** Last seq handed out; events past `written` are held by a group commit. */
+  private assigned: number;
+  private written: number;
 
   constructor(
     private readonly sql: SqlStorage,
     readonly stream: string,
   ) {
-    this.seq = sql.exec<{ s: number }>("SELECT COALESCE(MAX(seq), 0) AS s FROM events").one().s;
+    this.written = sql.exec<{ s: number }>("SELECT COALESCE(MAX(seq), 0) AS s FROM events").one().s;
+    this.assigned = this.written;
   }
 
+  /** The last written (readable) seq. */
   get lastSeq(): number {
-    return this.seq;
+    return this.written;
   }
 
-  /** Appends and returns the event with its JSON, so broadcasting doesn't serialise it again. */
-  append(body: EventBody): { event: StreamEvent; json: string } {
-    const event = { stream: this.stream, seq: this.seq + 1, ts: Date.now(), ...body } as StreamEvent;
-    const json = JSON.stringify(event);
-    this.sql.exec(
-      "INSERT INTO events (seq, ts, type, body) VALUES (?, ?, ?, ?)",
-      event.seq,
-      event.ts,
-      event.type,
-      json,
-    );
-    this.seq = event.seq;
-    return { event, json };
+  /** Gives the event its seq and its JSON (serialised once, for storage and every watcher). */
+  next(body: EventBody): LogEntry {
+    const event = { stream: this.stream, seq: ++this.assigned, ts: Date.now(), ...body } as StreamEvent;
+    return { event, json: JSON.stringify(event) };
+  }
+
+  write(entries: LogEntry[]): void {
+    for (const { event, json } of entries) {
+      this.sql.exec(
+        "INSERT INTO events (seq, ts, type, body) VALUES (?, ?, ?, ?)",
+        event.seq,
+        event.ts,
+        event.type,
+        json,
+      );
+      this.written = event.seq;
+    }
   }
 
   /** Raw JSON of events after `after`, oldest first: replay splices these without re-parsing. */
@@ -49,6 +59,6 @@ export class EventLog {
 
   /** The last `n` events (for status checks), oldest first. */
   tail(n: number): StreamEvent[] {
-    return this.read(Math.max(0, this.seq - n), n);
+    return this.read(Math.max(0, this.written - n), n);
   }
 }

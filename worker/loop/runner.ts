@@ -341,20 +341,6 @@ export class Runner {
           costUsd,
         },
       });
-      queueD1(this.store, {
-        kind: "ledger",
-        row: {
-          id: messageId,
-          userId: config.userId,
-          orchestratorId: config.orchestratorId,
-          agentId,
-          model: config.model,
-          day: new Date(now).toISOString().slice(0, 10),
-          createdAt: now,
-          ...usage,
-          costUsd,
-        },
-      });
       for (const b of kept) {
         if (b.type === "tool_use") {
           queueD1(this.store, {

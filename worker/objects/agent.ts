@@ -96,9 +96,7 @@ export class Agent extends LoopObject {
   }
 
   async messageCheckpointed(_usage: Usage, _cost: number): Promise<void> {
-    const c = this.store.config();
     const totals = this.store.get("totals")!;
-    queueD1(this.store, { kind: "agent_totals", id: c.id, totals });
     this.notify({ kind: "usage", totals, contextTokens: this.store.get("contextTokens") ?? 0 });
   }
 

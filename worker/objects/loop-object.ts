@@ -13,8 +13,9 @@ import {
 } from "../../schema/events";
 import { createLlmClient } from "../llm/client";
 import { modelInfo } from "../llm/prices";
-import { flushOutbox } from "../loop/d1-sync";
+import { type D1Stats, flushOutbox } from "../loop/d1-sync";
 import { EventLog } from "../loop/event-log";
+import { GroupCommit } from "../loop/group-commit";
 import { type RunEnd, Runner, type RunnerHost } from "../loop/runner";
 import { type ObjectConfig, Store } from "../loop/store";
 import type { Tool, ToolContext } from "../tools/types";
@@ -27,9 +28,12 @@ export abstract class LoopObject extends DurableObject<Env> implements RunnerHos
   protected readonly runner: Runner;
   protected readonly watchers: Watchers;
   private eventLog: EventLog | null = null;
+  private commits: GroupCommit | null = null;
   private llm: Anthropic | null = null;
   private flushing: Promise<void> | null = null;
   private flushAgain = false;
+  /** D1 statements this instance sent (for the writes benchmark); in memory, reset on eviction. */
+  private readonly d1Stats: D1Stats = { batches: 0, statements: 0, failures: 0 };
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
@@ -68,8 +72,10 @@ export abstract class LoopObject extends DurableObject<Env> implements RunnerHos
   }
 
   emit(body: EventBody): void {
-    const { event, json } = this.log.append(body);
-    this.watchers.broadcast(event, json);
+    this.commits ??= new GroupCommit(this.log, this.ctx.storage, (entries) => {
+      for (const { event, json } of entries) this.watchers.broadcast(event, json);
+    });
+    this.commits.emit(body);
   }
 
   client(): Anthropic {
@@ -85,7 +91,7 @@ export abstract class LoopObject extends DurableObject<Env> implements RunnerHos
     this.flushing = (async () => {
       do {
         this.flushAgain = false;
-        await flushOutbox(this.env, this.store);
+        await flushOutbox(this.env, this.store, this.d1Stats);
       } while (this.flushAgain);
     })().finally(() => {
       this.flushing = null;
@@ -164,6 +170,11 @@ export abstract class LoopObject extends DurableObject<Env> implements RunnerHos
   send(text: string, clientId?: string): SendMessageResult {
     const r = this.runner.submit("user", text, { clientId });
     return { messageId: r.messageId, runId: r.runId, queued: r.queued };
+  }
+
+  /** Diagnostics: what this instance has written to D1, and who is watching. */
+  stats(): { d1: D1Stats; watchers: { sockets: number; sse: number }; lastSeq: number } {
+    return { d1: { ...this.d1Stats }, watchers: this.watchers.count, lastSeq: this.log.lastSeq };
   }
 
   /** Test and diagnostics: recent events without going through HTTP. */
@@ -261,5 +272,6 @@ export abstract class LoopObject extends DurableObject<Env> implements RunnerHos
   protected configure(config: ObjectConfig): void {
     this.store.set("config", config);
     this.eventLog = null;
+    this.commits = null;
   }
 }

@@ -226,9 +226,8 @@ export class Orchestrator extends LoopObject {
   }
 
   async messageCheckpointed(_usage: Usage, _cost: number): Promise<void> {
+    // D1 totals follow from the message row (a trigger); only the live stream needs telling.
     this.reservations.delete("self");
-    const c = this.store.config();
-    queueD1(this.store, { kind: "orchestrator_totals", id: c.id, totals: this.teamTotals(), at: Date.now() });
     this.emitTeamUsage();
   }
 

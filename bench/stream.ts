@@ -1,0 +1,243 @@
+// bench/stream: N concurrent orchestrator streams at a fixed simulator pace, through Baton's relay
+// (Worker → Durable Object → event log in SQLite → WebSocket) and through a bare relay (SDK stream
+// → ws.send, nothing persisted) in the same run, against the same timestamping simulator.
+// Prints a table to stderr and JSON to stdout.
+//   npm run build && npx tsx bench/stream.ts --streams 1,10,50 --tokens 600 --pace 200
+import type { StreamEvent } from "../schema/events";
+import { type BenchServer, call, processTreeUsage, startBenchServer } from "./lib/server.ts";
+import { startTimedSimulator } from "./lib/sim-server.ts";
+
+const arg = (name: string, fallback: string) => {
+  const i = process.argv.indexOf(`--${name}`);
+  return i >= 0 ? (process.argv[i + 1] ?? fallback) : fallback;
+};
+const STREAMS = arg("streams", "1,10,50").split(",").map(Number);
+const TOKENS = Number(arg("tokens", "600"));
+const PACE = Number(arg("pace", "200"));
+const MODEL = "claude-haiku-5-5";
+
+type StreamResult = { recv: number[]; events: Map<number, StreamEvent>; duplicates: number; done: boolean };
+
+const pct = (xs: number[], p: number) => {
+  if (!xs.length) return Number.NaN;
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))]!;
+};
+const round = (n: number, d = 2) => Math.round(n * 10 ** d) / 10 ** d;
+
+function prompt(marker: string): string {
+  const words = "alpha beta gamma delta epsilon zeta eta theta iota kappa ".repeat(
+    Math.ceil((TOKENS * 4) / 60),
+  );
+  const script = JSON.stringify([{ text: words.slice(0, TOKENS * 4) }]);
+  return `bench-marker:${marker}\n\`\`\`sim\n${script}\n\`\`\``;
+}
+
+function openSocket(server: BenchServer, path: string): Promise<WebSocket> {
+  const ws = new WebSocket(`${server.url.replace("http", "ws")}${path}`, {
+    headers: { Origin: server.url, Authorization: `Bearer ${server.token}` },
+  } as unknown as string[]);
+  return new Promise((resolve, reject) => {
+    ws.onopen = () => resolve(ws);
+    ws.onerror = (e) => reject(new Error(`socket ${path} failed: ${String((e as ErrorEvent).message ?? e)}`));
+  });
+}
+
+function collect(ws: WebSocket, result: StreamResult, onDone: () => void): void {
+  ws.onmessage = (m) => {
+    const at = performance.now();
+    const frame = JSON.parse(String(m.data)) as { type: string; event?: StreamEvent; events?: StreamEvent[] };
+    const evs =
+      frame.type === "event" && frame.event
+        ? [frame.event]
+        : frame.type === "events"
+          ? (frame.events ?? [])
+          : [];
+    for (const ev of evs) {
+      if (result.events.has(ev.seq)) result.duplicates++;
+      result.events.set(ev.seq, ev);
+      if (ev.type === "text.delta") result.recv.push(at);
+      if (ev.type === "run.completed" || ev.type === "run.failed" || ev.type === "run.interrupted") {
+        result.done = true;
+        onDone();
+      }
+    }
+  };
+}
+
+async function phase(
+  server: BenchServer,
+  sim: Awaited<ReturnType<typeof startTimedSimulator>>,
+  n: number,
+  kind: "baton" | "bare",
+) {
+  const tag = `${kind}-${n}-${Date.now()}`;
+  const ids =
+    kind === "baton"
+      ? await Promise.all(
+          Array.from(
+            { length: n },
+            async (_, i) =>
+              (
+                await call<{ id: string }>(server, "POST", "/api/orchestrators", {
+                  name: `bench ${tag} ${i}`,
+                  model: MODEL,
+                })
+              ).id,
+          ),
+        )
+      : Array.from({ length: n }, (_, i) => `bare-${i}`);
+  const results: StreamResult[] = ids.map(() => ({
+    recv: [],
+    events: new Map(),
+    duplicates: 0,
+    done: false,
+  }));
+  let finished = 0;
+  let allDone!: () => void;
+  const done = new Promise<void>((r) => (allDone = r));
+  const sockets = await Promise.all(
+    ids.map((id, i) =>
+      openSocket(server, kind === "baton" ? `/api/orchestrators/${id}/ws` : "/api/_bench/relay").then(
+        (ws) => {
+          collect(ws, results[i]!, () => ++finished === n && allDone());
+          if (kind === "baton") ws.send(JSON.stringify({ type: "resume", after: 0 }));
+          return ws;
+        },
+      ),
+    ),
+  );
+  const before = processTreeUsage(server.pid);
+  const t0 = performance.now();
+  await Promise.all(
+    ids.map((id, i) => {
+      const text = prompt(`${tag}-${i}`);
+      if (kind === "bare") return sockets[i]!.send(JSON.stringify({ text, model: MODEL }));
+      return call(server, "POST", `/api/orchestrators/${id}/messages`, { text });
+    }),
+  );
+  const timeout = setTimeout(allDone, 120_000);
+  await done;
+  clearTimeout(timeout);
+  const wall = (performance.now() - t0) / 1000;
+  const after = processTreeUsage(server.pid);
+  for (const ws of sockets) ws.close();
+
+  const latencies: number[] = [];
+  results.forEach((r, i) => {
+    const writes = sim.writes.get(`${tag}-${i}`) ?? [];
+    const k = Math.min(writes.length, r.recv.length);
+    for (let j = 0; j < k; j++) latencies.push(r.recv[j]! - writes[j]!);
+  });
+  const events = results.reduce((a, r) => a + r.events.size, 0);
+  let lost = 0;
+  let tokens = 0;
+  let statements = 0;
+  if (kind === "baton") {
+    // Every event in each object's log must have reached its client exactly once.
+    for (const [i, id] of ids.entries()) {
+      const log = await call<{ events: StreamEvent[] }>(
+        server,
+        "GET",
+        `/api/orchestrators/${id}/events?after=0&limit=1000`,
+      );
+      for (const ev of log.events) if (!results[i]!.events.has(ev.seq)) lost++;
+      for (const ev of log.events) if (ev.type === "message.completed") tokens += ev.usage.outputTokens;
+    }
+    const stats = await call<{ stats: { d1: { statements: number } }[] }>(
+      server,
+      "GET",
+      `/api/_bench/stats?ids=${ids.join(",")}`,
+    );
+    statements = stats.stats.reduce((a, s) => a + s.d1.statements, 0);
+  }
+  return {
+    kind,
+    streams: n,
+    completed: results.filter((r) => r.done).length,
+    deltas: latencies.length,
+    latencyMs: {
+      p50: round(pct(latencies, 50)),
+      p99: round(pct(latencies, 99)),
+      max: round(Math.max(...latencies)),
+    },
+    eventsPerSec: round(events / wall, 0),
+    wallSec: round(wall),
+    lost,
+    duplicates: results.reduce((a, r) => a + r.duplicates, 0),
+    outputTokens: tokens,
+    d1Statements: statements,
+    d1StatementsPer1kTokens: tokens ? round((statements / tokens) * 1000) : null,
+    serverCpuSec: round(after.cpuSec - before.cpuSec, 1),
+    serverRssMb: after.rssMb,
+  };
+}
+
+const sim = await startTimedSimulator({ tokensPerSecond: PACE, firstTokenMs: 50 });
+const server = await startBenchServer({
+  ANTHROPIC_API_KEY: "bench-simulator",
+  ANTHROPIC_BASE_URL: sim.url,
+  BATON_BENCH: "1",
+  RATE_LIMIT_MULTIPLIER: "1000",
+});
+const rows: Awaited<ReturnType<typeof phase>>[] = [];
+try {
+  for (const n of STREAMS) {
+    rows.push(await phase(server, sim, n, "bare"));
+    rows.push(await phase(server, sim, n, "baton"));
+  }
+} finally {
+  await server.stop();
+  await sim.stop();
+}
+
+const summary = STREAMS.map((n) => {
+  const bare = rows.find((r) => r.kind === "bare" && r.streams === n)!;
+  const baton = rows.find((r) => r.kind === "baton" && r.streams === n)!;
+  return {
+    streams: n,
+    p50RatioToBare: round(baton.latencyMs.p50 / bare.latencyMs.p50),
+    p50AddedMs: round(baton.latencyMs.p50 - bare.latencyMs.p50),
+    p99Ms: baton.latencyMs.p99,
+    lost: baton.lost,
+    d1StatementsPer1kTokens: baton.d1StatementsPer1kTokens,
+  };
+});
+
+console.error(
+  ["kind   N    done  deltas  p50ms  p99ms  ev/s   lost dup  D1/1k  cpu-s  rss-MB"]
+    .concat(
+      rows.map((r) =>
+        [
+          r.kind.padEnd(6),
+          String(r.streams).padEnd(4),
+          `${r.completed}/${r.streams}`.padEnd(5),
+          String(r.deltas).padEnd(7),
+          String(r.latencyMs.p50).padEnd(6),
+          String(r.latencyMs.p99).padEnd(6),
+          String(r.eventsPerSec).padEnd(6),
+          String(r.lost).padEnd(4),
+          String(r.duplicates).padEnd(4),
+          String(r.d1StatementsPer1kTokens ?? "-").padEnd(6),
+          String(r.serverCpuSec).padEnd(6),
+          String(r.serverRssMb),
+        ].join(" "),
+      ),
+    )
+    .join("\n"),
+);
+console.log(
+  JSON.stringify(
+    {
+      bench: "stream",
+      pace: PACE,
+      tokensPerStream: TOKENS,
+      model: MODEL,
+      node: process.version,
+      rows,
+      summary,
+    },
+    null,
+    2,
+  ),
+);
