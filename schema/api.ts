@@ -110,7 +110,11 @@ export type EventsPage = z.infer<typeof eventsResponse>;
 
 export const streamQuery = z.strictObject({ after: z.coerce.number().int().nonnegative().optional() });
 
-export const agentMessageBody = z.strictObject({ text: z.string().min(1).max(LIMITS.messageChars) });
+export const agentMessageBody = z.strictObject({
+  text: z.string().min(1).max(LIMITS.messageChars),
+  /** Idempotency key: a retried request with the same clientId doesn't queue a second task. */
+  clientId: z.string().min(1).max(128).optional(),
+});
 export const agentResponse = agentSummarySchema;
 
 export const fileInfoSchema = z.object({

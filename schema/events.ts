@@ -147,5 +147,5 @@ export type ServerFrame =
   | { type: "event"; event: StreamEvent }
   | { type: "events"; events: StreamEvent[] }
   | { type: "error"; code: string; message: string }
-  | { type: "sent"; messageId: string; runId: string | null; clientId?: string }
+  | { type: "sent"; messageId: string; runId: string | null; queued: boolean; clientId?: string }
   | { type: "pong" };

@@ -48,6 +48,21 @@ describe("WebSocket protocol", () => {
     c.close();
   });
 
+  it("applies the HTTP send checks to socket sends: an archived orchestrator refuses", async () => {
+    const user = await makeUser();
+    const id = await createOrchestrator(user);
+    expect((await api(user, "PATCH", `/api/orchestrators/${id}`, { status: "archived" })).status).toBe(200);
+    const c = await WsClient.connect(user, `/api/orchestrators/${id}/ws`);
+    c.send({ type: "send", text: "hello?" });
+    await c.until((x) => x.frames.some((f) => f.type === "error"));
+    expect(c.frames.find((f) => f.type === "error")).toMatchObject({
+      code: "archived",
+      message: expect.stringMatching(/archived/),
+    });
+    expect([...c.events.values()].some((e) => e.type === "message.user")).toBe(false);
+    c.close();
+  });
+
   it("refuses upgrades from foreign origins and foreign users", async () => {
     const owner = await makeUser();
     const other = await makeUser();

@@ -6,7 +6,7 @@ import { rateLimit } from "../auth/rate-limit";
 import { checkUserBudget, orchestratorStub, ownedAgent, ownedOrchestrator } from "./access";
 import type { AppEnv } from "./context";
 import { notFound } from "./errors";
-import { SEND_LIMIT } from "./orchestrators";
+import { SEND_LIMIT } from "./limits";
 import { eventsPage, sseStream, webSocket } from "./streams";
 import { readJson } from "./validate";
 
@@ -30,7 +30,7 @@ export const agentRoutes = new Hono<AppEnv>()
     const body = await readJson(c, agentMessageBody);
     await rateLimit(c.env, `send:${c.var.caller.userId}`, SEND_LIMIT.perMinute, 60);
     await checkUserBudget(c.env, c.var.caller.userId);
-    const r = await orchestratorStub(c.env, orch.id).messageAgent(agent.id, body.text);
+    const r = await orchestratorStub(c.env, orch.id).messageAgent(agent.id, body.text, body.clientId);
     if (!r) throw notFound("That agent");
     return c.json({ agentId: agent.id, taskId: r.taskId }, 202);
   })

@@ -18,10 +18,9 @@ import { DEFAULT_ORCHESTRATOR_MODEL, isKnownModel, MODELS } from "../llm/prices"
 import { checkUserBudget, type OrchestratorRow, orchestratorStub, ownedOrchestrator } from "./access";
 import type { AppEnv } from "./context";
 import { ApiError } from "./errors";
+import { SEND_LIMIT } from "./limits";
 import { eventsPage, sseStream, webSocket } from "./streams";
 import { readJson } from "./validate";
-
-export const SEND_LIMIT = { perMinute: 30 };
 
 function toInfo(r: OrchestratorRow): OrchestratorInfo {
   return {
@@ -116,6 +115,7 @@ export const orchestratorRoutes = new Hono<AppEnv>()
       ...(body.model !== undefined ? { model: body.model } : {}),
       ...(body.systemPrompt !== undefined ? { system: body.systemPrompt } : {}),
       ...(body.budgetUsd !== undefined ? { budgetUsd: body.budgetUsd } : {}),
+      ...(body.status !== undefined ? { archived: body.status === "archived" } : {}),
     });
     return c.json(toInfo(row!));
   })

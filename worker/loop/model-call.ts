@@ -166,10 +166,20 @@ type AttemptState = {
   extra: Map<number, BlockState>;
   usage: Usage;
   stopReason: string | null;
+  /** Characters received so far, to estimate output tokens when the final snapshot never came. */
+  streamedChars: number;
 };
 
 function newAttemptState(messageId: string): AttemptState {
-  return { messageId, started: false, blocks: [], extra: new Map(), usage: zeroUsage(), stopReason: null };
+  return {
+    messageId,
+    started: false,
+    blocks: [],
+    extra: new Map(),
+    usage: zeroUsage(),
+    stopReason: null,
+    streamedChars: 0,
+  };
 }
 
 function snapshot(s: AttemptState, model: string): AbortedAttempt {
@@ -177,7 +187,9 @@ function snapshot(s: AttemptState, model: string): AbortedAttempt {
   const content = s.blocks.filter(
     (b) => b.type !== "tool_use" || s.extra.get(s.blocks.indexOf(b)) === undefined,
   );
-  return { messageId: s.messageId, content, usage: s.usage, costUsd: costUsd(model, s.usage) };
+  // A cut-off stream never sent its final usage; bill what was visibly generated (≈ 4 chars a token).
+  const usage = { ...s.usage, outputTokens: Math.max(s.usage.outputTokens, Math.ceil(s.streamedChars / 4)) };
+  return { messageId: s.messageId, content, usage, costUsd: costUsd(model, usage) };
 }
 
 function takeUsage(s: AttemptState, u: Partial<Record<string, number | null | unknown>>): void {
@@ -222,15 +234,18 @@ function applyStreamEvent(
       const d = ev.delta;
       if (d.type === "text_delta" && block?.type === "text") {
         block.text += d.text;
+        s.streamedChars += d.text.length;
         emit({ type: "text.delta", messageId: s.messageId, index: ev.index, text: d.text });
       } else if (d.type === "thinking_delta" && block?.type === "thinking") {
         block.thinking += d.thinking;
+        s.streamedChars += d.thinking.length;
         emit({ type: "thinking.delta", messageId: s.messageId, index: ev.index, text: d.thinking });
       } else if (d.type === "signature_delta" && block?.type === "thinking") {
         block.signature += d.signature;
       } else if (d.type === "input_json_delta") {
         const extra = s.extra.get(ev.index);
         if (extra) extra.partialJson += d.partial_json;
+        s.streamedChars += d.partial_json.length;
       }
       return false;
     }

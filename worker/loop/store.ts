@@ -22,6 +22,8 @@ export type ObjectConfig = {
   system: string | null;
   budgetUsd: number | null;
   simulated: boolean;
+  /** Archived orchestrators keep their history but take no new messages. */
+  archived?: boolean;
   /** Agents only: the subset of agent tools allowed, null for all. */
   tools?: string[] | null;
   /** Test and tuning overrides. */

@@ -45,6 +45,20 @@ export class Agent extends LoopObject {
     return { accepted: true, queued: busy };
   }
 
+  /** A message sent on the agent's own socket is a task from the user, like POST …/messages. */
+  override send(text: string, clientId?: string) {
+    const taskId = `user_${clientId ?? crypto.randomUUID()}`;
+    const seen = this.store.inboxByClientId(taskId);
+    if (!seen) {
+      const busy = this.runner.activeRun() !== undefined;
+      this.store.set("task", { taskId, text });
+      this.store.set("result", null);
+      this.setStatus("executing", busy ? "queued a new task" : "started a task");
+    }
+    const r = this.runner.submit("task", text, { clientId: taskId, taskId });
+    return { messageId: r.messageId, runId: r.runId, queued: r.queued };
+  }
+
   async interrupt(): Promise<boolean> {
     return this.runner.interrupt();
   }

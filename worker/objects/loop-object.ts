@@ -11,6 +11,10 @@ import {
   type StreamState,
   zeroTotals,
 } from "../../schema/events";
+import { checkUserBudget } from "../api/access";
+import { ApiError } from "../api/errors";
+import { SEND_LIMIT } from "../api/limits";
+import { rateLimit } from "../auth/rate-limit";
 import { createLlmClient } from "../llm/client";
 import { modelInfo } from "../llm/prices";
 import { type D1Stats, flushOutbox } from "../loop/d1-sync";
@@ -225,13 +229,15 @@ export abstract class LoopObject extends DurableObject<Env> implements RunnerHos
         case "send": {
           const a = ws.deserializeAttachment() as SocketAttachment;
           const limited = await this.sendAllowed(a.userId);
-          if (limited) return Watchers.send(ws, { type: "error", code: "rate_limited", message: limited });
+          if (limited)
+            return Watchers.send(ws, { type: "error", code: limited.code, message: limited.message });
           const r = this.send(frame.text, frame.clientId);
           return Watchers.send(ws, {
             type: "sent",
             messageId: r.messageId,
             runId: r.runId,
-            clientId: frame.clientId,
+            queued: r.queued,
+            ...(frame.clientId ? { clientId: frame.clientId } : {}),
           });
         }
         case "interrupt":
@@ -262,9 +268,19 @@ export abstract class LoopObject extends DurableObject<Env> implements RunnerHos
     this.watchers.drop(ws);
   }
 
-  /** Returns a refusal sentence when the user is sending too fast. */
-  protected async sendAllowed(_userId: string): Promise<string | null> {
-    return null;
+  /** The same checks as POST …/messages, for sends over the socket: a refusal sentence, or null. */
+  protected async sendAllowed(userId: string): Promise<{ code: string; message: string } | null> {
+    if (this.store.config().archived) {
+      return { code: "archived", message: "This orchestrator is archived; unarchive it to send messages." };
+    }
+    try {
+      await rateLimit(this.env, `send:${userId}`, SEND_LIMIT.perMinute, 60);
+      await checkUserBudget(this.env, userId);
+      return null;
+    } catch (err) {
+      if (err instanceof ApiError) return { code: err.code, message: err.message };
+      throw err;
+    }
   }
 
   protected abstract interruptFromClient(agents: boolean): Promise<void>;

@@ -48,7 +48,9 @@ export class Orchestrator extends LoopObject {
     return this.state();
   }
 
-  async update(patch: Partial<Pick<ObjectConfig, "name" | "model" | "system" | "budgetUsd">>): Promise<void> {
+  async update(
+    patch: Partial<Pick<ObjectConfig, "name" | "model" | "system" | "budgetUsd" | "archived">>,
+  ): Promise<void> {
     this.configure({ ...this.store.config(), ...patch });
   }
 
@@ -89,10 +91,10 @@ export class Orchestrator extends LoopObject {
     return this.agents().find((a) => a.id === agentId) ?? null;
   }
 
-  async messageAgent(agentId: string, text: string): Promise<{ taskId: string } | null> {
+  async messageAgent(agentId: string, text: string, clientId?: string): Promise<{ taskId: string } | null> {
     const agent = this.agent(agentId);
     if (!agent) return null;
-    const taskId = `user_${crypto.randomUUID()}`;
+    const taskId = `user_${clientId ?? crypto.randomUUID()}`;
     await this.commandAgent(agent, taskId, text);
     return { taskId };
   }

@@ -1,0 +1,48 @@
+// The model catalogue: USD per million tokens (input, output, 5-minute cache write, cache read),
+// context window and max output. Shared by the Worker (pricing, budgets) and the web app (pickers).
+export type ModelInfo = {
+  id: string;
+  label: string;
+  input: number;
+  output: number;
+  cacheWrite: number;
+  cacheRead: number;
+  contextWindow: number;
+  maxOutput: number;
+};
+
+const model = (
+  id: string,
+  label: string,
+  input: number,
+  output: number,
+  contextWindow: number,
+  maxOutput: number,
+): ModelInfo => ({
+  id,
+  label,
+  input,
+  output,
+  // Anthropic's multipliers: 5-minute cache writes cost 1.25× input, cache hits 0.1× input.
+  cacheWrite: input * 1.25,
+  cacheRead: input * 0.1,
+  contextWindow,
+  maxOutput,
+});
+
+const M = 1_000_000;
+
+export const MODELS: readonly ModelInfo[] = [
+  model("claude-sonnet-5-5", "Claude Sonnet 5.5", 2, 10, M, 128_000),
+  model("claude-haiku-5-5", "Claude Haiku 5.5", 0.1, 0.5, M, 128_000),
+  model("claude-opus-5-5", "Claude Opus 5.5", 4, 20, M, 128_000),
+  model("claude-opus-5", "Claude Opus 5", 5, 25, M, 128_000),
+  model("claude-sonnet-5", "Claude Sonnet 5", 2, 10, M, 128_000),
+  model("claude-opus-4-8", "Claude Opus 4.8", 5, 25, 200_000, 64_000),
+  model("claude-sonnet-4-6", "Claude Sonnet 4.6", 3, 15, 200_000, 64_000),
+  model("claude-sonnet-4-5", "Claude Sonnet 4.5", 3, 15, 200_000, 64_000),
+  model("claude-haiku-4-5", "Claude Haiku 4.5", 1, 5, 200_000, 64_000),
+];
+
+export const DEFAULT_ORCHESTRATOR_MODEL = "claude-sonnet-5-5";
+export const DEFAULT_AGENT_MODEL = "claude-haiku-5-5";
