@@ -6,8 +6,10 @@ import type { RunnerHost } from "./runner";
 
 /** Compact when the last call used more than this share of the window. */
 export const COMPACT_AT = 0.75;
-/** Turns kept verbatim after compaction. */
-const KEEP_RECENT = 6;
+/** Share of the window the verbatim tail may fill after compaction. */
+const KEEP_SHARE = 0.4;
+
+const estimateTokens = (content: unknown) => Math.ceil(JSON.stringify(content).length / 4);
 
 export async function compactIfNeeded(host: RunnerHost, runId: string): Promise<void> {
   const config = host.store.config();
@@ -15,14 +17,17 @@ export async function compactIfNeeded(host: RunnerHost, runId: string): Promise<
   const used = host.store.get("contextTokens") ?? 0;
   if (used < window * COMPACT_AT) return;
   const conv = host.store.conversation();
-  // Cut at a plain user turn (not tool results) so no tool call is separated from its result.
+  // Keep the longest recent tail that fits KEEP_SHARE of the window, cut at a plain user turn (not
+  // tool results) so no tool call is separated from its result. The latest turn is always kept.
   let cut = -1;
-  for (let i = conv.length - KEEP_RECENT; i > 0; i--) {
+  let tail = 0;
+  for (let i = conv.length - 1; i > 0; i--) {
     const m = conv[i]!;
-    if (m.role === "user" && m.content.every((b) => b.type === "text")) {
-      cut = i;
-      break;
-    }
+    tail += estimateTokens(m.content);
+    const plainUserTurn = m.role === "user" && m.content.every((b) => b.type === "text");
+    if (!plainUserTurn) continue;
+    if (cut === -1 || tail <= window * KEEP_SHARE) cut = i;
+    if (tail > window * KEEP_SHARE) break;
   }
   if (cut <= 0) return;
   const older = buildMessages(conv.slice(0, cut));
