@@ -14,6 +14,7 @@ const arg = (name: string, fallback: string) => {
 const STREAMS = arg("streams", "1,10,50").split(",").map(Number);
 const TOKENS = Number(arg("tokens", "600"));
 const PACE = Number(arg("pace", "200"));
+const REPEAT = Number(arg("repeat", "1"));
 const MODEL = "claude-haiku-5-5";
 
 type StreamResult = { recv: number[]; events: Map<number, StreamEvent>; duplicates: number; done: boolean };
@@ -116,7 +117,7 @@ async function phase(
       return call(server, "POST", `/api/orchestrators/${id}/messages`, { text });
     }),
   );
-  const timeout = setTimeout(allDone, 120_000);
+  const timeout = setTimeout(allDone, Number(arg("timeout", "120")) * 1000);
   await done;
   clearTimeout(timeout);
   const wall = (performance.now() - t0) / 1000;
@@ -182,9 +183,11 @@ const server = await startBenchServer({
 });
 const rows: Awaited<ReturnType<typeof phase>>[] = [];
 try {
-  for (const n of STREAMS) {
-    rows.push(await phase(server, sim, n, "bare"));
-    rows.push(await phase(server, sim, n, "baton"));
+  for (let r = 0; r < REPEAT; r++) {
+    for (const n of STREAMS) {
+      rows.push(await phase(server, sim, n, "bare"));
+      rows.push(await phase(server, sim, n, "baton"));
+    }
   }
 } finally {
   await server.stop();

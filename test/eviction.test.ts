@@ -77,6 +77,32 @@ describe("eviction", () => {
     client.close();
   });
 
+  it("a heartbeat alarm during a live stream leaves it alone", async () => {
+    const user = await makeUser();
+    const id = await createOrchestrator(user);
+    const stub = orchestratorLog(id);
+    await api(user, "POST", `/api/orchestrators/${id}/messages`, {
+      text: sim([{ text: "steady ".repeat(4000) }]),
+    });
+    await waitFor(stub, (ev) => ev.filter((e) => e.type === "text.delta").length >= 3);
+    for (let i = 0; i < 3; i++) await runDurableObjectAlarm(orchestrator(id));
+    const events = await waitFor(stub, runsIdle(1));
+    const dbg = events
+      .filter((e) => e.type !== "text.delta")
+      .map((e) => `${e.seq} ${JSON.stringify(e).slice(60, 200)}`)
+      .join("\n");
+    expect(
+      events.filter((e) => e.type === "message.started"),
+      dbg,
+    ).toHaveLength(1);
+    expect(
+      events
+        .filter((e) => e.type === "message.completed")
+        .map((e) => e.type === "message.completed" && e.stopReason),
+    ).toEqual(["end_turn"]);
+    expect(terminalRuns(events).map((e) => e.type)).toEqual(["run.completed"]);
+  });
+
   it("resumes an agent evicted mid-stream, and the orchestrator's wait still completes", async () => {
     const user = await makeUser();
     const id = await createOrchestrator(user);

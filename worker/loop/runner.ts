@@ -155,8 +155,14 @@ export class Runner {
     if (!this.store.get("activeRunId")) this.startNextIfIdle();
   }
 
+  /** Whether this instance is driving a run right now (a heartbeat must not disturb it). */
+  get isDriving(): boolean {
+    return this.driving;
+  }
+
   /** After a restart: a message that was streaming when the object died is recorded as aborted. */
   recoverInflight(): void {
+    if (this.driving) return;
     const inflight = this.store.get("inflight");
     if (!inflight) return;
     this.store.transaction(() => {

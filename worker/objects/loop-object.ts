@@ -118,7 +118,8 @@ export abstract class LoopObject extends DurableObject<Env> implements RunnerHos
   private resumeIfNeeded(): void {
     if (!this.initialised()) return;
     const run = this.runner.activeRun();
-    if (!run) return;
+    // A run this instance is streaming is alive: only a restarted object recovers and resumes.
+    if (!run || this.runner.isDriving) return;
     this.runner.recoverInflight();
     void this.runner.kick();
   }
