@@ -1,13 +1,15 @@
 // /api/orchestrators/:id/files: the shared workspace. PUT takes the raw file text as its body;
 // GET returns JSON with the content, or the raw file with ?raw=1 (for download).
 import { Hono } from "hono";
-import { LIMITS } from "../../schema/api";
+import { type FileInfo, LIMITS } from "../../schema/api";
 import { requireAuth } from "../auth/middleware";
 import { ToolError } from "../tools/types";
 import { normalisePath, Workspace } from "../tools/workspace";
 import { orchestratorStub, ownedOrchestrator } from "./access";
 import type { AppEnv } from "./context";
 import { ApiError, notFound } from "./errors";
+import { fileQuery } from "./routes";
+import { readQuery } from "./validate";
 
 /** The file path after /files/, decoded and normalised; 400 naming `path` when it's not valid. */
 function filePath(url: string): string {
@@ -26,6 +28,16 @@ function filePath(url: string): string {
   }
 }
 
+/** The documented file shape: internal columns (owner id, last op id) stay server-side. */
+const toFile = (f: FileInfo & { content: string }) => ({
+  path: f.path,
+  size: f.size,
+  version: f.version,
+  updatedBy: f.updatedBy,
+  updatedAt: f.updatedAt,
+  content: f.content,
+});
+
 const CONTENT_TYPES: Record<string, string> = {
   md: "text/markdown",
   json: "application/json",
@@ -43,9 +55,10 @@ export const fileRoutes = new Hono<AppEnv>()
   .get("/*", async (c) => {
     const orch = await ownedOrchestrator(c, c.req.param("id") ?? "");
     const path = filePath(c.req.url);
+    const { raw } = readQuery(c, fileQuery);
     const file = await new Workspace(c.env, orch.id).read(path);
     if (!file) throw notFound(`File ${path}`);
-    if (c.req.query("raw") !== undefined) {
+    if (raw !== undefined) {
       const ext = path.split(".").pop() ?? "";
       // Served as text, never as HTML: workspace files are untrusted model output.
       return new Response(file.content, {
@@ -56,7 +69,7 @@ export const fileRoutes = new Hono<AppEnv>()
         },
       });
     }
-    return c.json(file);
+    return c.json(toFile(file));
   })
   .put("/*", async (c) => {
     const orch = await ownedOrchestrator(c, c.req.param("id") ?? "");
@@ -78,7 +91,9 @@ export const fileRoutes = new Hono<AppEnv>()
     const r = await new Workspace(c.env, orch.id).write(`put_${crypto.randomUUID()}`, path, content, "user");
     if (r.isError) throw new ApiError(400, "invalid_request", r.content);
     if (r.change) await orchestratorStub(c.env, orch.id).fileChanged(r.change);
-    return c.json(await new Workspace(c.env, orch.id).read(path));
+    const stored = await new Workspace(c.env, orch.id).read(path);
+    if (!stored) throw notFound(`File ${path}`);
+    return c.json(toFile(stored));
   })
   .delete("/*", async (c) => {
     const orch = await ownedOrchestrator(c, c.req.param("id") ?? "");

@@ -1,0 +1,227 @@
+// The `baton` command line (bin/README.md): orchestrators, send-and-follow, events, usage.
+// Exit codes: 0 ok · 1 the run failed or was interrupted, or the API refused · 2 bad usage.
+import { randomUUID } from "node:crypto";
+import { parseArgs } from "node:util";
+import type { StreamEvent } from "../schema/events.ts";
+import { BatonClient, BatonError, streamPathOf } from "./client.ts";
+import { formatEvent, runSummary, table, usd } from "./format.ts";
+
+/** `out` writes as is (deltas stream mid-line); `err` writes a whole line. */
+export type Io = { out: (s: string) => void; err: (s: string) => void; stdin: () => Promise<string> };
+
+const HELP = `baton — the Baton API from the command line
+
+  baton orchestrators list [--json]
+  baton orchestrators create <name> [--model M] [--budget USD] [--system TEXT]
+  baton send <orchestratorId> <text…|->      send, then follow the run to its end ("-" reads stdin)
+  baton events <orchestratorId> [--after N] [--agent AGENT_ID]
+  baton usage [--group-by day|model|orchestrator] [--from YYYY-MM-DD] [--to YYYY-MM-DD] [--json]
+
+Environment: BATON_URL (default http://localhost:8787), BATON_TOKEN (an API token, bat_…).
+Exit codes: 0 ok · 1 run failed/interrupted or API error · 2 usage error.`;
+
+class UsageError extends Error {}
+
+const GROUPS = ["day", "model", "orchestrator"] as const;
+type Group = (typeof GROUPS)[number];
+const isGroup = (s: string): s is Group => (GROUPS as readonly string[]).includes(s);
+
+function integer(name: string, value: string | undefined, fallback: number): number {
+  if (value === undefined) return fallback;
+  const n = Number(value);
+  if (!Number.isSafeInteger(n) || n < 0) throw new UsageError(`--${name} must be a whole number ≥ 0`);
+  return n;
+}
+
+async function orchestrators(client: BatonClient, args: string[], io: Io): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args,
+    allowPositionals: true,
+    options: {
+      json: { type: "boolean" },
+      model: { type: "string" },
+      budget: { type: "string" },
+      system: { type: "string" },
+    },
+  });
+  const [sub, ...rest] = positionals;
+  if (sub === "list" || sub === "ls") {
+    const list = await client.listOrchestrators();
+    if (values.json) io.out(`${JSON.stringify(list, null, 2)}\n`);
+    else if (!list.length) io.err("No orchestrators yet: baton orchestrators create <name>");
+    else {
+      const rows = list.map((o) => [
+        o.id,
+        o.name,
+        o.model + (o.simulated ? " (sim)" : ""),
+        o.status,
+        usd(o.totals.costUsd),
+      ]);
+      io.out(`${table(["id", "name", "model", "status", "cost"], rows)}\n`);
+    }
+    return 0;
+  }
+  if (sub === "create") {
+    const name = rest.join(" ").trim();
+    if (!name) throw new UsageError("orchestrators create needs a name");
+    const budget = values.budget === undefined ? undefined : Number(values.budget);
+    if (budget !== undefined && !(budget > 0))
+      throw new UsageError("--budget must be a positive number of USD");
+    const o = await client.createOrchestrator({
+      name,
+      ...(values.model ? { model: values.model } : {}),
+      ...(values.system ? { systemPrompt: values.system } : {}),
+      ...(budget !== undefined ? { budgetUsd: budget } : {}),
+    });
+    // The id alone on stdout, so ID=$(baton orchestrators create …) works.
+    io.out(`${values.json ? JSON.stringify(o, null, 2) : o.id}\n`);
+    io.err(`Created ${o.name} (${o.model}${o.simulated ? ", simulated" : ""}).`);
+    return 0;
+  }
+  throw new UsageError("orchestrators: list | create <name>");
+}
+
+/** Sends, then prints the run as it streams: text as it arrives, one line per tool call or agent change. */
+async function send(client: BatonClient, args: string[], io: Io): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args,
+    allowPositionals: true,
+    options: { json: { type: "boolean" } },
+  });
+  const [id, ...words] = positionals;
+  if (!id || !words.length)
+    throw new UsageError("send needs an orchestrator id and the text (or - for stdin)");
+  const text = words.length === 1 && words[0] === "-" ? await io.stdin() : words.join(" ");
+  const names = new Map((await client.agents(id)).map((a) => [a.id, a.name]));
+  let midLine = false;
+  const line = (s: string) => {
+    io.out(`${midLine ? "\n" : ""}${s}\n`);
+    midLine = false;
+  };
+  const print = (ev: StreamEvent, ours: boolean) => {
+    if (ev.type === "agent.created") names.set(ev.agent.id, ev.agent.name);
+    if (values.json) return io.out(`${JSON.stringify(ev)}\n`);
+    if (!ours) return;
+    if (ev.type === "text.delta") {
+      io.out(ev.text);
+      midLine = !ev.text.endsWith("\n");
+      return;
+    }
+    const shown = formatEvent(ev, names);
+    if (shown) line(shown);
+  };
+
+  const stop = new AbortController();
+  const onInt = () => stop.abort();
+  process.once("SIGINT", onInt);
+  try {
+    const { sent, end } = await client.sendAndFollow(id, text, {
+      clientId: `cli-${randomUUID()}`,
+      signal: stop.signal,
+      onEvent: print,
+    });
+    if (!end) {
+      io.err(`\nStopped following; message ${sent.messageId} goes on (see it with baton events).`);
+      return 130;
+    }
+    if (!values.json) line(runSummary(end));
+    return end.type === "run.completed" ? 0 : 1;
+  } finally {
+    process.off("SIGINT", onInt);
+  }
+}
+
+async function events(client: BatonClient, args: string[], io: Io): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args,
+    allowPositionals: true,
+    options: { after: { type: "string" }, agent: { type: "string" } },
+  });
+  const [id] = positionals;
+  if (!id) throw new UsageError("events needs an orchestrator id");
+  const after = integer("after", values.after, 0);
+  // One JSON event per line: made for jq and grep.
+  for await (const ev of client.allEvents(streamPathOf(id, values.agent), after))
+    io.out(`${JSON.stringify(ev)}\n`);
+  return 0;
+}
+
+async function usage(client: BatonClient, args: string[], io: Io): Promise<number> {
+  const { values } = parseArgs({
+    args,
+    options: {
+      "group-by": { type: "string", default: "day" },
+      from: { type: "string" },
+      to: { type: "string" },
+      json: { type: "boolean" },
+    },
+  });
+  const groupBy = values["group-by"];
+  if (!isGroup(groupBy)) throw new UsageError("--group-by must be day, model or orchestrator");
+  const r = await client.usage({ groupBy, from: values.from, to: values.to });
+  if (values.json) {
+    io.out(`${JSON.stringify(r, null, 2)}\n`);
+    return 0;
+  }
+  const n = (x: number) => x.toLocaleString("en-US");
+  const rows = r.rows.map((x) => [
+    x.label ? `${x.label} (${x.key})` : x.key,
+    n(x.calls),
+    n(x.inputTokens),
+    n(x.outputTokens),
+    n(x.cacheReadTokens),
+    n(x.cacheWriteTokens),
+    usd(x.costUsd),
+  ]);
+  const t = r.totals;
+  rows.push([
+    "total",
+    "",
+    n(t.inputTokens),
+    n(t.outputTokens),
+    n(t.cacheReadTokens),
+    n(t.cacheWriteTokens),
+    usd(t.costUsd),
+  ]);
+  io.out(`${table([groupBy, "calls", "input", "output", "cache read", "cache write", "cost"], rows)}\n`);
+  return 0;
+}
+
+export async function main(argv: string[], env: Record<string, string | undefined>, io: Io): Promise<number> {
+  const [command, ...args] = argv;
+  if (!command || command === "help" || command === "--help" || command === "-h") {
+    io.out(`${HELP}\n`);
+    return command ? 0 : 2;
+  }
+  const token = env.BATON_TOKEN;
+  try {
+    if (!token) throw new UsageError("Set BATON_TOKEN to an API token (Settings → API tokens in the app).");
+    const client = new BatonClient(env.BATON_URL || "http://localhost:8787", token);
+    switch (command) {
+      case "orchestrators":
+      case "orch":
+        return await orchestrators(client, args, io);
+      case "send":
+        return await send(client, args, io);
+      case "events":
+        return await events(client, args, io);
+      case "usage":
+        return await usage(client, args, io);
+      default:
+        throw new UsageError(`Unknown command ${JSON.stringify(command)}.`);
+    }
+  } catch (err) {
+    if (
+      err instanceof UsageError ||
+      (err instanceof TypeError && "code" in err && String(err.code).startsWith("ERR_PARSE_ARGS"))
+    ) {
+      io.err(`${err.message}\n\n${HELP}`);
+      return 2;
+    }
+    if (err instanceof BatonError) {
+      io.err(`baton: ${err.message}${err.status ? ` (${err.status} ${err.code})` : ""}`);
+      return 1;
+    }
+    throw err;
+  }
+}

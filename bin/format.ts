@@ -1,0 +1,63 @@
+// Human output for the `baton` CLI: one-liners for stream events, tables, money.
+import type { StreamEvent } from "../schema/events.ts";
+
+/** Cents from a dollar up; below that, four places, since simulated and small runs cost fractions of a cent. */
+export const usd = (n: number): string => `$${n >= 1 || n === 0 ? n.toFixed(2) : n.toFixed(4)}`;
+
+const clip = (s: string, n: number): string => {
+  const flat = s.replace(/\s+/g, " ").trim();
+  return flat.length > n ? `${flat.slice(0, n - 1)}…` : flat;
+};
+
+/** A one-line rendering of an event worth showing during a run, or null for the rest. */
+export function formatEvent(ev: StreamEvent, names: Map<string, string>): string | null {
+  const who = (id: string) => names.get(id) ?? id;
+  switch (ev.type) {
+    case "tool.called":
+      return `  ⚙ ${ev.name} ${clip(JSON.stringify(ev.input ?? {}), 100)}`;
+    case "tool.result":
+      return ev.isError ? `  ✗ tool error: ${clip(ev.content, 120)}` : null;
+    case "agent.created":
+      return `  + agent ${ev.agent.name} (${ev.agent.model})`;
+    case "agent.status":
+      return `  • ${who(ev.agentId)}: ${ev.status}${ev.note ? ` — ${clip(ev.note, 80)}` : ""}`;
+    case "agent.completed":
+      return `  ✓ ${who(ev.agentId)} reported: ${clip(ev.result, 120)}`;
+    case "agent.deleted":
+      return `  − agent ${who(ev.agentId)} deleted`;
+    case "file.changed":
+      return `  ✎ ${ev.path} ${ev.deleted ? "deleted" : `(${ev.size} bytes)`} by ${ev.by}`;
+    case "llm.retry":
+      return `  ↻ retry ${ev.attempt} in ${Math.round(ev.delayMs)} ms: ${clip(ev.reason, 80)}`;
+    case "context.compacted":
+      return `  ⇣ context compacted (${ev.messagesBefore} messages)`;
+    default:
+      return null;
+  }
+}
+
+/** The final line of `baton send`. */
+export function runSummary(ev: StreamEvent): string {
+  if (ev.type === "run.completed") {
+    const u = ev.usage;
+    const tokens = `${u.inputTokens} in, ${u.outputTokens} out, ${u.cacheReadTokens} cache read, ${u.cacheWriteTokens} cache write`;
+    return `✔ run completed · ${tokens} tokens · ${usd(ev.costUsd)}`;
+  }
+  if (ev.type === "run.failed") return `✘ run failed: ${ev.error.message} (${ev.error.code})`;
+  return "✘ run interrupted";
+}
+
+/** Left-aligned text columns (right-aligned when every cell after the header looks numeric). */
+export function table(header: string[], rows: string[][]): string {
+  const all = [header, ...rows];
+  const widths = header.map((_, i) => Math.max(...all.map((r) => (r[i] ?? "").length)));
+  const numeric = header.map((_, i) => rows.every((r) => /^[$\d.,\s-]*$/.test(r[i] ?? "")));
+  return all
+    .map((r) =>
+      r
+        .map((cell, i) => (numeric[i] ? cell.padStart(widths[i]!) : cell.padEnd(widths[i]!)))
+        .join("  ")
+        .trimEnd(),
+    )
+    .join("\n");
+}
