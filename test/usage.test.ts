@@ -69,7 +69,7 @@ describe("usage, cost and budgets", () => {
     expect(failed?.type).toBe("run.failed");
     if (failed?.type === "run.failed") {
       expect(failed.error.code).toBe("budget_exceeded");
-      expect(failed.error.message).toMatch(/budget of \$0\.00/);
+      expect(failed.error.message).toMatch(/budget of \$0\.0010 would be exceeded/);
     }
   });
 

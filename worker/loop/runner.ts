@@ -503,7 +503,12 @@ export class Runner {
         cacheWriteTokens: fresh.cacheWriteTokens,
       };
       if (end === "completed")
-        this.host.emit({ type: "run.completed", runId, usage, costUsd: fresh.costUsd });
+        this.host.emit({
+          type: "run.completed",
+          runId,
+          usage,
+          costUsd: Math.round(fresh.costUsd * 1e6) / 1e6,
+        });
       else if (end === "failed")
         this.host.emit({
           type: "run.failed",

@@ -27,6 +27,9 @@ export type OrchestratorInit = Omit<ObjectConfig, "kind" | "orchestratorId"> & {
   userBudgetUsd?: number | null;
 };
 
+/** Dollars with enough digits to be meaningful for small amounts. */
+const usdText = (n: number) => `$${n >= 1 ? n.toFixed(2) : n.toPrecision(2)}`;
+
 const addTotals = (a: Totals, b: Totals): Totals => ({
   inputTokens: a.inputTokens + b.inputTokens,
   outputTokens: a.outputTokens + b.outputTokens,
@@ -403,7 +406,7 @@ export class Orchestrator extends LoopObject {
     let reserved = 0;
     for (const [k, v] of this.reservations) if (k !== key) reserved += v;
     if (spent + reserved + usd > budget) {
-      return `The orchestrator's budget of $${budget.toFixed(2)} would be exceeded: $${spent.toFixed(4)} spent, $${reserved.toFixed(4)} reserved by running calls, and this call may cost up to $${usd.toFixed(4)}.`;
+      return `The orchestrator's budget of ${usdText(budget)} would be exceeded: ${usdText(spent)} spent, ${usdText(reserved)} reserved by running calls, and this call may cost up to ${usdText(usd)}.`;
     }
     this.reservations.set(key, usd);
     return null;
