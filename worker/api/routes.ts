@@ -49,7 +49,7 @@ export type Tag = "System" | "Accounts" | "Tokens" | "Usage" | "Orchestrators" |
 
 export type BodySpec =
   | { type: "json"; schema: z.ZodType; example: Record<string, unknown>; optional?: boolean }
-  /** The raw request body is the content (file uploads): any Content-Type, UTF-8 text. */
+  /** The raw request body is the content (file uploads): UTF-8 text with whatever Content-Type. */
   | { type: "text"; example: string; maxBytes: number };
 
 export type RouteSpec = {
