@@ -27,6 +27,10 @@ export default defineConfig({
           include: ["worker/**/*.test.ts", "schema/**/*.test.ts", "test/**/*.test.ts"],
           setupFiles: ["./test/apply-migrations.ts"],
           testTimeout: 30_000,
+          provide: {
+            DRILL_SCALE: Number(process.env.DRILL_SCALE ?? 1),
+            DRILL_SEED: process.env.DRILL_SEED ?? "",
+          },
         },
       },
       {
