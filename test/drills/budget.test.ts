@@ -237,14 +237,9 @@ describe("drill: budget", () => {
 
   // Known bug (DESIGN §5.5, README "D1 at message boundaries"), found by this drill: the D1 outbox of
   // an orchestrator whose turn creates or commands eight agents never flushes again. Two causes in
-  // worker/loop/d1-sync.ts: chunks() sizes multi-row INSERTs by the row's keys, but drizzle binds a
-  // parameter for every column with a JS default too (agents: 14 keys, 19 bound values a row; 7 rows
-  // = 133 > D1's 100 → "too many SQL variables"); and normalise() fills missing keys with null, which
-  // beats the column default, so a batch mixing tool-call rows with and without results fails
-  // "NOT NULL constraint failed: tool_calls.is_error". A failed batch stays at the head of the outbox,
-  // so every later flush fails the same way: the ledger and D1 totals stop for that object. Marked
-  // `fails` so the suite stays green while it is open; when fixed this flips red: drop `.fails`.
-  it.fails("D1 gets every billed message of a turn that creates and commands eight agents", async () => {
+  // Regression: one turn that creates and commands eight agents must reach D1 whole (multi-row
+  // inserts sized by every bound column; rows grouped by key set so defaults apply).
+  it("D1 gets every billed message of a turn that creates and commands eight agents", async () => {
     const user = await makeUser();
     const id = await createOrchestrator(user, { model: MODEL });
     const names = Array.from({ length: AGENTS }, (_, i) => `b${i}`);

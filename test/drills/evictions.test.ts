@@ -245,11 +245,8 @@ describe("drill: evictions", () => {
     120_000 * drillScale(),
   );
 
-  // Known gap (DESIGN §5.7, README "honest usage for cut-off streams"): a message cut off by a crash
-  // is closed by recoverInflight with zero usage and no D1 row, although its prompt was processed and
-  // part of its output streamed (both billed by the provider). Marked `fails` so the suite stays green
-  // while it is open; when the product bills it, this flips red: drop `.fails`.
-  it.fails("bills an assistant message cut off by a crash (ledger row, output ≥ what streamed)", async () => {
+  // Regression: a message cut off by a crash is billed: input as reported, output from what streamed.
+  it("bills an assistant message cut off by a crash (ledger row, output ≥ what streamed)", async () => {
     const user = await makeUser();
     const id = await createOrchestrator(user);
     await api(user, "POST", `/api/orchestrators/${id}/messages`, {

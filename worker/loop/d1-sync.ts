@@ -1,8 +1,9 @@
 // Flushes an object's outbox to D1 in one batch() per message boundary. Rows are written to the
 // outbox in the same SQLite transaction as the checkpoint, so a crash can delay them, never lose them.
-import { sql } from "drizzle-orm";
+import { getTableColumns, sql } from "drizzle-orm";
 import type { BatchItem } from "drizzle-orm/batch";
 import { type DrizzleD1Database, drizzle } from "drizzle-orm/d1";
+import type { SQLiteTable } from "drizzle-orm/sqlite-core";
 import * as d1 from "../../schema/d1";
 import type { Store } from "./store";
 
@@ -23,25 +24,28 @@ export function queueD1(store: Store, item: D1Row): void {
   store.queueD1(item.kind, item);
 }
 
-/** D1 binds at most 100 parameters per statement: chunk multi-row inserts to fit. */
+/** D1 binds at most 100 parameters per statement. */
 const MAX_PARAMS = 100;
-function chunks<T extends object>(rows: T[]): T[][] {
-  if (!rows.length) return [];
-  const per = Math.max(1, Math.floor(MAX_PARAMS / Object.keys(rows[0]!).length));
-  const out: T[][] = [];
-  for (let i = 0; i < rows.length; i += per) out.push(rows.slice(i, i + per));
-  return out;
-}
 
-/** Makes every row carry the same keys so one multi-row INSERT can bind them. */
-function normalise<T extends object>(rows: T[]): T[] {
-  const keys = new Set<string>();
-  for (const r of rows) for (const k of Object.keys(r)) keys.add(k);
-  return rows.map((r) => {
-    const o: Record<string, unknown> = {};
-    for (const k of keys) o[k] = (r as Record<string, unknown>)[k] ?? null;
-    return o as T;
-  });
+/**
+ * Multi-row inserts for one table: rows are grouped by their set of keys (so a missing key gets
+ * its column default rather than NULL), and each statement holds as many rows as fit, counting
+ * every column, since drizzle binds a value for each one.
+ */
+function insertGroups<T extends object>(table: SQLiteTable, rows: T[]): T[][] {
+  const perStatement = Math.max(1, Math.floor(MAX_PARAMS / Object.keys(getTableColumns(table)).length));
+  const bySignature = new Map<string, T[]>();
+  for (const row of rows) {
+    const signature = Object.keys(row).sort().join(",");
+    const group = bySignature.get(signature) ?? [];
+    group.push(row);
+    bySignature.set(signature, group);
+  }
+  const out: T[][] = [];
+  for (const group of bySignature.values()) {
+    for (let i = 0; i < group.length; i += perStatement) out.push(group.slice(i, i + perStatement));
+  }
+  return out;
 }
 
 export function buildStatements(db: DrizzleD1Database, items: D1Row[]): BatchItem<"sqlite">[] {
@@ -63,10 +67,10 @@ export function buildStatements(db: DrizzleD1Database, items: D1Row[]): BatchIte
   }
 
   const stmts: BatchItem<"sqlite">[] = [];
-  for (const part of chunks(normalise(messages))) {
+  for (const part of insertGroups(d1.messages, messages)) {
     stmts.push(db.insert(d1.messages).values(part).onConflictDoNothing());
   }
-  for (const part of chunks(normalise([...toolCalls.values()]))) {
+  for (const part of insertGroups(d1.toolCalls, [...toolCalls.values()])) {
     stmts.push(
       db
         .insert(d1.toolCalls)
@@ -81,7 +85,7 @@ export function buildStatements(db: DrizzleD1Database, items: D1Row[]): BatchIte
         }),
     );
   }
-  for (const part of chunks(normalise([...agents.values()]))) {
+  for (const part of insertGroups(d1.agents, [...agents.values()])) {
     stmts.push(
       db
         .insert(d1.agents)
@@ -104,7 +108,15 @@ export function buildStatements(db: DrizzleD1Database, items: D1Row[]): BatchIte
 
 export type D1Stats = { batches: number; statements: number; failures: number };
 
-/** Sends everything queued, oldest first. Failures leave the outbox intact for the next boundary. */
+/** Consecutive failures of the batch at the head of an object's outbox (in memory). */
+const headFailures = new WeakMap<Store, number>();
+const ISOLATE_AFTER = 3;
+
+/**
+ * Sends everything queued, oldest first. A failed batch stays queued for the next boundary (D1 may
+ * be briefly unavailable); one that keeps failing is sent statement by statement so a single bad
+ * row can't stop the object's writes for good — the rows that still fail are logged and skipped.
+ */
 export async function flushOutbox(env: Env, store: Store, d1Stats: D1Stats): Promise<void> {
   const db = drizzle(env.DB);
   for (;;) {
@@ -117,13 +129,27 @@ export async function flushOutbox(env: Env, store: Store, d1Stats: D1Stats): Pro
     if (stmts.length) {
       try {
         await db.batch(stmts as [BatchItem<"sqlite">, ...BatchItem<"sqlite">[]]);
+        headFailures.delete(store);
+        d1Stats.batches++;
+        d1Stats.statements += stmts.length;
       } catch (err) {
         d1Stats.failures++;
-        console.error("d1 flush failed; will retry at the next boundary", err);
-        return;
+        const failures = (headFailures.get(store) ?? 0) + 1;
+        headFailures.set(store, failures);
+        if (failures < ISOLATE_AFTER) {
+          console.error(`d1 flush failed (${failures}); will retry at the next boundary`, err);
+          return;
+        }
+        for (const stmt of stmts) {
+          try {
+            await db.batch([stmt]);
+            d1Stats.statements++;
+          } catch (rowErr) {
+            console.error("d1 statement dropped after repeated failures", rowErr);
+          }
+        }
+        headFailures.delete(store);
       }
-      d1Stats.batches++;
-      d1Stats.statements += stmts.length;
     }
     store.clearOutbox(rows[rows.length - 1]!.id);
   }

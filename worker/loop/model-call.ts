@@ -21,7 +21,8 @@ export type AbortedAttempt = { messageId: string; content: ContentBlock[]; usage
 export type CallHooks = {
   emit: (body: EventBody) => void;
   /** Called when an attempt's message starts streaming (to mark it in flight) and when it ends. */
-  onAttemptStart: (messageId: string) => void;
+  /** The message started streaming (same turn as its message.started event, so both commit together). */
+  onAttemptStart: (messageId: string, usage: Usage) => void;
   onAttemptAborted: (attempt: AbortedAttempt, stopReason: string) => void;
 };
 
@@ -119,8 +120,8 @@ export async function callModel(opts: CallOptions, hooks: CallHooks): Promise<Ca
       for await (const ev of stream) {
         if (opts.signal.aborted) break;
         armIdle();
-        if (ev.type === "message_start") hooks.onAttemptStart(messageId);
         stopped = applyStreamEvent(state, ev, opts.params.model, hooks.emit) || stopped;
+        if (ev.type === "message_start") hooks.onAttemptStart(messageId, state.usage);
       }
       if (opts.signal.aborted)
         throw new CallInterrupted(state.started ? snapshot(state, opts.params.model) : null);

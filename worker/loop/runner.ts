@@ -3,7 +3,7 @@
 // same code starts a run, continues it after tools, and resumes it after an eviction.
 import type Anthropic from "@anthropic-ai/sdk";
 import type { EventBody, Usage } from "../../schema/events";
-import { modelInfo, reservationUsd } from "../llm/prices";
+import { costUsd, modelInfo, reservationUsd } from "../llm/prices";
 import { runTool, type Tool, type ToolContext, type ToolOutcome, truncateOutput } from "../tools/types";
 import { compactIfNeeded } from "./compaction";
 import { queueD1 } from "./d1-sync";
@@ -20,6 +20,8 @@ export const LIMITS = {
 };
 
 export type RunEnd = "completed" | "failed" | "interrupted";
+
+type ToolCallRef = { id: string; name: string; input: unknown; messageId: string };
 
 export interface RunnerHost {
   readonly store: Store;
@@ -160,21 +162,33 @@ export class Runner {
     return this.driving;
   }
 
-  /** After a restart: a message that was streaming when the object died is recorded as aborted. */
+  /**
+   * After a restart: a message that was streaming when the object died is recorded as aborted and
+   * billed honestly — its input as reported at message_start, its output estimated from the text
+   * it streamed into the log (≈ 4 characters a token), through the normal recording path.
+   */
   recoverInflight(): void {
     if (this.driving) return;
     const inflight = this.store.get("inflight");
     if (!inflight) return;
-    this.store.transaction(() => {
-      this.host.emit({
-        type: "message.completed",
-        messageId: inflight.messageId,
-        stopReason: "aborted",
-        usage: { inputTokens: 0, outputTokens: 0, cacheReadTokens: 0, cacheWriteTokens: 0 },
-        costUsd: 0,
-      });
-      this.store.set("inflight", null);
-    });
+    const streamed =
+      this.store.sql
+        .exec<{ chars: number | null }>(
+          `SELECT SUM(length(json_extract(body, '$.text'))) AS chars FROM events
+           WHERE type IN ('text.delta', 'thinking.delta') AND json_extract(body, '$.messageId') = ?`,
+          inflight.messageId,
+        )
+        .one().chars ?? 0;
+    const base = inflight.usage ?? {
+      inputTokens: 0,
+      outputTokens: 0,
+      cacheReadTokens: 0,
+      cacheWriteTokens: 0,
+    };
+    const usage = { ...base, outputTokens: Math.max(base.outputTokens, Math.ceil(streamed / 4)) };
+    const cost = costUsd(this.store.config().model, usage);
+    this.recordMessage(inflight.runId, inflight.messageId, [], "aborted", usage, cost, false);
+    void this.host.messageCheckpointed(usage, cost).then(() => this.host.flush());
   }
 
   /** Stops the active run at once: aborts the stream, or ends a suspended wait. */
@@ -195,7 +209,7 @@ export class Runner {
     const run = this.activeRun();
     if (!run) return;
     this.store.transaction(() => {
-      this.saveResult(run.id, toolUseId, "wait_for_agents", { content }, 0);
+      this.saveResult(run.id, this.findToolUse(toolUseId), { content }, 0);
       this.store.setRunStatus(run.id, "active");
       this.store.set("waiting", null);
     });
@@ -214,7 +228,7 @@ export class Runner {
       if (last?.role === "assistant") {
         const uses = last.content.filter((b): b is Anthropic.ToolUseBlockParam => b.type === "tool_use");
         if (!uses.length) return this.finish(runId, "completed");
-        const suspended = await this.runTools(runId, uses, abort.signal);
+        const suspended = await this.runTools(runId, last.messageId, uses, abort.signal);
         if (abort.signal.aborted) return this.finish(runId, "interrupted");
         if (suspended) return;
         continue;
@@ -260,7 +274,7 @@ export class Runner {
         },
         {
           emit: (b) => this.host.emit(b),
-          onAttemptStart: (id) => this.store.set("inflight", { runId: run.id, messageId: id }),
+          onAttemptStart: (id, usage) => this.store.set("inflight", { runId: run.id, messageId: id, usage }),
           onAttemptAborted: (a, reason) =>
             this.recordMessage(run.id, a.messageId, a.content, reason, a.usage, a.costUsd, false),
         },
@@ -361,6 +375,7 @@ export class Runner {
   /** Runs the message's tool calls in parallel; stored results are reused, never re-executed. */
   private async runTools(
     runId: string,
+    messageId: string,
     uses: Anthropic.ToolUseBlockParam[],
     signal: AbortSignal,
   ): Promise<boolean> {
@@ -394,7 +409,12 @@ export class Runner {
               suspend = { toolUseId: use.id, ...outcome.suspend };
               return;
             }
-            this.saveResult(runId, use.id, use.name, outcome, Date.now() - started);
+            this.saveResult(
+              runId,
+              { id: use.id, name: use.name, input: use.input, messageId },
+              outcome,
+              Date.now() - started,
+            );
           }),
       );
     }
@@ -423,22 +443,44 @@ export class Runner {
     return false;
   }
 
+  /** The call a suspended result answers, from the checkpointed assistant message. */
+  private findToolUse(toolUseId: string): ToolCallRef {
+    const conv = this.store.conversation();
+    for (let i = conv.length - 1; i >= 0; i--) {
+      const m = conv[i]!;
+      for (const b of m.content) {
+        if (b.type === "tool_use" && b.id === toolUseId)
+          return { id: b.id, name: b.name, input: b.input, messageId: m.messageId };
+      }
+    }
+    return { id: toolUseId, name: "wait_for_agents", input: {}, messageId: "" };
+  }
+
+  /** Stores a tool's result (the exactly-once record), announces it, and queues its complete D1 row. */
   private saveResult(
     runId: string,
-    toolUseId: string,
-    name: string,
+    call: ToolCallRef,
     outcome: { content: string; isError?: boolean },
     ms: number,
   ) {
-    if (this.store.toolResult(toolUseId)) return;
+    if (this.store.toolResult(call.id)) return;
     const { content, truncated } = truncateOutput(outcome.content);
     const isError = outcome.isError ?? false;
     const config = this.store.config();
+    const now = Date.now();
     this.store.transaction(() => {
-      this.store.saveToolResult({ toolUseId, runId, name, content, isError, ms, createdAt: Date.now() });
+      this.store.saveToolResult({
+        toolUseId: call.id,
+        runId,
+        name: call.name,
+        content,
+        isError,
+        ms,
+        createdAt: now,
+      });
       this.host.emit({
         type: "tool.result",
-        toolUseId,
+        toolUseId: call.id,
         isError,
         content,
         ms,
@@ -447,18 +489,18 @@ export class Runner {
       queueD1(this.store, {
         kind: "tool_call",
         row: {
-          id: toolUseId,
+          id: call.id,
           userId: config.userId,
           orchestratorId: config.orchestratorId,
           agentId: config.kind === "agent" ? config.id : null,
           runId,
-          messageId: "",
-          name,
-          input: {},
+          messageId: call.messageId,
+          name: call.name,
+          input: call.input ?? {},
           result: content,
           isError,
           ms,
-          createdAt: Date.now(),
+          createdAt: now,
         },
       });
     });

@@ -43,7 +43,7 @@ export type MetaShape = {
   contextTokens: number;
   activeRunId: string | null;
   /** Set while an assistant message is streaming, so a restart can record it as aborted. */
-  inflight: { runId: string; messageId: string } | null;
+  inflight: { runId: string; messageId: string; usage?: Usage } | null;
   status: AgentStatus;
   note: string | null;
   deleted: boolean;

@@ -108,7 +108,9 @@ export class Watchers {
           try {
             c.enqueue(encoder.encode(": keep-alive\n\n"));
           } catch {
+            // The client went away: stop the keep-alive and the live registration with it.
             clearInterval(timer);
+            this.sse.delete(c);
           }
         }, 20_000);
       },
