@@ -63,8 +63,12 @@ function classify(err: unknown, stalled: boolean): Classified {
     if (status === 429 && /spend|credit|billing|usage limit/i.test(text)) {
       return { retry: false, reason: "spend limit reached", retryAfterMs: null, code: "spend_limit" };
     }
-    if (status === undefined)
-      return { retry: true, reason: `stream error: ${text}`, retryAfterMs, code: "llm_stream_error" };
+    if (status === undefined) {
+      // A mid-stream error event: name its type, not the provider's raw JSON.
+      const detail = (err.error as { error?: { type?: string; message?: string } } | undefined)?.error;
+      const why = detail?.message ?? detail?.type ?? "the stream was interrupted";
+      return { retry: true, reason: `stream error (${why})`, retryAfterMs, code: "llm_stream_error" };
+    }
     if (status === 429)
       return { retry: true, reason: "rate limited (429)", retryAfterMs, code: "llm_rate_limited" };
     if (status === 529)
