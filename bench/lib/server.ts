@@ -1,15 +1,40 @@
 // Starts Baton's built Worker under `wrangler dev` with benchmark settings, in a fresh state
 // directory, with D1 migrated; and a user with an API token to drive it.
 import { type ChildProcess, spawn, spawnSync } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
+import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { join, resolve } from "node:path";
 import { freePort } from "../../e2e/server.ts";
 
-export type BenchServer = { url: string; token: string; pid: number; stop: () => Promise<void> };
+export type BenchServer = {
+  url: string;
+  token: string;
+  pid: number;
+  /** wrangler's --persist-to directory (D1 and Durable Object SQLite files live under it). */
+  persist: string;
+  stop: () => Promise<void>;
+};
+
+/**
+ * A private copy of the build (dist/baton + dist/client). `wrangler dev` watches its config and
+ * bundle and restarts workerd when they change, which would kill a running bench's objects
+ * whenever anything else rebuilds dist/ in this checkout; a snapshot never changes.
+ */
+function snapshotBuild(): { config: string; dir: string } {
+  const dir = mkdtempSync(join(tmpdir(), "baton-build-"));
+  cpSync("dist/baton", join(dir, "baton"), { recursive: true });
+  cpSync("dist/client", join(dir, "client"), { recursive: true });
+  const config = join(dir, "baton", "wrangler.json");
+  const json = JSON.parse(readFileSync(config, "utf8")) as { d1_databases?: { migrations_dir?: string }[] };
+  // The only path that points outside dist/; wrangler dev doesn't apply migrations, but keep it valid.
+  for (const db of json.d1_databases ?? []) db.migrations_dir = resolve("schema/migrations");
+  writeFileSync(config, JSON.stringify(json));
+  return { config, dir };
+}
 
 export async function startBenchServer(vars: Record<string, string>): Promise<BenchServer> {
   const persist = mkdtempSync(join(process.env.BENCH_STATE_DIR ?? tmpdir(), "baton-bench-"));
+  const build = snapshotBuild();
   const migrate = spawnSync(
     "npx",
     ["wrangler", "d1", "migrations", "apply", "DB", "--local", "--persist-to", persist],
@@ -19,32 +44,51 @@ export async function startBenchServer(vars: Record<string, string>): Promise<Be
   );
   if (migrate.status !== 0) throw new Error(`migrations failed:\n${migrate.stdout}\n${migrate.stderr}`);
   const port = await freePort();
-  const args = [
-    "wrangler",
-    "dev",
-    "--config",
-    "dist/baton/wrangler.json",
-    "--port",
-    String(port),
-    "--ip",
-    "127.0.0.1",
-  ];
+  const args = ["wrangler", "dev", "--config", build.config, "--port", String(port), "--ip", "127.0.0.1"];
   args.push("--persist-to", persist, "--show-interactive-dev-session=false", "--log-level", "warn");
+  // For CPU profiles of the Worker and its objects (bench/lib/profile.ts); off unless asked for.
+  if (process.env.BENCH_INSPECTOR_PORT) args.push("--inspector-port", process.env.BENCH_INSPECTOR_PORT);
   for (const [k, v] of Object.entries(vars)) args.push("--var", `${k}:${v}`);
   let log = "";
   const child: ChildProcess = spawn("npx", args, { stdio: ["ignore", "pipe", "pipe"], detached: true });
   child.stdout?.on("data", (d) => (log += d));
   child.stderr?.on("data", (d) => (log += d));
+  // wrangler runs in its own process group (so stop() can end workerd too); if the bench dies
+  // first — an error, Ctrl-C, a kill — take the group down with it rather than leave it serving.
+  const killGroup = () => {
+    if (child.pid && child.exitCode === null) {
+      try {
+        process.kill(-child.pid, "SIGTERM");
+      } catch {
+        // already gone
+      }
+    }
+  };
+  const onSignal = (sig: NodeJS.Signals) => {
+    killGroup();
+    process.exit(sig === "SIGINT" ? 130 : 143);
+  };
+  const onExit = () => {
+    killGroup();
+    rmSync(persist, { recursive: true, force: true });
+    rmSync(build.dir, { recursive: true, force: true });
+  };
+  process.once("exit", onExit);
+  process.once("SIGINT", onSignal);
+  process.once("SIGTERM", onSignal);
   const url = `http://127.0.0.1:${port}`;
   const deadline = Date.now() + 120_000;
   for (;;) {
     if (child.exitCode !== null) throw new Error(`wrangler dev exited:\n${log}`);
+    if (Date.now() > deadline) {
+      killGroup();
+      throw new Error(`wrangler dev did not start:\n${log}`);
+    }
     try {
       if ((await fetch(`${url}/api/health`)).ok) break;
     } catch {
       // starting
     }
-    if (Date.now() > deadline) throw new Error(`wrangler dev did not start:\n${log}`);
     await new Promise((r) => setTimeout(r, 250));
   }
   const token = await signupWithToken(url);
@@ -54,12 +98,17 @@ export async function startBenchServer(vars: Record<string, string>): Promise<Be
     url,
     token,
     pid,
+    persist,
     stop: async () => {
+      process.off("exit", onExit);
+      process.off("SIGINT", onSignal);
+      process.off("SIGTERM", onSignal);
       if (child.pid && child.exitCode === null) {
         process.kill(-child.pid, "SIGTERM");
         await new Promise((r) => child.once("exit", r));
       }
       rmSync(persist, { recursive: true, force: true });
+      rmSync(build.dir, { recursive: true, force: true });
     },
   };
 }
@@ -99,31 +148,65 @@ export async function call<T>(
   return (await res.json()) as T;
 }
 
-/** CPU seconds and resident memory of a process tree (Linux /proc), for server cost figures. */
-export function processTreeUsage(rootPid: number): { cpuSec: number; rssMb: number } {
-  const out = spawnSync("ps", ["-o", "pid=,ppid=,time=,rss=", "-A"], { encoding: "utf8" }).stdout;
-  const rows = out
-    .trim()
-    .split("\n")
-    .map((l) => l.trim().split(/\s+/))
-    .map(([pid, ppid, time, rss]) => ({
-      pid: Number(pid),
-      ppid: Number(ppid),
-      time: time ?? "0:0",
-      rss: Number(rss),
-    }));
+export type TreeUsage = { cpuSec: number; rssMb: number; workerdCpuSec: number; workerdRssMb: number };
+
+const TICKS_PER_SEC = 100; // getconf CLK_TCK on Linux
+const PAGE_BYTES = 4096;
+
+/**
+ * CPU seconds and resident memory of a process tree, read from /proc/<pid>/stat (clock ticks, so
+ * 10 ms resolution; `ps` rounds CPU to whole seconds, too coarse for a few-second phase). The
+ * workerd share is reported apart: it is the runtime doing the work; the rest is wrangler/node.
+ */
+export function processTreeUsage(rootPid: number): TreeUsage {
+  type Proc = { pid: number; ppid: number; ticks: number; rssPages: number; comm: string };
+  const procs: Proc[] = [];
+  for (const name of readdirSync("/proc")) {
+    if (!/^\d+$/.test(name)) continue;
+    let stat: string;
+    try {
+      stat = readFileSync(`/proc/${name}/stat`, "utf8");
+    } catch {
+      continue; // exited while we looked
+    }
+    // "pid (comm) state ppid …": comm may hold spaces, so split after the closing parenthesis.
+    const close = stat.lastIndexOf(")");
+    const comm = stat.slice(stat.indexOf("(") + 1, close);
+    const f = stat.slice(close + 2).split(" ");
+    // Fields after comm, 0-based: 0 state, 1 ppid, 11 utime, 12 stime, 21 rss.
+    procs.push({
+      pid: Number(name),
+      ppid: Number(f[1]),
+      ticks: Number(f[11]) + Number(f[12]),
+      rssPages: Number(f[21]),
+      comm,
+    });
+  }
   const tree = new Set([rootPid]);
   for (let grew = true; grew; ) {
     grew = false;
-    for (const r of rows) if (tree.has(r.ppid) && !tree.has(r.pid)) tree.add(r.pid), (grew = true);
+    for (const p of procs) {
+      if (tree.has(p.ppid) && !tree.has(p.pid)) {
+        tree.add(p.pid);
+        grew = true;
+      }
+    }
   }
-  let cpuSec = 0;
-  let rssKb = 0;
-  for (const r of rows) {
-    if (!tree.has(r.pid)) continue;
-    const parts = r.time.split(/[-:]/).map(Number);
-    cpuSec += parts.reduce((acc, n) => acc * 60 + n, 0);
-    rssKb += r.rss;
+  const u = { ticks: 0, pages: 0, wTicks: 0, wPages: 0 };
+  for (const p of procs) {
+    if (!tree.has(p.pid)) continue;
+    u.ticks += p.ticks;
+    u.pages += p.rssPages;
+    if (p.comm === "workerd") {
+      u.wTicks += p.ticks;
+      u.wPages += p.rssPages;
+    }
   }
-  return { cpuSec, rssMb: Math.round(rssKb / 1024) };
+  const mb = (pages: number) => Math.round((pages * PAGE_BYTES) / 2 ** 20);
+  return {
+    cpuSec: u.ticks / TICKS_PER_SEC,
+    rssMb: mb(u.pages),
+    workerdCpuSec: u.wTicks / TICKS_PER_SEC,
+    workerdRssMb: mb(u.wPages),
+  };
 }

@@ -1,12 +1,21 @@
 // Benchmark-only routes, mounted when BATON_BENCH is "1" (never in production):
-// a bare relay (SDK stream → ws.send, nothing persisted) measured against Baton's own relay in the
-// same run, and per-object D1 statement counters.
+// - a bare relay (SDK stream → ws.send, nothing persisted) measured against Baton's own relay in
+//   the same run;
+// - per-object counters (D1 statements, watchers, last seq) of orchestrators and their agents;
+// - a per-token-insert baseline (SDK stream → one D1 INSERT per text delta into a scratch table),
+//   the design Baton avoids, so bench/writes.ts can compare D1 cost per 1,000 tokens in one run;
+// - D1's connection-wide change counter, so the rows Baton's objects write can be counted too.
 import { Hono } from "hono";
 import { requireAuth } from "../auth/middleware";
 import { createLlmClient } from "../llm/client";
-import { orchestratorStub, ownedOrchestrator } from "./access";
+import { agentStub, orchestratorStub, ownedOrchestrator } from "./access";
 import type { AppEnv } from "./context";
 import { notFound } from "./errors";
+
+/** The baseline's scratch table: what a naive relay would persist per delta. No AUTOINCREMENT and
+ *  no secondary index, so each insert writes one row: the cheapest version of that design. */
+const SCRATCH_TABLE = `CREATE TABLE IF NOT EXISTS bench_token_deltas (
+  id INTEGER PRIMARY KEY, run_id TEXT NOT NULL, seq INTEGER NOT NULL, text TEXT NOT NULL, ts INTEGER NOT NULL)`;
 
 export const benchRoutes = new Hono<AppEnv>()
   .use(async (c, next) => {
@@ -51,4 +60,70 @@ export const benchRoutes = new Hono<AppEnv>()
       ids.map(async (id) => orchestratorStub(c.env, (await ownedOrchestrator(c, id)).id).stats()),
     );
     return c.json({ stats });
+  })
+  // Every agent of one orchestrator the caller owns, with its object's counters.
+  .get("/stats/agents", async (c) => {
+    const orch = await ownedOrchestrator(c, c.req.query("orchestrator") ?? "");
+    const agents = await orchestratorStub(c.env, orch.id).agents();
+    const stats = await Promise.all(
+      agents.map(async (a) => ({ id: a.id, name: a.name, ...(await agentStub(c.env, a.id).stats()) })),
+    );
+    return c.json({ stats });
+  })
+  // Where gap-fill time goes: the whole log paged through the object's events() RPC alone (read,
+  // JSON.parse of each row, structured clone back), without HTTP, auth or re-serialising. The
+  // Workers clock only moves across I/O, so only the awaited RPCs can be timed in here.
+  .get("/page-cost", async (c) => {
+    const orch = await ownedOrchestrator(c, c.req.query("id") ?? "");
+    // The RPC type of events() is too deep for the checker here (it infers never); this is its shape.
+    const stub: { events(after: number, limit: number): Promise<unknown> } = orchestratorStub(c.env, orch.id);
+    const limit = Number(c.req.query("limit") ?? 1000);
+    const t0 = Date.now();
+    let pages = 0;
+    let events = 0;
+    for (let after = 0; ; ) {
+      const page = (await stub.events(after, limit)) as { events: { seq: number }[]; hasMore: boolean };
+      pages++;
+      events += page.events.length;
+      if (!page.hasMore || !page.events.length) break;
+      after = page.events[page.events.length - 1]!.seq;
+    }
+    return c.json({ pages, events, rpcMs: Date.now() - t0 });
+  })
+  // sqlite3_total_changes() of the D1 database's connection: rows inserted, updated or deleted by
+  // every statement since it opened, trigger writes included. Local D1 runs on one connection, so
+  // the difference across a run counts every row anyone wrote to D1 in it.
+  .get("/d1-changes", async (c) => {
+    const row = await c.env.DB.prepare("SELECT total_changes() AS n").first<{ n: number }>();
+    return c.json({ totalChanges: row?.n ?? null });
+  })
+  // The baseline: stream one response and INSERT each text delta as its own D1 row, awaiting each
+  // (a relay that must not lose a token it has shown). Counts statements and D1's rows_written.
+  .post("/per-token-insert", async (c) => {
+    const { text, model } = await c.req.json<{ text: string; model: string }>();
+    await c.env.DB.prepare(SCRATCH_TABLE).run();
+    const runId = crypto.randomUUID();
+    const t0 = Date.now();
+    const stream = await createLlmClient(c.env).messages.create({
+      model,
+      max_tokens: 8192,
+      stream: true,
+      messages: [{ role: "user", content: text }],
+    });
+    let deltas = 0;
+    let rowsWritten = 0;
+    let outputTokens = 0;
+    const insert = c.env.DB.prepare(
+      "INSERT INTO bench_token_deltas (run_id, seq, text, ts) VALUES (?1, ?2, ?3, ?4)",
+    );
+    for await (const ev of stream) {
+      if (ev.type === "content_block_delta" && ev.delta.type === "text_delta") {
+        const r = await insert.bind(runId, ++deltas, ev.delta.text, Date.now()).run();
+        rowsWritten += r.meta.rows_written ?? 0;
+      } else if (ev.type === "message_delta") {
+        // Cumulative: the last snapshot is the answer (DESIGN §5.7).
+        outputTokens = ev.usage.output_tokens;
+      }
+    }
+    return c.json({ deltas, statements: deltas, rowsWritten, outputTokens, ms: Date.now() - t0 });
   });
