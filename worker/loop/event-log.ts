@@ -4,6 +4,8 @@ import type { EventBody, StreamEvent } from "../../schema/events";
 
 export type LogEntry = { event: StreamEvent; json: string };
 
+const ROWS_PER_INSERT = 25;
+
 export class EventLog {
   /** Last seq handed out; events past `written` are held by a group commit. */
   private assigned: number;
@@ -28,16 +30,15 @@ export class EventLog {
     return { event, json: JSON.stringify(event) };
   }
 
+  /** Writes entries in order, up to 25 rows per INSERT (100 bound values). */
   write(entries: LogEntry[]): void {
-    for (const { event, json } of entries) {
-      this.sql.exec(
-        "INSERT INTO events (seq, ts, type, body) VALUES (?, ?, ?, ?)",
-        event.seq,
-        event.ts,
-        event.type,
-        json,
-      );
-      this.written = event.seq;
+    for (let i = 0; i < entries.length; i += ROWS_PER_INSERT) {
+      const chunk = entries.slice(i, i + ROWS_PER_INSERT);
+      const values: (string | number)[] = [];
+      for (const { event, json } of chunk) values.push(event.seq, event.ts, event.type, json);
+      const rows = chunk.map(() => "(?, ?, ?, ?)").join(", ");
+      this.sql.exec(`INSERT INTO events (seq, ts, type, body) VALUES ${rows}`, ...values);
+      this.written = chunk[chunk.length - 1]!.event.seq;
     }
   }
 

@@ -106,16 +106,20 @@ export async function callModel(opts: CallOptions, hooks: CallHooks): Promise<Ca
     let stalled = false;
     const onOuterAbort = () => attemptAbort.abort(opts.signal.reason);
     opts.signal.addEventListener("abort", onOuterAbort, { once: true });
+    // One timer per attempt that re-arms for the time left, rather than a reset per stream event
+    // (measurably hot at hundreds of events a second).
     let idle: ReturnType<typeof setTimeout> | undefined;
-    const armIdle = () => {
-      clearTimeout(idle);
+    let lastEventAt = Date.now();
+    const watchIdle = (ms: number) => {
       idle = setTimeout(() => {
+        const quietFor = Date.now() - lastEventAt;
+        if (quietFor < opts.idleTimeoutMs) return watchIdle(opts.idleTimeoutMs - quietFor);
         stalled = true;
         attemptAbort.abort(new Error("stalled"));
-      }, opts.idleTimeoutMs);
+      }, ms);
     };
     try {
-      armIdle();
+      watchIdle(opts.idleTimeoutMs);
       const stream = await opts.client.messages.create(
         { ...opts.params, stream: true },
         { signal: attemptAbort.signal, timeout: opts.idleTimeoutMs * 4 },
@@ -123,7 +127,7 @@ export async function callModel(opts: CallOptions, hooks: CallHooks): Promise<Ca
       let stopped = false;
       for await (const ev of stream) {
         if (opts.signal.aborted) break;
-        armIdle();
+        lastEventAt = Date.now();
         stopped = applyStreamEvent(state, ev, opts.params.model, hooks.emit) || stopped;
         if (ev.type === "message_start") hooks.onAttemptStart(messageId, state.usage);
       }
