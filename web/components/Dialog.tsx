@@ -1,19 +1,27 @@
 // A modal on the native <dialog>: focus trapping, Escape and the backdrop come with the platform.
 import { type ReactNode, useEffect, useRef } from "react";
 
+/** The submit button; Cancel (which closes) comes with every dialog. */
+export type DialogSubmit = {
+  label: ReactNode;
+  tone?: "primary" | "danger";
+  disabled?: boolean;
+  busy?: boolean;
+};
+
 export function Dialog({
   open,
   onClose,
   title,
   children,
-  actions,
+  submit,
   onSubmit,
 }: {
   open: boolean;
   onClose: () => void;
   title: string;
   children: ReactNode;
-  actions: ReactNode;
+  submit: DialogSubmit;
   onSubmit?: () => void;
 }) {
   const ref = useRef<HTMLDialogElement>(null);
@@ -51,7 +59,18 @@ export function Dialog({
             <h2 id="dialog-title">{title}</h2>
             {children}
           </div>
-          <div className="dialog-actions">{actions}</div>
+          <div className="dialog-actions">
+            <button type="button" className="btn" onClick={onClose}>
+              Cancel
+            </button>
+            <button
+              type="submit"
+              className={`btn ${submit.tone === "danger" ? "btn-danger-solid" : "btn-primary"}`}
+              disabled={submit.disabled || submit.busy}
+            >
+              {submit.busy && <span className="spinner" aria-hidden="true" />} {submit.label}
+            </button>
+          </div>
         </form>
       )}
     </dialog>

@@ -229,16 +229,7 @@ export default function AgentPage() {
         onClose={() => setConfirmDelete(false)}
         title={`Delete ${agent?.name ?? "agent"}?`}
         onSubmit={() => void remove()}
-        actions={
-          <>
-            <button type="button" className="btn" onClick={() => setConfirmDelete(false)}>
-              Cancel
-            </button>
-            <button type="submit" className="btn btn-danger-solid">
-              Delete agent
-            </button>
-          </>
-        }
+        submit={{ label: "Delete agent", tone: "danger" }}
       >
         <p className="muted">
           The agent stops if it's running and is removed from the orchestrator. Files it wrote stay in the

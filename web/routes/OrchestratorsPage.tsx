@@ -209,16 +209,7 @@ export default function OrchestratorsPage() {
         onClose={() => setDeleting(null)}
         title={`Delete “${deleting?.name ?? ""}”?`}
         onSubmit={() => void remove()}
-        actions={
-          <>
-            <button type="button" className="btn" onClick={() => setDeleting(null)}>
-              Cancel
-            </button>
-            <button type="submit" className="btn btn-danger-solid">
-              Delete forever
-            </button>
-          </>
-        }
+        submit={{ label: "Delete forever", tone: "danger" }}
       >
         <p className="muted">
           Its conversation, agents and workspace files are deleted. Usage stays in your reports. This can't be
@@ -273,16 +264,7 @@ function CreateDialog({ open, onClose }: { open: boolean; onClose: () => void })
       onClose={onClose}
       title="New orchestrator"
       onSubmit={submit}
-      actions={
-        <>
-          <button type="button" className="btn" onClick={onClose}>
-            Cancel
-          </button>
-          <button type="submit" className="btn btn-primary" disabled={busy || !name.trim()}>
-            {busy && <span className="spinner" aria-hidden="true" />} Create
-          </button>
-        </>
-      }
+      submit={{ label: "Create", disabled: !name.trim(), busy }}
     >
       {error && !Object.keys(fields).length && (
         <div className="notice notice-error" role="alert">
@@ -377,16 +359,7 @@ function RenameDialog({
       onClose={onClose}
       title="Rename orchestrator"
       onSubmit={submit}
-      actions={
-        <>
-          <button type="button" className="btn" onClick={onClose}>
-            Cancel
-          </button>
-          <button type="submit" className="btn btn-primary" disabled={busy || !name.trim()}>
-            Save
-          </button>
-        </>
-      }
+      submit={{ label: "Save", disabled: busy || !name.trim() }}
     >
       {error && (
         <div className="notice notice-error" role="alert">

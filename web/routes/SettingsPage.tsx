@@ -174,16 +174,7 @@ function TokensSection() {
         onClose={() => setRevoking(null)}
         title={`Revoke “${revoking?.name ?? ""}”?`}
         onSubmit={() => void revoke()}
-        actions={
-          <>
-            <button type="button" className="btn" onClick={() => setRevoking(null)}>
-              Cancel
-            </button>
-            <button type="submit" className="btn btn-danger-solid">
-              Revoke token
-            </button>
-          </>
-        }
+        submit={{ label: "Revoke token", tone: "danger" }}
       >
         <p className="muted">Scripts using this token stop working immediately. This can't be undone.</p>
       </Dialog>
