@@ -72,8 +72,20 @@ async function chat(s: BenchServer): Promise<Phase> {
     }),
   );
   const changes1 = await totalChanges();
+  return batonPhase("baton chat", logs, counters, changes0, changes1, t0);
+}
+
+/** A Baton phase's figures: tokens and deltas from the objects' logs, D1 work from their counters. */
+function batonPhase(
+  phase: string,
+  logs: StreamEvent[][],
+  counters: CounterDelta,
+  changes0: number | null,
+  changes1: number | null,
+  t0: number,
+): Phase {
   return {
-    phase: "baton chat",
+    phase,
     outputTokens: logs.reduce((a, l) => a + tokensIn(l), 0),
     textDeltas: logs.reduce((a, l) => a + deltasIn(l), 0),
     d1Batches: counters.sum.batches,
@@ -141,16 +153,7 @@ async function team(s: BenchServer): Promise<Phase> {
       ),
     )),
   ];
-  return {
-    phase: "baton team",
-    outputTokens: logs.reduce((a, l) => a + tokensIn(l), 0),
-    textDeltas: logs.reduce((a, l) => a + deltasIn(l), 0),
-    d1Batches: counters.sum.batches,
-    d1Statements: counters.sum.statements,
-    d1RowsChanged: changes0 === null || changes1 === null ? null : changes1 - changes0,
-    d1RowsWrittenMeta: null,
-    wallSec: round((performance.now() - t0) / 1000),
-  };
+  return batonPhase("baton team", logs, counters, changes0, changes1, t0);
 }
 
 async function baseline(s: BenchServer): Promise<Phase> {
