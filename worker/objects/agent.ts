@@ -1,7 +1,6 @@
 // An agent: one Durable Object per agent, running tasks from its orchestrator through the shared
 // loop, with the workspace tools. It reports status, usage, file changes and results upward.
 import type { StreamState, Usage } from "../../schema/events";
-import { queueD1 } from "../loop/d1-sync";
 import type { RunEnd } from "../loop/runner";
 import { type AgentToolContext, toolsForAgent } from "../tools/agent-tools";
 import type { Tool, ToolContext } from "../tools/types";
