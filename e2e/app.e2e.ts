@@ -87,6 +87,43 @@ async function waitForIdle(page: Page, timeout = 90_000) {
   );
 }
 
+/**
+ * Records every WebSocket's life (open, frame types, close codes) and the window's online/offline
+ * events into a ring the failure report prints, so a connection problem explains itself.
+ */
+function traceSockets() {
+  const trace: string[] = [];
+  const t0 = performance.now();
+  const note = (m: string) => {
+    trace.push(`${((performance.now() - t0) / 1000).toFixed(2)}s ${m}`);
+    if (trace.length > 300) trace.shift();
+  };
+  (window as unknown as { __wsTrace: string[] }).__wsTrace = trace;
+  const Native = window.WebSocket;
+  let n = 0;
+  class Traced extends Native {
+    constructor(url: string | URL, protocols?: string | string[]) {
+      super(url, protocols);
+      const id = ++n;
+      note(`ws${id} new (navigator.onLine=${navigator.onLine})`);
+      this.addEventListener("open", () => note(`ws${id} open`));
+      this.addEventListener("message", (e) => note(`ws${id} <- ${String(e.data).slice(0, 40)}`));
+      this.addEventListener("close", (e) => note(`ws${id} closed ${e.code} ${e.reason}`));
+      this.addEventListener("error", () => note(`ws${id} error`));
+    }
+    override send(data: Parameters<WebSocket["send"]>[0]): void {
+      note(`-> ${String(data).slice(0, 40)} (readyState ${this.readyState})`);
+      super.send(data);
+    }
+  }
+  window.WebSocket = Traced;
+  window.addEventListener("online", () => note("window online"));
+  window.addEventListener("offline", () => note("window offline"));
+}
+
+/** The main page, whose socket trace a failure prints. */
+const traced: { page: Page | null } = { page: null };
+
 async function run(app: { url: string }, browser: Browser) {
   const context: BrowserContext = await browser.newContext({
     viewport: DESKTOP,
@@ -94,7 +131,9 @@ async function run(app: { url: string }, browser: Browser) {
     // present each run as its own client address, which is what the limit keys on.
     extraHTTPHeaders: { "CF-Connecting-IP": `198.51.100.${1 + Math.floor(Math.random() * 254)}` },
   });
+  await context.addInitScript(traceSockets);
   const page = await context.newPage();
+  traced.page = page;
   const errors: string[] = [];
   page.on("pageerror", (e) => errors.push(String(e)));
   const base = app.url;
@@ -287,8 +326,15 @@ async function run(app: { url: string }, browser: Browser) {
   await page.goto(`${base}/`);
   await page.locator(".orch-name", { hasText: "Launch research" }).waitFor();
   await shot(page, "desktop-orchestrators");
-  await page.goto(`${base}/usage`);
+  // The Usage page's chunk hasn't been fetched yet: navigating to it offline waits for the
+  // network instead of showing an error page.
+  await context.setOffline(true);
+  await page.getByRole("link", { name: "Usage" }).first().click();
+  await page.waitForTimeout(1000);
+  assert((await page.getByRole("alert").count()) === 0, "offline navigation showed an error page");
+  await context.setOffline(false);
   await page.getByRole("heading", { name: "By model" }).waitFor();
+  log("navigated to Usage while offline; it rendered once back online");
   await page.waitForFunction(() => !document.querySelector('[aria-busy="true"]'));
   await shot(page, "desktop-usage");
   await page.goto(`${base}/settings`);
@@ -410,6 +456,10 @@ try {
   log("e2e ok");
 } catch (err) {
   console.error(`e2e FAILED at step "${step}":`, err);
+  const trace = await traced.page
+    ?.evaluate(() => (window as unknown as { __wsTrace?: string[] }).__wsTrace ?? [])
+    .catch(() => []);
+  if (trace?.length) console.error(`--- page socket trace (latest ${trace.length}) ---\n${trace.join("\n")}`);
   if (app) console.error(`--- app log (tail) ---\n${app.log().slice(-4000)}`);
   process.exitCode = 1;
 } finally {

@@ -4,10 +4,11 @@ import { createBrowserRouter, RouterProvider } from "react-router";
 import { AppShell } from "./components/AppShell";
 import { RouteError } from "./components/RouteError";
 import { MeProvider } from "./hooks/useMe";
+import { loadChunk } from "./lib/chunks";
 import { AuthPage } from "./routes/AuthPage";
 
 const lazy = (load: () => Promise<{ default: React.ComponentType }>) => async () => ({
-  Component: (await load()).default,
+  Component: (await loadChunk(load)).default,
 });
 
 export const routes = [

@@ -3,7 +3,13 @@ import type { EventsPage } from "../../schema/api";
 import type { StreamEvent, StreamState } from "../../schema/events";
 import { ApiError } from "./api";
 import { makeStream } from "./fixtures";
-import { backoffDelay, PING_INTERVAL_MS, StreamClient, type StreamDeps } from "./stream";
+import {
+  backoffDelay,
+  HANDSHAKE_TIMEOUT_MS,
+  PING_INTERVAL_MS,
+  StreamClient,
+  type StreamDeps,
+} from "./stream";
 
 class FakeSocket {
   readyState: 0 | 1 | 2 | 3 = 0;
@@ -176,6 +182,36 @@ describe("StreamClient", () => {
     // No pong this time.
     vi.advanceTimersByTime(10_000);
     expect(client.getSnapshot().connection).toBe("reconnecting");
+    client.stop();
+  });
+
+  it("abandons a socket that never delivers ready and connects again", () => {
+    vi.useFakeTimers();
+    const { client, sockets } = setup({
+      setTimeout: (fn, ms) => setTimeout(fn, ms),
+      clearTimeout: (id) => clearTimeout(id as ReturnType<typeof setTimeout>),
+    });
+    client.start();
+    // Opened and resumed, but the server's answer never reaches us.
+    sockets[0]!.open();
+    vi.advanceTimersByTime(HANDSHAKE_TIMEOUT_MS - 1);
+    expect(sockets[0]!.closed).toBe(false);
+    vi.advanceTimersByTime(1);
+    expect(sockets[0]!.closed).toBe(true);
+    expect(client.getSnapshot().connection).toBe("reconnecting");
+    // Stuck before even opening: the same.
+    vi.advanceTimersByTime(client.getSnapshot().retryAt! - Date.now());
+    expect(sockets).toHaveLength(2);
+    vi.advanceTimersByTime(HANDSHAKE_TIMEOUT_MS);
+    expect(sockets[1]!.closed).toBe(true);
+    vi.advanceTimersByTime(client.getSnapshot().retryAt! - Date.now());
+    expect(sockets).toHaveLength(3);
+    // A socket that gets to ready is kept.
+    sockets[2]!.open();
+    sockets[2]!.frame({ type: "ready", state, lastSeq: 0 });
+    vi.advanceTimersByTime(HANDSHAKE_TIMEOUT_MS * 2);
+    expect(sockets[2]!.closed).toBe(false);
+    expect(client.getSnapshot().connection).toBe("live");
     client.stop();
   });
 

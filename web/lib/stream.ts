@@ -57,6 +57,11 @@ const BACKOFF_MAX_MS = 30_000;
 /** After `ready`, replay should bring us to its lastSeq; if it hasn't after this long, fetch over HTTP. */
 const READY_CATCHUP_MS = 3_000;
 const SEND_ACK_TIMEOUT_MS = 8_000;
+/**
+ * A socket that hasn't delivered `ready` this long after it was opened is stuck (seen in Chromium
+ * right after an offline flap: the server answered 101, the page never heard): start over.
+ */
+export const HANDSHAKE_TIMEOUT_MS = 5_000;
 
 /** Full jitter: uniformly random in [0, min(max, base·2^attempt)], never below a small floor. */
 export function backoffDelay(attempt: number, random: () => number = Math.random): number {
@@ -101,6 +106,7 @@ export class StreamClient {
   private pingTimer: unknown = null;
   private pongTimer: unknown = null;
   private catchupTimer: unknown = null;
+  private handshakeTimer: unknown = null;
   private gapFetching = false;
   private stopped = true;
   private readonly pendingSends = new Map<string, PendingSend>();
@@ -162,10 +168,16 @@ export class StreamClient {
   }
 
   private clearTimers(): void {
-    for (const t of [this.reconnectTimer, this.pingTimer, this.pongTimer, this.catchupTimer]) {
+    for (const t of [
+      this.reconnectTimer,
+      this.pingTimer,
+      this.pongTimer,
+      this.catchupTimer,
+      this.handshakeTimer,
+    ]) {
       if (t !== null) this.deps.clearTimeout(t);
     }
-    this.reconnectTimer = this.pingTimer = this.pongTimer = this.catchupTimer = null;
+    this.reconnectTimer = this.pingTimer = this.pongTimer = this.catchupTimer = this.handshakeTimer = null;
   }
 
   private closeSocket(): void {
@@ -195,6 +207,13 @@ export class StreamClient {
       return;
     }
     this.socket = socket;
+    if (this.handshakeTimer !== null) this.deps.clearTimeout(this.handshakeTimer);
+    this.handshakeTimer = this.deps.setTimeout(() => {
+      this.handshakeTimer = null;
+      if (this.socket !== socket) return;
+      this.closeSocket();
+      this.handleClose(1006);
+    }, HANDSHAKE_TIMEOUT_MS);
     socket.onopen = () => {
       // Resume first: the server replays everything after what we hold contiguously.
       this.sendFrame({ type: "resume", after: this.snap.log.contiguous });
@@ -343,6 +362,8 @@ export class StreamClient {
       this.snap.log.stream ? this.snap.log : { ...this.snap.log, stream: state.stream },
       lastSeq,
     );
+    if (this.handshakeTimer !== null) this.deps.clearTimeout(this.handshakeTimer);
+    this.handshakeTimer = null;
     this.update({ state, log, connection: "live", attempt: 0, retryAt: null, fatal: null });
     // Sends made while disconnected went over HTTP; those still unacknowledged are retried there.
     if (this.catchupTimer !== null) this.deps.clearTimeout(this.catchupTimer);

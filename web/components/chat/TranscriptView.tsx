@@ -1,10 +1,10 @@
 // Renders a transcript: user bubbles, assistant messages (thinking collapsed, markdown text, tool
 // cards, per-message usage), notices and end-of-turn summaries. Shared by the orchestrator chat and
 // the agent detail page.
-import { memo, useState } from "react";
+import { memo, useEffect, useState } from "react";
 import { formatMs, formatUsage, formatUsd } from "../../lib/format";
 import type { AssistantItem, TranscriptItem, TurnItem } from "../../lib/views/transcript";
-import { Markdown } from "../Markdown";
+import { Markdown, preloadMarkdown } from "../Markdown";
 import { ToolCard } from "./ToolCard";
 
 export type PendingMessage = {
@@ -25,6 +25,8 @@ export function TranscriptView({
   onRetry?: (p: PendingMessage) => void;
   userLabel?: string;
 }) {
+  // Fetch the renderer as soon as a transcript is on screen, not when the first reply arrives.
+  useEffect(preloadMarkdown, []);
   return (
     <>
       {items.map((item) => (
