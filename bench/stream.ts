@@ -3,7 +3,11 @@
 // → ws.send, nothing persisted) in the same run, against the same timestamping simulator.
 // Prints a table to stderr and JSON to stdout.
 //   npm run build && npx tsx bench/stream.ts --streams 1,10,50 --tokens 600 --pace 200
+//   (--repeat N, --timeout S, --timeline FILE for every delta's latency; BENCH_INSPECTOR_PORT for a
+//   CPU profile of each phase, BENCH_PROFILE_DIR to keep the raw profiles)
+import { writeFileSync } from "node:fs";
 import type { StreamEvent } from "../schema/events";
+import { type ProfileSummary, startProfile } from "./lib/profile.ts";
 import { type BenchServer, call, processTreeUsage, startBenchServer } from "./lib/server.ts";
 import { startTimedSimulator } from "./lib/sim-server.ts";
 
@@ -108,28 +112,44 @@ async function phase(
       ),
     ),
   );
+  // With BENCH_INSPECTOR_PORT set, a CPU profile of the server while this phase streams.
+  const port = Number(process.env.BENCH_INSPECTOR_PORT);
+  const stopProfile = port ? await startProfile(port, `stream-${kind}-${n}`) : null;
   const before = processTreeUsage(server.pid);
   const t0 = performance.now();
-  await Promise.all(
-    ids.map((id, i) => {
-      const text = prompt(`${tag}-${i}`);
-      if (kind === "bare") return sockets[i]!.send(JSON.stringify({ text, model: MODEL }));
-      return call(server, "POST", `/api/orchestrators/${id}/messages`, { text });
-    }),
-  );
+  // Both relays get their prompt over the socket they stream on, as the web app sends messages;
+  // HTTP (POST …/messages) would add a request's cost per run to Baton's side only.
+  for (const [i, ws] of sockets.entries()) {
+    const text = prompt(`${tag}-${i}`);
+    ws.send(JSON.stringify(kind === "bare" ? { text, model: MODEL } : { type: "send", text }));
+  }
   const timeout = setTimeout(allDone, Number(arg("timeout", "120")) * 1000);
   await done;
   clearTimeout(timeout);
   const wall = (performance.now() - t0) / 1000;
   const after = processTreeUsage(server.pid);
+  const profile: ProfileSummary | null = stopProfile ? await stopProfile() : null;
   for (const ws of sockets) ws.close();
 
   const latencies: number[] = [];
+  // With --timeline FILE: every delta as [stream, index, ms after start when written, latency ms].
+  const timeline: number[][] = [];
+  // The same, split at one second after the phase started: the start (runs being created, all at
+  // once) and the steady stream after it.
+  const early: number[] = [];
+  const steady: number[] = [];
   results.forEach((r, i) => {
     const writes = sim.writes.get(`${tag}-${i}`) ?? [];
     const k = Math.min(writes.length, r.recv.length);
-    for (let j = 0; j < k; j++) latencies.push(r.recv[j]! - writes[j]!);
+    for (let j = 0; j < k; j++) {
+      const l = r.recv[j]! - writes[j]!;
+      latencies.push(l);
+      (writes[j]! - t0 < 1000 ? early : steady).push(l);
+      timeline.push([i, j, Math.round(writes[j]! - t0), Math.round(l * 10) / 10]);
+    }
   });
+  const timelineFile = arg("timeline", "");
+  if (timelineFile) writeFileSync(`${timelineFile}-${kind}-${n}.json`, JSON.stringify(timeline));
   const events = results.reduce((a, r) => a + r.events.size, 0);
   let lost = 0;
   let tokens = 0;
@@ -162,6 +182,8 @@ async function phase(
       p99: round(pct(latencies, 99)),
       max: round(Math.max(...latencies)),
     },
+    firstSecondMs: { deltas: early.length, p50: round(pct(early, 50)), p99: round(pct(early, 99)) },
+    afterFirstSecondMs: { deltas: steady.length, p50: round(pct(steady, 50)), p99: round(pct(steady, 99)) },
     eventsPerSec: round(events / wall, 0),
     wallSec: round(wall),
     lost,
@@ -171,6 +193,7 @@ async function phase(
     d1StatementsPer1kTokens: tokens ? round((statements / tokens) * 1000) : null,
     serverCpuSec: round(after.cpuSec - before.cpuSec, 1),
     serverRssMb: after.rssMb,
+    ...(profile ? { profile } : {}),
   };
 }
 
@@ -208,7 +231,7 @@ const summary = STREAMS.map((n) => {
 });
 
 console.error(
-  ["kind   N    done  deltas  p50ms  p99ms  ev/s   lost dup  D1/1k  cpu-s  rss-MB"]
+  ["kind   N    done  deltas  p50ms  p99ms  p99>1s ev/s   lost dup  D1/1k  cpu-s  rss-MB"]
     .concat(
       rows.map((r) =>
         [
@@ -218,6 +241,7 @@ console.error(
           String(r.deltas).padEnd(7),
           String(r.latencyMs.p50).padEnd(6),
           String(r.latencyMs.p99).padEnd(6),
+          String(r.afterFirstSecondMs.p99).padEnd(6),
           String(r.eventsPerSec).padEnd(6),
           String(r.lost).padEnd(4),
           String(r.duplicates).padEnd(4),

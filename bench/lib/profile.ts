@@ -1,6 +1,9 @@
 // A CPU profile of the Worker and its objects while a benchmark phase runs, through workerd's
 // inspector (start the server with BENCH_INSPECTOR_PORT set). Summarised as self time per function
 // and per source file, so "where does the time go" has an answer without opening DevTools.
+import { mkdirSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+
 type ProfileNode = {
   id: number;
   callFrame: { functionName: string; url: string; lineNumber: number };
@@ -32,8 +35,11 @@ async function target(port: number): Promise<string> {
   return t.webSocketDebuggerUrl;
 }
 
-/** Starts profiling; the returned function stops and summarises. */
-export async function startProfile(port: number): Promise<() => Promise<ProfileSummary>> {
+/**
+ * Starts profiling; the returned function stops and summarises. With BENCH_PROFILE_DIR set, the raw
+ * profile is also written there as `<name>.cpuprofile` (opens in Chrome DevTools).
+ */
+export async function startProfile(port: number, name = "profile"): Promise<() => Promise<ProfileSummary>> {
   // The inspector proxy refuses upgrades without a local (or DevTools) Origin.
   const ws = new WebSocket(await target(port), {
     headers: { Origin: `http://127.0.0.1:${port}` },
@@ -59,6 +65,11 @@ export async function startProfile(port: number): Promise<() => Promise<ProfileS
   return async () => {
     const { profile } = (await send("Profiler.stop")) as { profile: Profile };
     ws.close();
+    const dir = process.env.BENCH_PROFILE_DIR;
+    if (dir) {
+      mkdirSync(dir, { recursive: true });
+      writeFileSync(join(dir, `${name}.cpuprofile`), JSON.stringify(profile));
+    }
     return summarise(profile);
   };
 }

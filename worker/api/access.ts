@@ -1,9 +1,9 @@
 // Ownership checks. Object names are derived here, server-side, only after the caller is shown to
 // own the orchestrator; a foreign id answers exactly like a missing one.
-import { and, eq, sum } from "drizzle-orm";
+import { and, eq } from "drizzle-orm";
 import { drizzle } from "drizzle-orm/d1";
 import type { Context } from "hono";
-import { orchestrators, usageLedger, users } from "../../schema/d1";
+import { orchestrators } from "../../schema/d1";
 import type { AppEnv } from "./context";
 import { ApiError, notFound } from "./errors";
 
@@ -35,21 +35,30 @@ export async function ownedAgent(c: Context<AppEnv>, orchestratorId: string, age
   return { orch, agent, stub: agentStub(c.env, agent.id) };
 }
 
-/** Refuses new work once the user's own spending cap is reached. */
-export async function checkUserBudget(env: Env, userId: string): Promise<void> {
-  const db = drizzle(env.DB);
-  const [user] = await db.select({ budgetUsd: users.budgetUsd }).from(users).where(eq(users.id, userId));
-  if (user?.budgetUsd === null || user?.budgetUsd === undefined) return;
-  const [spent] = await db
-    .select({ usd: sum(usageLedger.costUsd) })
-    .from(usageLedger)
-    .where(eq(usageLedger.userId, userId));
-  const usd = Number(spent?.usd ?? 0);
-  if (usd >= user.budgetUsd) {
-    throw new ApiError(
-      402,
-      "budget_exceeded",
-      `Your account budget of $${user.budgetUsd.toFixed(2)} is used up ($${usd.toFixed(4)} spent). Raise it in settings.`,
-    );
-  }
+// The user's budget and, only when there is one, what they have spent, in one statement.
+const BUDGET = `SELECT budget_usd AS budget,
+  CASE WHEN budget_usd IS NULL THEN NULL
+       ELSE (SELECT COALESCE(SUM(cost_usd), 0) FROM usage_ledger WHERE user_id = ?1) END AS spent
+FROM users WHERE id = ?1`;
+type BudgetRow = { budget: number | null; spent: number | null };
+
+/** The user's own spending cap, as a statement to batch and the check that refuses new work. */
+export function userBudget(
+  env: Env,
+  userId: string,
+): { statement: D1PreparedStatement; check: (row: BudgetRow | null | undefined) => void } {
+  return {
+    statement: env.DB.prepare(BUDGET).bind(userId),
+    check: (row) => {
+      if (row?.budget === null || row?.budget === undefined) return;
+      const usd = Number(row.spent ?? 0);
+      if (usd >= row.budget) {
+        throw new ApiError(
+          402,
+          "budget_exceeded",
+          `Your account budget of $${row.budget.toFixed(2)} is used up ($${usd.toFixed(4)} spent). Raise it in settings.`,
+        );
+      }
+    },
+  };
 }

@@ -2,11 +2,10 @@
 import { Hono } from "hono";
 import { agentMessageBody } from "../../schema/api";
 import { requireAuth } from "../auth/middleware";
-import { rateLimit } from "../auth/rate-limit";
-import { checkUserBudget, orchestratorStub, ownedAgent, ownedOrchestrator } from "./access";
+import { orchestratorStub, ownedAgent, ownedOrchestrator } from "./access";
 import type { AppEnv } from "./context";
 import { notFound } from "./errors";
-import { SEND_LIMIT } from "./limits";
+import { admitSend } from "./limits";
 import { eventsPage, sseStream, webSocket } from "./streams";
 import { readJson } from "./validate";
 
@@ -28,8 +27,7 @@ export const agentRoutes = new Hono<AppEnv>()
   .post("/:agentId/messages", async (c) => {
     const { orch, agent } = await ownedAgent(c, ids(c).id, ids(c).agentId);
     const body = await readJson(c, agentMessageBody);
-    await rateLimit(c.env, `send:${c.var.caller.userId}`, SEND_LIMIT.perMinute, 60);
-    await checkUserBudget(c.env, c.var.caller.userId);
+    await admitSend(c.env, c.var.caller.userId);
     const r = await orchestratorStub(c.env, orch.id).messageAgent(agent.id, body.text, body.clientId);
     if (!r) throw notFound("That agent");
     return c.json({ agentId: agent.id, taskId: r.taskId }, 202);

@@ -12,13 +12,12 @@ import {
 } from "../../schema/api";
 import { messages, orchestrators, toolCalls, users } from "../../schema/d1";
 import { requireAuth } from "../auth/middleware";
-import { rateLimit } from "../auth/rate-limit";
 import { isSimulated } from "../llm/client";
 import { DEFAULT_ORCHESTRATOR_MODEL, isKnownModel, MODELS } from "../llm/prices";
-import { checkUserBudget, type OrchestratorRow, orchestratorStub, ownedOrchestrator } from "./access";
+import { type OrchestratorRow, orchestratorStub, ownedOrchestrator } from "./access";
 import type { AppEnv } from "./context";
 import { ApiError } from "./errors";
-import { SEND_LIMIT } from "./limits";
+import { admitSend } from "./limits";
 import { eventsPage, sseStream, webSocket } from "./streams";
 import { readJson } from "./validate";
 
@@ -141,8 +140,7 @@ export const orchestratorRoutes = new Hono<AppEnv>()
         "This orchestrator is archived; unarchive it (PATCH status) to send messages.",
       );
     }
-    await rateLimit(c.env, `send:${c.var.caller.userId}`, SEND_LIMIT.perMinute, 60);
-    await checkUserBudget(c.env, c.var.caller.userId);
+    await admitSend(c.env, c.var.caller.userId);
     const r = await orchestratorStub(c.env, orch.id).send(body.text, body.clientId);
     return c.json(r, 202);
   })

@@ -14,29 +14,29 @@ ON CONFLICT(key) DO UPDATE SET
   window_start = excluded.window_start
 RETURNING count, window_start`;
 
+type HitRow = { count: number; window_start: number };
+
 /**
- * Records one hit for `key` and throws 429 {code:"rate_limited"} with a `retry-after` header once
- * more than `limit` hits land in the current `windowSec`-second window. Every call counts, refused
- * ones too, so hammering doesn't help. Keys are namespaced by the caller, e.g. `login:ip:1.2.3.4`.
+ * One hit for `key`, as a statement to run (alone or in a batch with other checks) and the check
+ * of its result, which throws 429 {code:"rate_limited"} with a `retry-after` header once more than
+ * `limit` hits land in the current `windowSec`-second window.
  */
-export async function rateLimit(env: Env, key: string, limit: number, windowSec: number): Promise<void> {
+export function rateHit(
+  env: Env,
+  key: string,
+  limit: number,
+  windowSec: number,
+): { statement: D1PreparedStatement; check: (row: HitRow | null | undefined) => void } {
   if (!(windowSec > 0 && windowSec <= MAX_WINDOW_SEC)) {
     throw new Error(`rateLimit window must be 1..${MAX_WINDOW_SEC} s, got ${windowSec}`);
   }
   const windowMs = Math.round(windowSec * 1000);
   const now = Date.now();
-  const windowStart = now - (now % windowMs);
-  const row = await env.DB.prepare(HIT)
-    .bind(key, windowStart)
-    .first<{ count: number; window_start: number }>();
-  if (Math.random() < SWEEP_PROBABILITY) {
-    await env.DB.prepare("DELETE FROM rate_limits WHERE window_start < ?1")
-      .bind(now - MAX_WINDOW_SEC * 1000)
-      .run();
-  }
+  const statement = env.DB.prepare(HIT).bind(key, now - (now % windowMs));
   // An operator knob (e.g. for load tests on a private deployment); never below the coded limit.
   const scaled = limit * Math.max(1, Number(env.RATE_LIMIT_MULTIPLIER || 1));
-  if (row && row.count > scaled) {
+  const check = (row: HitRow | null | undefined) => {
+    if (!row || row.count <= scaled) return;
     const retryAfter = Math.max(1, Math.ceil((row.window_start + windowMs - now) / 1000));
     throw new ApiError(
       429,
@@ -45,7 +45,28 @@ export async function rateLimit(env: Env, key: string, limit: number, windowSec:
       { retryAfterSec: retryAfter },
       { "Retry-After": String(retryAfter) },
     );
-  }
+  };
+  return { statement, check };
+}
+
+/** Now and then, a statement that deletes rows of windows long gone; usually null. */
+export function rateSweep(env: Env): D1PreparedStatement | null {
+  if (Math.random() >= SWEEP_PROBABILITY) return null;
+  return env.DB.prepare("DELETE FROM rate_limits WHERE window_start < ?1").bind(
+    Date.now() - MAX_WINDOW_SEC * 1000,
+  );
+}
+
+/**
+ * Records one hit for `key` and throws 429 once the window's limit is passed. Every call counts,
+ * refused ones too, so hammering doesn't help. Keys are namespaced by the caller, e.g.
+ * `login:ip:1.2.3.4`.
+ */
+export async function rateLimit(env: Env, key: string, limit: number, windowSec: number): Promise<void> {
+  const hit = rateHit(env, key, limit, windowSec);
+  const row = await hit.statement.first<HitRow>();
+  await rateSweep(env)?.run();
+  hit.check(row);
 }
 
 /** The client's address as Cloudflare saw it (the edge overwrites this header; clients can't). */

@@ -1,7 +1,6 @@
 // Typed access to an object's own SQLite: config and state (meta), runs, conversation, tool results,
-// inbox and the D1 outbox. Every method is synchronous, so a checkpoint is one atomic step.
+// inbox and the D1 outbox.
 import type Anthropic from "@anthropic-ai/sdk";
-import { and, asc, count, eq, inArray, isNull, sql } from "drizzle-orm";
 import { type DrizzleSqliteDODatabase, drizzle } from "drizzle-orm/durable-sqlite";
 import { migrate } from "drizzle-orm/durable-sqlite/migrator";
 import * as t from "../../schema/do";
@@ -60,9 +59,84 @@ export type MetaShape = {
   noticeCursor: Record<string, number>;
 };
 
+type Json = string;
+const parse = <T>(json: Json): T => JSON.parse(json) as T;
+
+type RunSql = {
+  id: string;
+  trigger: string;
+  status: RunRow["status"];
+  steps: number;
+  input_tokens: number;
+  output_tokens: number;
+  cache_read_tokens: number;
+  cache_write_tokens: number;
+  cost_usd: number;
+  created_at: number;
+  ended_at: number | null;
+};
+type InboxSql = {
+  id: string;
+  kind: InboxKind;
+  payload: Json;
+  client_id: string | null;
+  run_id: string | null;
+  created_at: number;
+  consumed_at: number | null;
+};
+export type InboxRow = {
+  id: string;
+  kind: InboxKind;
+  payload: InboxPayload;
+  clientId: string | null;
+  runId: string | null;
+  createdAt: number;
+  consumedAt: number | null;
+};
+export type ToolResultRow = typeof t.toolResults.$inferSelect;
+export type ConversationRow = { idx: number; role: Role; content: ContentBlock[]; messageId: string };
+
+const toRun = (r: RunSql): RunRow => ({
+  id: r.id,
+  trigger: r.trigger,
+  status: r.status,
+  steps: r.steps,
+  inputTokens: r.input_tokens,
+  outputTokens: r.output_tokens,
+  cacheReadTokens: r.cache_read_tokens,
+  cacheWriteTokens: r.cache_write_tokens,
+  costUsd: r.cost_usd,
+  createdAt: r.created_at,
+  endedAt: r.ended_at,
+});
+const toInbox = (r: InboxSql): InboxRow => ({
+  id: r.id,
+  kind: r.kind,
+  payload: parse<InboxPayload>(r.payload),
+  clientId: r.client_id,
+  runId: r.run_id,
+  createdAt: r.created_at,
+  consumedAt: r.consumed_at,
+});
+
+/**
+ * Every method is synchronous, so a checkpoint is one atomic step. The hot paths run fixed SQL
+ * strings (the runtime caches their prepared statements) and keep write-through copies of meta,
+ * runs and the conversation in memory: a run's start and end used to cost ~40 statements, most of
+ * them re-reading what this object had just written. A transaction that throws rolls SQLite back,
+ * so it drops the copies too.
+ */
 export class Store {
+  /** drizzle over the same SQLite, for migrations. */
   readonly db: DrizzleSqliteDODatabase<typeof t>;
-  private readonly cache = new Map<string, unknown>();
+  private readonly meta = new Map<string, { value: unknown; json: Json }>();
+  private readonly runs = new Map<string, RunRow>();
+  private conv: ConversationRow[] | null = null;
+  /** True once the outbox is known to be empty, so an idle flush costs no query. */
+  private outboxEmpty = false;
+  /** Rows queued so far, and how many had been when the last read saw the whole outbox. */
+  private outboxQueued = 0;
+  private outboxWholeAt = -1;
 
   constructor(readonly storage: DurableObjectStorage) {
     this.db = drizzle(storage, { schema: t });
@@ -77,27 +151,46 @@ export class Store {
   }
 
   transaction<T>(fn: () => T): T {
-    return this.storage.transactionSync(fn);
+    try {
+      return this.storage.transactionSync(fn);
+    } catch (err) {
+      this.forget();
+      throw err;
+    }
+  }
+
+  /** Drops the in-memory copies; the next read goes to SQLite. */
+  forget(): void {
+    this.meta.clear();
+    this.runs.clear();
+    this.conv = null;
+    this.outboxEmpty = false;
+    this.outboxWholeAt = -1;
   }
 
   // ---- meta ----
 
   get<K extends keyof MetaShape>(key: K): MetaShape[K] | undefined {
-    if (this.cache.has(key)) return this.cache.get(key) as MetaShape[K];
-    const row = this.db.select().from(t.meta).where(eq(t.meta.key, key)).get();
+    const hit = this.meta.get(key);
+    if (hit) return hit.value as MetaShape[K];
+    const row = this.sql.exec<{ value: Json }>("SELECT value FROM meta WHERE key = ?", key).toArray()[0];
     // Values are wrapped so null is storable in the NOT NULL JSON column.
-    const value = (row?.value as { v: MetaShape[K] } | undefined)?.v;
-    this.cache.set(key, value);
+    const json = row?.value ?? JSON.stringify({ v: undefined });
+    const value = row ? parse<{ v: MetaShape[K] }>(row.value).v : undefined;
+    this.meta.set(key, { value, json });
     return value;
   }
 
+  /** Writes only when the value changed. */
   set<K extends keyof MetaShape>(key: K, value: MetaShape[K]): void {
-    this.db
-      .insert(t.meta)
-      .values({ key, value: { v: value } })
-      .onConflictDoUpdate({ target: t.meta.key, set: { value: { v: value } } })
-      .run();
-    this.cache.set(key, value);
+    const json = JSON.stringify({ v: value });
+    if (this.meta.get(key)?.json === json) return;
+    this.sql.exec(
+      "INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+      key,
+      json,
+    );
+    this.meta.set(key, { value, json });
   }
 
   config(): ObjectConfig {
@@ -109,159 +202,249 @@ export class Store {
   // ---- runs ----
 
   run(id: string): RunRow | undefined {
-    return this.db.select().from(t.runs).where(eq(t.runs.id, id)).get();
+    const hit = this.runs.get(id);
+    if (hit) return { ...hit };
+    const row = this.sql.exec<RunSql>("SELECT * FROM runs WHERE id = ?", id).toArray()[0];
+    if (!row) return undefined;
+    const run = toRun(row);
+    this.runs.set(id, run);
+    return { ...run };
   }
 
   insertRun(id: string, trigger: string): void {
-    this.db.insert(t.runs).values({ id, trigger, status: "active", createdAt: Date.now() }).run();
+    const createdAt = Date.now();
+    this.sql.exec(
+      "INSERT INTO runs (id, trigger, status, created_at) VALUES (?, ?, 'active', ?)",
+      id,
+      trigger,
+      createdAt,
+    );
+    this.runs.set(id, {
+      id,
+      trigger,
+      status: "active",
+      steps: 0,
+      inputTokens: 0,
+      outputTokens: 0,
+      cacheReadTokens: 0,
+      cacheWriteTokens: 0,
+      costUsd: 0,
+      createdAt,
+      endedAt: null,
+    });
   }
 
   setRunStatus(id: string, status: RunRow["status"]): void {
     const terminal = status === "completed" || status === "failed" || status === "interrupted";
-    this.db
-      .update(t.runs)
-      .set({ status, endedAt: terminal ? Date.now() : null })
-      .where(eq(t.runs.id, id))
-      .run();
+    const endedAt = terminal ? Date.now() : null;
+    this.sql.exec("UPDATE runs SET status = ?, ended_at = ? WHERE id = ?", status, endedAt, id);
+    const hit = this.runs.get(id);
+    if (hit) this.runs.set(id, { ...hit, status, endedAt });
   }
 
   addRunUsage(id: string, usage: Usage, costUsd: number): void {
-    this.db
-      .update(t.runs)
-      .set({
-        steps: sql`${t.runs.steps} + 1`,
-        inputTokens: sql`${t.runs.inputTokens} + ${usage.inputTokens}`,
-        outputTokens: sql`${t.runs.outputTokens} + ${usage.outputTokens}`,
-        cacheReadTokens: sql`${t.runs.cacheReadTokens} + ${usage.cacheReadTokens}`,
-        cacheWriteTokens: sql`${t.runs.cacheWriteTokens} + ${usage.cacheWriteTokens}`,
-        costUsd: sql`${t.runs.costUsd} + ${costUsd}`,
-      })
-      .where(eq(t.runs.id, id))
-      .run();
+    this.sql.exec(
+      `UPDATE runs SET steps = steps + 1, input_tokens = input_tokens + ?, output_tokens = output_tokens + ?,
+         cache_read_tokens = cache_read_tokens + ?, cache_write_tokens = cache_write_tokens + ?,
+         cost_usd = cost_usd + ? WHERE id = ?`,
+      usage.inputTokens,
+      usage.outputTokens,
+      usage.cacheReadTokens,
+      usage.cacheWriteTokens,
+      costUsd,
+      id,
+    );
+    const hit = this.runs.get(id);
+    if (hit) {
+      this.runs.set(id, {
+        ...hit,
+        steps: hit.steps + 1,
+        inputTokens: hit.inputTokens + usage.inputTokens,
+        outputTokens: hit.outputTokens + usage.outputTokens,
+        cacheReadTokens: hit.cacheReadTokens + usage.cacheReadTokens,
+        cacheWriteTokens: hit.cacheWriteTokens + usage.cacheWriteTokens,
+        costUsd: hit.costUsd + costUsd,
+      });
+    }
   }
 
   // ---- conversation ----
 
-  conversation(): { idx: number; role: Role; content: ContentBlock[]; messageId: string }[] {
-    return this.db
-      .select()
-      .from(t.conversation)
-      .orderBy(asc(t.conversation.idx))
-      .all()
-      .map((r) => ({
-        idx: r.idx,
-        role: r.role,
-        content: r.content as ContentBlock[],
-        messageId: r.messageId,
-      }));
+  /** The whole conversation, oldest first. Callers must not mutate the blocks. */
+  conversation(): ConversationRow[] {
+    if (!this.conv) {
+      const rows = this.sql.exec<{ idx: number; role: Role; content: Json; message_id: string }>(
+        "SELECT idx, role, content, message_id FROM conversation ORDER BY idx",
+      );
+      this.conv = [];
+      for (const r of rows) {
+        this.conv.push({
+          idx: r.idx,
+          role: r.role,
+          content: parse<ContentBlock[]>(r.content),
+          messageId: r.message_id,
+        });
+      }
+    }
+    return [...this.conv];
   }
 
   appendMessage(runId: string, messageId: string, role: Role, content: ContentBlock[]): void {
-    this.db.insert(t.conversation).values({ runId, messageId, role, content, createdAt: Date.now() }).run();
+    const { idx } = this.sql
+      .exec<{ idx: number }>(
+        `INSERT INTO conversation (run_id, message_id, role, content, created_at) VALUES (?, ?, ?, ?, ?)
+         RETURNING idx`,
+        runId,
+        messageId,
+        role,
+        JSON.stringify(content),
+        Date.now(),
+      )
+      .one();
+    // A copy, so a caller changing its array later can't change what we hold.
+    this.conv?.push({ idx, role, content: structuredClone(content), messageId });
   }
 
   /** Replaces conversation rows before `idx` with one summary turn (context compaction). */
   replacePrefix(beforeIdx: number, summary: ContentBlock[], runId: string): void {
     this.transaction(() => {
-      this.db.delete(t.conversation).where(sql`${t.conversation.idx} < ${beforeIdx}`).run();
+      this.sql.exec("DELETE FROM conversation WHERE idx < ?", beforeIdx);
       // Summary takes the smallest index so it stays first.
-      this.db
-        .insert(t.conversation)
-        .values({
-          idx: beforeIdx - 1,
-          runId,
-          messageId: `summary_${beforeIdx}`,
-          role: "user",
-          content: summary,
-          createdAt: Date.now(),
-        })
-        .run();
+      this.sql.exec(
+        `INSERT INTO conversation (idx, run_id, message_id, role, content, created_at)
+         VALUES (?, ?, ?, 'user', ?, ?)`,
+        beforeIdx - 1,
+        runId,
+        `summary_${beforeIdx}`,
+        JSON.stringify(summary),
+        Date.now(),
+      );
+      this.conv = null;
     });
   }
 
   // ---- tool results ----
 
-  toolResult(toolUseId: string): typeof t.toolResults.$inferSelect | undefined {
-    return this.db.select().from(t.toolResults).where(eq(t.toolResults.toolUseId, toolUseId)).get();
+  toolResult(toolUseId: string): ToolResultRow | undefined {
+    const r = this.sql
+      .exec<{
+        tool_use_id: string;
+        run_id: string;
+        name: string;
+        content: string;
+        is_error: number;
+        ms: number;
+        created_at: number;
+      }>("SELECT * FROM tool_results WHERE tool_use_id = ?", toolUseId)
+      .toArray()[0];
+    return r
+      ? {
+          toolUseId: r.tool_use_id,
+          runId: r.run_id,
+          name: r.name,
+          content: r.content,
+          isError: r.is_error === 1,
+          ms: r.ms,
+          createdAt: r.created_at,
+        }
+      : undefined;
   }
 
-  saveToolResult(row: typeof t.toolResults.$inferInsert): void {
-    this.db.insert(t.toolResults).values(row).onConflictDoNothing().run();
+  saveToolResult(row: ToolResultRow): void {
+    this.sql.exec(
+      `INSERT INTO tool_results (tool_use_id, run_id, name, content, is_error, ms, created_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`,
+      row.toolUseId,
+      row.runId,
+      row.name,
+      row.content,
+      row.isError ? 1 : 0,
+      row.ms,
+      row.createdAt,
+    );
   }
 
   // ---- inbox ----
 
-  inboxByClientId(clientId: string): typeof t.inbox.$inferSelect | undefined {
-    return this.db.select().from(t.inbox).where(eq(t.inbox.clientId, clientId)).get();
+  inboxByClientId(clientId: string): InboxRow | undefined {
+    const r = this.sql.exec<InboxSql>("SELECT * FROM inbox WHERE client_id = ?", clientId).toArray()[0];
+    return r ? toInbox(r) : undefined;
   }
 
   enqueue(id: string, kind: InboxKind, payload: InboxPayload, clientId?: string): void {
-    this.db
-      .insert(t.inbox)
-      .values({ id, kind, payload, clientId: clientId ?? null, createdAt: Date.now() })
-      .run();
+    this.sql.exec(
+      "INSERT INTO inbox (id, kind, payload, client_id, created_at) VALUES (?, ?, ?, ?, ?)",
+      id,
+      kind,
+      JSON.stringify(payload),
+      clientId ?? null,
+      Date.now(),
+    );
   }
 
-  nextInbox(): (typeof t.inbox.$inferSelect & { payload: InboxPayload }) | undefined {
-    const row = this.db
-      .select()
-      .from(t.inbox)
-      .where(isNull(t.inbox.consumedAt))
-      .orderBy(asc(t.inbox.createdAt), asc(t.inbox.id))
-      .limit(1)
-      .get();
-    return row as (typeof t.inbox.$inferSelect & { payload: InboxPayload }) | undefined;
+  nextInbox(): InboxRow | undefined {
+    const r = this.sql
+      .exec<InboxSql>("SELECT * FROM inbox WHERE consumed_at IS NULL ORDER BY created_at, id LIMIT 1")
+      .toArray()[0];
+    return r ? toInbox(r) : undefined;
   }
 
   pendingInbox(): number {
-    return this.db.select({ n: count() }).from(t.inbox).where(isNull(t.inbox.consumedAt)).get()?.n ?? 0;
+    return this.sql.exec<{ n: number }>("SELECT COUNT(*) AS n FROM inbox WHERE consumed_at IS NULL").one().n;
   }
 
   consumeInbox(id: string, runId: string | null): void {
-    this.db.update(t.inbox).set({ consumedAt: Date.now(), runId }).where(eq(t.inbox.id, id)).run();
+    this.sql.exec("UPDATE inbox SET consumed_at = ?, run_id = ? WHERE id = ?", Date.now(), runId, id);
   }
 
   /** Drops queued agent reports for these agents (a wait already delivered their results). */
   consumeReports(agentIds: string[], runId: string): void {
     if (!agentIds.length) return;
-    const rows = this.db
-      .select()
-      .from(t.inbox)
-      .where(and(isNull(t.inbox.consumedAt), eq(t.inbox.kind, "agent_report")))
-      .all();
-    const ids = rows
-      .filter((r) => agentIds.includes((r.payload as InboxPayload).agentId ?? ""))
-      .map((r) => r.id);
-    if (ids.length) {
-      this.db.update(t.inbox).set({ consumedAt: Date.now(), runId }).where(inArray(t.inbox.id, ids)).run();
-    }
+    const rows = this.sql
+      .exec<InboxSql>("SELECT * FROM inbox WHERE consumed_at IS NULL AND kind = 'agent_report'")
+      .toArray()
+      .map(toInbox);
+    for (const r of rows) if (agentIds.includes(r.payload.agentId ?? "")) this.consumeInbox(r.id, runId);
   }
 
   // ---- outbox (rows bound for D1) ----
 
   queueD1(kind: string, payload: unknown): void {
-    this.db.insert(t.outbox).values({ kind, payload }).run();
+    this.sql.exec("INSERT INTO outbox (kind, payload) VALUES (?, ?)", kind, JSON.stringify(payload));
+    this.outboxEmpty = false;
+    this.outboxQueued++;
   }
 
   outbox(limit = 200): { id: number; kind: string; payload: unknown }[] {
-    return this.db.select().from(t.outbox).orderBy(asc(t.outbox.id)).limit(limit).all();
+    if (this.outboxEmpty) return [];
+    const rows = this.sql
+      .exec<{ id: number; kind: string; payload: Json }>("SELECT * FROM outbox ORDER BY id LIMIT ?", limit)
+      .toArray();
+    if (!rows.length) this.outboxEmpty = true;
+    this.outboxWholeAt = rows.length < limit ? this.outboxQueued : -1;
+    return rows.map((r) => ({ id: r.id, kind: r.kind, payload: parse<unknown>(r.payload) }));
   }
 
+  /** Deletes sent rows; when they were the whole outbox and nothing was queued since, it's empty. */
   clearOutbox(uptoId: number): void {
-    this.db.delete(t.outbox).where(sql`${t.outbox.id} <= ${uptoId}`).run();
+    this.sql.exec("DELETE FROM outbox WHERE id <= ?", uptoId);
+    if (this.outboxWholeAt === this.outboxQueued) this.outboxEmpty = true;
   }
 
   // ---- notifications (agent → orchestrator) ----
 
   queueNotice(payload: unknown): void {
-    this.db.insert(t.notifications).values({ payload }).run();
+    this.sql.exec("INSERT INTO notifications (payload) VALUES (?)", JSON.stringify(payload));
   }
 
   notices(limit = 100): { id: number; payload: unknown }[] {
-    return this.db.select().from(t.notifications).orderBy(asc(t.notifications.id)).limit(limit).all();
+    return this.sql
+      .exec<{ id: number; payload: Json }>("SELECT id, payload FROM notifications ORDER BY id LIMIT ?", limit)
+      .toArray()
+      .map((r) => ({ id: r.id, payload: parse<unknown>(r.payload) }));
   }
 
   clearNotices(uptoId: number): void {
-    this.db.delete(t.notifications).where(sql`${t.notifications.id} <= ${uptoId}`).run();
+    this.sql.exec("DELETE FROM notifications WHERE id <= ?", uptoId);
   }
 }

@@ -11,10 +11,8 @@ import {
   type StreamState,
   zeroTotals,
 } from "../../schema/events";
-import { checkUserBudget } from "../api/access";
 import { ApiError } from "../api/errors";
-import { SEND_LIMIT } from "../api/limits";
-import { rateLimit } from "../auth/rate-limit";
+import { admitSend } from "../api/limits";
 import { createLlmClient } from "../llm/client";
 import { modelInfo } from "../llm/prices";
 import { type D1Stats, flushOutbox } from "../loop/d1-sync";
@@ -275,8 +273,7 @@ export abstract class LoopObject extends DurableObject<Env> implements RunnerHos
       return { code: "archived", message: "This orchestrator is archived; unarchive it to send messages." };
     }
     try {
-      await rateLimit(this.env, `send:${userId}`, SEND_LIMIT.perMinute, 60);
-      await checkUserBudget(this.env, userId);
+      await admitSend(this.env, userId);
       return null;
     } catch (err) {
       if (err instanceof ApiError) return { code: err.code, message: err.message };

@@ -50,11 +50,20 @@ export function truncateOutput(content: string): { content: string; truncated: b
   };
 }
 
+/** JSON Schema per zod schema: converting is costly and every model call needs every tool's. */
+const jsonSchemas = new WeakMap<z.ZodType, Record<string, unknown>>();
+
 export function toolParams(
   tools: Tool[],
 ): { name: string; description: string; input_schema: { type: "object" } }[] {
   return tools.map((t) => {
-    const { $schema: _drop, ...schema } = z.toJSONSchema(t.schema) as Record<string, unknown>;
+    let schema = jsonSchemas.get(t.schema);
+    if (!schema) {
+      const { $schema: _drop, ...rest } = z.toJSONSchema(t.schema) as Record<string, unknown>;
+      schema = rest;
+      jsonSchemas.set(t.schema, schema);
+    }
+    // A fresh top-level object each time: callers mark the last tool for prompt caching.
     return { name: t.name, description: t.description, input_schema: { ...schema, type: "object" as const } };
   });
 }
