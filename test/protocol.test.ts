@@ -1,13 +1,44 @@
 // DESIGN §4: the WebSocket protocol (resume, send, interrupt, ping, error frames) and SSE.
-import { SELF } from "cloudflare:test";
+import { runInDurableObject, SELF } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
+import type { Orchestrator } from "../worker/objects/orchestrator";
 import { api, BASE, createOrchestrator, makeUser, runsIdle, sim, waitFor } from "./helpers";
 import { WsClient } from "./ws-client";
 
 const orchestrator = (id: string) => env.ORCHESTRATOR.get(env.ORCHESTRATOR.idFromName(id));
 
 describe("WebSocket protocol", () => {
+  it("never sends an event whose transaction rolled back, and leaves no hole in the log", async () => {
+    const user = await makeUser();
+    const id = await createOrchestrator(user);
+    const c = await WsClient.connect(user, `/api/orchestrators/${id}/ws`);
+    await c.until((x) => x.frames.some((f) => f.type === "ready"));
+    await runInDurableObject(orchestrator(id), (o: Orchestrator) => {
+      o.emit({ type: "llm.retry", attempt: 1, delayMs: 0, reason: "kept" });
+      expect(() =>
+        o.store.transaction(() => {
+          o.emit({ type: "llm.retry", attempt: 2, delayMs: 0, reason: "rolled back" });
+          throw new Error("boom");
+        }),
+      ).toThrow("boom");
+      o.emit({ type: "llm.retry", attempt: 3, delayMs: 0, reason: "after" });
+    });
+    await c.until((x) => x.events.size >= 2);
+    const reasons = c.ordered().map((e) => (e.type === "llm.retry" ? e.reason : e.type));
+    expect(reasons).toEqual(["kept", "after"]);
+    expect(c.ordered().map((e) => e.seq)).toEqual([1, 2]);
+    expect(JSON.stringify(c.frames)).not.toContain("rolled back");
+    expect(c.duplicates).toBe(0);
+    const page = await api<{ events: { seq: number }[] }>(
+      user,
+      "GET",
+      `/api/orchestrators/${id}/events?after=0`,
+    );
+    expect(page.body.events.map((e) => e.seq)).toEqual([1, 2]);
+    c.close();
+  });
+
   it("answers ready with a snapshot, replays, sends and pongs; bad frames get error frames and the socket lives", async () => {
     const user = await makeUser();
     const id = await createOrchestrator(user);

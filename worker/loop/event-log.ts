@@ -4,42 +4,35 @@ import type { EventBody, StreamEvent } from "../../schema/events";
 
 export type LogEntry = { event: StreamEvent; json: string };
 
-const ROWS_PER_INSERT = 25;
-
 export class EventLog {
-  /** Last seq handed out; events past `written` are held by a group commit. */
-  private assigned: number;
-  private written: number;
+  private last: number;
 
   constructor(
     private readonly sql: SqlStorage,
     readonly stream: string,
   ) {
-    this.written = sql.exec<{ s: number }>("SELECT COALESCE(MAX(seq), 0) AS s FROM events").one().s;
-    this.assigned = this.written;
+    this.last = sql.exec<{ s: number }>("SELECT COALESCE(MAX(seq), 0) AS s FROM events").one().s;
   }
 
-  /** The last written (readable) seq. */
+  /** The last written seq. */
   get lastSeq(): number {
-    return this.written;
+    return this.last;
   }
 
-  /** Gives the event its seq and its JSON (serialised once, for storage and every watcher). */
-  next(body: EventBody): LogEntry {
-    const event = { stream: this.stream, seq: ++this.assigned, ts: Date.now(), ...body } as StreamEvent;
-    return { event, json: JSON.stringify(event) };
-  }
-
-  /** Writes entries in order, up to 25 rows per INSERT (100 bound values). */
-  write(entries: LogEntry[]): void {
-    for (let i = 0; i < entries.length; i += ROWS_PER_INSERT) {
-      const chunk = entries.slice(i, i + ROWS_PER_INSERT);
-      const values: (string | number)[] = [];
-      for (const { event, json } of chunk) values.push(event.seq, event.ts, event.type, json);
-      const rows = chunk.map(() => "(?, ?, ?, ?)").join(", ");
-      this.sql.exec(`INSERT INTO events (seq, ts, type, body) VALUES ${rows}`, ...values);
-      this.written = chunk[chunk.length - 1]!.event.seq;
-    }
+  /** Gives the event the next seq, writes it, and returns it with its JSON (serialised once, for
+   *  storage and every watcher). */
+  append(body: EventBody): LogEntry {
+    const event = { stream: this.stream, seq: this.last + 1, ts: Date.now(), ...body } as StreamEvent;
+    const json = JSON.stringify(event);
+    this.sql.exec(
+      "INSERT INTO events (seq, ts, type, body) VALUES (?, ?, ?, ?)",
+      event.seq,
+      event.ts,
+      event.type,
+      json,
+    );
+    this.last = event.seq;
+    return { event, json };
   }
 
   /** Raw JSON of events after `after`, oldest first: replay splices these without re-parsing. */
@@ -60,6 +53,6 @@ export class EventLog {
 
   /** The last `n` events (for status checks), oldest first. */
   tail(n: number): StreamEvent[] {
-    return this.read(Math.max(0, this.written - n), n);
+    return this.read(Math.max(0, this.last - n), n);
   }
 }

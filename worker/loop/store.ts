@@ -137,6 +137,9 @@ export class Store {
   /** Rows queued so far, and how many had been when the last read saw the whole outbox. */
   private outboxQueued = 0;
   private outboxWholeAt = -1;
+  /** Nesting of transaction(), and what waits for the outermost one to complete. */
+  private depth = 0;
+  private pending: (() => void)[] = [];
 
   constructor(readonly storage: DurableObjectStorage) {
     this.db = drizzle(storage, { schema: t });
@@ -151,12 +154,42 @@ export class Store {
   }
 
   transaction<T>(fn: () => T): T {
+    this.depth++;
+    let result: T;
     try {
-      return this.storage.transactionSync(fn);
+      result = this.storage.transactionSync(fn);
     } catch (err) {
+      this.depth--;
+      if (this.depth === 0) this.settle(false);
       this.forget();
       throw err;
     }
+    this.depth--;
+    if (this.depth === 0) this.settle(true);
+    return result;
+  }
+
+  /**
+   * Runs `fn` once what has been written so far is kept: now, or when the outermost transaction
+   * in progress completes. Dropped if that transaction rolls back, so nobody hears about a write
+   * that never happened.
+   */
+  afterCommit(fn: () => void): void {
+    if (this.depth === 0) fn();
+    else this.pending.push(fn);
+  }
+
+  /** Called when a transaction rolls back, after the copies are dropped. */
+  onRollback: (() => void) | null = null;
+
+  private settle(committed: boolean): void {
+    const fns = this.pending;
+    this.pending = [];
+    if (!committed) {
+      this.onRollback?.();
+      return;
+    }
+    for (const fn of fns) fn();
   }
 
   /** Drops the in-memory copies; the next read goes to SQLite. */
