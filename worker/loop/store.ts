@@ -57,6 +57,10 @@ export type MetaShape = {
   agents: AgentSummary[];
   /** Orchestrator: the last notice id applied per agent (notices are retried, so deduplicated). */
   noticeCursor: Record<string, number>;
+  /** Orchestrator: budget held for model calls in flight, by reservation id. */
+  reservations: Record<string, { usd: number; agentId: string | null; at: number }>;
+  /** Agent: the reservation its current model call holds at the orchestrator. */
+  reservation: string | null;
 };
 
 type Json = string;

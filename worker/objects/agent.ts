@@ -105,12 +105,25 @@ export class Agent extends LoopObject {
 
   async reserve(_runId: string, usd: number): Promise<string | null> {
     const c = this.store.config();
-    return this.orchestrator().reserveForAgent(c.id, usd);
+    // One id per call, kept across restarts: the usage notice settles exactly this reservation,
+    // however late it arrives.
+    const id = `rsv_${crypto.randomUUID()}`;
+    this.store.set("reservation", id);
+    return this.orchestrator().reserveForAgent(c.id, usd, id);
   }
 
   async messageCheckpointed(_usage: Usage, _cost: number): Promise<void> {
     const totals = this.store.get("totals")!;
-    this.notify({ kind: "usage", totals, contextTokens: this.store.get("contextTokens") ?? 0 });
+    const settles = this.store.get("reservation") ?? undefined;
+    this.store.transaction(() => {
+      this.notify({
+        kind: "usage",
+        totals,
+        contextTokens: this.store.get("contextTokens") ?? 0,
+        ...(settles ? { settles } : {}),
+      });
+      this.store.set("reservation", null);
+    });
   }
 
   async runEnded(_runId: string, end: RunEnd): Promise<void> {

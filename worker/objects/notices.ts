@@ -4,7 +4,8 @@ import type { AgentStatus, Totals } from "../../schema/events";
 
 export type AgentNotice =
   | { kind: "status"; status: AgentStatus; note?: string }
-  | { kind: "usage"; totals: Totals; contextTokens: number }
+  /** `settles`: the budget reservation of the call this usage comes from (absent from old notices). */
+  | { kind: "usage"; totals: Totals; contextTokens: number; settles?: string }
   | { kind: "completed"; result: string; end: "completed" | "failed" | "interrupted"; taskId: string | null }
   | { kind: "file"; path: string; size: number; by: string; deleted?: boolean };
 

@@ -38,10 +38,10 @@ const addTotals = (a: Totals, b: Totals): Totals => ({
   costUsd: Math.round((a.costUsd + b.costUsd) * 1e6) / 1e6,
 });
 
-export class Orchestrator extends LoopObject {
-  /** In-flight budget reservations (self or agent id → USD). Lost on restart, which only frees budget. */
-  private readonly reservations = new Map<string, number>();
+/** Longer than any one model call can take (retries included): then a reservation lapses. */
+const RESERVATION_TTL_MS = 15 * 60_000;
 
+export class Orchestrator extends LoopObject {
   async init(init: OrchestratorInit): Promise<StreamState> {
     if (!this.initialised()) {
       this.configure({ ...init, kind: "orchestrator", orchestratorId: init.id });
@@ -125,8 +125,9 @@ export class Orchestrator extends LoopObject {
   }
 
   /** Budget check for an agent's next call; reserves on success. */
-  async reserveForAgent(agentId: string, usd: number): Promise<string | null> {
-    return this.checkBudget(agentId, usd);
+  /** An agent's model call asks for budget; `reservationId` is settled by its usage notice. */
+  async reserveForAgent(agentId: string, usd: number, reservationId?: string): Promise<string | null> {
+    return this.checkBudget(reservationId ?? `agent:${agentId}`, usd, agentId);
   }
 
   /** Applies an agent's notices in order, once each (they are retried until acknowledged). */
@@ -152,7 +153,7 @@ export class Orchestrator extends LoopObject {
             });
             break;
           case "usage":
-            this.reservations.delete(agentId);
+            this.settle((key, r) => (n.settles ? key === n.settles : r.agentId === agentId));
             this.patchAgent(agentId, { totals: n.totals, contextTokens: n.contextTokens });
             this.emit({ type: "agent.usage", agentId, totals: n.totals, contextTokens: n.contextTokens });
             this.emitTeamUsage();
@@ -173,6 +174,8 @@ export class Orchestrator extends LoopObject {
               status: agent.status === "executing" ? status : agent.status,
             });
             this.emit({ type: "agent.completed", agentId, result: n.result });
+            // Whatever the agent still held (a call that failed before any usage) is free again.
+            this.settle((_key, r) => r.agentId === agentId);
             completed.push(agentId);
             break;
           }
@@ -227,17 +230,17 @@ export class Orchestrator extends LoopObject {
   }
 
   async reserve(_runId: string, usd: number): Promise<string | null> {
-    return this.checkBudget("self", usd);
+    return this.checkBudget("self", usd, null);
   }
 
   async messageCheckpointed(_usage: Usage, _cost: number): Promise<void> {
     // D1 totals follow from the message row (a trigger); only the live stream needs telling.
-    this.reservations.delete("self");
+    this.settle((key) => key === "self");
     this.emitTeamUsage();
   }
 
   async runEnded(): Promise<void> {
-    this.reservations.delete("self");
+    this.settle((key) => key === "self");
     this.store.set("status", "idle");
     await this.flush();
   }
@@ -398,17 +401,32 @@ export class Orchestrator extends LoopObject {
     });
   }
 
-  /** spend + outstanding reservations + this call's worst case must fit the orchestrator's budget. */
-  private checkBudget(key: string, usd: number): string | null {
+  /**
+   * spend + outstanding reservations + this call's worst case must fit the orchestrator's budget.
+   * Reservations are kept in storage (a restart must not free budget a running call still holds)
+   * and lapse after RESERVATION_TTL_MS, in case their settling notice never comes.
+   */
+  private checkBudget(key: string, usd: number, agentId: string | null): string | null {
     const budget = this.store.config().budgetUsd;
     if (budget === null || budget === undefined) return null;
+    const now = Date.now();
+    const live = Object.entries(this.store.get("reservations") ?? {}).filter(
+      ([k, r]) => k !== key && now - r.at < RESERVATION_TTL_MS,
+    );
     const spent = this.teamTotals().costUsd;
-    let reserved = 0;
-    for (const [k, v] of this.reservations) if (k !== key) reserved += v;
+    const reserved = live.reduce((sum, [, r]) => sum + r.usd, 0);
     if (spent + reserved + usd > budget) {
       return `The orchestrator's budget of ${usdText(budget)} would be exceeded: ${usdText(spent)} spent, ${usdText(reserved)} reserved by running calls, and this call may cost up to ${usdText(usd)}.`;
     }
-    this.reservations.set(key, usd);
+    this.store.set("reservations", { ...Object.fromEntries(live), [key]: { usd, agentId, at: now } });
     return null;
+  }
+
+  /** Releases the reservations `which` picks. */
+  private settle(which: (key: string, r: { usd: number; agentId: string | null }) => boolean): void {
+    const all = this.store.get("reservations");
+    if (!all) return;
+    const kept = Object.entries(all).filter(([k, r]) => !which(k, r));
+    if (kept.length !== Object.keys(all).length) this.store.set("reservations", Object.fromEntries(kept));
   }
 }

@@ -1,0 +1,77 @@
+// An orchestrator's budget holds each running model call's worst case until that call's usage
+// arrives. Reservations are per call: a late usage notice settles only its own call, and a restart
+// of the orchestrator keeps them.
+import { abortAllDurableObjects, runInDurableObject } from "cloudflare:test";
+import { env } from "cloudflare:workers";
+import { describe, expect, it } from "vitest";
+import type { AgentSummary } from "../schema/events";
+import type { Orchestrator } from "../worker/objects/orchestrator";
+import { createOrchestrator, makeUser } from "./helpers";
+
+const zero = { inputTokens: 0, outputTokens: 0, cacheReadTokens: 0, cacheWriteTokens: 0, costUsd: 0 };
+const agent = (id: string): AgentSummary => ({
+  id,
+  name: id,
+  model: "claude-haiku-5-5",
+  instructions: "",
+  tools: null,
+  status: "executing",
+  note: null,
+  task: null,
+  result: null,
+  totals: zero,
+  contextTokens: 0,
+  contextWindow: 200_000,
+  createdAt: 0,
+});
+
+async function budgetedOrchestrator() {
+  const user = await makeUser();
+  const id = await createOrchestrator(user, { budgetUsd: 1 });
+  const stub = () => env.ORCHESTRATOR.get(env.ORCHESTRATOR.idFromName(id));
+  await runInDurableObject(stub(), (o: Orchestrator) => {
+    o.store.set("agents", [agent("a1"), agent("a2")]);
+  });
+  return stub;
+}
+
+describe("budget reservations", () => {
+  it("a late usage notice settles only its own call's reservation", async () => {
+    const stub = await budgetedOrchestrator();
+    expect(await stub().reserveForAgent("a1", 0.4, "r1")).toBeNull();
+    // a1's next call reserves before the first call's usage notice is applied.
+    expect(await stub().reserveForAgent("a1", 0.4, "r2")).toBeNull();
+    expect(await stub().reserveForAgent("a2", 0.3, "r3")).toMatch(/budget of \$1\.00 would be exceeded/);
+    await stub().agentNotices("a1", [
+      { id: 1, kind: "usage", totals: zero, contextTokens: 0, settles: "r1" },
+    ]);
+    // r2 still holds 0.4: 0.4 + 0.7 > 1.
+    expect(await stub().reserveForAgent("a2", 0.7, "r3")).toMatch(/0\.40 reserved/);
+    expect(await stub().reserveForAgent("a2", 0.5, "r3")).toBeNull();
+    // The agent finishing frees whatever it still held (its report then starts an orchestrator
+    // run, which reserves for its own call).
+    await stub().agentNotices("a1", [
+      { id: 2, kind: "completed", result: "done", end: "completed", taskId: null },
+    ]);
+    const held = await runInDurableObject(stub(), (o: Orchestrator) => o.store.get("reservations") ?? {});
+    expect(Object.values(held).filter((r) => r.agentId === "a1")).toEqual([]);
+    expect(held.r3?.usd).toBe(0.5);
+  });
+
+  it("keeps reservations across a restart of the orchestrator", async () => {
+    const stub = await budgetedOrchestrator();
+    expect(await stub().reserveForAgent("a1", 0.6, "r1")).toBeNull();
+    await abortAllDurableObjects();
+    expect(await stub().reserveForAgent("a2", 0.6, "r2")).toMatch(/0\.60 reserved by running calls/);
+  });
+
+  it("lets a reservation whose call never reported lapse", async () => {
+    const stub = await budgetedOrchestrator();
+    expect(await stub().reserveForAgent("a1", 0.9, "r1")).toBeNull();
+    await runInDurableObject(stub(), (o: Orchestrator) => {
+      const all = o.store.get("reservations")!;
+      o.store.set("reservations", { r1: { ...all.r1!, at: Date.now() - 16 * 60_000 } });
+    });
+    expect(await stub().reserveForAgent("a2", 0.9, "r2")).toBeNull();
+  });
+});
