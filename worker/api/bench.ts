@@ -4,10 +4,12 @@
 // - per-object counters (D1 statements, watchers, last seq) of orchestrators and their agents;
 // - a per-token-insert baseline (SDK stream → one D1 INSERT per text delta into a scratch table),
 //   the design Baton avoids, so bench/writes.ts can compare D1 cost per 1,000 tokens in one run;
-// - D1's connection-wide change counter, so the rows Baton's objects write can be counted too.
+// - D1's connection-wide change counter, so the rows Baton's objects write can be counted too;
+// - repeated SQLite operations in an object and D1 round trips, for bench/costs.ts.
 import { Hono } from "hono";
 import { requireAuth } from "../auth/middleware";
 import { createLlmClient } from "../llm/client";
+import { SQL_COST_OPS, type SqlCostOp } from "../objects/bench-costs";
 import { agentStub, orchestratorStub, ownedOrchestrator } from "./access";
 import type { AppEnv } from "./context";
 import { notFound } from "./errors";
@@ -53,6 +55,24 @@ export const benchRoutes = new Hono<AppEnv>()
       }
     });
     return new Response(null, { status: 101, webSocket: pair[0] });
+  })
+  // The runtime's fixed costs (bench/costs.ts): n storage operations in one object the caller owns…
+  .get("/sql-cost", async (c) => {
+    const orch = await ownedOrchestrator(c, c.req.query("id") ?? "");
+    const op = c.req.query("op") as SqlCostOp;
+    if (!SQL_COST_OPS.includes(op)) throw notFound("That operation");
+    await orchestratorStub(c.env, orch.id).benchSqlCost(Number(c.req.query("n") ?? 1000), op);
+    return c.json({ ok: true });
+  })
+  // …and n D1 round trips from the Worker: one SELECT, or a batch of four.
+  .get("/d1-cost", async (c) => {
+    const n = Number(c.req.query("n") ?? 100);
+    const batch = c.req.query("op") === "batch4";
+    for (let i = 0; i < n; i++) {
+      if (batch) await c.env.DB.batch([1, 2, 3, 4].map((k) => c.env.DB.prepare(`SELECT ${k}`)));
+      else await c.env.DB.prepare("SELECT 1").first();
+    }
+    return c.json({ ok: true });
   })
   .get("/stats", async (c) => {
     const ids = (c.req.query("ids") ?? "").split(",").filter(Boolean);
