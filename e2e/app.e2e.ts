@@ -334,7 +334,21 @@ async function run(app: { url: string }, browser: Browser) {
   assert((await page.getByRole("alert").count()) === 0, "offline navigation showed an error page");
   await context.setOffline(false);
   await page.getByRole("heading", { name: "By model" }).waitFor();
-  log("navigated to Usage while offline; it rendered once back online");
+  // …with its styles: a chunk's stylesheet that failed while offline is fetched again too.
+  // (Chromium keeps a sheet for a failed stylesheet, whose rules are empty or unreadable.)
+  await page.waitForFunction(
+    () =>
+      [...document.querySelectorAll<HTMLLinkElement>('link[rel="stylesheet"]')].every((l) => {
+        try {
+          return (l.sheet?.cssRules.length ?? 0) > 0;
+        } catch {
+          return false;
+        }
+      }),
+    undefined,
+    { timeout: 10_000 },
+  );
+  log("navigated to Usage while offline; it rendered, styled, once back online");
   await page.waitForFunction(() => !document.querySelector('[aria-busy="true"]'));
   await shot(page, "desktop-usage");
   await page.goto(`${base}/settings`);

@@ -1,11 +1,15 @@
 import { describe, expect, it, vi } from "vitest";
-import { CHUNK_ATTEMPTS, type ChunkDeps, chunk, loadChunk } from "./chunks";
+import { CHUNK_ATTEMPTS, type ChunkDeps, chunk, loadChunk, reloadFailedStylesheets } from "./chunks";
 
 function deps() {
   let online = true;
   let wakeOnline: (() => void) | null = null;
-  const d: ChunkDeps & { setOnline: (v: boolean) => void; sleeps: number[] } = {
+  const d: ChunkDeps & { setOnline: (v: boolean) => void; sleeps: number[]; retries: number } = {
     sleeps: [],
+    retries: 0,
+    beforeRetry: () => {
+      d.retries++;
+    },
     online: () => online,
     untilOnline: () =>
       new Promise<void>((resolve) => {
@@ -39,6 +43,7 @@ describe("loadChunk", () => {
     d.setOnline(true);
     await expect(p).resolves.toBe("module");
     expect(d.sleeps).toEqual([]);
+    expect(d.retries).toBe(1);
   });
 
   it("retries with growing delays while online, then gives up with the original error", async () => {
@@ -71,5 +76,33 @@ describe("loadChunk", () => {
     await vi.runAllTimersAsync();
     await expect(again).resolves.toBe(CHUNK_ATTEMPTS + 1);
     vi.useRealTimers();
+  });
+
+  it("marks a stylesheet link whose load fails", () => {
+    const link = document.createElement("link");
+    link.rel = "stylesheet"; // no href: nothing is fetched
+    document.head.append(link);
+    link.dispatchEvent(new Event("error"));
+    expect(link.hasAttribute("data-load-failed")).toBe(true);
+    link.remove();
+  });
+
+  it("replaces a stylesheet link that failed to load with a fresh one", () => {
+    // Not attached to the document, so nothing is fetched.
+    const head = document.createElement("div");
+    const loaded = document.createElement("link");
+    loaded.rel = "stylesheet";
+    loaded.href = "/assets/loaded.css";
+    const failed = document.createElement("link");
+    failed.rel = "stylesheet";
+    failed.href = "/assets/failed.css";
+    failed.setAttribute("data-load-failed", "");
+    head.append(loaded, failed);
+    reloadFailedStylesheets(head);
+    const links = [...head.querySelectorAll("link")];
+    expect(links.map((l) => new URL(l.href).pathname)).toEqual(["/assets/loaded.css", "/assets/failed.css"]);
+    expect(links[0]).toBe(loaded);
+    expect(links[1]).not.toBe(failed);
+    expect(links[1]!.hasAttribute("data-load-failed")).toBe(false);
   });
 });

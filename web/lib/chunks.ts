@@ -7,6 +7,8 @@ export type ChunkDeps = {
   /** Resolves at the next `online` event. */
   untilOnline: () => Promise<void>;
   sleep: (ms: number) => Promise<void>;
+  /** Runs before each new attempt. */
+  beforeRetry: () => void;
 };
 
 /** Attempts while online before giving up; the delays between them double from this base. */
@@ -18,7 +20,36 @@ const browserDeps = (): ChunkDeps => ({
   untilOnline: () =>
     new Promise((resolve) => window.addEventListener("online", () => resolve(), { once: true })),
   sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+  beforeRetry: reloadFailedStylesheets,
 });
+
+/**
+ * A chunk's CSS comes with a `<link rel="stylesheet">` the bundler adds once per URL: after a failed
+ * load it never adds it again, so a retried chunk would come back without its styles. Failed links
+ * are marked as they fail (error events don't bubble, so this listens in the capture phase) and
+ * replaced by fresh ones before a retry.
+ */
+const FAILED = "data-load-failed";
+if (typeof document !== "undefined") {
+  document.addEventListener(
+    "error",
+    (e) => {
+      const el = e.target;
+      if (el instanceof HTMLLinkElement && el.rel === "stylesheet") el.setAttribute(FAILED, "");
+    },
+    true,
+  );
+}
+
+export function reloadFailedStylesheets(root: ParentNode = document): void {
+  for (const old of root.querySelectorAll<HTMLLinkElement>(`link[rel="stylesheet"][${FAILED}]`)) {
+    const fresh = document.createElement("link");
+    fresh.rel = "stylesheet";
+    fresh.href = old.href;
+    if (old.crossOrigin !== null) fresh.crossOrigin = old.crossOrigin;
+    old.replaceWith(fresh);
+  }
+}
 
 /**
  * Runs `load` until it succeeds. Failures while offline don't count: we wait for `online`.
@@ -32,11 +63,12 @@ export async function loadChunk<T>(load: () => Promise<T>, deps: ChunkDeps = bro
     } catch (err) {
       if (!deps.online()) {
         await deps.untilOnline();
-        continue;
+      } else {
+        failures++;
+        if (failures >= CHUNK_ATTEMPTS) throw err;
+        await deps.sleep(RETRY_BASE_MS * 2 ** (failures - 1));
       }
-      failures++;
-      if (failures >= CHUNK_ATTEMPTS) throw err;
-      await deps.sleep(RETRY_BASE_MS * 2 ** (failures - 1));
+      deps.beforeRetry();
     }
   }
 }
