@@ -9,6 +9,25 @@ import { WsClient } from "./ws-client";
 const orchestrator = (id: string) => env.ORCHESTRATOR.get(env.ORCHESTRATOR.idFromName(id));
 
 describe("WebSocket protocol", () => {
+  it("serves history pages as spliced stored JSON, equal to the parsed page", async () => {
+    const user = await makeUser();
+    const id = await createOrchestrator(user);
+    await api(user, "POST", `/api/orchestrators/${id}/messages`, { text: sim([{ text: "One two three." }]) });
+    const events = await waitFor(orchestrator(id), runsIdle(1));
+    const last = events[events.length - 1]!.seq;
+    await runInDurableObject(orchestrator(id), (o: Orchestrator) => {
+      for (const [after, limit] of [
+        [0, 3],
+        [2, 1000],
+        [last - 1, 5],
+        [last, 5],
+        [last + 10, 5],
+      ] as const) {
+        expect(JSON.parse(o.eventsJson(after, limit))).toEqual(o.events(after, limit));
+      }
+    });
+  });
+
   it("never sends an event whose transaction rolled back, and leaves no hole in the log", async () => {
     const user = await makeUser();
     const id = await createOrchestrator(user);

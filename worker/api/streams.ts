@@ -7,14 +7,17 @@ import { ApiError } from "./errors";
 import { readQuery } from "./validate";
 
 type StreamStub = {
-  events(after: number, limit: number): Promise<unknown>;
+  eventsJson(after: number, limit: number): Promise<string>;
   sse(after: number): Promise<ReadableStream<Uint8Array>>;
   fetch(request: Request): Promise<Response>;
 };
 
 export async function eventsPage(c: Context<AppEnv>, stub: StreamStub): Promise<Response> {
   const q = readQuery(c, eventsQuery);
-  return c.json(await stub.events(q.after, q.limit));
+  // The object hands over the page as JSON text built from the stored rows: no parse, no clone.
+  return c.body(await stub.eventsJson(q.after, q.limit), 200, {
+    "Content-Type": "application/json; charset=UTF-8",
+  });
 }
 
 export async function sseStream(c: Context<AppEnv>, stub: StreamStub): Promise<Response> {

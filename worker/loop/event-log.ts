@@ -47,6 +47,17 @@ export class EventLog {
     return out;
   }
 
+  /** The same with each event's seq and type, for formats that carry them apart (SSE, pages). */
+  readRows(after: number, limit: number): { seq: number; type: string; body: string }[] {
+    return this.sql
+      .exec<{ seq: number; type: string; body: string }>(
+        "SELECT seq, type, body FROM events WHERE seq > ? ORDER BY seq LIMIT ?",
+        after,
+        limit,
+      )
+      .toArray();
+  }
+
   read(after: number, limit: number): StreamEvent[] {
     return this.readRaw(after, limit).map((b) => JSON.parse(b) as StreamEvent);
   }

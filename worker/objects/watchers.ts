@@ -97,9 +97,13 @@ export class Watchers {
         c.enqueue(encoder.encode(`retry: 2000\n: stream ${log.stream}\n\n`));
         let cursor = Math.min(after, log.lastSeq);
         for (;;) {
-          const batch = log.read(cursor, REPLAY_BATCH);
-          for (const ev of batch)
-            c.enqueue(encoder.encode(`id: ${ev.seq}\nevent: ${ev.type}\ndata: ${JSON.stringify(ev)}\n\n`));
+          // Stored JSON as is, one chunk per batch: no parse and re-serialise per event.
+          const batch = log.readRows(cursor, REPLAY_BATCH);
+          if (batch.length) {
+            let text = "";
+            for (const r of batch) text += `id: ${r.seq}\nevent: ${r.type}\ndata: ${r.body}\n\n`;
+            c.enqueue(encoder.encode(text));
+          }
           cursor += batch.length;
           if (batch.length < REPLAY_BATCH) break;
         }
