@@ -48,14 +48,36 @@ describe("budget reservations", () => {
     // r2 still holds 0.4: 0.4 + 0.7 > 1.
     expect(await stub().reserveForAgent("a2", 0.7, "r3")).toMatch(/0\.40 reserved/);
     expect(await stub().reserveForAgent("a2", 0.5, "r3")).toBeNull();
-    // The agent finishing frees whatever it still held (its report then starts an orchestrator
-    // run, which reserves for its own call).
+    // Run 1's completion arrives after run 2 reserved: it releases nothing of run 2's.
     await stub().agentNotices("a1", [
-      { id: 2, kind: "completed", result: "done", end: "completed", taskId: null },
+      { id: 2, kind: "completed", result: "done", end: "completed", taskId: null, settles: null },
     ]);
-    const held = await runInDurableObject(stub(), (o: Orchestrator) => o.store.get("reservations") ?? {});
-    expect(Object.values(held).filter((r) => r.agentId === "a1")).toEqual([]);
-    expect(held.r3?.usd).toBe(0.5);
+    const held = async () =>
+      runInDurableObject(stub(), (o: Orchestrator) => o.store.get("reservations") ?? {});
+    expect((await held()).r2?.usd).toBe(0.4);
+    // A call that failed before streaming is released by its run's completion notice.
+    await stub().agentNotices("a1", [
+      { id: 3, kind: "completed", result: "failed", end: "failed", taskId: null, settles: "r2" },
+    ]);
+    expect((await held()).r2).toBeUndefined();
+    expect((await held()).r3?.usd).toBe(0.5);
+  });
+
+  it("a reservation left by a call that never ran is replaced by the agent's next one", async () => {
+    const stub = await budgetedOrchestrator();
+    expect(await stub().reserveForAgent("a1", 0.6, "r1")).toBeNull();
+    expect(await stub().reserveForAgent("a1", 0.6, "r2", "r1")).toBeNull();
+    // Another agent's id can't be released this way.
+    expect(await stub().reserveForAgent("a2", 0.3, "r3", "r2")).toBeNull();
+    expect(await stub().reserveForAgent("a2", 0.3, "r4")).toMatch(/0\.90 reserved/);
+  });
+
+  it("notices queued by older code, without settles, release all the agent held", async () => {
+    const stub = await budgetedOrchestrator();
+    expect(await stub().reserveForAgent("a1", 0.4, "r1")).toBeNull();
+    expect(await stub().reserveForAgent("a1", 0.4, "r2")).toBeNull();
+    await stub().agentNotices("a1", [{ id: 1, kind: "usage", totals: zero, contextTokens: 0 }]);
+    expect(await stub().reserveForAgent("a2", 0.9, "r3")).toBeNull();
   });
 
   it("keeps reservations across a restart of the orchestrator", async () => {

@@ -42,11 +42,24 @@ describe("WebSocket protocol", () => {
         }),
       ).toThrow("boom");
       o.emit({ type: "llm.retry", attempt: 3, delayMs: 0, reason: "after" });
+      // A nested transaction rolled back inside one that catches it and commits.
+      o.store.transaction(() => {
+        o.emit({ type: "llm.retry", attempt: 4, delayMs: 0, reason: "outer" });
+        try {
+          o.store.transaction(() => {
+            o.emit({ type: "llm.retry", attempt: 5, delayMs: 0, reason: "rolled back" });
+            throw new Error("inner");
+          });
+        } catch {
+          // the outer transaction goes on
+        }
+        o.emit({ type: "llm.retry", attempt: 6, delayMs: 0, reason: "outer again" });
+      });
     });
-    await c.until((x) => x.events.size >= 2);
+    await c.until((x) => x.events.size >= 4);
     const reasons = c.ordered().map((e) => (e.type === "llm.retry" ? e.reason : e.type));
-    expect(reasons).toEqual(["kept", "after"]);
-    expect(c.ordered().map((e) => e.seq)).toEqual([1, 2]);
+    expect(reasons).toEqual(["kept", "after", "outer", "outer again"]);
+    expect(c.ordered().map((e) => e.seq)).toEqual([1, 2, 3, 4]);
     expect(JSON.stringify(c.frames)).not.toContain("rolled back");
     expect(c.duplicates).toBe(0);
     const page = await api<{ events: { seq: number }[] }>(
@@ -54,7 +67,7 @@ describe("WebSocket protocol", () => {
       "GET",
       `/api/orchestrators/${id}/events?after=0`,
     );
-    expect(page.body.events.map((e) => e.seq)).toEqual([1, 2]);
+    expect(page.body.events.map((e) => e.seq)).toEqual([1, 2, 3, 4]);
     c.close();
   });
 

@@ -158,18 +158,22 @@ export class Store {
   }
 
   transaction<T>(fn: () => T): T {
+    const mark = this.pending.length;
     this.depth++;
     let result: T;
     try {
       result = this.storage.transactionSync(fn);
     } catch (err) {
       this.depth--;
-      if (this.depth === 0) this.settle(false);
+      // This level's writes are gone, even if an outer transaction catches and goes on: drop
+      // what waited on them, and the copies.
+      this.pending.length = mark;
       this.forget();
+      this.onRollback?.();
       throw err;
     }
     this.depth--;
-    if (this.depth === 0) this.settle(true);
+    if (this.depth === 0) this.settle();
     return result;
   }
 
@@ -183,16 +187,12 @@ export class Store {
     else this.pending.push(fn);
   }
 
-  /** Called when a transaction rolls back, after the copies are dropped. */
+  /** Called when a transaction (at any depth) rolls back, after the copies are dropped. */
   onRollback: (() => void) | null = null;
 
-  private settle(committed: boolean): void {
+  private settle(): void {
     const fns = this.pending;
     this.pending = [];
-    if (!committed) {
-      this.onRollback?.();
-      return;
-    }
     for (const fn of fns) fn();
   }
 

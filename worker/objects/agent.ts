@@ -68,6 +68,7 @@ export class Agent extends LoopObject {
     this.store.set("deleted", true);
     await this.ctx.storage.deleteAlarm();
     await this.ctx.storage.deleteAll();
+    this.forgetStorage();
   }
 
   /** The latest result, or the latest assistant text if it never reported. */
@@ -106,22 +107,19 @@ export class Agent extends LoopObject {
   async reserve(_runId: string, usd: number): Promise<string | null> {
     const c = this.store.config();
     // One id per call, kept across restarts: the usage notice settles exactly this reservation,
-    // however late it arrives.
+    // however late it arrives. One this object still holds (a call that never got to stream
+    // before a restart) is replaced, not left to lapse.
+    const replaces = this.store.get("reservation") ?? undefined;
     const id = `rsv_${crypto.randomUUID()}`;
     this.store.set("reservation", id);
-    return this.orchestrator().reserveForAgent(c.id, usd, id);
+    return this.orchestrator().reserveForAgent(c.id, usd, id, replaces);
   }
 
   async messageCheckpointed(_usage: Usage, _cost: number): Promise<void> {
     const totals = this.store.get("totals")!;
-    const settles = this.store.get("reservation") ?? undefined;
+    const settles = this.store.get("reservation") ?? null;
     this.store.transaction(() => {
-      this.notify({
-        kind: "usage",
-        totals,
-        contextTokens: this.store.get("contextTokens") ?? 0,
-        ...(settles ? { settles } : {}),
-      });
+      this.notify({ kind: "usage", totals, contextTokens: this.store.get("contextTokens") ?? 0, settles });
       this.store.set("reservation", null);
     });
   }
@@ -140,7 +138,12 @@ export class Agent extends LoopObject {
     this.store.set("result", text);
     if (this.store.pendingInbox() === 0)
       this.setStatus(status, end === "completed" ? "finished its task" : text.slice(0, 200));
-    this.notify({ kind: "completed", result: text, end, taskId: task?.taskId ?? null });
+    // A call that failed before streaming still holds its reservation: this notice releases it.
+    const settles = this.store.get("reservation") ?? null;
+    this.store.transaction(() => {
+      this.notify({ kind: "completed", result: text, end, taskId: task?.taskId ?? null, settles });
+      this.store.set("reservation", null);
+    });
   }
 
   protected snapshotExtras(): Partial<StreamState> {

@@ -308,6 +308,12 @@ export abstract class LoopObject extends DurableObject<Env> implements RunnerHos
 
   protected abstract interruptFromClient(agents: boolean): Promise<void>;
 
+  /** After deleteAll(): nothing held in memory may outlive the storage it mirrored. */
+  protected forgetStorage(): void {
+    this.store.forget();
+    this.eventLog = null;
+  }
+
   protected configure(config: ObjectConfig): void {
     this.store.set("config", config);
     this.eventLog = null;

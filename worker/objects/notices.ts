@@ -4,9 +4,18 @@ import type { AgentStatus, Totals } from "../../schema/events";
 
 export type AgentNotice =
   | { kind: "status"; status: AgentStatus; note?: string }
-  /** `settles`: the budget reservation of the call this usage comes from (absent from old notices). */
-  | { kind: "usage"; totals: Totals; contextTokens: number; settles?: string }
-  | { kind: "completed"; result: string; end: "completed" | "failed" | "interrupted"; taskId: string | null }
+  /**
+   * `settles`: the budget reservation this notice releases (null: none). Notices queued by older
+   * code lack the field; for those the orchestrator releases everything the agent held.
+   */
+  | { kind: "usage"; totals: Totals; contextTokens: number; settles?: string | null }
+  | {
+      kind: "completed";
+      result: string;
+      end: "completed" | "failed" | "interrupted";
+      taskId: string | null;
+      settles?: string | null;
+    }
   | { kind: "file"; path: string; size: number; by: string; deleted?: boolean };
 
 export type NumberedNotice = AgentNotice & { id: number };

@@ -63,6 +63,7 @@ export class Orchestrator extends LoopObject {
     await Promise.allSettled(this.agents().map((a) => this.agentStub(a.id).destroy()));
     await this.ctx.storage.deleteAlarm();
     await this.ctx.storage.deleteAll();
+    this.forgetStorage();
   }
 
   async interrupt(opts: { agents?: boolean } = {}): Promise<{ run: boolean; agents: number }> {
@@ -124,9 +125,18 @@ export class Orchestrator extends LoopObject {
     return true;
   }
 
-  /** Budget check for an agent's next call; reserves on success. */
-  /** An agent's model call asks for budget; `reservationId` is settled by its usage notice. */
-  async reserveForAgent(agentId: string, usd: number, reservationId?: string): Promise<string | null> {
+  /**
+   * Budget check for an agent's next call; reserves on success under `reservationId`, which the
+   * agent's usage or completion notice settles. `replaces` is a reservation of the same agent whose
+   * call never ran (the agent restarted first): released now.
+   */
+  async reserveForAgent(
+    agentId: string,
+    usd: number,
+    reservationId?: string,
+    replaces?: string,
+  ): Promise<string | null> {
+    if (replaces) this.settle((key, r) => key === replaces && r.agentId === agentId);
     return this.checkBudget(reservationId ?? `agent:${agentId}`, usd, agentId);
   }
 
@@ -153,7 +163,7 @@ export class Orchestrator extends LoopObject {
             });
             break;
           case "usage":
-            this.settle((key, r) => (n.settles ? key === n.settles : r.agentId === agentId));
+            this.settleFor(agentId, n.settles);
             this.patchAgent(agentId, { totals: n.totals, contextTokens: n.contextTokens });
             this.emit({ type: "agent.usage", agentId, totals: n.totals, contextTokens: n.contextTokens });
             this.emitTeamUsage();
@@ -174,8 +184,7 @@ export class Orchestrator extends LoopObject {
               status: agent.status === "executing" ? status : agent.status,
             });
             this.emit({ type: "agent.completed", agentId, result: n.result });
-            // Whatever the agent still held (a call that failed before any usage) is free again.
-            this.settle((_key, r) => r.agentId === agentId);
+            this.settleFor(agentId, n.settles);
             completed.push(agentId);
             break;
           }
@@ -420,6 +429,12 @@ export class Orchestrator extends LoopObject {
     }
     this.store.set("reservations", { ...Object.fromEntries(live), [key]: { usd, agentId, at: now } });
     return null;
+  }
+
+  /** A notice's release: its own reservation, or (notices from older code) all the agent held. */
+  private settleFor(agentId: string, settles: string | null | undefined): void {
+    if (settles === undefined) this.settle((_key, r) => r.agentId === agentId);
+    else if (settles !== null) this.settle((key, r) => key === settles && r.agentId === agentId);
   }
 
   /** Releases the reservations `which` picks. */
