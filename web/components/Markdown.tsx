@@ -1,7 +1,7 @@
 // Markdown with code highlighting. The renderer (marked + highlighter) is a lazy chunk; until it
 // arrives the text shows as plain pre-wrapped text, so nothing jumps or disappears. The chunk loads
 // through `chunk()`, so going offline mid-fetch delays it instead of breaking the page.
-import { lazy, Suspense } from "react";
+import { Component, lazy, type ReactNode, Suspense } from "react";
 import { chunk } from "../lib/chunks";
 
 const loadRenderer = chunk(() => import("./MarkdownRenderer"));
@@ -14,10 +14,24 @@ export function preloadMarkdown(): void {
   });
 }
 
+/** If the renderer can't be loaded at all (say, a deploy removed the chunk), plain text it is. */
+class PlainOnError extends Component<{ fallback: ReactNode; children: ReactNode }, { failed: boolean }> {
+  override state = { failed: false };
+  static getDerivedStateFromError(): { failed: boolean } {
+    return { failed: true };
+  }
+  override render(): ReactNode {
+    return this.state.failed ? this.props.fallback : this.props.children;
+  }
+}
+
 export function Markdown({ text, className }: { text: string; className?: string }) {
+  const plain = <div className={`md md-plain ${className ?? ""}`}>{text}</div>;
   return (
-    <Suspense fallback={<div className={`md md-plain ${className ?? ""}`}>{text}</div>}>
-      <MarkdownRenderer text={text} className={className} />
-    </Suspense>
+    <PlainOnError fallback={plain}>
+      <Suspense fallback={plain}>
+        <MarkdownRenderer text={text} className={className} />
+      </Suspense>
+    </PlainOnError>
   );
 }

@@ -17,8 +17,17 @@ const RETRY_BASE_MS = 400;
 
 const browserDeps = (): ChunkDeps => ({
   online: () => (typeof navigator === "undefined" ? true : navigator.onLine !== false),
+  // Chromium sometimes reports `online` late or never after a flap: look again every 5 s.
   untilOnline: () =>
-    new Promise((resolve) => window.addEventListener("online", () => resolve(), { once: true })),
+    new Promise((resolve) => {
+      const done = () => {
+        window.removeEventListener("online", done);
+        clearTimeout(timer);
+        resolve();
+      };
+      const timer = setTimeout(done, 5_000);
+      window.addEventListener("online", done);
+    }),
   sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
   beforeRetry: reloadFailedStylesheets,
 });
@@ -62,7 +71,7 @@ export async function loadChunk<T>(load: () => Promise<T>, deps: ChunkDeps = bro
       return await load();
     } catch (err) {
       if (!deps.online()) {
-        await deps.untilOnline();
+        await deps.untilOnline(); // not counted as a failure, however often
       } else {
         failures++;
         if (failures >= CHUNK_ATTEMPTS) throw err;

@@ -199,9 +199,11 @@ describe("StreamClient", () => {
     vi.advanceTimersByTime(1);
     expect(sockets[0]!.closed).toBe(true);
     expect(client.getSnapshot().connection).toBe("reconnecting");
-    // Stuck before even opening: the same.
+    // Stuck before even opening: the same, after a longer wait on this second attempt.
     vi.advanceTimersByTime(client.getSnapshot().retryAt! - Date.now());
     expect(sockets).toHaveLength(2);
+    vi.advanceTimersByTime(HANDSHAKE_TIMEOUT_MS);
+    expect(sockets[1]!.closed).toBe(false);
     vi.advanceTimersByTime(HANDSHAKE_TIMEOUT_MS);
     expect(sockets[1]!.closed).toBe(true);
     vi.advanceTimersByTime(client.getSnapshot().retryAt! - Date.now());

@@ -59,9 +59,11 @@ const READY_CATCHUP_MS = 3_000;
 const SEND_ACK_TIMEOUT_MS = 8_000;
 /**
  * A socket that hasn't delivered `ready` this long after it was opened is stuck (seen in Chromium
- * right after an offline flap: the server answered 101, the page never heard): start over.
+ * right after an offline flap: the server answered 101, the page never heard): start over. The
+ * wait grows with each attempt (5, 10, 15 … 30 s), so a merely slow network still gets through.
  */
 export const HANDSHAKE_TIMEOUT_MS = 5_000;
+const handshakeTimeout = (attempt: number) => HANDSHAKE_TIMEOUT_MS * Math.min(1 + attempt, 6);
 
 /** Full jitter: uniformly random in [0, min(max, base·2^attempt)], never below a small floor. */
 export function backoffDelay(attempt: number, random: () => number = Math.random): number {
@@ -213,7 +215,7 @@ export class StreamClient {
       if (this.socket !== socket) return;
       this.closeSocket();
       this.handleClose(1006);
-    }, HANDSHAKE_TIMEOUT_MS);
+    }, handshakeTimeout(this.snap.attempt));
     socket.onopen = () => {
       // Resume first: the server replays everything after what we hold contiguously.
       this.sendFrame({ type: "resume", after: this.snap.log.contiguous });
