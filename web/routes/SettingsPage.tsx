@@ -25,7 +25,7 @@ export default function SettingsPage() {
         </div>
       </div>
       <TokensSection />
-      <PreferencesSection />
+      <PreferencesGate />
       <PasswordSection />
     </div>
   );
@@ -180,6 +180,13 @@ function TokensSection() {
       </Dialog>
     </section>
   );
+}
+
+/** The preferences form starts from the account's values, so it waits for them. */
+function PreferencesGate() {
+  const { me } = useMe();
+  if (!me) return <section className="card" aria-busy="true" style={{ minHeight: 160 }} />;
+  return <PreferencesSection key={me.user.id} />;
 }
 
 function PreferencesSection() {
