@@ -83,6 +83,15 @@ function setup(over: Partial<StreamDeps> = {}, history: StreamEvent[] = []) {
   return { client, sockets, fetches, send, interrupt, setOnline: (v: boolean) => (online = v) };
 }
 
+/** The same, on vitest's fake clock, so timers (backoff, ping, handshake) can be stepped through. */
+function setupWithFakeTimers() {
+  vi.useFakeTimers();
+  return setup({
+    setTimeout: (fn, ms) => setTimeout(fn, ms),
+    clearTimeout: (id) => clearTimeout(id as ReturnType<typeof setTimeout>),
+  });
+}
+
 afterEach(() => {
   vi.useRealTimers();
 });
@@ -127,11 +136,7 @@ describe("StreamClient", () => {
   });
 
   it("reconnects with backoff after a drop and resumes from the last contiguous seq", () => {
-    vi.useFakeTimers();
-    const { client, sockets } = setup({
-      setTimeout: (fn, ms) => setTimeout(fn, ms),
-      clearTimeout: (id) => clearTimeout(id as ReturnType<typeof setTimeout>),
-    });
+    const { client, sockets } = setupWithFakeTimers();
     client.start();
     sockets[0]!.open();
     sockets[0]!.frame({ type: "ready", state, lastSeq: 2 });
@@ -166,11 +171,7 @@ describe("StreamClient", () => {
   });
 
   it("pings every 25 s and treats a silent socket as dropped", () => {
-    vi.useFakeTimers();
-    const { client, sockets } = setup({
-      setTimeout: (fn, ms) => setTimeout(fn, ms),
-      clearTimeout: (id) => clearTimeout(id as ReturnType<typeof setTimeout>),
-    });
+    const { client, sockets } = setupWithFakeTimers();
     client.start();
     sockets[0]!.open();
     sockets[0]!.frame({ type: "ready", state, lastSeq: 0 });
@@ -186,11 +187,7 @@ describe("StreamClient", () => {
   });
 
   it("abandons a socket that never delivers ready and connects again", () => {
-    vi.useFakeTimers();
-    const { client, sockets } = setup({
-      setTimeout: (fn, ms) => setTimeout(fn, ms),
-      clearTimeout: (id) => clearTimeout(id as ReturnType<typeof setTimeout>),
-    });
+    const { client, sockets } = setupWithFakeTimers();
     client.start();
     // Opened and resumed, but the server's answer never reaches us.
     sockets[0]!.open();
