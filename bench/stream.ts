@@ -7,28 +7,18 @@
 //   CPU profile of each phase, BENCH_PROFILE_DIR to keep the raw profiles)
 import { writeFileSync } from "node:fs";
 import type { StreamEvent } from "../schema/events";
+import { arg, emit, listArg, machine, numArg, pct, printTable, round } from "./lib/cli.ts";
 import { type ProfileSummary, startProfile } from "./lib/profile.ts";
 import { type BenchServer, call, processTreeUsage, startBenchServer } from "./lib/server.ts";
 import { startTimedSimulator } from "./lib/sim-server.ts";
 
-const arg = (name: string, fallback: string) => {
-  const i = process.argv.indexOf(`--${name}`);
-  return i >= 0 ? (process.argv[i + 1] ?? fallback) : fallback;
-};
-const STREAMS = arg("streams", "1,10,50").split(",").map(Number);
-const TOKENS = Number(arg("tokens", "600"));
-const PACE = Number(arg("pace", "200"));
-const REPEAT = Number(arg("repeat", "1"));
+const STREAMS = listArg("streams", "1,10,50");
+const TOKENS = numArg("tokens", 600);
+const PACE = numArg("pace", 200);
+const REPEAT = numArg("repeat", 1);
 const MODEL = "claude-haiku-5-5";
 
 type StreamResult = { recv: number[]; events: Map<number, StreamEvent>; duplicates: number; done: boolean };
-
-const pct = (xs: number[], p: number) => {
-  if (!xs.length) return Number.NaN;
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))]!;
-};
-const round = (n: number, d = 2) => Math.round(n * 10 ** d) / 10 ** d;
 
 function prompt(marker: string): string {
   const words = "alpha beta gamma delta epsilon zeta eta theta iota kappa ".repeat(
@@ -123,7 +113,7 @@ async function phase(
     const text = prompt(`${tag}-${i}`);
     ws.send(JSON.stringify(kind === "bare" ? { text, model: MODEL } : { type: "send", text }));
   }
-  const timeout = setTimeout(allDone, Number(arg("timeout", "120")) * 1000);
+  const timeout = setTimeout(allDone, numArg("timeout", 120) * 1000);
   await done;
   clearTimeout(timeout);
   const wall = (performance.now() - t0) / 1000;
@@ -197,6 +187,7 @@ async function phase(
   };
 }
 
+const started = machine();
 const sim = await startTimedSimulator({ tokensPerSecond: PACE, firstTokenMs: 50 });
 const server = await startBenchServer({
   ANTHROPIC_API_KEY: "bench-simulator",
@@ -230,41 +221,21 @@ const summary = STREAMS.map((n) => {
   };
 });
 
-console.error(
-  ["kind   N    done  deltas  p50ms  p99ms  p99>1s ev/s   lost dup  D1/1k  cpu-s  rss-MB"]
-    .concat(
-      rows.map((r) =>
-        [
-          r.kind.padEnd(6),
-          String(r.streams).padEnd(4),
-          `${r.completed}/${r.streams}`.padEnd(5),
-          String(r.deltas).padEnd(7),
-          String(r.latencyMs.p50).padEnd(6),
-          String(r.latencyMs.p99).padEnd(6),
-          String(r.afterFirstSecondMs.p99).padEnd(6),
-          String(r.eventsPerSec).padEnd(6),
-          String(r.lost).padEnd(4),
-          String(r.duplicates).padEnd(4),
-          String(r.d1StatementsPer1kTokens ?? "-").padEnd(6),
-          String(r.serverCpuSec).padEnd(6),
-          String(r.serverRssMb),
-        ].join(" "),
-      ),
-    )
-    .join("\n"),
+printTable(
+  rows.map((r) => ({
+    kind: r.kind,
+    N: r.streams,
+    done: `${r.completed}/${r.streams}`,
+    deltas: r.deltas,
+    p50ms: r.latencyMs.p50,
+    p99ms: r.latencyMs.p99,
+    "p99>1s": r.afterFirstSecondMs.p99,
+    "ev/s": r.eventsPerSec,
+    lost: r.lost,
+    dup: r.duplicates,
+    "D1/1k": r.d1StatementsPer1kTokens,
+    "cpu-s": r.serverCpuSec,
+    "rss-MB": r.serverRssMb,
+  })),
 );
-console.log(
-  JSON.stringify(
-    {
-      bench: "stream",
-      pace: PACE,
-      tokensPerStream: TOKENS,
-      model: MODEL,
-      node: process.version,
-      rows,
-      summary,
-    },
-    null,
-    2,
-  ),
-);
+emit("stream", started, { pace: PACE, tokensPerStream: TOKENS, model: MODEL, rows, summary });

@@ -19,6 +19,15 @@ import { notFound } from "./errors";
 const SCRATCH_TABLE = `CREATE TABLE IF NOT EXISTS bench_token_deltas (
   id INTEGER PRIMARY KEY, run_id TEXT NOT NULL, seq INTEGER NOT NULL, text TEXT NOT NULL, ts INTEGER NOT NULL)`;
 
+/** One user prompt, streamed through the SDK exactly as the baselines need it. */
+const streamPrompt = (env: Env, text: string, model: string) =>
+  createLlmClient(env).messages.create({
+    model,
+    max_tokens: 8192,
+    stream: true,
+    messages: [{ role: "user", content: text }],
+  });
+
 export const benchRoutes = new Hono<AppEnv>()
   .use(async (c, next) => {
     if (c.env.BATON_BENCH !== "1") throw notFound("That API route");
@@ -32,12 +41,7 @@ export const benchRoutes = new Hono<AppEnv>()
     ws.addEventListener("message", async (e) => {
       try {
         const { text, model } = JSON.parse(String(e.data)) as { text: string; model: string };
-        const stream = await createLlmClient(c.env).messages.create({
-          model,
-          max_tokens: 8192,
-          stream: true,
-          messages: [{ role: "user", content: text }],
-        });
+        const stream = await streamPrompt(c.env, text, model);
         let seq = 0;
         for await (const ev of stream) {
           if (ev.type === "content_block_delta" && ev.delta.type === "text_delta") {
@@ -124,12 +128,7 @@ export const benchRoutes = new Hono<AppEnv>()
     await c.env.DB.prepare(SCRATCH_TABLE).run();
     const runId = crypto.randomUUID();
     const t0 = Date.now();
-    const stream = await createLlmClient(c.env).messages.create({
-      model,
-      max_tokens: 8192,
-      stream: true,
-      messages: [{ role: "user", content: text }],
-    });
+    const stream = await streamPrompt(c.env, text, model);
     let deltas = 0;
     let rowsWritten = 0;
     let outputTokens = 0;

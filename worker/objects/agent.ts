@@ -117,9 +117,13 @@ export class Agent extends LoopObject {
 
   async messageCheckpointed(_usage: Usage, _cost: number): Promise<void> {
     const totals = this.store.get("totals")!;
-    const settles = this.store.get("reservation") ?? null;
+    this.notifySettling({ kind: "usage", totals, contextTokens: this.store.get("contextTokens") ?? 0 });
+  }
+
+  /** Sends a notice that releases the reservation this agent holds (if any), atomically. */
+  private notifySettling(notice: Extract<AgentNotice, { kind: "usage" } | { kind: "completed" }>): void {
     this.store.transaction(() => {
-      this.notify({ kind: "usage", totals, contextTokens: this.store.get("contextTokens") ?? 0, settles });
+      this.notify({ ...notice, settles: this.store.get("reservation") ?? null });
       this.store.set("reservation", null);
     });
   }
@@ -139,11 +143,7 @@ export class Agent extends LoopObject {
     if (this.store.pendingInbox() === 0)
       this.setStatus(status, end === "completed" ? "finished its task" : text.slice(0, 200));
     // A call that failed before streaming still holds its reservation: this notice releases it.
-    const settles = this.store.get("reservation") ?? null;
-    this.store.transaction(() => {
-      this.notify({ kind: "completed", result: text, end, taskId: task?.taskId ?? null, settles });
-      this.store.set("reservation", null);
-    });
+    this.notifySettling({ kind: "completed", result: text, end, taskId: task?.taskId ?? null });
   }
 
   protected snapshotExtras(): Partial<StreamState> {

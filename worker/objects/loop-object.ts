@@ -168,21 +168,23 @@ export abstract class LoopObject extends DurableObject<Env> implements RunnerHos
     };
   }
 
+  /** A page of history, parsed (tests and tools; the API uses eventsJson). */
   events(after: number, limit: number): EventsPage {
-    const events = this.log.read(after, limit);
-    const lastSeq = this.log.lastSeq;
-    const reached = events.length ? events[events.length - 1]!.seq : after;
-    return { events, lastSeq, hasMore: reached < lastSeq };
+    const { rows, lastSeq, hasMore } = this.page(after, limit);
+    return { events: rows.map((r) => JSON.parse(r.body) as StreamEvent), lastSeq, hasMore };
   }
 
   /** The same page as the JSON text the API sends: stored rows spliced in, never parsed. */
   eventsJson(after: number, limit: number): string {
+    const { rows, lastSeq, hasMore } = this.page(after, limit);
+    return `{"events":[${rows.map((r) => r.body).join(",")}],"lastSeq":${lastSeq},"hasMore":${hasMore}}`;
+  }
+
+  private page(after: number, limit: number) {
     const rows = this.log.readRows(after, limit);
     const lastSeq = this.log.lastSeq;
     const reached = rows.length ? rows[rows.length - 1]!.seq : after;
-    let events = "";
-    for (const [i, r] of rows.entries()) events += i ? `,${r.body}` : r.body;
-    return `{"events":[${events}],"lastSeq":${lastSeq},"hasMore":${reached < lastSeq}}`;
+    return { rows, lastSeq, hasMore: reached < lastSeq };
   }
 
   sse(after: number): ReadableStream<Uint8Array> {
