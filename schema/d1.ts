@@ -21,6 +21,8 @@ export const users = sqliteTable("users", {
   passwordSalt: text("password_salt").notNull(),
   passwordIterations: integer("password_iterations").notNull(),
   budgetUsd: real("budget_usd"),
+  /** Everything the user was ever billed (maintained by a trigger on usage_ledger). */
+  spentUsd: real("spent_usd").notNull().default(0),
   defaultModel: text("default_model"),
   createdAt: integer("created_at").notNull().default(now),
   passwordChangedAt: integer("password_changed_at").notNull().default(now),
@@ -196,6 +198,23 @@ export const fileOps = sqliteTable("file_ops", {
   isError: integer("is_error", { mode: "boolean" }).notNull().default(false),
   createdAt: integer("created_at").notNull(),
 });
+
+/**
+ * Budget held by model calls in flight against the user's account budget. A call inserts its row
+ * only if spend + live reservations + its worst case fit (one conditional statement, so concurrent
+ * calls across all of a user's objects can't together overspend); the row goes in the same batch
+ * that records the call's billed message, or lapses at expires_at.
+ */
+export const accountReservations = sqliteTable(
+  "account_reservations",
+  {
+    id: text("id").primaryKey(),
+    userId: text("user_id").notNull(),
+    usd: real("usd").notNull(),
+    expiresAt: integer("expires_at").notNull(),
+  },
+  (t) => [index("account_reservations_user").on(t.userId, t.expiresAt)],
+);
 
 /** Fixed-window counters for rate limits (login, sign-up, message sends). */
 export const rateLimits = sqliteTable("rate_limits", {

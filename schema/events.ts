@@ -56,10 +56,20 @@ const e = <T extends string, S extends z.ZodRawShape>(type: T, shape: S) =>
 
 /** Event payloads, without the envelope. */
 export const eventBodySchema = z.discriminatedUnion("type", [
-  e("run.started", { runId: z.string(), trigger: runTriggerSchema }),
+  e("run.started", {
+    runId: z.string(),
+    trigger: runTriggerSchema,
+    /** Agents whose queued reports this run took in with its input (ids). */
+    reports: z.array(z.string()).optional(),
+  }),
   e("run.completed", { runId: z.string(), usage: usageSchema, costUsd: z.number() }),
   e("run.failed", { runId: z.string(), error: errorInfoSchema }),
   e("run.interrupted", { runId: z.string() }),
+  /**
+   * The user stopped the orchestrator (held) and it starts nothing on its own until their next
+   * message (released); agent reports queue meanwhile (DESIGN §8).
+   */
+  e("inbox.held", { held: z.boolean(), queuedReports: z.number().int().nonnegative() }),
   e("message.user", { messageId: z.string(), text: z.string(), clientId: z.string().optional() }),
   e("message.started", { messageId: z.string(), model: z.string() }),
   e("text.delta", { messageId: z.string(), index: z.number().int(), text: z.string() }),
@@ -80,7 +90,13 @@ export const eventBodySchema = z.discriminatedUnion("type", [
     costUsd: z.number(),
   }),
   e("llm.retry", { attempt: z.number().int(), delayMs: z.number(), reason: z.string() }),
-  e("context.compacted", { messagesBefore: z.number().int(), tokensBefore: z.number().int() }),
+  e("context.compacted", {
+    messagesBefore: z.number().int(),
+    tokensBefore: z.number().int(),
+    /** The summary call's own usage and cost (billed like any call). */
+    usage: usageSchema.optional(),
+    costUsd: z.number().optional(),
+  }),
   e("agent.created", { agent: agentSummarySchema }),
   e("agent.status", { agentId: z.string(), status: agentStatusSchema, note: z.string().optional() }),
   e("agent.usage", { agentId: z.string(), totals: totalsSchema, contextTokens: z.number().int() }),
@@ -121,6 +137,9 @@ export const streamStateSchema = z.object({
   status: agentStatusSchema,
   activeRunId: z.string().nullable(),
   queued: z.number().int(),
+  /** Orchestrators: stopped by the user; reports wait for the next message (see inbox.held). */
+  held: z.boolean().optional(),
+  queuedReports: z.number().int().optional(),
   totals: totalsSchema,
   contextTokens: z.number().int(),
   contextWindow: z.number().int(),

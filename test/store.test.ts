@@ -140,10 +140,10 @@ describe("Store", () => {
         runId: null,
       });
       expect(store.pendingInbox()).toBe(1);
-      expect(store.nextInbox()?.id).toBe("in1");
+      expect(store.pendingInboxRows().map((r) => r.id)).toEqual(["in1"]);
       store.consumeInbox("in1", "r1");
       expect(store.pendingInbox()).toBe(0);
-      expect(store.nextInbox()).toBeUndefined();
+      expect(store.pendingInboxRows()).toEqual([]);
       const row = {
         toolUseId: "tu1",
         runId: "r1",

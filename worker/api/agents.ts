@@ -4,7 +4,7 @@ import { agentMessageBody } from "../../schema/api";
 import { requireAuth } from "../auth/middleware";
 import { orchestratorStub, ownedAgent, ownedOrchestrator } from "./access";
 import type { AppEnv } from "./context";
-import { notFound } from "./errors";
+import { ApiError, notFound } from "./errors";
 import { admitSend } from "./limits";
 import { eventsPage, sseStream, webSocket } from "./streams";
 import { readJson } from "./validate";
@@ -30,6 +30,7 @@ export const agentRoutes = new Hono<AppEnv>()
     await admitSend(c.env, c.var.caller.userId);
     const r = await orchestratorStub(c.env, orch.id).messageAgent(agent.id, body.text, body.clientId);
     if (!r) throw notFound("That agent");
+    if ("refused" in r) throw new ApiError(409, "queue_full", r.refused);
     return c.json({ agentId: agent.id, taskId: r.taskId }, 202);
   })
   .post("/:agentId/interrupt", async (c) => {

@@ -3,9 +3,10 @@ import { eq } from "drizzle-orm";
 import { drizzle } from "drizzle-orm/d1";
 import { Hono } from "hono";
 import { type Me, updateMeBody } from "../../schema/api";
-import { users } from "../../schema/d1";
+import { orchestrators, users } from "../../schema/d1";
 import { requireAuth } from "../auth/middleware";
 import { isKnownModel, MODELS } from "../llm/prices";
+import { orchestratorStub } from "./access";
 import type { AppEnv, Caller } from "./context";
 import { ApiError } from "./errors";
 import { readJson } from "./validate";
@@ -24,6 +25,22 @@ export async function loadMe(env: Env, userId: string, via: Caller["via"]): Prom
   // A valid credential whose user is gone (deleted mid-request) is no credential.
   if (!user) throw new ApiError(401, "unauthenticated", "This account no longer exists.");
   return { user, via, llm: env.ANTHROPIC_API_KEY ? "anthropic" : "simulator" };
+}
+
+/**
+ * Orchestrators hold each model call against the account budget only when there is one: tell
+ * them it changed, so a budget set mid-run binds the run's next call. (Sends refresh it too.)
+ */
+async function tellOrchestrators(env: Env, userId: string, has: boolean): Promise<void> {
+  const rows = await drizzle(env.DB)
+    .select({ id: orchestrators.id })
+    .from(orchestrators)
+    .where(eq(orchestrators.userId, userId));
+  const results = await Promise.allSettled(
+    rows.map((r) => orchestratorStub(env, r.id).setAccountBudget(has)),
+  );
+  for (const r of results)
+    if (r.status === "rejected") console.error("account budget not passed on", r.reason);
 }
 
 export const me = new Hono<AppEnv>()
@@ -48,5 +65,6 @@ export const me = new Hono<AppEnv>()
     if (Object.keys(changes).length > 0) {
       await drizzle(c.env.DB).update(users).set(changes).where(eq(users.id, caller.userId));
     }
+    if (body.budgetUsd !== undefined) await tellOrchestrators(c.env, caller.userId, body.budgetUsd !== null);
     return c.json(await loadMe(c.env, caller.userId, caller.via));
   });

@@ -70,7 +70,7 @@ export const orchestratorRoutes = new Hono<AppEnv>()
     const body = await readJson(c, createOrchestratorBody);
     const db = drizzle(c.env.DB);
     const [user] = await db
-      .select({ defaultModel: users.defaultModel })
+      .select({ defaultModel: users.defaultModel, budgetUsd: users.budgetUsd })
       .from(users)
       .where(eq(users.id, c.var.caller.userId));
     const model = body.model ?? user?.defaultModel ?? DEFAULT_ORCHESTRATOR_MODEL;
@@ -96,6 +96,7 @@ export const orchestratorRoutes = new Hono<AppEnv>()
       system: body.systemPrompt ?? null,
       budgetUsd: body.budgetUsd ?? null,
       simulated: isSimulated(c.env),
+      accountBudget: user?.budgetUsd !== null && user?.budgetUsd !== undefined,
     });
     return c.json(toInfo(row!), 201);
   })
@@ -140,8 +141,8 @@ export const orchestratorRoutes = new Hono<AppEnv>()
         "This orchestrator is archived; unarchive it (PATCH status) to send messages.",
       );
     }
-    await admitSend(c.env, c.var.caller.userId);
-    const r = await orchestratorStub(c.env, orch.id).send(body.text, body.clientId);
+    const { accountBudget } = await admitSend(c.env, c.var.caller.userId);
+    const r = await orchestratorStub(c.env, orch.id).sendMessage(body.text, body.clientId, accountBudget);
     return c.json(r, 202);
   })
   .post("/:id/interrupt", async (c) => {

@@ -5,6 +5,7 @@ import type { BatchItem } from "drizzle-orm/batch";
 import { type DrizzleD1Database, drizzle } from "drizzle-orm/d1";
 import type { SQLiteTable } from "drizzle-orm/sqlite-core";
 import * as d1 from "../../schema/d1";
+import { releaseReservations } from "../policy/account-budget";
 import type { Store } from "./store";
 
 type MessageRow = typeof d1.messages.$inferInsert;
@@ -18,7 +19,9 @@ type AgentRow = typeof d1.agents.$inferInsert;
 export type D1Row =
   | { kind: "message"; row: MessageRow }
   | { kind: "tool_call"; row: ToolCallRow }
-  | { kind: "agent"; row: AgentRow };
+  | { kind: "agent"; row: AgentRow }
+  /** Account budget reservations that end: deleted in the batch that writes the billed rows. */
+  | { kind: "release"; ids: string[] };
 
 export function queueD1(store: Store, item: D1Row): void {
   store.queueD1(item.kind, item);
@@ -52,6 +55,7 @@ export function buildStatements(db: DrizzleD1Database, items: D1Row[]): BatchIte
   const messages: MessageRow[] = [];
   const toolCalls = new Map<string, ToolCallRow>();
   const agents = new Map<string, AgentRow>();
+  const released: string[] = [];
   for (const item of items) {
     switch (item.kind) {
       case "message":
@@ -62,6 +66,9 @@ export function buildStatements(db: DrizzleD1Database, items: D1Row[]): BatchIte
         break;
       case "agent":
         agents.set(item.row.id, { ...agents.get(item.row.id), ...item.row });
+        break;
+      case "release":
+        released.push(...item.ids);
         break;
     }
   }
@@ -102,6 +109,10 @@ export function buildStatements(db: DrizzleD1Database, items: D1Row[]): BatchIte
           },
         }),
     );
+  }
+  // After the message rows: in one batch (a transaction) the spend lands as the hold goes.
+  for (let i = 0; i < released.length; i += MAX_PARAMS - 1) {
+    stmts.push(releaseReservations(db, released.slice(i, i + MAX_PARAMS - 1)));
   }
   return stmts;
 }

@@ -132,7 +132,7 @@ export async function callModel(opts: CallOptions, hooks: CallHooks): Promise<Ca
         if (ev.type === "message_start") hooks.onAttemptStart(messageId, state.usage);
       }
       if (opts.signal.aborted)
-        throw new CallInterrupted(state.started ? snapshot(state, opts.params.model) : null);
+        throw new CallInterrupted(state.started ? snapshot(state, opts.params.model, hooks.emit) : null);
       if (!stopped) throw new Disconnected("stream ended before message_stop");
       return {
         messageId,
@@ -144,9 +144,9 @@ export async function callModel(opts: CallOptions, hooks: CallHooks): Promise<Ca
     } catch (err) {
       if (err instanceof CallInterrupted) throw err;
       if (opts.signal.aborted)
-        throw new CallInterrupted(state.started ? snapshot(state, opts.params.model) : null);
+        throw new CallInterrupted(state.started ? snapshot(state, opts.params.model, hooks.emit) : null);
       const c = classify(err, stalled);
-      if (state.started) hooks.onAttemptAborted(snapshot(state, opts.params.model), c.code);
+      if (state.started) hooks.onAttemptAborted(snapshot(state, opts.params.model, hooks.emit), c.code);
       if (!c.retry || attempt >= opts.maxAttempts) {
         const tail = c.retry ? ` after ${attempt} attempts` : "";
         throw new CallFailed(
@@ -191,11 +191,24 @@ function newAttemptState(messageId: string): AttemptState {
   };
 }
 
-function snapshot(s: AttemptState, model: string): AbortedAttempt {
-  // Drop tool calls whose input never finished: they can't be executed or replayed.
-  const content = s.blocks.filter(
-    (b) => b.type !== "tool_use" || s.extra.get(s.blocks.indexOf(b)) === undefined,
-  );
+/**
+ * What an attempt cut off mid-stream leaves. Tool calls whose input never finished are dropped
+ * (they can't be executed or replayed), and each gets its closing result on the stream, so no
+ * tool card outlives the attempt.
+ */
+function snapshot(s: AttemptState, model: string, emit: (body: EventBody) => void): AbortedAttempt {
+  const content: ContentBlock[] = [];
+  s.blocks.forEach((b, i) => {
+    if (b.type !== "tool_use" || !s.extra.has(i)) content.push(b);
+    else
+      emit({
+        type: "tool.result",
+        toolUseId: b.id,
+        isError: true,
+        content: "Not run: the response was cut off before this call was complete.",
+        ms: 0,
+      });
+  });
   // A cut-off stream never sent its final usage; bill what was visibly generated (≈ 4 chars a token).
   const usage = { ...s.usage, outputTokens: Math.max(s.usage.outputTokens, Math.ceil(s.streamedChars / 4)) };
   return { messageId: s.messageId, content, usage, costUsd: costUsd(model, usage) };

@@ -2,7 +2,8 @@
 // last checkpoint: the conversation and stored tool results say exactly where it stands, so the
 // same code starts a run, continues it after tools, and resumes it after an eviction.
 import type Anthropic from "@anthropic-ai/sdk";
-import type { EventBody, Usage } from "../../schema/events";
+import { type EventBody, type Usage, zeroTotals } from "../../schema/events";
+import { addUsage, roundUsd } from "../../schema/money";
 import { costUsd, modelInfo, reservationUsd } from "../llm/prices";
 import { runTool, type Tool, type ToolContext, type ToolOutcome, truncateOutput } from "../tools/types";
 import { compactIfNeeded } from "./compaction";
@@ -30,11 +31,20 @@ export interface RunnerHost {
   tools(): Tool[];
   toolContext(base: ToolContext): ToolContext;
   system(): string;
-  /** Returns a refusal message when the call would exceed a budget, else null (and reserves). */
-  reserve(runId: string, usd: number): Promise<string | null>;
-  /** After each assistant message is checkpointed (usage already in store totals). */
-  messageCheckpointed(usage: Usage, costUsd: number): Promise<void>;
-  runEnded(runId: string, end: RunEnd, trigger: string): Promise<void>;
+  /**
+   * Holds `usd` of every budget above this call under `reservationId` (replacing `replaces`, a
+   * reservation of a call that never billed). `account`: whether a D1 account reservation was
+   * made, which the object's outbox releases with the call's billing.
+   */
+  reserve(
+    reservationId: string,
+    usd: number,
+    replaces: string | null,
+  ): Promise<{ refusal: string | null; account: boolean }>;
+  /** After each billed call is checkpointed; `settles` is the reservation its usage replaces. */
+  messageCheckpointed(usage: Usage, costUsd: number, settles: string | null): Promise<void>;
+  /** `held`: a reservation the run still held at its end (a call that never billed), to release. */
+  runEnded(runId: string, end: RunEnd, trigger: string, held: string | null): Promise<void>;
   flush(): Promise<void>;
   heartbeat(): Promise<void>;
 }
@@ -44,6 +54,8 @@ const newId = (prefix: string) => `${prefix}_${crypto.randomUUID().replace(/-/g,
 export class Runner {
   private driving = false;
   private abort: AbortController | null = null;
+  /** Settles when the run being driven stops (see whenIdle). */
+  private drivingDone: Promise<void> | null = null;
 
   constructor(
     private readonly host: RunnerHost,
@@ -86,7 +98,10 @@ export class Runner {
         { text, messageId, agentId: extra.agentId, taskId: extra.taskId },
         extra.clientId,
       );
-      if (kind === "user") this.store.set("autoRuns", 0);
+      if (kind === "user") {
+        this.store.set("autoRuns", 0);
+        if (this.store.get("held")) this.setHeld(false);
+      }
       if (kind !== "agent_report") {
         this.host.emit({
           type: "message.user",
@@ -105,32 +120,47 @@ export class Runner {
     };
   }
 
-  /** Starts the next inbox item if no run is active; returns the new run id. */
+  /**
+   * Starts a run for what waits in the inbox if no run is active; returns the new run id. A user
+   * message (or an agent's task) goes first and takes every waiting agent report with it, so
+   * reports cost no run of their own. Reports alone start a run only while the object isn't held
+   * by a Stop and the runaway guard allows.
+   */
   startNextIfIdle(): string | null {
     if (this.store.get("activeRunId")) {
       void this.kick();
       return null;
     }
-    const next = this.store.nextInbox();
-    if (!next) return null;
-    if (next.kind === "agent_report") {
+    const pending = this.store.pendingInboxRows();
+    const input = pending.find((p) => p.kind !== "agent_report");
+    const reports = pending.filter((p) => p.kind === "agent_report");
+    if (!input) {
+      if (!reports.length || this.store.get("held")) return null;
       const auto = (this.store.get("autoRuns") ?? 0) + 1;
-      if (auto > LIMITS.maxAutoRuns) {
-        // Leave it queued: the next user message picks the reports up as context.
-        return null;
-      }
+      // Leave them queued: the next user message picks the reports up.
+      if (auto > LIMITS.maxAutoRuns) return null;
       this.store.set("autoRuns", auto);
     }
+    const lead = input ?? reports[0]!;
     const runId = newId("run");
-    const trigger = next.kind === "user" ? "user" : next.kind === "task" ? "task" : "agent_report";
+    const trigger = lead.kind === "user" ? "user" : lead.kind === "task" ? "task" : "agent_report";
+    const taken = [...reports, ...(input ? [input] : [])];
     this.store.transaction(() => {
       this.store.insertRun(runId, trigger);
-      this.store.consumeInbox(next.id, runId);
-      this.store.appendMessage(runId, next.payload.messageId, "user", [
-        { type: "text", text: next.payload.text },
-      ]);
+      for (const item of taken) this.store.consumeInbox(item.id, runId);
+      this.store.appendMessage(
+        runId,
+        lead.payload.messageId,
+        "user",
+        taken.map((item) => ({ type: "text", text: item.payload.text })),
+      );
       this.store.set("activeRunId", runId);
-      this.host.emit({ type: "run.started", runId, trigger });
+      this.host.emit({
+        type: "run.started",
+        runId,
+        trigger,
+        ...(reports.length ? { reports: reports.map((r) => r.payload.agentId ?? "") } : {}),
+      });
     });
     void this.kick();
     return runId;
@@ -141,6 +171,10 @@ export class Runner {
     const run = this.activeRun();
     if (!run || this.driving || run.status !== "active") return;
     this.driving = true;
+    let done = () => {};
+    this.drivingDone = new Promise<void>((resolve) => {
+      done = resolve;
+    });
     try {
       await this.host.heartbeat();
       await this.drive(run.id);
@@ -153,8 +187,15 @@ export class Runner {
     } finally {
       this.driving = false;
       this.abort = null;
+      this.drivingDone = null;
+      done();
     }
     if (!this.store.get("activeRunId")) this.startNextIfIdle();
+  }
+
+  /** Resolves once no run is being driven here (after an interrupt has landed its terminal event). */
+  async whenIdle(): Promise<void> {
+    while (this.drivingDone) await this.drivingDone;
   }
 
   /** Whether this instance is driving a run right now (a heartbeat must not disturb it). */
@@ -187,8 +228,44 @@ export class Runner {
     };
     const usage = { ...base, outputTokens: Math.max(base.outputTokens, Math.ceil(streamed / 4)) };
     const cost = costUsd(this.store.config().model, usage);
+    // Tool calls it had begun streaming are closed on the stream; none of them will run.
+    const open = this.store.sql
+      .exec<{ id: string }>(
+        `SELECT json_extract(body, '$.toolUseId') AS id FROM events
+         WHERE type = 'tool.started' AND json_extract(body, '$.messageId') = ?1
+           AND json_extract(body, '$.toolUseId') NOT IN (SELECT json_extract(body, '$.toolUseId') FROM events
+             WHERE type = 'tool.result' AND seq > (SELECT MIN(seq) FROM events WHERE type = 'message.started'
+               AND json_extract(body, '$.messageId') = ?1))`,
+        inflight.messageId,
+      )
+      .toArray();
+    for (const { id } of open) {
+      this.host.emit({
+        type: "tool.result",
+        toolUseId: id,
+        isError: true,
+        content: "Not run: the response was cut off before this call was complete.",
+        ms: 0,
+      });
+    }
+    // The call is made again when the run resumes, under a reservation that replaces this one.
     this.recordMessage(inflight.runId, inflight.messageId, [], "aborted", usage, cost, false);
-    void this.host.messageCheckpointed(usage, cost).then(() => this.host.flush());
+    void this.host.messageCheckpointed(usage, cost, null).then(() => this.host.flush());
+  }
+
+  /**
+   * The user's Stop: from now on nothing starts on its own; reports wait for their next message,
+   * which releases the hold and takes them in.
+   */
+  hold(): void {
+    if (!this.store.get("held")) this.setHeld(true);
+  }
+
+  private setHeld(held: boolean): void {
+    this.store.transaction(() => {
+      this.store.set("held", held);
+      this.host.emit({ type: "inbox.held", held, queuedReports: this.store.pendingInbox("agent_report") });
+    });
   }
 
   /** Stops the active run at once: aborts the stream, or ends a suspended wait. */
@@ -208,8 +285,9 @@ export class Runner {
   resolveWait(toolUseId: string, content: string): void {
     const run = this.activeRun();
     if (!run) return;
+    const since = this.store.get("waiting")?.since;
     this.store.transaction(() => {
-      this.saveResult(run.id, this.findToolUse(toolUseId), { content }, 0);
+      this.saveResult(run.id, this.findToolUse(toolUseId), { content }, since ? Date.now() - since : 0);
       this.store.setRunStatus(run.id, "active");
       this.store.set("waiting", null);
     });
@@ -247,7 +325,14 @@ export class Runner {
   private async callOnce(run: RunRow, abort: AbortController): Promise<void> {
     const config = this.store.config();
     const tools = this.host.tools();
-    await compactIfNeeded(this.host, run.id);
+    const compaction = await compactIfNeeded(this.host, run.id, {
+      reserve: (usd) => this.reserveCall(usd),
+      billed: (messageId, usage, cost) => this.billSide(run.id, messageId, usage, cost),
+      failed: () => this.releaseUnbilled(),
+    });
+    if (compaction.refusal) {
+      return this.finish(run.id, "failed", { code: "budget_exceeded", message: compaction.refusal });
+    }
     const maxTokens = config.maxTokens ?? Math.min(LIMITS.maxTokens, modelInfo(config.model).maxOutput);
     const params = withCacheBreakpoints({
       model: config.model,
@@ -257,7 +342,7 @@ export class Runner {
       messages: buildMessages(this.store.conversation()),
     });
     const estimatedInput = Math.ceil(JSON.stringify(params).length / 4);
-    const refusal = await this.host.reserve(run.id, reservationUsd(config.model, estimatedInput, maxTokens));
+    const refusal = await this.reserveCall(reservationUsd(config.model, estimatedInput, maxTokens));
     if (refusal) return this.finish(run.id, "failed", { code: "budget_exceeded", message: refusal });
 
     const messageId = newId("msg");
@@ -275,12 +360,22 @@ export class Runner {
         {
           emit: (b) => this.host.emit(b),
           onAttemptStart: (id, usage) => this.store.set("inflight", { runId: run.id, messageId: id, usage }),
+          // Billed, but the retry still runs under the call's reservation.
           onAttemptAborted: (a, reason) =>
             this.recordMessage(run.id, a.messageId, a.content, reason, a.usage, a.costUsd, false),
         },
       );
-      this.recordMessage(run.id, out.messageId, out.content, out.stopReason, out.usage, out.costUsd, true);
-      await this.host.messageCheckpointed(out.usage, out.costUsd);
+      const settles = this.recordMessage(
+        run.id,
+        out.messageId,
+        out.content,
+        out.stopReason,
+        out.usage,
+        out.costUsd,
+        true,
+        true,
+      );
+      await this.host.messageCheckpointed(out.usage, out.costUsd, settles);
       await this.host.flush();
       if (out.stopReason === "max_tokens" && !out.content.some((b) => b.type === "tool_use")) {
         // Let the model continue where it was cut off rather than ending mid-sentence.
@@ -290,7 +385,7 @@ export class Runner {
       if (err instanceof CallInterrupted) {
         if (err.partial) {
           const p = err.partial;
-          this.recordMessage(
+          const settles = this.recordMessage(
             run.id,
             p.messageId,
             p.content,
@@ -298,8 +393,9 @@ export class Runner {
             p.usage,
             p.costUsd,
             p.content.length > 0,
+            true,
           );
-          await this.host.messageCheckpointed(p.usage, p.costUsd);
+          await this.host.messageCheckpointed(p.usage, p.costUsd, settles);
         }
         return this.finish(run.id, "interrupted");
       }
@@ -309,7 +405,46 @@ export class Runner {
     }
   }
 
-  /** Checkpoint: the assistant message, its usage and its D1 rows, in one transaction. */
+  /**
+   * Reserves a call's worst case at every budget above it, before the call. The reservation is
+   * stored first, so a restart knows to replace it; one left by a call that never billed is.
+   */
+  private async reserveCall(usd: number): Promise<string | null> {
+    const prev = this.store.get("reservation") ?? null;
+    const id = newId("rsv");
+    this.store.transaction(() => {
+      if (prev?.account) queueD1(this.store, { kind: "release", ids: [prev.id] });
+      this.store.set("reservation", { id, account: false });
+    });
+    const r = await this.host.reserve(id, usd, prev?.id ?? null);
+    this.store.set("reservation", r.refusal ? null : { id, account: r.account });
+    if (r.refusal || prev?.account) await this.host.flush();
+    return r.refusal;
+  }
+
+  /** A reservation whose call ended without billing: dropped here and in D1 (now, not at expiry). */
+  private releaseUnbilled(): string | null {
+    const held = this.store.get("reservation") ?? null;
+    if (!held) return null;
+    this.store.transaction(() => {
+      if (held.account) queueD1(this.store, { kind: "release", ids: [held.id] });
+      this.store.set("reservation", null);
+    });
+    return held.id;
+  }
+
+  /** A billed call outside the conversation (a compaction summary): usage, totals, ledger. */
+  private async billSide(runId: string, messageId: string, usage: Usage, cost: number): Promise<void> {
+    const settles = this.recordMessage(runId, messageId, [], "compaction", usage, cost, false, true, false);
+    await this.host.messageCheckpointed(usage, cost, settles);
+  }
+
+  /**
+   * Checkpoint: the assistant message, its usage and its D1 rows, in one transaction. With
+   * `settle`, the call's reservation ends here: its D1 release rides in the same outbox batch as
+   * the billed row, so the account never sees the hold and the spend both, or neither. Returns the
+   * settled reservation id.
+   */
   private recordMessage(
     runId: string,
     messageId: string,
@@ -318,33 +453,22 @@ export class Runner {
     usage: Usage,
     costUsd: number,
     keep: boolean,
-  ): void {
+    settle = false,
+    announce = true,
+  ): string | null {
     const config = this.store.config();
     const now = Date.now();
-    this.store.transaction(() => {
+    return this.store.transaction(() => {
       const kept = content.filter((b) => b.type !== "text" || b.text.length > 0);
       if (keep && kept.length) this.store.appendMessage(runId, messageId, "assistant", kept);
       this.store.addRunUsage(runId, usage, costUsd);
-      const totals = this.store.get("totals") ?? {
-        inputTokens: 0,
-        outputTokens: 0,
-        cacheReadTokens: 0,
-        cacheWriteTokens: 0,
-        costUsd: 0,
-      };
-      const next = {
-        inputTokens: totals.inputTokens + usage.inputTokens,
-        outputTokens: totals.outputTokens + usage.outputTokens,
-        cacheReadTokens: totals.cacheReadTokens + usage.cacheReadTokens,
-        cacheWriteTokens: totals.cacheWriteTokens + usage.cacheWriteTokens,
-        costUsd: Math.round((totals.costUsd + costUsd) * 1e6) / 1e6,
-      };
-      this.store.set("totals", next);
+      const totals = this.store.get("totals") ?? zeroTotals();
+      this.store.set("totals", { ...addUsage(totals, usage), costUsd: roundUsd(totals.costUsd + costUsd) });
       const contextTokens =
         usage.inputTokens + usage.cacheReadTokens + usage.cacheWriteTokens + usage.outputTokens;
       if (keep) this.store.set("contextTokens", contextTokens);
       this.store.set("inflight", null);
-      this.host.emit({ type: "message.completed", messageId, stopReason, usage, costUsd });
+      if (announce) this.host.emit({ type: "message.completed", messageId, stopReason, usage, costUsd });
       const agentId = config.kind === "agent" ? config.id : null;
       const base = { userId: config.userId, orchestratorId: config.orchestratorId, agentId, runId };
       queueD1(this.store, {
@@ -369,6 +493,7 @@ export class Runner {
           });
         }
       }
+      return settle ? this.releaseUnbilled() : null;
     });
   }
 
@@ -381,7 +506,8 @@ export class Runner {
   ): Promise<boolean> {
     const tools = new Map(this.host.tools().map((t) => [t.name, t]));
     const config = this.store.config();
-    let suspend: { toolUseId: string; names: string[]; deadline: number; agentIds: string[] } | null = null;
+    type Suspend = { toolUseId: string; names: string[]; deadline: number; since: number };
+    let suspend: Suspend | null = null;
     const phases = [...new Set(uses.map((u) => tools.get(u.name)?.phase ?? 1))].sort((a, b) => a - b);
     for (const phase of phases) {
       if (signal.aborted) break;
@@ -406,7 +532,7 @@ export class Runner {
               outcome = await runTool(tool, use.input, ctx);
             }
             if ("suspend" in outcome) {
-              suspend = { toolUseId: use.id, ...outcome.suspend };
+              suspend = { toolUseId: use.id, ...outcome.suspend, since: started };
               return;
             }
             this.saveResult(
@@ -419,10 +545,16 @@ export class Runner {
       );
     }
     if (suspend && !signal.aborted) {
-      const s: { toolUseId: string; names: string[]; deadline: number; agentIds: string[] } = suspend;
+      const s: Suspend = suspend;
       this.store.transaction(() => {
         this.store.setRunStatus(runId, "waiting");
-        this.store.set("waiting", { runId, toolUseId: s.toolUseId, names: s.names, deadline: s.deadline });
+        this.store.set("waiting", {
+          runId,
+          toolUseId: s.toolUseId,
+          names: s.names,
+          deadline: s.deadline,
+          since: s.since,
+        });
       });
       await this.host.flush();
       await this.host.heartbeat();
@@ -506,23 +638,34 @@ export class Runner {
     });
   }
 
-  /** A run that ends mid-tools still leaves a consistent conversation: every tool call answered. */
-  private closeDanglingToolCalls(runId: string): void {
+  /**
+   * A run that ends mid-tools still leaves a consistent conversation: every tool call answered,
+   * and announced, so no tool card outlives its run. A wait reports how long it waited.
+   */
+  private closeDanglingToolCalls(runId: string, end: RunEnd): void {
     const conv = this.store.conversation();
     const last = conv[conv.length - 1];
     if (last?.role !== "assistant") return;
     const uses = last.content.filter((b): b is Anthropic.ToolUseBlockParam => b.type === "tool_use");
     if (!uses.length) return;
+    const waiting = this.store.get("waiting");
+    const why = end === "interrupted" ? "the turn was interrupted" : "the run ended";
+    for (const use of uses) {
+      if (this.store.toolResult(use.id)) continue;
+      const waited = waiting?.toolUseId === use.id && waiting.since ? Date.now() - waiting.since : 0;
+      this.saveResult(
+        runId,
+        { id: use.id, name: use.name, input: use.input, messageId: last.messageId },
+        {
+          content: waited ? `Stopped waiting: ${why}.` : `Not run: ${why}.`,
+          isError: true,
+        },
+        waited,
+      );
+    }
     const results: ContentBlock[] = uses.map((use) => {
-      const r = this.store.toolResult(use.id);
-      return r
-        ? { type: "tool_result", tool_use_id: use.id, content: r.content, is_error: r.isError }
-        : {
-            type: "tool_result",
-            tool_use_id: use.id,
-            content: "Not run: the turn was interrupted.",
-            is_error: true,
-          };
+      const r = this.store.toolResult(use.id)!;
+      return { type: "tool_result", tool_use_id: use.id, content: r.content, is_error: r.isError };
     });
     this.store.appendMessage(runId, newId("tr"), "user", results);
   }
@@ -531,12 +674,14 @@ export class Runner {
   finish(runId: string, end: RunEnd, error?: { code: string; message: string }): void {
     const run = this.store.run(runId);
     if (!run || run.status === "completed" || run.status === "failed" || run.status === "interrupted") return;
+    let held: string | null = null;
     this.store.transaction(() => {
-      this.closeDanglingToolCalls(runId);
+      this.closeDanglingToolCalls(runId, end);
       this.store.setRunStatus(runId, end);
       if (this.store.get("activeRunId") === runId) this.store.set("activeRunId", null);
       this.store.set("waiting", null);
       this.store.set("inflight", null);
+      held = this.releaseUnbilled();
       const fresh = this.store.run(runId)!;
       const usage = {
         inputTokens: fresh.inputTokens,
@@ -560,7 +705,7 @@ export class Runner {
       else this.host.emit({ type: "run.interrupted", runId });
     });
     void this.host
-      .runEnded(runId, end, run.trigger)
+      .runEnded(runId, end, run.trigger, held)
       .catch((err) => console.error("runEnded hook failed", err));
   }
 }

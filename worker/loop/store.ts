@@ -23,6 +23,8 @@ export type ObjectConfig = {
   simulated: boolean;
   /** Archived orchestrators keep their history but take no new messages. */
   archived?: boolean;
+  /** Orchestrators: whether the user has an account budget, so calls reserve against it in D1. */
+  accountBudget?: boolean;
   /** Agents only: the subset of agent tools allowed, null for all. */
   tools?: string[] | null;
   /** Test and tuning overrides. */
@@ -46,8 +48,17 @@ export type MetaShape = {
   status: AgentStatus;
   note: string | null;
   deleted: boolean;
-  /** Orchestrator: a run suspended in wait_for_agents. */
-  waiting: { runId: string; toolUseId: string; names: string[]; deadline: number } | null;
+  /** Orchestrator: a run suspended in wait_for_agents (since: when the wait began). */
+  waiting: { runId: string; toolUseId: string; names: string[]; deadline: number; since?: number } | null;
+  /**
+   * Orchestrator: the user pressed Stop. No run starts on its own until their next message; agent
+   * reports wait in the inbox and are handed over with that message (DESIGN §8).
+   */
+  held: boolean;
+  /** Orchestrator: usage of agents that were deleted, so team totals never go down. */
+  retiredTotals: Totals;
+  /** Orchestrator: bumped by Stop all; agents refuse tasks issued before it. Agent: the latest seen. */
+  stopGen: number;
   /** Agent: the current task and its result. */
   task: { taskId: string; text: string } | null;
   result: string | null;
@@ -59,8 +70,11 @@ export type MetaShape = {
   noticeCursor: Record<string, number>;
   /** Orchestrator: budget held for model calls in flight, by reservation id. */
   reservations: Record<string, { usd: number; agentId: string | null; at: number }>;
-  /** Agent: the reservation its current model call holds at the orchestrator. */
-  reservation: string | null;
+  /**
+   * The budget reservation the current model call holds (at the orchestrator, and in D1 when
+   * `account`), until the call is billed or ends without billing.
+   */
+  reservation: { id: string; account: boolean } | null;
 };
 
 type Json = string;
@@ -419,15 +433,26 @@ export class Store {
     );
   }
 
-  nextInbox(): InboxRow | undefined {
-    const r = this.sql
-      .exec<InboxSql>("SELECT * FROM inbox WHERE consumed_at IS NULL ORDER BY created_at, id LIMIT 1")
-      .toArray()[0];
-    return r ? toInbox(r) : undefined;
+  /** Everything waiting, oldest first (bounded: sends are rate-limited, tasks and reports capped). */
+  pendingInboxRows(): InboxRow[] {
+    return this.sql
+      .exec<InboxSql>("SELECT * FROM inbox WHERE consumed_at IS NULL ORDER BY created_at, id")
+      .toArray()
+      .map(toInbox);
   }
 
-  pendingInbox(): number {
-    return this.sql.exec<{ n: number }>("SELECT COUNT(*) AS n FROM inbox WHERE consumed_at IS NULL").one().n;
+  pendingInbox(kind?: InboxKind): number {
+    return kind
+      ? this.sql
+          .exec<{ n: number }>("SELECT COUNT(*) AS n FROM inbox WHERE consumed_at IS NULL AND kind = ?", kind)
+          .one().n
+      : this.sql.exec<{ n: number }>("SELECT COUNT(*) AS n FROM inbox WHERE consumed_at IS NULL").one().n;
+  }
+
+  /** Drops everything waiting (Stop all): consumed by no run. Returns how many were dropped. */
+  cancelInbox(): number {
+    return this.sql.exec("UPDATE inbox SET consumed_at = ? WHERE consumed_at IS NULL", Date.now())
+      .rowsWritten;
   }
 
   consumeInbox(id: string, runId: string | null): void {

@@ -1,12 +1,14 @@
 // An agent: one Durable Object per agent, running tasks from its orchestrator through the shared
 // loop, with the workspace tools. It reports status, usage, file changes and results upward.
-import type { StreamState, Usage } from "../../schema/events";
+import { type StreamState, type Totals, type Usage, zeroTotals } from "../../schema/events";
 import type { RunEnd } from "../loop/runner";
 import { type AgentToolContext, toolsForAgent } from "../tools/agent-tools";
 import type { Tool, ToolContext } from "../tools/types";
 import { Workspace } from "../tools/workspace";
 import { LoopObject } from "./loop-object";
 import type { AgentInit, AgentNotice, NumberedNotice } from "./notices";
+
+export const LIMITS = { maxQueuedTasks: 20 };
 
 const PREAMBLE = `You are an agent in a team run by an orchestrator. You work in a shared workspace of files
 that other agents and the user can see. Use the tools to do the task you are given; write your work
@@ -32,43 +34,94 @@ export class Agent extends LoopObject {
     this.store.set("status", "idle");
   }
 
-  /** Queues a task; idempotent per taskId (the orchestrator's tool_use_id). */
-  async startTask(taskId: string, text: string): Promise<{ accepted: boolean; queued: boolean }> {
-    if (!this.initialised() || this.store.get("deleted")) return { accepted: false, queued: false };
+  /**
+   * Queues a task; idempotent per taskId (the orchestrator's tool_use_id). Refused when a Stop
+   * all newer than the sender's view (`stopGen`) has arrived here first, or the queue is full.
+   */
+  async startTask(
+    taskId: string,
+    text: string,
+    stopGen = 0,
+  ): Promise<{ accepted: boolean; queued: boolean; reason?: string }> {
+    if (!this.initialised() || this.store.get("deleted")) {
+      return { accepted: false, queued: false, reason: "The agent no longer exists." };
+    }
     if (this.store.inboxByClientId(taskId)) return { accepted: true, queued: false };
-    const busy = this.runner.activeRun() !== undefined;
-    this.store.set("task", { taskId, text });
-    this.store.set("result", null);
-    this.setStatus("executing", busy ? "queued a new task" : "started a task");
-    this.runner.submit("task", text, { clientId: taskId, taskId });
-    return { accepted: true, queued: busy };
+    if (stopGen < (this.store.get("stopGen") ?? 0)) {
+      return { accepted: false, queued: false, reason: "Not sent: the user stopped all agents." };
+    }
+    const refusal = this.queueFull();
+    if (refusal) return { accepted: false, queued: false, reason: refusal };
+    const queued = this.accept(taskId, text);
+    return { accepted: true, queued };
   }
 
   /** A message sent on the agent's own socket is a task from the user, like POST …/messages. */
   override send(text: string, clientId?: string) {
     const taskId = `user_${clientId ?? crypto.randomUUID()}`;
-    const seen = this.store.inboxByClientId(taskId);
-    if (!seen) {
-      const busy = this.runner.activeRun() !== undefined;
-      this.store.set("task", { taskId, text });
-      this.store.set("result", null);
-      this.setStatus("executing", busy ? "queued a new task" : "started a task");
-    }
+    // The socket checked queueFull() through sendRefusal() before calling this.
+    if (!this.store.inboxByClientId(taskId)) this.accept(taskId, text, false);
     const r = this.runner.submit("task", text, { clientId: taskId, taskId });
     return { messageId: r.messageId, runId: r.runId, queued: r.queued };
   }
 
-  async interrupt(): Promise<boolean> {
-    return this.runner.interrupt();
+  protected override sendRefusal(): { code: string; message: string } | null {
+    const full = this.queueFull();
+    return full ? { code: "queue_full", message: full } : null;
   }
 
-  /** Stops everything and erases the agent's storage. */
-  async destroy(): Promise<void> {
-    if (this.initialised()) this.runner.interrupt();
+  private queueFull(): string | null {
+    const waiting = this.store.pendingInbox();
+    return waiting >= LIMITS.maxQueuedTasks
+      ? `${this.store.config().name} already has ${waiting} tasks queued (the limit is ${LIMITS.maxQueuedTasks}); wait for it to finish some.`
+      : null;
+  }
+
+  /** Records the task as current and queues it; returns whether it waits behind a running one. */
+  private accept(taskId: string, text: string, submit = true): boolean {
+    const busy = this.runner.activeRun() !== undefined;
+    this.store.set("task", { taskId, text });
+    this.store.set("result", null);
+    this.setStatus("executing", busy ? "queued a new task" : "started a task");
+    if (submit) this.runner.submit("task", text, { clientId: taskId, taskId });
+    return busy;
+  }
+
+  /**
+   * Stops the current run. `cancelQueued` (Stop all) also drops the tasks waiting behind it, and
+   * `stopGen` makes this agent refuse tasks sent before the stop that arrive after it.
+   */
+  async interrupt(opts: { cancelQueued?: boolean; stopGen?: number } = {}): Promise<boolean> {
+    if (!this.initialised()) return false;
+    if (opts.stopGen !== undefined && opts.stopGen > (this.store.get("stopGen") ?? 0)) {
+      this.store.set("stopGen", opts.stopGen);
+    }
+    const cancelled = opts.cancelQueued ? this.store.cancelInbox() : 0;
+    const stopped = this.runner.interrupt();
+    if (!stopped && cancelled) this.setStatus("interrupted", "stopped before starting its queued tasks");
+    return stopped || cancelled > 0;
+  }
+
+  /**
+   * Stops everything, bills what ran (D1 gets every billed message first) and erases the agent's
+   * storage. Returns its final totals, so the orchestrator keeps them after the agent is gone.
+   */
+  async destroy(): Promise<{ totals: Totals } | null> {
+    if (!this.initialised()) return null;
+    this.store.cancelInbox();
+    this.runner.interrupt();
+    await this.runner.whenIdle();
     this.store.set("deleted", true);
+    const totals = this.store.get("totals") ?? zeroTotals();
+    try {
+      await this.flush();
+    } catch (err) {
+      console.error(`agent ${this.ctx.id} could not flush before deletion`, err);
+    }
     await this.ctx.storage.deleteAlarm();
     await this.ctx.storage.deleteAll();
     this.forgetStorage();
+    return { totals };
   }
 
   /** The latest result, or the latest assistant text if it never reported. */
@@ -104,31 +157,18 @@ export class Agent extends LoopObject {
     return `${PREAMBLE}\n\nYour name: ${c.name}.\n\nYour instructions:\n${c.system ?? "(none)"}`;
   }
 
-  async reserve(_runId: string, usd: number): Promise<string | null> {
-    const c = this.store.config();
-    // One id per call, kept across restarts: the usage notice settles exactly this reservation,
-    // however late it arrives. One this object still holds (a call that never got to stream
-    // before a restart) is replaced, not left to lapse.
-    const replaces = this.store.get("reservation") ?? undefined;
-    const id = `rsv_${crypto.randomUUID()}`;
-    this.store.set("reservation", id);
-    return this.orchestrator().reserveForAgent(c.id, usd, id, replaces);
+  /** Budgets are held at the orchestrator (team, and the account through it). */
+  async reserve(reservationId: string, usd: number, replaces: string | null) {
+    return this.orchestrator().reserveForAgent(this.store.config().id, usd, reservationId, replaces);
   }
 
-  async messageCheckpointed(_usage: Usage, _cost: number): Promise<void> {
+  /** The usage notice settles exactly this call's reservation, however late it arrives. */
+  async messageCheckpointed(_usage: Usage, _cost: number, settles: string | null): Promise<void> {
     const totals = this.store.get("totals")!;
-    this.notifySettling({ kind: "usage", totals, contextTokens: this.store.get("contextTokens") ?? 0 });
+    this.notify({ kind: "usage", totals, contextTokens: this.store.get("contextTokens") ?? 0, settles });
   }
 
-  /** Sends a notice that releases the reservation this agent holds (if any), atomically. */
-  private notifySettling(notice: Extract<AgentNotice, { kind: "usage" } | { kind: "completed" }>): void {
-    this.store.transaction(() => {
-      this.notify({ ...notice, settles: this.store.get("reservation") ?? null });
-      this.store.set("reservation", null);
-    });
-  }
-
-  async runEnded(_runId: string, end: RunEnd): Promise<void> {
+  async runEnded(_runId: string, end: RunEnd, _trigger: string, held: string | null): Promise<void> {
     const { result, lastText } = this.output();
     const task = this.store.get("task");
     const text =
@@ -142,8 +182,8 @@ export class Agent extends LoopObject {
     this.store.set("result", text);
     if (this.store.pendingInbox() === 0)
       this.setStatus(status, end === "completed" ? "finished its task" : text.slice(0, 200));
-    // A call that failed before streaming still holds its reservation: this notice releases it.
-    this.notifySettling({ kind: "completed", result: text, end, taskId: task?.taskId ?? null });
+    // A call that failed before streaming still held a reservation: this notice releases it.
+    this.notify({ kind: "completed", result: text, end, taskId: task?.taskId ?? null, settles: held });
   }
 
   protected snapshotExtras(): Partial<StreamState> {

@@ -57,9 +57,17 @@ export abstract class LoopObject extends DurableObject<Env> implements RunnerHos
   abstract tools(): Tool[];
   abstract toolContext(base: ToolContext): ToolContext;
   abstract system(): string;
-  abstract reserve(runId: string, usd: number): Promise<string | null>;
-  abstract messageCheckpointed(usage: import("../../schema/events").Usage, costUsd: number): Promise<void>;
-  abstract runEnded(runId: string, end: RunEnd, trigger: string): Promise<void>;
+  abstract reserve(
+    reservationId: string,
+    usd: number,
+    replaces: string | null,
+  ): Promise<{ refusal: string | null; account: boolean }>;
+  abstract messageCheckpointed(
+    usage: import("../../schema/events").Usage,
+    costUsd: number,
+    settles: string | null,
+  ): Promise<void>;
+  abstract runEnded(runId: string, end: RunEnd, trigger: string, held: string | null): Promise<void>;
   protected abstract snapshotExtras(): Partial<StreamState>;
   /** Alarm work beyond the run heartbeat (wait deadlines, notices). Returns true to keep the alarm. */
   protected async onAlarm(): Promise<boolean> {
@@ -299,8 +307,11 @@ export abstract class LoopObject extends DurableObject<Env> implements RunnerHos
     if (this.store.config().archived) {
       return { code: "archived", message: "This orchestrator is archived; unarchive it to send messages." };
     }
+    const refusal = this.sendRefusal();
+    if (refusal) return refusal;
     try {
-      await admitSend(this.env, userId);
+      const { accountBudget } = await admitSend(this.env, userId);
+      await this.accountBudgetKnown(accountBudget);
       return null;
     } catch (err) {
       if (err instanceof ApiError) return { code: err.code, message: err.message };
@@ -309,6 +320,14 @@ export abstract class LoopObject extends DurableObject<Env> implements RunnerHos
   }
 
   protected abstract interruptFromClient(agents: boolean): Promise<void>;
+
+  /** What an admitted send learned about the user's account budget (orchestrators keep it). */
+  protected async accountBudgetKnown(_has: boolean): Promise<void> {}
+
+  /** A kind-specific reason to refuse a send (an agent's full queue), checked before admission. */
+  protected sendRefusal(): { code: string; message: string } | null {
+    return null;
+  }
 
   /** After deleteAll(): nothing held in memory may outlive the storage it mirrored. */
   protected forgetStorage(): void {

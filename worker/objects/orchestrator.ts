@@ -1,14 +1,18 @@
 // An orchestrator: the agent the user chats with. It runs the shared loop with tools that create
 // and drive Agent objects, keeps the live registry of its agents, applies their notices to its
 // stream, resumes runs suspended in wait_for_agents, and enforces the team's budget.
+import { createHash } from "node:crypto";
 import type { AgentSummary, StreamState, Totals, Usage } from "../../schema/events";
 import { zeroTotals } from "../../schema/events";
+import { addUsage, roundUsd, usdText } from "../../schema/money";
 import { modelInfo } from "../llm/prices";
 import { queueD1 } from "../loop/d1-sync";
+import type { RunEnd } from "../loop/runner";
 import type { ObjectConfig } from "../loop/store";
+import { RESERVATION_TTL_MS, reserveAccount } from "../policy/account-budget";
 import {
-  FINISHED,
   isSettled,
+  LIMITS,
   type OrchestratorToolContext,
   orchestratorTools,
   summariseWait,
@@ -23,25 +27,24 @@ Break the user's request into tasks, create specialised agents for them, command
 their results and report back. Agents run in parallel; wait_for_agents costs nothing while it waits.
 Keep the user informed in short messages.`;
 
-export type OrchestratorInit = Omit<ObjectConfig, "kind" | "orchestratorId"> & {
-  userBudgetUsd?: number | null;
-};
-
-/** Dollars with enough digits to be meaningful for small amounts. */
-const usdText = (n: number) => `$${n >= 1 ? n.toFixed(2) : n.toPrecision(2)}`;
+export type OrchestratorInit = Omit<ObjectConfig, "kind" | "orchestratorId">;
 
 const addTotals = (a: Totals, b: Totals): Totals => ({
-  inputTokens: a.inputTokens + b.inputTokens,
-  outputTokens: a.outputTokens + b.outputTokens,
-  cacheReadTokens: a.cacheReadTokens + b.cacheReadTokens,
-  cacheWriteTokens: a.cacheWriteTokens + b.cacheWriteTokens,
-  costUsd: Math.round((a.costUsd + b.costUsd) * 1e6) / 1e6,
+  ...addUsage(a, b),
+  costUsd: roundUsd(a.costUsd + b.costUsd),
 });
 
-/** Longer than any one model call can take (retries included): then a reservation lapses. */
-const RESERVATION_TTL_MS = 15 * 60_000;
+/** The larger of two cumulative snapshots of the same agent's totals (notices may lag). */
+const latest = (a: Totals, b: Totals): Totals => (b.costUsd > a.costUsd ? b : a);
+
+/** An agent's id: derived from the orchestrator and the tool call that created it (replays find it). */
+function agentIdFor(orchestratorId: string, toolUseId: string): string {
+  return `ag_${createHash("sha256").update(`${orchestratorId}:${toolUseId}`).digest("hex").slice(0, 24)}`;
+}
 
 export class Orchestrator extends LoopObject {
+  /** Agents being created right now (id → name): they count against the cap and their names are taken. */
+  private readonly creating = new Map<string, string>();
   async init(init: OrchestratorInit): Promise<StreamState> {
     if (!this.initialised()) {
       this.configure({ ...init, kind: "orchestrator", orchestratorId: init.id });
@@ -66,18 +69,41 @@ export class Orchestrator extends LoopObject {
     this.forgetStorage();
   }
 
+  /**
+   * The user's Stop (DESIGN §8): the turn ends at once and nothing starts on its own afterwards —
+   * agent reports queue for the next user message. With `agents` (Stop all), every agent's run is
+   * interrupted and its queued tasks cancelled; a task this orchestrator sent before the stop but
+   * that arrives after it is refused by the agent (stop generations), so nothing restarts work.
+   */
   async interrupt(opts: { agents?: boolean } = {}): Promise<{ run: boolean; agents: number }> {
+    this.runner.hold();
     const run = this.runner.interrupt();
     let agents = 0;
     if (opts.agents) {
+      const stopGen = (this.store.get("stopGen") ?? 0) + 1;
+      this.store.set("stopGen", stopGen);
       const results = await Promise.allSettled(
-        this.agents()
-          .filter((a) => !FINISHED.has(a.status))
-          .map((a) => this.agentStub(a.id).interrupt()),
+        this.agents().map((a) => this.agentStub(a.id).interrupt({ cancelQueued: true, stopGen })),
       );
       agents = results.filter((r) => r.status === "fulfilled" && r.value).length;
     }
     return { run, agents };
+  }
+
+  /** Whether calls must also hold the user's account budget (set when it changes, and on sends). */
+  async setAccountBudget(has: boolean): Promise<void> {
+    if (!this.initialised() || (this.store.config().accountBudget ?? false) === has) return;
+    this.configure({ ...this.store.config(), accountBudget: has });
+  }
+
+  protected override accountBudgetKnown(has: boolean): Promise<void> {
+    return this.setAccountBudget(has);
+  }
+
+  /** A user message, with what the admission check learned about the account budget. */
+  async sendMessage(text: string, clientId: string | undefined, accountBudget: boolean) {
+    await this.setAccountBudget(accountBudget);
+    return this.send(text, clientId);
   }
 
   /** A file changed outside the loop (the user, through the API). */
@@ -95,11 +121,21 @@ export class Orchestrator extends LoopObject {
     return this.agents().find((a) => a.id === agentId) ?? null;
   }
 
-  async messageAgent(agentId: string, text: string, clientId?: string): Promise<{ taskId: string } | null> {
+  /** The user's own task for an agent: its task id, the agent's refusal, or null if it's gone. */
+  async messageAgent(
+    agentId: string,
+    text: string,
+    clientId?: string,
+  ): Promise<{ taskId: string } | { refused: string } | null> {
     const agent = this.agent(agentId);
     if (!agent) return null;
     const taskId = `user_${clientId ?? crypto.randomUUID()}`;
-    await this.commandAgent(agent, taskId, text);
+    try {
+      await this.commandAgent(agent, taskId, text);
+    } catch (err) {
+      if (err instanceof ToolError) return { refused: err.message };
+      throw err;
+    }
     return { taskId };
   }
 
@@ -109,17 +145,27 @@ export class Orchestrator extends LoopObject {
     return this.agentStub(agent.id).interrupt();
   }
 
+  /**
+   * Deletes an agent. Its spend stays in the team's totals (and so in the budget): the agent
+   * settles its run, bills it to D1 and hands back its final totals before it erases itself.
+   */
   async deleteAgent(agentId: string): Promise<boolean> {
     const agent = this.agent(agentId);
     if (!agent) return false;
-    await this.agentStub(agent.id).destroy();
+    const final = await this.agentStub(agent.id).destroy();
+    const current = this.agent(agent.id);
+    if (!current) return true; // deleted meanwhile by a concurrent call
     this.store.transaction(() => {
+      const spent = final ? latest(current.totals, final.totals) : current.totals;
+      this.store.set("retiredTotals", addTotals(this.store.get("retiredTotals") ?? zeroTotals(), spent));
       this.store.set(
         "agents",
         this.agents().filter((a) => a.id !== agent.id),
       );
+      this.settle((_key, r) => r.agentId === agent.id);
       this.emit({ type: "agent.deleted", agentId: agent.id });
-      queueD1(this.store, { kind: "agent", row: { ...this.agentRow(agent), deletedAt: Date.now() } });
+      queueD1(this.store, { kind: "agent", row: { ...this.agentRow(current), deletedAt: Date.now() } });
+      this.emitTeamUsage();
     });
     await this.flush();
     return true;
@@ -133,11 +179,12 @@ export class Orchestrator extends LoopObject {
   async reserveForAgent(
     agentId: string,
     usd: number,
-    reservationId?: string,
-    replaces?: string,
-  ): Promise<string | null> {
+    reservationId: string,
+    replaces: string | null,
+  ): Promise<{ refusal: string | null; account: boolean }> {
     if (replaces) this.settle((key, r) => key === replaces && r.agentId === agentId);
-    return this.checkBudget(reservationId ?? `agent:${agentId}`, usd, agentId);
+    if (!this.agent(agentId)) return { refusal: "This agent was deleted.", account: false };
+    return this.reserveFor(reservationId, usd, agentId);
   }
 
   /** Applies an agent's notices in order, once each (they are retried until acknowledged). */
@@ -222,7 +269,7 @@ export class Orchestrator extends LoopObject {
         return a;
       },
       createAgent: (toolUseId, spec) => this.createAgent(toolUseId, spec),
-      commandAgent: (agent, taskId, task) => this.commandAgent(agent, taskId, task),
+      commandAgent: (agent, taskId, task) => this.commandAgent(agent, taskId, task, base.signal),
       agentTail: (agent, n) => this.agentStub(agent.id).tail(n),
       agentOutput: (agent) => this.agentStub(agent.id).output(),
       interruptAgent: (agent) => this.agentStub(agent.id).interrupt(),
@@ -238,18 +285,23 @@ export class Orchestrator extends LoopObject {
     return c.system ? `${PREAMBLE}\n\n${c.system}` : PREAMBLE;
   }
 
-  async reserve(_runId: string, usd: number): Promise<string | null> {
-    return this.checkBudget("self", usd, null);
+  async reserve(
+    reservationId: string,
+    usd: number,
+    replaces: string | null,
+  ): Promise<{ refusal: string | null; account: boolean }> {
+    if (replaces) this.settle((key) => key === replaces);
+    return this.reserveFor(reservationId, usd, null);
   }
 
-  async messageCheckpointed(_usage: Usage, _cost: number): Promise<void> {
+  async messageCheckpointed(_usage: Usage, _cost: number, settles: string | null): Promise<void> {
     // D1 totals follow from the message row (a trigger); only the live stream needs telling.
-    this.settle((key) => key === "self");
+    if (settles) this.settle((key) => key === settles);
     this.emitTeamUsage();
   }
 
-  async runEnded(): Promise<void> {
-    this.settle((key) => key === "self");
+  async runEnded(_runId: string, _end: RunEnd, _trigger: string, held: string | null): Promise<void> {
+    if (held) this.settle((key) => key === held);
     this.store.set("status", "idle");
     await this.flush();
   }
@@ -257,6 +309,8 @@ export class Orchestrator extends LoopObject {
   protected snapshotExtras(): Partial<StreamState> {
     const run = this.runner.activeRun();
     return {
+      held: this.store.get("held") ?? false,
+      queuedReports: this.store.pendingInbox("agent_report"),
       agents: this.agents(),
       totals: this.teamTotals(),
       status: run ? (run.status === "waiting" ? "waiting" : "executing") : "idle",
@@ -286,55 +340,83 @@ export class Orchestrator extends LoopObject {
     return this.env.AGENT.get(this.env.AGENT.idFromName(agentId));
   }
 
-  /** Exactly once per tool call: the agent id derives from the tool_use_id, so a replay finds it. */
+  /**
+   * Exactly once per tool call: the agent id derives from the tool_use_id, so a replay finds it.
+   * The name and the cap are checked and claimed before the first await, so parallel calls in one
+   * step can't together pass them (DESIGN §8).
+   */
   private async createAgent(
     toolUseId: string,
     spec: { name: string; instructions: string; model: string; tools: string[] | null },
   ): Promise<AgentSummary> {
     const c = this.store.config();
-    const digest = await crypto.subtle.digest("SHA-256", new TextEncoder().encode(`${c.id}:${toolUseId}`));
-    const id = `ag_${[...new Uint8Array(digest)]
-      .map((b) => b.toString(16).padStart(2, "0"))
-      .join("")
-      .slice(0, 24)}`;
+    const id = agentIdFor(c.id, toolUseId);
     const existing = this.agent(id);
     if (existing) return existing;
-    await this.agentStub(id).init({
-      id,
-      userId: c.userId,
-      orchestratorId: c.id,
-      simulated: c.simulated,
-      ...spec,
-    });
-    const agent: AgentSummary = {
-      id,
-      name: spec.name,
-      model: spec.model,
-      instructions: spec.instructions,
-      tools: spec.tools,
-      status: "idle",
-      note: null,
-      task: null,
-      result: null,
-      totals: zeroTotals(),
-      contextTokens: 0,
-      contextWindow: modelInfo(spec.model).contextWindow,
-      createdAt: Date.now(),
-    };
-    this.store.transaction(() => {
-      this.store.set("agents", [...this.agents(), agent]);
-      this.emit({ type: "agent.created", agent });
-      queueD1(this.store, { kind: "agent", row: this.agentRow(agent) });
-    });
-    await this.flush();
-    return agent;
+    const live = this.agents();
+    if (live.some((a) => a.name === spec.name) || [...this.creating.values()].includes(spec.name)) {
+      throw new ToolError(`An agent named ${spec.name} already exists.`);
+    }
+    if (live.length + this.creating.size >= LIMITS.maxAgents) {
+      throw new ToolError(
+        `This orchestrator already has ${live.length + this.creating.size} agents (the limit is ${LIMITS.maxAgents}). Delete one first.`,
+      );
+    }
+    this.creating.set(id, spec.name);
+    try {
+      await this.agentStub(id).init({
+        id,
+        userId: c.userId,
+        orchestratorId: c.id,
+        simulated: c.simulated,
+        ...spec,
+      });
+      const agent: AgentSummary = {
+        id,
+        name: spec.name,
+        model: spec.model,
+        instructions: spec.instructions,
+        tools: spec.tools,
+        status: "idle",
+        note: null,
+        task: null,
+        result: null,
+        totals: zeroTotals(),
+        contextTokens: 0,
+        contextWindow: modelInfo(spec.model).contextWindow,
+        createdAt: Date.now(),
+      };
+      this.store.transaction(() => {
+        this.store.set("agents", [...this.agents(), agent]);
+        this.emit({ type: "agent.created", agent });
+        queueD1(this.store, { kind: "agent", row: this.agentRow(agent) });
+      });
+      await this.flush();
+      return agent;
+    } finally {
+      this.creating.delete(id);
+    }
   }
 
-  private async commandAgent(agent: AgentSummary, taskId: string, task: string): Promise<string> {
+  /**
+   * Hands an agent a task. Not sent once the turn is interrupted; refused by the agent if a Stop
+   * all overtook it (stop generations) or its queue is full — then the agent's card is restored.
+   */
+  private async commandAgent(
+    agent: AgentSummary,
+    taskId: string,
+    task: string,
+    signal?: AbortSignal,
+  ): Promise<string> {
+    if (signal?.aborted) throw new ToolError("Not sent: the turn was interrupted.");
+    const before = this.agent(agent.id) ?? agent;
     // Mark it busy before it answers, so a wait in the same turn doesn't see it as finished.
     this.patchAgent(agent.id, { status: "executing", task, result: null });
-    const r = await this.agentStub(agent.id).startTask(taskId, task);
-    if (!r.accepted) throw new ToolError(`${agent.name} could not take the task.`);
+    const r = await this.agentStub(agent.id).startTask(taskId, task, this.store.get("stopGen") ?? 0);
+    if (!r.accepted) {
+      this.patchAgent(agent.id, { status: before.status, task: before.task, result: before.result });
+      throw new ToolError(r.reason ?? `${agent.name} could not take the task.`);
+    }
     queueD1(this.store, { kind: "agent", row: { ...this.agentRow(this.agent(agent.id)!), task } });
     return r.queued
       ? `${agent.name} is busy; the task is queued after its current one.`
@@ -395,10 +477,11 @@ export class Orchestrator extends LoopObject {
     };
   }
 
+  /** Its own calls, every live agent's, and every deleted agent's: never goes down. */
   private teamTotals(): Totals {
     return this.agents().reduce(
       (sum, a) => addTotals(sum, a.totals),
-      this.store.get("totals") ?? zeroTotals(),
+      addTotals(this.store.get("totals") ?? zeroTotals(), this.store.get("retiredTotals") ?? zeroTotals()),
     );
   }
 
@@ -415,6 +498,33 @@ export class Orchestrator extends LoopObject {
    * Reservations are kept in storage (a restart must not free budget a running call still holds)
    * and lapse after RESERVATION_TTL_MS, in case their settling notice never comes.
    */
+  /**
+   * The team budget (here, in storage), then the user's account budget (in D1, only when they
+   * have one). A refusal at the account releases the team hold again.
+   */
+  private async reserveFor(
+    key: string,
+    usd: number,
+    agentId: string | null,
+  ): Promise<{ refusal: string | null; account: boolean }> {
+    const team = this.checkBudget(key, usd, agentId);
+    if (team) return { refusal: team, account: false };
+    const c = this.store.config();
+    if (!c.accountBudget) return { refusal: null, account: false };
+    let refusal: string | null;
+    try {
+      refusal = await reserveAccount(this.env.DB, c.userId, key, usd);
+    } catch (err) {
+      console.error("account budget check failed", err);
+      refusal = "The account budget could not be checked just now, so the call was not made. Try again.";
+    }
+    if (refusal) {
+      this.settle((k) => k === key);
+      return { refusal, account: false };
+    }
+    return { refusal: null, account: true };
+  }
+
   private checkBudget(key: string, usd: number, agentId: string | null): string | null {
     const budget = this.store.config().budgetUsd;
     if (budget === null || budget === undefined) return null;

@@ -103,14 +103,7 @@ export const orchestratorTools: Tool<Ctx>[] = [
       const model = input.model ?? DEFAULT_AGENT_MODEL;
       if (!isKnownModel(model))
         throw new ToolError(`Unknown model ${model}. Use one of: ${MODELS.map((m) => m.id).join(", ")}.`);
-      const live = ctx.agents();
-      if (live.some((a) => a.name === input.name))
-        throw new ToolError(`An agent named ${input.name} already exists.`);
-      if (live.length >= LIMITS.maxAgents) {
-        throw new ToolError(
-          `This orchestrator already has ${live.length} agents (the limit). Delete one first.`,
-        );
-      }
+      // The name and the agent cap are checked by the orchestrator, atomically with the claim.
       const agent = await ctx.createAgent(ctx.toolUseId, {
         name: input.name,
         instructions: input.instructions,
