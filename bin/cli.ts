@@ -2,7 +2,8 @@
 // Exit codes: 0 ok · 1 the run failed or was interrupted, or the API refused · 2 bad usage.
 import { randomUUID } from "node:crypto";
 import { parseArgs } from "node:util";
-import type { StreamEvent } from "../schema/events.ts";
+import type { StreamEvent, Usage } from "../schema/events.ts";
+import { USAGE_FIELDS } from "../schema/money.ts";
 import { BatonClient, BatonError, streamPathOf } from "./client.ts";
 import { formatEvent, runSummary, table, usd } from "./format.ts";
 
@@ -164,26 +165,15 @@ async function usage(client: BatonClient, args: string[], io: Io): Promise<numbe
     return 0;
   }
   const n = (x: number) => x.toLocaleString("en-US");
+  const counts = (x: Usage) => USAGE_FIELDS.map((f) => n(x[f.key]));
   const rows = r.rows.map((x) => [
     x.label ? `${x.label} (${x.key})` : x.key,
     n(x.calls),
-    n(x.inputTokens),
-    n(x.outputTokens),
-    n(x.cacheReadTokens),
-    n(x.cacheWriteTokens),
+    ...counts(x),
     usd(x.costUsd),
   ]);
-  const t = r.totals;
-  rows.push([
-    "total",
-    "",
-    n(t.inputTokens),
-    n(t.outputTokens),
-    n(t.cacheReadTokens),
-    n(t.cacheWriteTokens),
-    usd(t.costUsd),
-  ]);
-  io.out(`${table([groupBy, "calls", "input", "output", "cache read", "cache write", "cost"], rows)}\n`);
+  rows.push(["total", "", ...counts(r.totals), usd(r.totals.costUsd)]);
+  io.out(`${table([groupBy, "calls", ...USAGE_FIELDS.map((f) => f.label), "cost"], rows)}\n`);
   return 0;
 }
 

@@ -1,8 +1,13 @@
 // Human output for the `baton` CLI: one-liners for stream events, tables, money.
-import type { StreamEvent } from "../schema/events.ts";
+import type { StreamEvent, Usage } from "../schema/events.ts";
+import { formatUsd, USAGE_FIELDS } from "../schema/money.ts";
 
-/** Cents from a dollar up; below that, four places, since simulated and small runs cost fractions of a cent. */
-export const usd = (n: number): string => `$${n >= 1 || n === 0 ? n.toFixed(2) : n.toFixed(4)}`;
+/** Money as every Baton surface writes it. */
+export const usd = formatUsd;
+
+/** The four token counts under their shared names: "12 in, 600 cache write, 8,000 cache read, 456 out". */
+export const usageLine = (u: Usage): string =>
+  USAGE_FIELDS.map((f) => `${u[f.key].toLocaleString("en-US")} ${f.short}`).join(", ");
 
 const clip = (s: string, n: number): string => {
   const flat = s.replace(/\s+/g, " ").trim();
@@ -39,9 +44,7 @@ export function formatEvent(ev: StreamEvent, names: Map<string, string>): string
 /** The final line of `baton send`. */
 export function runSummary(ev: StreamEvent): string {
   if (ev.type === "run.completed") {
-    const u = ev.usage;
-    const tokens = `${u.inputTokens} in, ${u.outputTokens} out, ${u.cacheReadTokens} cache read, ${u.cacheWriteTokens} cache write`;
-    return `✔ run completed · ${tokens} tokens · ${usd(ev.costUsd)}`;
+    return `✔ run completed · ${usageLine(ev.usage)} tokens · ${usd(ev.costUsd)}`;
   }
   if (ev.type === "run.failed") return `✘ run failed: ${ev.error.message} (${ev.error.code})`;
   return "✘ run interrupted";

@@ -71,7 +71,12 @@ export const eventBodySchema = z.discriminatedUnion("type", [
    */
   e("inbox.held", { held: z.boolean(), queuedReports: z.number().int().nonnegative() }),
   e("message.user", { messageId: z.string(), text: z.string(), clientId: z.string().optional() }),
-  e("message.started", { messageId: z.string(), model: z.string() }),
+  e("message.started", {
+    messageId: z.string(),
+    model: z.string(),
+    /** The prompt side of the bill as message_start reports it (output follows in message.completed). */
+    usage: usageSchema.optional(),
+  }),
   e("text.delta", { messageId: z.string(), index: z.number().int(), text: z.string() }),
   e("thinking.delta", { messageId: z.string(), index: z.number().int(), text: z.string() }),
   e("tool.started", { messageId: z.string(), toolUseId: z.string(), name: z.string() }),

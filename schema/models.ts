@@ -1,5 +1,7 @@
 // The model catalogue: USD per million tokens (input, output, 5-minute cache write, cache read),
 // context window and max output. Shared by the Worker (pricing, budgets) and the web app (pickers).
+import type { Usage } from "./events";
+
 export type ModelInfo = {
   id: string;
   label: string;
@@ -43,6 +45,30 @@ export const MODELS: readonly ModelInfo[] = [
   model("claude-sonnet-4-5", "Claude Sonnet 4.5", 3, 15, 200_000, 64_000),
   model("claude-haiku-4-5", "Claude Haiku 4.5", 1, 5, 200_000, 64_000),
 ];
+
+const byId = new Map(MODELS.map((m) => [m.id, m]));
+
+/** Unknown ids (e.g. a dated snapshot) are priced as their family, else the dearest known model, never free. */
+export function modelInfo(id: string): ModelInfo {
+  const exact = byId.get(id);
+  if (exact) return exact;
+  const family = MODELS.find((m) => id.startsWith(m.id));
+  if (family) return family;
+  return MODELS.reduce((a, b) => (b.output > a.output ? b : a));
+}
+
+/** What a call's usage costs: tokens × the catalogue's rates, cache writes and reads included. */
+export function costUsd(modelId: string, usage: Usage): number {
+  const p = modelInfo(modelId);
+  const usd =
+    (usage.inputTokens * p.input +
+      usage.outputTokens * p.output +
+      usage.cacheWriteTokens * p.cacheWrite +
+      usage.cacheReadTokens * p.cacheRead) /
+    1_000_000;
+  // Micro-dollar precision keeps sums stable across many rows.
+  return Math.round(usd * 1e6) / 1e6;
+}
 
 export const DEFAULT_ORCHESTRATOR_MODEL = "claude-sonnet-5-5";
 export const DEFAULT_AGENT_MODEL = "claude-haiku-5-5";

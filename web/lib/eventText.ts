@@ -27,7 +27,7 @@ export function categoryOf(ev: StreamEvent): EventCategory {
       return "delta";
     default: {
       const head = ev.type.split(".")[0];
-      if (head === "run") return "run";
+      if (head === "run" || head === "inbox") return "run";
       if (head === "message" || head === "context") return "message";
       if (head === "tool") return "tool";
       if (head === "agent") return "agent";
@@ -89,6 +89,10 @@ export function summarize(ev: StreamEvent, names: ReadonlyMap<string, string> = 
       return `Run failed: ${ev.error.message} (${ev.error.code})`;
     case "run.interrupted":
       return "Run interrupted";
+    case "inbox.held":
+      return ev.held
+        ? "Stopped — agent reports will wait for the next message"
+        : `Resumed by a message${ev.queuedReports ? ` (${ev.queuedReports} queued reports taken in)` : ""}`;
     case "message.user":
       return `User: ${clip(ev.text)}`;
     case "message.started":
@@ -108,7 +112,7 @@ export function summarize(ev: StreamEvent, names: ReadonlyMap<string, string> = 
     case "llm.retry":
       return `Retry ${ev.attempt} in ${formatMs(ev.delayMs)}: ${ev.reason}`;
     case "context.compacted":
-      return `Context compacted (${ev.messagesBefore} messages, ${ev.tokensBefore} tokens)`;
+      return `Context compacted (${ev.messagesBefore} messages, ${ev.tokensBefore} tokens)${ev.costUsd !== undefined ? ` · ${formatUsd(ev.costUsd)}` : ""}`;
     case "agent.created":
       return `Agent ${ev.agent.name} created · ${ev.agent.model}`;
     case "agent.status":

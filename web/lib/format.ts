@@ -1,18 +1,14 @@
 // Number, money, size and time formatting used across the app: compact, consistent, locale-aware.
 import type { Totals, Usage } from "../../schema/events";
+import { formatUsd, totalTokens, USAGE_FIELDS } from "../../schema/money";
+
+export { formatUsd, totalTokens, USAGE_FIELDS };
 
 const compact = new Intl.NumberFormat("en", { notation: "compact", maximumFractionDigits: 1 });
 const integer = new Intl.NumberFormat("en");
 
 export function formatTokens(n: number): string {
   return n < 10_000 ? integer.format(n) : compact.format(n);
-}
-
-export function formatUsd(usd: number): string {
-  if (usd === 0) return "$0.00";
-  if (Math.abs(usd) < 0.01) return `$${usd.toFixed(4)}`;
-  if (Math.abs(usd) < 100) return `$${usd.toFixed(2)}`;
-  return `$${integer.format(Math.round(usd))}`;
 }
 
 export function formatBytes(n: number): string {
@@ -54,17 +50,17 @@ export function formatDateTime(ts: number): string {
   });
 }
 
-export const totalTokens = (u: Usage): number =>
-  u.inputTokens + u.outputTokens + u.cacheReadTokens + u.cacheWriteTokens;
-
-/** "12.3k in · 456 out · 8k cached" — the usage line under a turn. */
+/**
+ * "12 in · 600 cache write · 8k cache read · 456 out": the four counts every surface shows, in the
+ * same order and words (in = uncached input, as the API's inputTokens).
+ */
 export function formatUsage(u: Usage): string {
-  const parts = [
-    `${formatTokens(u.inputTokens + u.cacheWriteTokens)} in`,
-    `${formatTokens(u.outputTokens)} out`,
-  ];
-  if (u.cacheReadTokens) parts.push(`${formatTokens(u.cacheReadTokens)} cached`);
-  return parts.join(" · ");
+  return USAGE_FIELDS.map((f) => `${formatTokens(u[f.key])} ${f.short}`).join(" · ");
+}
+
+/** The same four counts with their full names, one per line (tooltips). */
+export function describeUsage(u: Usage): string {
+  return USAGE_FIELDS.map((f) => `${f.label}: ${u[f.key].toLocaleString("en")}`).join("\n");
 }
 
 export function formatTotals(t: Totals): string {

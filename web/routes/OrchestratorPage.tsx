@@ -2,7 +2,7 @@
 // (tabs on a phone), with the connection, model, spend and context always in view.
 import { useEffect, useMemo } from "react";
 import { Link, useParams } from "react-router";
-import type { StreamEvent, Totals } from "../../schema/events";
+import type { StreamEvent } from "../../schema/events";
 import { AgentsPane } from "../components/agents/AgentsPane";
 import { ConnectionBadge } from "../components/ConnectionBadge";
 import { ContextBar } from "../components/ContextBar";
@@ -16,16 +16,16 @@ import { useMe } from "../hooks/useMe";
 import { useResource } from "../hooks/useResource";
 import { orchestratorTarget, useStream } from "../hooks/useStream";
 import { api } from "../lib/api";
-import { formatTokens, formatUsd, totalTokens } from "../lib/format";
+import { describeUsage, formatTokens, formatUsd, totalTokens } from "../lib/format";
 import { modelLabel } from "../lib/models";
 import { agentList, emptyAgents, foldAgents, isActiveStatus, seedAgents } from "../lib/views/agents";
+import { currentTotals, emptyLiveTotals, foldLiveTotals } from "../lib/views/liveTotals";
 import { emptyTranscript, foldTranscript } from "../lib/views/transcript";
 import "../styles/orchestrator.css";
 
-type Live = { totals: Totals | null; contextTokens: number | null; fileCount: number; files: Set<string> };
-const emptyLive = (): Live => ({ totals: null, contextTokens: null, fileCount: 0, files: new Set() });
+type Live = { fileCount: number; files: Set<string> };
+const emptyLive = (): Live => ({ fileCount: 0, files: new Set() });
 function foldLive(l: Live, ev: StreamEvent): Live {
-  if (ev.type === "usage.updated") return { ...l, totals: ev.totals, contextTokens: ev.contextTokens };
   if (ev.type === "file.changed") {
     const files = new Set(l.files);
     if (ev.deleted) files.delete(ev.path);
@@ -46,6 +46,7 @@ export default function OrchestratorPage() {
   const transcript = useFold(stream.log, emptyTranscript, foldTranscript);
   const agentsView = useFold(stream.log, () => seedAgents(emptyAgents(), seed ?? []), foldAgents, seed);
   const live = useFold(stream.log, emptyLive, foldLive);
+  const liveTotals = useFold(stream.log, emptyLiveTotals, foldLiveTotals);
   const agents = agentList(agentsView);
   const names = useMemo(
     () => new Map([...agentsView.byId.values()].map((a) => [a.id, a.name])),
@@ -59,8 +60,8 @@ export default function OrchestratorPage() {
   }, [name]);
 
   const simulated = o?.simulated ?? stream.state?.simulated ?? me?.llm === "simulator";
-  const totals = live.totals ?? stream.state?.totals ?? o?.totals ?? null;
-  const contextTokens = live.contextTokens ?? stream.state?.contextTokens ?? 0;
+  const { totals, estimated } = currentTotals(liveTotals, stream.state?.totals ?? o?.totals ?? null);
+  const contextTokens = liveTotals.contextTokens ?? stream.state?.contextTokens ?? 0;
   const contextWindow = stream.state?.contextWindow ?? 200_000;
   const running = transcript.activeRun !== null;
   const activeAgents = agents.filter((a) => isActiveStatus(a.status)).length;
@@ -99,7 +100,11 @@ export default function OrchestratorPage() {
         <div className="spacer" />
         <div className="room-stats">
           {totals && (
-            <span className="num" title="Tokens and spend of this orchestrator and its agents">
+            <span
+              className="num"
+              title={`Tokens and spend of this orchestrator and all its agents, deleted ones included${estimated ? " (the message streaming now is estimated)" : ""}\n${describeUsage(totals)}`}
+            >
+              {estimated ? "≈ " : ""}
               {formatTokens(totalTokens(totals))} tokens · <strong>{formatUsd(totals.costUsd)}</strong>
               {o?.budgetUsd != null && <span className="faint"> / {formatUsd(o.budgetUsd)}</span>}
             </span>

@@ -3,23 +3,25 @@ import { useEffect, useState } from "react";
 import { BarChart, RankedBars } from "../components/charts/BarChart";
 import { useResource } from "../hooks/useResource";
 import { api } from "../lib/api";
-import { formatTokens, formatUsd, totalTokens } from "../lib/format";
+import { formatTokens, formatUsd, totalTokens, USAGE_FIELDS } from "../lib/format";
 import { modelLabel } from "../lib/models";
 import { cacheHitRate, fillDays, lastDays } from "../lib/usageSeries";
 import "../styles/usage.css";
 
 const RANGES = [7, 30, 90] as const;
 
-const TOKEN_SERIES = [
-  { key: "inputTokens", label: "Input", color: "var(--accent)" },
-  {
-    key: "cacheWriteTokens",
-    label: "Cache write",
-    color: "color-mix(in srgb, var(--accent) 55%, var(--bg))",
-  },
-  { key: "cacheReadTokens", label: "Cache read", color: "color-mix(in srgb, var(--accent) 25%, var(--bg))" },
-  { key: "outputTokens", label: "Output", color: "var(--green)" },
-];
+const SERIES_COLORS: Record<(typeof USAGE_FIELDS)[number]["key"], string> = {
+  inputTokens: "var(--accent)",
+  cacheWriteTokens: "color-mix(in srgb, var(--accent) 55%, var(--bg))",
+  cacheReadTokens: "color-mix(in srgb, var(--accent) 25%, var(--bg))",
+  outputTokens: "var(--green)",
+};
+// The four counts under the names every surface uses.
+const TOKEN_SERIES = USAGE_FIELDS.map((f) => ({
+  key: f.key,
+  label: f.label[0]!.toUpperCase() + f.label.slice(1),
+  color: SERIES_COLORS[f.key],
+}));
 
 export default function UsagePage() {
   const [days, setDays] = useState<(typeof RANGES)[number]>(30);

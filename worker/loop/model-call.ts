@@ -236,7 +236,12 @@ function applyStreamEvent(
     case "message_start":
       s.started = true;
       takeUsage(s, ev.message.usage as unknown as Record<string, unknown>);
-      emit({ type: "message.started", messageId: s.messageId, model: ev.message.model || model });
+      emit({
+        type: "message.started",
+        messageId: s.messageId,
+        model: ev.message.model || model,
+        usage: { ...s.usage },
+      });
       return false;
     case "content_block_start": {
       const b = ev.content_block;

@@ -2,6 +2,7 @@
 // the shared workspace. They act through the host (the Orchestrator object), which owns the registry.
 import { z } from "zod";
 import type { AgentSummary, StreamEvent } from "../../schema/events";
+import { formatUsd, USAGE_FIELDS } from "../../schema/money";
 import { DEFAULT_AGENT_MODEL, isKnownModel, MODELS } from "../llm/prices";
 import { AGENT_TOOL_NAMES, readOnlyWorkspaceTools } from "./agent-tools";
 import { defineTool, type Tool, type ToolContext, ToolError } from "./types";
@@ -39,13 +40,12 @@ const agentName = z
     "use 1–40 letters, digits, - or _, starting with a letter or digit",
   );
 
-const money = (n: number) => `$${n.toFixed(4)}`;
-
 export function describeAgent(a: AgentSummary): string {
   const t = a.totals;
+  const tokens = USAGE_FIELDS.map((f) => `${t[f.key]} ${f.short}`).join(", ");
   return [
     `${a.name}: ${a.status}${a.note ? ` — ${a.note}` : ""}`,
-    `  model ${a.model}; ${t.inputTokens + t.cacheReadTokens + t.cacheWriteTokens} in / ${t.outputTokens} out tokens; ${money(t.costUsd)}`,
+    `  model ${a.model}; tokens: ${tokens}; ${formatUsd(t.costUsd)}`,
     a.task ? `  task: ${a.task.slice(0, 300)}` : null,
     a.result ? `  result: ${a.result.slice(0, 500)}` : null,
   ]

@@ -3,6 +3,7 @@
 // `foldTranscript(state, event)` never mutates its input, so it works both incrementally (fold
 // only new events) and from scratch (after an out-of-order insert).
 import type { StreamEvent, Usage } from "../../../schema/events";
+import { formatUsd } from "../../../schema/money";
 
 export type ToolBlock = {
   kind: "tool";
@@ -69,6 +70,10 @@ export type Transcript = {
   phase: RunPhase;
   /** Client ids of user messages the server has recorded, to retire optimistic copies. */
   seenClientIds: ReadonlySet<string>;
+  /** Stopped by the user: agent reports wait for the next message (inbox.held). */
+  held: boolean;
+  /** Agent names from agent.created, to say whose report is waiting. */
+  agentNames: ReadonlyMap<string, string>;
   lastSeq: number;
 };
 
@@ -79,8 +84,16 @@ export const emptyTranscript = (): Transcript => ({
   activeRun: null,
   phase: "idle",
   seenClientIds: new Set(),
+  held: false,
+  agentNames: new Map(),
   lastSeq: 0,
 });
+
+const plural = (n: number, one: string) => `${n} ${one}${n === 1 ? "" : "s"}`;
+
+function namesOf(t: Transcript, ids: readonly string[]): string {
+  return ids.map((id) => t.agentNames.get(id) ?? "an agent").join(", ");
+}
 
 const RETRY_REASONS: Record<string, string> = {
   overloaded: "The model is overloaded",
@@ -179,17 +192,59 @@ export function foldTranscript(t0: Transcript, ev: StreamEvent): Transcript {
         activeRun: { runId: ev.runId, trigger: ev.trigger, startedAt: ev.ts },
         phase: "waiting_model",
       };
+      const reports = ev.reports ?? [];
       // A run nobody typed: say why the orchestrator is talking.
-      if (ev.trigger !== "agent_report" && ev.trigger !== "resume") return started;
+      if (ev.trigger === "agent_report" || ev.trigger === "resume") {
+        return push(started, {
+          kind: "notice",
+          key: `n:${ev.seq}`,
+          tone: "info",
+          title:
+            ev.trigger === "resume"
+              ? "Resuming after a restart"
+              : reports.length
+                ? `${namesOf(t, reports)} reported back`
+                : "An agent reported back",
+          detail: null,
+          ts: ev.ts,
+        });
+      }
+      if (!reports.length) return started;
       return push(started, {
         kind: "notice",
         key: `n:${ev.seq}`,
         tone: "info",
-        title: ev.trigger === "agent_report" ? "An agent reported back" : "Resuming after a restart",
+        title: `Handed over with your message: ${plural(reports.length, "queued report")} (${namesOf(t, reports)})`,
         detail: null,
         ts: ev.ts,
       });
     }
+    case "agent.created":
+      return { ...t, agentNames: new Map(t.agentNames).set(ev.agent.id, ev.agent.name) };
+    case "inbox.held": {
+      if (!ev.held) return { ...t, held: false };
+      return {
+        ...push(t, {
+          kind: "notice",
+          key: `n:${ev.seq}`,
+          tone: "info",
+          title: "Stopped — agent reports will wait for your next message",
+          detail: null,
+          ts: ev.ts,
+        }),
+        held: true,
+      };
+    }
+    case "agent.completed":
+      if (!t.held) return t;
+      return push(t, {
+        kind: "notice",
+        key: `n:${ev.seq}`,
+        tone: "info",
+        title: `Queued: ${t.agentNames.get(ev.agentId) ?? "an agent"}'s report waits for your next message`,
+        detail: ev.result,
+        ts: ev.ts,
+      });
     case "message.started": {
       if (t.messageIndex.has(ev.messageId))
         return updateMessage(t, ev.messageId, (m) => ({ ...m, model: ev.model }));
@@ -279,7 +334,7 @@ export function foldTranscript(t0: Transcript, ev: StreamEvent): Transcript {
         kind: "notice",
         key: `n:${ev.seq}`,
         tone: "info",
-        title: `Context compacted: ${ev.messagesBefore} earlier messages summarised`,
+        title: `Context compacted: ${ev.messagesBefore} earlier messages summarised${ev.costUsd !== undefined ? ` (${formatUsd(ev.costUsd)})` : ""}`,
         detail: null,
         ts: ev.ts,
       });
