@@ -44,7 +44,9 @@ describe("bin/client.ts", () => {
     expect(types.at(-1)).toBe("run.completed");
     // Gapless and in order, even though SSE delivered them.
     expect(seen.map((e) => e.seq)).toEqual(seen.map((_, i) => seen[0]!.seq + i));
-    expect(runSummary(end!)).toMatch(/^✔ run completed · [\d,]+ in, [\d,]+ cache write, [\d,]+ cache read, [\d,]+ out tokens · \$/);
+    expect(runSummary(end!)).toMatch(
+      /^✔ run completed · [\d,]+ in, [\d,]+ cache write, [\d,]+ cache read, [\d,]+ out tokens · \$/,
+    );
 
     const agents = await client.agents(created.id);
     expect(agents.map((a) => a.name)).toEqual(["eta"]);

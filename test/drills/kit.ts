@@ -321,8 +321,9 @@ const TERMINAL = new Set(["run.completed", "run.failed", "run.interrupted"]);
  * The loop invariants any log must satisfy, as a list of violations (empty = fine):
  * gapless seqs; every run.started has exactly one terminal event and nothing ends a run that never
  * started; every message.started is closed by exactly one message.completed; message ids are unique;
- * every tool call of a kept (checkpointed) assistant message has exactly one tool.result, and calls
- * of an aborted attempt have none; no tool.result without a call.
+ * every tool call of a completed assistant message has exactly one tool.result (no card outlives
+ * its run), and for an aborted attempt that result says it was not run; no tool.result without a
+ * call.
  */
 export function logViolations(label: string, events: StreamEvent[]): string[] {
   const out: string[] = [];
@@ -356,15 +357,24 @@ export function logViolations(label: string, events: StreamEvent[]): string[] {
   const stop = new Map(ofType(events, "message.completed").map((e) => [e.messageId, e.stopReason]));
   const callOf = new Map(ofType(events, "tool.started").map((e) => [e.toolUseId, e.messageId]));
   const results = new Map<string, number>();
-  for (const r of ofType(events, "tool.result"))
+  const notRun = new Set<string>();
+  for (const r of ofType(events, "tool.result")) {
     results.set(r.toolUseId, (results.get(r.toolUseId) ?? 0) + 1);
+    if (r.isError && r.content.startsWith("Not run:")) notRun.add(r.toolUseId);
+  }
   for (const [toolUseId, messageId] of callOf) {
     const reason = stop.get(messageId);
-    const kept = reason === "tool_use" || reason === "end_turn" || reason === "max_tokens";
+    if (reason === undefined) continue; // still streaming
     const n = results.get(toolUseId) ?? 0;
-    if (kept && n !== 1) out.push(`${label}: tool ${toolUseId} of kept message has ${n} results`);
-    if (reason === "aborted" && n !== 0)
-      out.push(`${label}: tool ${toolUseId} of an aborted attempt ran (${n} results)`);
+    if (n !== 1) out.push(`${label}: tool ${toolUseId} of a ${reason} message has ${n} results`);
+    if (
+      reason !== "tool_use" &&
+      reason !== "end_turn" &&
+      reason !== "max_tokens" &&
+      reason !== "interrupted"
+    ) {
+      if (!notRun.has(toolUseId)) out.push(`${label}: tool ${toolUseId} of an aborted attempt ran`);
+    }
   }
   for (const [toolUseId, n] of results) {
     if (!callOf.has(toolUseId)) out.push(`${label}: tool.result for unknown call ${toolUseId}`);

@@ -132,7 +132,9 @@ export async function callModel(opts: CallOptions, hooks: CallHooks): Promise<Ca
         if (ev.type === "message_start") hooks.onAttemptStart(messageId, state.usage);
       }
       if (opts.signal.aborted)
-        throw new CallInterrupted(state.started ? snapshot(state, opts.params.model, hooks.emit) : null);
+        throw new CallInterrupted(
+          state.started ? snapshot(state, opts.params.model, hooks.emit, false) : null,
+        );
       if (!stopped) throw new Disconnected("stream ended before message_stop");
       return {
         messageId,
@@ -144,9 +146,11 @@ export async function callModel(opts: CallOptions, hooks: CallHooks): Promise<Ca
     } catch (err) {
       if (err instanceof CallInterrupted) throw err;
       if (opts.signal.aborted)
-        throw new CallInterrupted(state.started ? snapshot(state, opts.params.model, hooks.emit) : null);
+        throw new CallInterrupted(
+          state.started ? snapshot(state, opts.params.model, hooks.emit, false) : null,
+        );
       const c = classify(err, stalled);
-      if (state.started) hooks.onAttemptAborted(snapshot(state, opts.params.model, hooks.emit), c.code);
+      if (state.started) hooks.onAttemptAborted(snapshot(state, opts.params.model, hooks.emit, true), c.code);
       if (!c.retry || attempt >= opts.maxAttempts) {
         const tail = c.retry ? ` after ${attempt} attempts` : "";
         throw new CallFailed(
@@ -191,21 +195,33 @@ function newAttemptState(messageId: string): AttemptState {
   };
 }
 
+const NOT_RUN = "Not run: the response was cut off before this call was complete.";
+
 /**
  * What an attempt cut off mid-stream leaves. Tool calls whose input never finished are dropped
- * (they can't be executed or replayed), and each gets its closing result on the stream, so no
- * tool card outlives the attempt.
+ * (they can't be executed or replayed) and get their closing result on the stream, so no tool card
+ * outlives the attempt. `retried`: the attempt is discarded for a retry, so its finished calls will
+ * never run either and are closed the same way; an interrupted attempt keeps them in the
+ * conversation, where the run's end answers them.
  */
-function snapshot(s: AttemptState, model: string, emit: (body: EventBody) => void): AbortedAttempt {
+function snapshot(
+  s: AttemptState,
+  model: string,
+  emit: (body: EventBody) => void,
+  retried: boolean,
+): AbortedAttempt {
   const content: ContentBlock[] = [];
   s.blocks.forEach((b, i) => {
-    if (b.type !== "tool_use" || !s.extra.has(i)) content.push(b);
+    const unfinished = s.extra.has(i);
+    if (b.type === "tool_use" && retried && !unfinished)
+      emit({ type: "tool.result", toolUseId: b.id, isError: true, content: NOT_RUN, ms: 0 });
+    if (b.type !== "tool_use" || !unfinished) content.push(b);
     else
       emit({
         type: "tool.result",
         toolUseId: b.id,
         isError: true,
-        content: "Not run: the response was cut off before this call was complete.",
+        content: NOT_RUN,
         ms: 0,
       });
   });
