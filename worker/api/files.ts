@@ -9,7 +9,7 @@ import { orchestratorStub, ownedOrchestrator } from "./access";
 import type { AppEnv } from "./context";
 import { ApiError, notFound } from "./errors";
 import { fileQuery } from "./routes";
-import { readQuery } from "./validate";
+import { readBody, readQuery } from "./validate";
 
 /** The file path after /files/, decoded and normalised; 400 naming `path` when it's not valid. */
 function filePath(url: string): string {
@@ -27,6 +27,16 @@ function filePath(url: string): string {
     throw err;
   }
 }
+
+const fileTooLarge = () =>
+  new ApiError(
+    413,
+    "too_large",
+    `body: the file is over ${LIMITS.fileBytes} bytes, the limit for one file.`,
+    {
+      issues: [{ field: "body", message: `must be at most ${LIMITS.fileBytes} bytes` }],
+    },
+  );
 
 /** The documented file shape: internal columns (owner id, last op id) stay server-side. */
 const toFile = (f: FileInfo & { content: string }) => ({
@@ -74,14 +84,7 @@ export const fileRoutes = new Hono<AppEnv>()
   .put("/*", async (c) => {
     const orch = await ownedOrchestrator(c, c.req.param("id") ?? "");
     const path = filePath(c.req.url);
-    const buf = await c.req.arrayBuffer();
-    if (buf.byteLength > LIMITS.fileBytes) {
-      throw new ApiError(
-        413,
-        "too_large",
-        `body: the file is ${buf.byteLength} bytes; the limit is ${LIMITS.fileBytes}.`,
-      );
-    }
+    const buf = await readBody(c.req.raw, LIMITS.fileBytes, fileTooLarge);
     let content: string;
     try {
       content = new TextDecoder("utf-8", { fatal: true, ignoreBOM: false }).decode(buf);
