@@ -184,11 +184,19 @@ export class BatonClient {
     ).then((r) => r.agents);
   }
 
-  files(orchestratorId: string): Promise<FileInfo[]> {
-    return this.request<{ files: FileInfo[] }>(
-      "GET",
-      `/api/orchestrators/${encodeURIComponent(orchestratorId)}/files`,
-    ).then((r) => r.files);
+  /** Every file, following the listing's pages. */
+  async files(orchestratorId: string): Promise<FileInfo[]> {
+    const out: FileInfo[] = [];
+    let cursor: string | null = null;
+    do {
+      const page: { files: FileInfo[]; nextCursor?: string | null } = await this.request(
+        "GET",
+        `/api/orchestrators/${encodeURIComponent(orchestratorId)}/files${cursor === null ? "" : query({ cursor })}`,
+      );
+      out.push(...page.files);
+      cursor = page.nextCursor ?? null;
+    } while (cursor !== null);
+    return out;
   }
 
   /** `streamPath`: `/api/orchestrators/<id>` or `/api/orchestrators/<id>/agents/<agentId>`. */

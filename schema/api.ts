@@ -11,6 +11,11 @@ export const LIMITS = {
   systemPromptChars: 20_000,
   pathChars: 512,
   eventsPage: 1000,
+  /** Files per workspace (orchestrator) and their total UTF-8 bytes (DESIGN §8). */
+  workspaceFiles: 10_000,
+  workspaceBytes: 100 * 1024 * 1024,
+  /** Largest (and default) page of GET …/files. */
+  filesPage: 1000,
 } as const;
 
 const name = z.string().trim().min(1, "must not be empty").max(LIMITS.nameChars);
@@ -125,6 +130,19 @@ export const fileInfoSchema = z.object({
   updatedAt: z.number(),
 });
 export type FileInfo = z.infer<typeof fileInfoSchema>;
+export const filesQuery = z.strictObject({
+  cursor: z
+    .string()
+    .max(LIMITS.pathChars)
+    .optional()
+    .describe("nextCursor from the previous page; omit for the first page"),
+  limit: z.coerce.number().int().min(1).max(LIMITS.filesPage).default(LIMITS.filesPage),
+});
+export const filesPageSchema = z.object({
+  files: z.array(fileInfoSchema).describe("by path"),
+  nextCursor: z.string().nullable().describe("pass as ?cursor= for the next page; null on the last page"),
+});
+export type FilesPage = z.infer<typeof filesPageSchema>;
 export const fileSchema = fileInfoSchema.extend({ content: z.string() });
 
 export const usageQuery = z.strictObject({

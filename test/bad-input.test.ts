@@ -181,15 +181,72 @@ describe("PUT a file: bad uploads", () => {
     );
     await expectFieldError(await send(put, new Uint8Array([0xff, 0xfe, 0x00])), 400, "body", "utf-8");
     for (const bad of ["..%2Fsecret.md", "a/%00b.md", "folder/", "%E0%A4%A"]) {
-      const res = await SELF.fetch(`${ORIGIN}/api/orchestrators/${ids.orchestrator}/files/${bad}`, {
-        method: "PUT",
-        headers: { Cookie: `__Host-baton_session=${owner.cookie}`, Origin: ORIGIN },
-        body: "text",
-      });
-      await expectFieldError(res, 400, "path", bad);
+      await expectFieldError(await putRaw(bad), 400, "path", bad);
     }
   });
+
+  // Characters that make one name look like another, or hide: refused (never trimmed or dropped),
+  // naming the character and its position.
+  const spoofing: [string, string][] = [
+    ["notes%E2%80%AEdm.txt", "U+202E RIGHT-TO-LEFT OVERRIDE at position 6"],
+    ["a%E2%81%A6b.md", "U+2066 LEFT-TO-RIGHT ISOLATE at position 2"],
+    ["%E2%80%8Fx.md", "U+200F RIGHT-TO-LEFT MARK at position 1"],
+    ["x%D8%9C.md", "U+061C ARABIC LETTER MARK at position 2"],
+    ["re%E2%80%8Bport.md", "U+200B ZERO WIDTH SPACE at position 3"],
+    ["a%EF%BB%BF.md", "U+FEFF ZERO WIDTH NO-BREAK SPACE at position 2"],
+    ["a%E2%81%A0b.md", "U+2060 WORD JOINER at position 2"],
+    ["tab%09.md", "U+0009 (a control character) at position 4"],
+    ["del%7F.md", "U+007F DELETE at position 4"],
+    ["c1%C2%85.md", "U+0085 (a control character) at position 3"],
+    ["%20notes.md", "U+0020 SPACE at position 1, at the start of a name"],
+    ["notes.md%20", "U+0020 SPACE at position 9, at the end of a name"],
+    ["notes%20/a.md", "U+0020 SPACE at position 6, at the end of a name"],
+    ["notes/%C2%A0a.md", "U+00A0 NO-BREAK SPACE at position 7, at the start of a name"],
+  ];
+  it.each(spoofing)("PUT %s → 400 'path: contains %s'", async (bad, why) => {
+    const res = await putRaw(bad);
+    const text = await res.text();
+    expect(res.status, text).toBe(400);
+    const body = JSON.parse(text) as ErrorBody & { error: { details: { issues: { field: string }[] } } };
+    expect(body.error.message).toBe(
+      `path: contains ${why}${why.includes("name") ? "; names may not begin or end with spaces" : ""}.`,
+    );
+    expect(body.error.details.issues[0]!.field).toBe("path");
+  });
+
+  it("the same paths are tool errors naming the character for the model", async () => {
+    const headers = {
+      Cookie: `__Host-baton_session=${owner.cookie}`,
+      Origin: ORIGIN,
+      "Content-Type": "application/json",
+    };
+    const tools = spoofing.map(([bad]) => ({ name: "read_file", input: { path: decodeURIComponent(bad) } }));
+    const orchestrator = env.ORCHESTRATOR.get(env.ORCHESTRATOR.idFromName(ids.orchestrator));
+    const before = (await allEvents(orchestrator)).length;
+    await SELF.fetch(`${ORIGIN}/api/orchestrators/${ids.orchestrator}/messages`, {
+      method: "POST",
+      headers,
+      body: JSON.stringify({ text: sim([{ tools }, { text: "Checked." }]) }),
+    });
+    const events = (await waitFor(orchestrator, runsIdle(2))).slice(before);
+    const results = events.filter((e) => e.type === "tool.result");
+    expect(results).toHaveLength(spoofing.length);
+    results.forEach((r, i) => {
+      expect(r).toMatchObject({
+        isError: true,
+        content: expect.stringContaining(`path: contains ${spoofing[i]![1]}`),
+      });
+    });
+  });
 });
+
+function putRaw(rawPath: string): Promise<Response> {
+  return SELF.fetch(`${ORIGIN}/api/orchestrators/${ids.orchestrator}/files/${rawPath}`, {
+    method: "PUT",
+    headers: { Cookie: `__Host-baton_session=${owner.cookie}`, Origin: ORIGIN },
+    body: "text",
+  });
+}
 
 /** Values a query parameter never accepts, from its JSON schema. */
 function badValues(s: JsonSchema): string[] {

@@ -78,3 +78,26 @@ describe("request", () => {
     expect(encodePath("notes/a b#1.md")).toBe("notes/a%20b%231.md");
   });
 });
+
+describe("listFiles", () => {
+  it("follows nextCursor until the last page, so the Files page lists every file", async () => {
+    const file = (path: string) => ({ path, size: 1, version: 1, updatedBy: "user", updatedAt: 0 });
+    const pages: Record<string, unknown> = {
+      "": { files: [file("a.md"), file("b/c.md")], nextCursor: "b/c.md" },
+      "b/c.md": { files: [file("b/d e.md")], nextCursor: "b/d e.md" },
+      "b/d e.md": { files: [], nextCursor: null },
+    };
+    const fetch = vi.fn(async (url: string) => {
+      const cursor = new URL(url, "https://x.test").searchParams.get("cursor") ?? "";
+      return new Response(JSON.stringify(pages[cursor]), { status: 200 });
+    });
+    vi.stubGlobal("fetch", fetch);
+    const files = await api.listFiles("orc_1");
+    expect(files.map((f) => f.path)).toEqual(["a.md", "b/c.md", "b/d e.md"]);
+    expect(fetch.mock.calls.map((c) => c[0])).toEqual([
+      "/api/orchestrators/orc_1/files",
+      "/api/orchestrators/orc_1/files?cursor=b%2Fc.md",
+      "/api/orchestrators/orc_1/files?cursor=b%2Fd%20e.md",
+    ]);
+  });
+});

@@ -7,8 +7,9 @@ import {
   type EventsPage,
   eventsResponse,
   type FileInfo,
-  fileInfoSchema,
+  type FilesPage,
   fileSchema,
+  filesPageSchema,
   meResponse,
   type OrchestratorInfo,
   orchestratorSchema,
@@ -94,9 +95,22 @@ export const api = {
   deleteAgent: (id: string, agentId: string) => request<Ok>("DELETE", agentPath(id, agentId)),
 
   // workspace
+  /** Every file in the workspace: the listing comes in pages, followed here to the end. */
   listFiles: async (id: string): Promise<FileInfo[]> => {
-    const res = await request<{ files: unknown } | unknown[]>("GET", `${orchestratorPath(id)}/files`);
-    return fileInfoSchema.array().parse(Array.isArray(res) ? res : res.files);
+    const out: FileInfo[] = [];
+    let cursor: string | null = null;
+    do {
+      const q: string = cursor === null ? "" : `?cursor=${enc(cursor)}`;
+      const page: FilesPage = await request(
+        "GET",
+        `${orchestratorPath(id)}/files${q}`,
+        undefined,
+        filesPageSchema,
+      );
+      out.push(...page.files);
+      cursor = page.nextCursor;
+    } while (cursor !== null);
+    return out;
   },
   readFile: (id: string, path: string) =>
     request("GET", `${orchestratorPath(id)}/files/${encodePath(path)}`, undefined, fileSchema),

@@ -1,15 +1,16 @@
 // /api/orchestrators/:id/files: the shared workspace. PUT takes the raw file text as its body;
 // GET returns JSON with the content, or the raw file with ?raw=1 (for download).
 import { Hono } from "hono";
-import { type FileInfo, LIMITS } from "../../schema/api";
+import { type FileInfo, filesQuery, LIMITS } from "../../schema/api";
 import { requireAuth } from "../auth/middleware";
-import { ToolError } from "../tools/types";
+import { PathError } from "../tools/paths";
+import type { Limit } from "../tools/quota";
 import { normalisePath, Workspace } from "../tools/workspace";
 import { orchestratorStub, ownedOrchestrator } from "./access";
 import type { AppEnv } from "./context";
 import { ApiError, notFound } from "./errors";
 import { fileQuery } from "./routes";
-import { readQuery } from "./validate";
+import { readBody, readQuery } from "./validate";
 
 /** The file path after /files/, decoded and normalised; 400 naming `path` when it's not valid. */
 function filePath(url: string): string {
@@ -23,9 +24,31 @@ function filePath(url: string): string {
   try {
     return normalisePath(decoded);
   } catch (err) {
-    if (err instanceof ToolError) throw new ApiError(400, "invalid_request", `path: ${err.message}.`);
+    if (err instanceof PathError) {
+      throw new ApiError(400, "invalid_request", `${err.message}.`, {
+        issues: [{ field: "path", message: err.reason }],
+      });
+    }
     throw err;
   }
+}
+
+const fileTooLarge = () =>
+  new ApiError(
+    413,
+    "too_large",
+    `body: the file is over ${LIMITS.fileBytes} bytes, the limit for one file.`,
+    {
+      issues: [{ field: "body", message: `must be at most ${LIMITS.fileBytes} bytes` }],
+    },
+  );
+
+/** A write refused by a workspace cap: 409 when it's full of files, 413 when it's out of bytes. */
+function capRefusal(limit: Limit, message: string): ApiError {
+  const max = LIMITS[limit];
+  return limit === "workspaceFiles"
+    ? new ApiError(409, "too_many_files", message, { limit, max })
+    : new ApiError(413, "workspace_too_large", message, { limit, max });
 }
 
 /** The documented file shape: internal columns (owner id, last op id) stay server-side. */
@@ -50,7 +73,8 @@ export const fileRoutes = new Hono<AppEnv>()
   .use(requireAuth)
   .get("/", async (c) => {
     const orch = await ownedOrchestrator(c, c.req.param("id") ?? "");
-    return c.json({ files: await new Workspace(c.env, orch.id).list() });
+    const { cursor, limit } = readQuery(c, filesQuery);
+    return c.json(await new Workspace(c.env, orch.id).list({ cursor, limit }));
   })
   .get("/*", async (c) => {
     const orch = await ownedOrchestrator(c, c.req.param("id") ?? "");
@@ -74,14 +98,7 @@ export const fileRoutes = new Hono<AppEnv>()
   .put("/*", async (c) => {
     const orch = await ownedOrchestrator(c, c.req.param("id") ?? "");
     const path = filePath(c.req.url);
-    const buf = await c.req.arrayBuffer();
-    if (buf.byteLength > LIMITS.fileBytes) {
-      throw new ApiError(
-        413,
-        "too_large",
-        `body: the file is ${buf.byteLength} bytes; the limit is ${LIMITS.fileBytes}.`,
-      );
-    }
+    const buf = await readBody(c.req.raw, LIMITS.fileBytes, fileTooLarge);
     let content: string;
     try {
       content = new TextDecoder("utf-8", { fatal: true, ignoreBOM: false }).decode(buf);
@@ -89,6 +106,7 @@ export const fileRoutes = new Hono<AppEnv>()
       throw new ApiError(400, "invalid_encoding", "body: files must be UTF-8 text.");
     }
     const r = await new Workspace(c.env, orch.id).write(`put_${crypto.randomUUID()}`, path, content, "user");
+    if (r.limit) throw capRefusal(r.limit, r.content);
     if (r.isError) throw new ApiError(400, "invalid_request", r.content);
     if (r.change) await orchestratorStub(c.env, orch.id).fileChanged(r.change);
     const stored = await new Workspace(c.env, orch.id).read(path);

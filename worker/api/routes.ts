@@ -14,6 +14,8 @@ import {
   eventsResponse,
   fileInfoSchema,
   fileSchema,
+  filesPageSchema,
+  filesQuery,
   interruptBody,
   LIMITS,
   loginBody,
@@ -109,7 +111,7 @@ export const interruptResponse = z.object({
 export const agentList = z.object({ agents: z.array(agentSummarySchema) });
 export const agentTaskResponse = z.object({ agentId: z.string(), taskId: z.string() });
 export const agentInterruptResponse = z.object({ interrupted: z.boolean() });
-export const fileList = z.object({ files: z.array(fileInfoSchema) });
+export const fileList = filesPageSchema;
 /** `?raw=1` (any value) downloads the file itself instead of JSON. */
 export const fileQuery = z.strictObject({
   raw: z.string().max(10).optional().describe("any value: answer with the file itself, as an attachment"),
@@ -388,11 +390,13 @@ const fileRoutes: RouteSpec[] = [
     method: "GET",
     path: "/api/orchestrators/{id}/files",
     operationId: "listFiles",
-    summary: "The shared workspace's files (without content)",
+    summary: "The shared workspace's files (without content), a page at a time",
+    description: `Files by path, at most \`limit\` (default and maximum ${LIMITS.filesPage}) per page. While \`nextCursor\` is not null, more files follow: ask again with \`?cursor=<nextCursor>\`. A workspace holds at most ${LIMITS.workspaceFiles} files and ${LIMITS.workspaceBytes} bytes.`,
     tag: "Files",
     auth: "caller",
     params: orch,
-    ok: { status: 200, description: "Files by path", schema: fileList },
+    query: filesQuery,
+    ok: { status: 200, description: "One page of files by path", schema: fileList },
   },
   {
     method: "GET",
@@ -413,8 +417,13 @@ const fileRoutes: RouteSpec[] = [
     tag: "Files",
     auth: "caller",
     params: file,
+    description: `The body is read only up to ${LIMITS.fileBytes} bytes: a larger declared Content-Length is refused before reading, a longer stream as soon as it passes the limit. A workspace holds at most ${LIMITS.workspaceFiles} files and ${LIMITS.workspaceBytes} bytes (checked atomically, also under parallel writes); overwriting a file with one no larger is always allowed.`,
     body: { type: "text", example: "# Notes\n\nJupiter has 95 known moons.\n", maxBytes: LIMITS.fileBytes },
     ok: { status: 200, description: "The file as stored", schema: fileSchema },
+    errors: {
+      409: `too_many_files: the workspace already holds ${LIMITS.workspaceFiles} files (details.limit = "workspaceFiles")`,
+      413: `workspace_too_large: the write would take the workspace past ${LIMITS.workspaceBytes} bytes (details.limit = "workspaceBytes")`,
+    },
   },
   {
     method: "DELETE",

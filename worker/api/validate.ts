@@ -58,10 +58,18 @@ function checkContentType(header: string | null): void {
 
 const tooLarge = () => bad(413, "payload_too_large", `body: must be at most ${LIMITS.bodyBytes} bytes.`);
 
-/** Reads at most LIMITS.bodyBytes, refusing early on a declared Content-Length and mid-stream otherwise. */
-async function readCapped(req: Request): Promise<Uint8Array> {
+/**
+ * The request body, at most `max` bytes: refused from a declared Content-Length before reading
+ * anything, and otherwise as soon as the stream passes `max` (the rest is never read). Every route
+ * that reads a body goes through here, so no body is ever buffered past its limit.
+ */
+export async function readBody(req: Request, max: number, refuse: () => ApiError): Promise<Uint8Array> {
   const declared = Number(req.headers.get("Content-Length"));
-  if (Number.isFinite(declared) && declared > LIMITS.bodyBytes) throw tooLarge();
+  if (Number.isFinite(declared) && declared > max) {
+    // Cancel so the runtime stops receiving it (nothing was read).
+    await req.body?.cancel().catch(() => {});
+    throw refuse();
+  }
   if (!req.body) return new Uint8Array();
   const reader = req.body.getReader();
   const chunks: Uint8Array[] = [];
@@ -70,9 +78,9 @@ async function readCapped(req: Request): Promise<Uint8Array> {
     const { done, value } = await reader.read();
     if (done) break;
     size += value.byteLength;
-    if (size > LIMITS.bodyBytes) {
-      await reader.cancel();
-      throw tooLarge();
+    if (size > max) {
+      await reader.cancel().catch(() => {});
+      throw refuse();
     }
     chunks.push(value);
   }
@@ -104,7 +112,7 @@ export async function readJson<T extends z.ZodType>(
   const declaredEmpty = !req.body || req.headers.get("Content-Length") === "0";
   if (declaredEmpty && opts.allowEmpty) return parseWith(schema, {}, "body");
   checkContentType(req.headers.get("Content-Type"));
-  const bytes = await readCapped(req);
+  const bytes = await readBody(req, LIMITS.bodyBytes, tooLarge);
   if (bytes.byteLength === 0) {
     if (opts.allowEmpty) return parseWith(schema, {}, "body");
     throw bad(400, "invalid_request", "body: is empty; send a JSON object.");

@@ -1,5 +1,6 @@
 // The tools every agent gets: the shared workspace, and `report` to finish a task.
 import { z } from "zod";
+import { LIMITS } from "../../schema/api";
 import { defineTool, type Tool, type ToolContext } from "./types";
 import type { FileChange, Workspace } from "./workspace";
 
@@ -11,19 +12,29 @@ export type AgentToolContext = ToolContext & {
   setResult: (result: string) => void;
 };
 
+/** Files per list_files call: a page's lines stay well inside the tool output limit. */
+const LIST_PAGE = 200;
+
 const path = z.string().min(1).describe("Workspace-relative path, e.g. notes/plan.md");
 
 export const readOnlyWorkspaceTools = [
   defineTool({
     name: "list_files",
-    description: "List every file in the shared workspace with its size and who last changed it.",
-    schema: z.object({}),
-    async run(_input, ctx: ToolContext & { workspace: Workspace }) {
-      const list = await ctx.workspace.list();
-      if (!list.length) return { content: "The workspace is empty." };
-      return {
-        content: list.map((f) => `${f.path}\t${f.size} bytes\tv${f.version}\tby ${f.updatedBy}`).join("\n"),
-      };
+    description: `List the files in the shared workspace with their sizes and who last changed them, ${LIST_PAGE} at a time.`,
+    schema: z.object({
+      after: z
+        .string()
+        .max(LIMITS.pathChars)
+        .optional()
+        .describe("List files whose path sorts after this one"),
+    }),
+    async run(input, ctx: ToolContext & { workspace: Workspace }) {
+      const page = await ctx.workspace.list({ cursor: input.after, limit: LIST_PAGE });
+      if (!page.files.length) return { content: input.after ? "No more files." : "The workspace is empty." };
+      const lines = page.files.map((f) => `${f.path}\t${f.size} bytes\tv${f.version}\tby ${f.updatedBy}`);
+      if (page.nextCursor)
+        lines.push(`[more files: list again with after: ${JSON.stringify(page.nextCursor)}]`);
+      return { content: lines.join("\n") };
     },
   }),
   defineTool({
@@ -39,11 +50,27 @@ export const readOnlyWorkspaceTools = [
   defineTool({
     name: "search_files",
     description:
-      "Search file paths and contents with a case-insensitive regular expression; returns path:line: text.",
-    schema: z.object({ pattern: z.string().min(1).max(500) }),
+      "Search file paths and contents with a case-insensitive regular expression (no backreferences or lookaround); returns path:line: text. A search reads a bounded amount and says where to go on if it stops early.",
+    schema: z.object({
+      pattern: z.string().min(1).max(500),
+      path: z
+        .string()
+        .max(LIMITS.pathChars)
+        .optional()
+        .describe("Only files whose path starts with this, e.g. notes/"),
+      after: z
+        .string()
+        .max(LIMITS.pathChars)
+        .optional()
+        .describe("Only files whose path sorts after this (to go on from an early stop)"),
+    }),
     async run(input, ctx: ToolContext & { workspace: Workspace }) {
-      const hits = await ctx.workspace.search(input.pattern);
-      return { content: hits.length ? hits.join("\n") : "No matches." };
+      const { hits, note } = await ctx.workspace.search(input.pattern, {
+        path: input.path,
+        after: input.after,
+      });
+      const found = hits.length ? hits.join("\n") : "No matches.";
+      return { content: note ? `${found}\n\n[${note}]` : found };
     },
   }),
 ];

@@ -1,6 +1,7 @@
 import { env } from "cloudflare:workers";
 import { drizzle } from "drizzle-orm/d1";
 import { describe, expect, it } from "vitest";
+import { LIMITS } from "../../schema/api";
 import { orchestrators, users } from "../../schema/d1";
 import { normalisePath, Workspace } from "./workspace";
 
@@ -50,6 +51,33 @@ describe("workspace", () => {
     expect((await ws.edit("e3", "missing.txt", "a", "b", "u")).content).toMatch(/does not exist/);
     expect((await ws.write("w2", "../etc/passwd", "x", "u")).content).toMatch(/\.\./);
     expect(normalisePath("/a//b\\\\c.md")).toBe("a/b/c.md");
-    expect((await ws.search("X X")).join()).toContain("a.txt:1: x x");
+    // Never trimmed: an edge space is refused, naming where it is.
+    expect(() => normalisePath(" a.md")).toThrow(
+      "path: contains U+0020 SPACE at position 1, at the start of a name",
+    );
+    expect(() => normalisePath("a\u202Eb.md")).toThrow(
+      "path: contains U+202E RIGHT-TO-LEFT OVERRIDE at position 2",
+    );
+    expect(() => normalisePath("\u{1F600}\u200B.md")).toThrow("U+200B ZERO WIDTH SPACE at position 2");
+    expect((await ws.write("w3", "x\u2066.md", "x", "u")).content).toMatch(/^path: contains U\+2066/);
+    expect((await ws.search("X X")).hits.join()).toContain("a.txt:1: x x");
+  });
+
+  it("refuses an edit that would take the workspace past its byte limit, and says which limit", async () => {
+    const ws = await workspace();
+    const big = "z".repeat(LIMITS.fileBytes - 10);
+    const full = LIMITS.workspaceBytes / LIMITS.fileBytes;
+    for (let n = 0; n < full; n++)
+      expect((await ws.write(`f${n}`, `f/${n}.txt`, big, "u")).isError).toBe(false);
+    // 1,000 bytes left; this file takes 800 of them, and the edit would need 396 more.
+    expect((await ws.write("s", "small.txt", `${"s".repeat(796)}TAIL`, "u")).isError).toBe(false);
+    const grow = await ws.edit("e1", "small.txt", "TAIL", "TAIL".repeat(100), "u");
+    expect(grow).toMatchObject({ isError: true, limit: "workspaceBytes", change: null });
+    expect(grow.content).toContain(`the limit is ${LIMITS.workspaceBytes} bytes`);
+    expect(await ws.edit("e2", "small.txt", "TAIL", "y", "u")).toMatchObject({ isError: false });
+    expect((await ws.write("w", "new.txt", "n".repeat(500), "u")).limit).toBe("workspaceBytes");
+    // CRLF text: `$` matches before the \r, as a person reading the line expects.
+    await ws.write("crlf", "dos.txt", "one\r\ntwo\r\n", "u");
+    expect((await ws.search("one$", { path: "dos" })).hits).toEqual(["dos.txt:1: one"]);
   });
 });

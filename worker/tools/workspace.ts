@@ -1,33 +1,29 @@
 // The orchestrator's shared workspace of files in D1. Every mutation carries an op id (the
 // tool_use_id): the effect and its op record commit in one batch, and a repeated op id returns the
 // stored result instead of applying again — tool effects happen exactly once.
-import { and, asc, eq, sql } from "drizzle-orm";
+import { and, asc, eq, gt, sql } from "drizzle-orm";
 import { drizzle } from "drizzle-orm/d1";
 import { LIMITS } from "../../schema/api";
 import { fileOps, files } from "../../schema/d1";
+import { normalisePath } from "./paths";
+import { fits, type Limit, refusal } from "./quota";
+import { type SearchOptions, type SearchResult, searchFiles } from "./search";
 import { ToolError } from "./types";
+
+export { normalisePath } from "./paths";
 
 export type FileMeta = { path: string; size: number; version: number; updatedBy: string; updatedAt: number };
 export type FileChange = { path: string; size: number; by: string; deleted?: boolean };
-export type OpResult = { content: string; isError: boolean; change: FileChange | null };
+export type OpResult = {
+  content: string;
+  isError: boolean;
+  change: FileChange | null;
+  /** Set when a workspace cap refused the write. */
+  limit?: Limit;
+};
 
 const encoder = new TextEncoder();
 const byteSize = (s: string) => encoder.encode(s).byteLength;
-
-/** Workspace paths are relative, slash-separated, without `.`/`..` segments. */
-export function normalisePath(raw: string): string {
-  const path = raw.trim().replace(/\\/g, "/").replace(/^\/+/, "").replace(/\/+/g, "/");
-  if (!path) throw new ToolError("path must not be empty");
-  if (path.length > LIMITS.pathChars)
-    throw new ToolError(`path is longer than ${LIMITS.pathChars} characters`);
-  if (path.endsWith("/")) throw new ToolError("path must name a file, not a folder");
-  for (const seg of path.split("/")) {
-    if (seg === "." || seg === "..") throw new ToolError("path must not contain . or .. segments");
-  }
-  // biome-ignore lint/suspicious/noControlCharactersInRegex: rejecting control characters is the point
-  if (/[\u0000-\u001f]/.test(path)) throw new ToolError("path must not contain control characters");
-  return path;
-}
 
 function toStatement(
   db: D1Database,
@@ -47,8 +43,12 @@ export class Workspace {
     this.db = drizzle(env.DB);
   }
 
-  async list(): Promise<FileMeta[]> {
-    return this.db
+  /** One page of file metadata by path, after `cursor` (a path); nextCursor is null on the last page. */
+  async list(
+    opts: { cursor?: string; limit?: number } = {},
+  ): Promise<{ files: FileMeta[]; nextCursor: string | null }> {
+    const limit = opts.limit ?? LIMITS.filesPage;
+    const rows = await this.db
       .select({
         path: files.path,
         size: files.size,
@@ -57,8 +57,12 @@ export class Workspace {
         updatedAt: files.updatedAt,
       })
       .from(files)
-      .where(eq(files.orchestratorId, this.orchestratorId))
-      .orderBy(asc(files.path));
+      .where(and(eq(files.orchestratorId, this.orchestratorId), gt(files.path, opts.cursor ?? "")))
+      .orderBy(asc(files.path))
+      .limit(limit + 1);
+    const more = rows.length > limit;
+    const page = more ? rows.slice(0, limit) : rows;
+    return { files: page, nextCursor: more ? page[page.length - 1]!.path : null };
   }
 
   async read(path: string): Promise<(FileMeta & { content: string }) | null> {
@@ -69,29 +73,9 @@ export class Workspace {
     return row ?? null;
   }
 
-  /** Case-insensitive regex (or literal text if the pattern isn't a valid regex) over every file. */
-  async search(pattern: string, maxMatches = 50): Promise<string[]> {
-    let re: RegExp;
-    try {
-      re = new RegExp(pattern, "i");
-    } catch {
-      re = new RegExp(pattern.replace(/[.*+?^${}()|[\]\\]/g, "\\$&"), "i");
-    }
-    const rows = await this.db
-      .select({ path: files.path, content: files.content })
-      .from(files)
-      .where(eq(files.orchestratorId, this.orchestratorId))
-      .orderBy(asc(files.path));
-    const hits: string[] = [];
-    for (const row of rows) {
-      if (re.test(row.path)) hits.push(`${row.path}: (path matches)`);
-      const lines = row.content.split("\n");
-      for (let i = 0; i < lines.length && hits.length < maxMatches; i++) {
-        if (re.test(lines[i]!)) hits.push(`${row.path}:${i + 1}: ${lines[i]!.slice(0, 200)}`);
-      }
-      if (hits.length >= maxMatches) break;
-    }
-    return hits;
+  /** Case-insensitive pattern (or literal text) over paths and lines, with bounded work (search.ts). */
+  search(pattern: string, opts?: SearchOptions): Promise<SearchResult> {
+    return searchFiles(this.env.DB, this.orchestratorId, pattern, opts);
   }
 
   write(opId: string, rawPath: string, content: string, by: string): Promise<OpResult> {
@@ -101,21 +85,27 @@ export class Workspace {
       if (size > LIMITS.fileBytes)
         throw new ToolError(`file is ${size} bytes; the limit is ${LIMITS.fileBytes}`);
       const now = Date.now();
+      // INSERT … SELECT … WHERE fits: the caps are checked by the statement that writes.
+      const row = this.db
+        .select({
+          orchestratorId: sql<string>`${this.orchestratorId}`.as("orchestrator_id"),
+          path: sql<string>`${path}`.as("path"),
+          content: sql<string>`${content}`.as("content"),
+          size: sql<number>`${size}`.as("size"),
+          version: sql<number>`1`.as("version"),
+          updatedBy: sql<string>`${by}`.as("updated_by"),
+          updatedAt: sql<number>`${now}`.as("updated_at"),
+          lastOpId: sql<string>`${opId}`.as("last_op_id"),
+        })
+        .from(sql`(SELECT 1)`)
+        .where(fits(this.orchestratorId, path, size));
       const effect = this.db
         .insert(files)
-        .values({
-          orchestratorId: this.orchestratorId,
-          path,
-          content,
-          size,
-          updatedBy: by,
-          updatedAt: now,
-          lastOpId: opId,
-        })
+        .select(row)
         .onConflictDoUpdate({
           target: [files.orchestratorId, files.path],
           set: {
-            content,
+            content: sql`excluded.content`,
             size,
             updatedBy: by,
             updatedAt: now,
@@ -123,7 +113,8 @@ export class Workspace {
             version: sql`${files.version} + 1`,
           },
         });
-      return { effect, path, result: `Wrote ${path} (${size} bytes).`, change: { path, size, by } };
+      const grows = { path, size };
+      return { effect, path, result: `Wrote ${path} (${size} bytes).`, change: { path, size, by }, grows };
     });
   }
 
@@ -154,6 +145,7 @@ export class Workspace {
             eq(files.orchestratorId, this.orchestratorId),
             eq(files.path, current.path),
             eq(files.version, current.version),
+            fits(this.orchestratorId, current.path, size),
           ),
         );
       return {
@@ -161,6 +153,7 @@ export class Workspace {
         path: current.path,
         result: `Edited ${current.path}.`,
         change: { path: current.path, size, by },
+        grows: { path: current.path, size },
       };
     });
   }
@@ -201,6 +194,8 @@ export class Workspace {
       result: string;
       change: FileChange;
       deletes?: boolean;
+      /** A write's resulting file, to explain a refusal by the workspace caps. */
+      grows?: { path: string; size: number };
     }>,
   ): Promise<OpResult> {
     for (let attempt = 0; attempt < 3; attempt++) {
@@ -237,7 +232,10 @@ export class Workspace {
         toStatement(this.env.DB, record),
       ]);
       if (recorded?.meta.changes === 1) return { content: plan.result, isError: false, change: plan.change };
-      // Lost a race with another writer (or a replay); look again.
+      // Refused by a cap, or lost a race with another writer (or a replay): look again.
+      const full =
+        plan.grows && (await refusal(this.env.DB, this.orchestratorId, plan.grows.path, plan.grows.size));
+      if (full) return { content: full.message, isError: true, change: null, limit: full.limit };
     }
     return {
       content: "The file changed while editing it; read it again and retry.",
