@@ -497,6 +497,7 @@ const accountRoutes: RouteSpec[] = [
     path: "/api/auth/logout",
     operationId: "logout",
     summary: "Sign out: ends the session the cookie names and clears it",
+    description: "Streams opened with the session close (WebSocket code 4401; SSE ends) before the answer.",
     tag: "Accounts",
     auth: "none",
     ok: { status: 204, description: "Signed out" },
@@ -506,6 +507,8 @@ const accountRoutes: RouteSpec[] = [
     path: "/api/auth/password",
     operationId: "changePassword",
     summary: "Change your password; every other session ends",
+    description:
+      "Every session ends (this one gets a fresh cookie in the answer), and so do your API tokens unless `keepTokens` is true. Streams opened with any of them close (WebSocket code 4401; SSE ends) before the answer.",
     tag: "Accounts",
     auth: "session",
     body: {
@@ -560,6 +563,7 @@ const accountRoutes: RouteSpec[] = [
     path: "/api/tokens/{id}",
     operationId: "revokeToken",
     summary: "Revoke an API token; it stops working at once",
+    description: "Streams opened with the token close (WebSocket code 4401; SSE ends) before the answer.",
     tag: "Tokens",
     auth: "caller",
     params: { id: "token" },
