@@ -264,6 +264,7 @@ export abstract class LoopObject extends DurableObject<Env> implements RunnerHos
       const frame = parsed.data;
       const refusal = await admitFrame(this.env, ws, frame.type);
       if (refusal) return refuseFrame(ws, refusal);
+      if (!stillOpen(ws)) return; // its credential ended while we checked: act on nothing
       switch (frame.type) {
         case "ping":
           return Watchers.send(ws, { type: "pong" });
@@ -276,7 +277,7 @@ export abstract class LoopObject extends DurableObject<Env> implements RunnerHos
           const limited = await this.sendAllowed(a.userId);
           if (limited)
             return Watchers.send(ws, { type: "error", code: limited.code, message: limited.message });
-          if (!stillOpen(ws)) return; // its credential ended while we waited: nothing starts
+          if (!stillOpen(ws)) return; // the same, during the send checks: nothing starts
           const r = this.send(frame.text, frame.clientId);
           return Watchers.send(ws, {
             type: "sent",
