@@ -1,11 +1,10 @@
 // Accounts and browser sessions: sign up, sign in, sign out, change password.
 // Each of these sets or clears the session cookie; csrfGuard has already checked Origin.
-import { and, eq, isNull } from "drizzle-orm";
+import { eq } from "drizzle-orm";
 import { drizzle } from "drizzle-orm/d1";
 import { type Context, Hono } from "hono";
 import { changePasswordBody, loginBody, signupBody } from "../../schema/api";
-import { apiTokens, sessions, users } from "../../schema/d1";
-import { sessionCredential, tokenCredential } from "../auth/credentials";
+import { sessions, users } from "../../schema/d1";
 import { requireAuth, requireSession } from "../auth/middleware";
 import { fakeVerify, hashPassword, passwordIterations, verifyPassword } from "../auth/password";
 import { clientIp, rateLimit } from "../auth/rate-limit";
@@ -17,6 +16,7 @@ import {
   sessionCookie,
   sessionHashOf,
 } from "../auth/sessions";
+import { revokeAllTokens } from "../auth/tokens";
 import type { AppEnv } from "./context";
 import { endStreams, inBackground } from "./end-streams";
 import { ApiError } from "./errors";
@@ -40,7 +40,7 @@ async function dropPresentedSession(c: Context<AppEnv>): Promise<void> {
   if (!raw) return;
   const idHash = await sessionHashOf(raw);
   const owner = await revokeSession(c.env, idHash);
-  if (owner) await endStreams(c.env, owner, [sessionCredential(idHash)], inBackground(c));
+  if (owner) await endStreams(c.env, owner, { sessions: [idHash] }, inBackground(c));
 }
 
 async function startSession(c: Context<AppEnv>, userId: string, now?: number): Promise<void> {
@@ -151,16 +151,12 @@ export const auth = new Hono<AppEnv>()
       .delete(sessions)
       .where(eq(sessions.userId, user.id))
       .returning({ idHash: sessions.idHash });
-    const revoke = db
-      .update(apiTokens)
-      .set({ revokedAt: now })
-      .where(and(eq(apiTokens.userId, user.id), isNull(apiTokens.revokedAt)))
-      .returning({ id: apiTokens.id });
+    const revoke = revokeAllTokens(db, user.id, now);
     const done = keepTokens ? await db.batch([stamp, kill]) : await db.batch([stamp, kill, revoke]);
-    const ended = [
-      ...done[1].map((s) => sessionCredential(s.idHash)),
-      ...(done.length === 3 ? done[2].map((t) => tokenCredential(t.id)) : []),
-    ];
+    const ended = {
+      sessions: done[1].map((s) => s.idHash),
+      tokens: done.length === 3 ? done[2].map((t) => t.id) : [],
+    };
     // Before the new session exists: the push names exactly the credentials that just died.
     await endStreams(c.env, user.id, ended, inBackground(c));
     await startSession(c, user.id, now);

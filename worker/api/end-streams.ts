@@ -7,7 +7,7 @@ import { eq } from "drizzle-orm";
 import { drizzle } from "drizzle-orm/d1";
 import type { Context } from "hono";
 import { orchestrators } from "../../schema/d1";
-import type { CredentialKey } from "../auth/credentials";
+import { type CredentialKey, sessionCredential, tokenCredential } from "../auth/credentials";
 import { agentStub, orchestratorStub } from "./access";
 
 /** How long the request waits for the objects; stragglers finish in the background (waitUntil). */
@@ -41,15 +41,20 @@ async function endOnOrchestrator(env: Env, id: string, credentials: CredentialKe
 }
 
 /**
- * Closes every stream of `userId` opened with one of `credentials`. Resolves with how many closed,
- * or null if the objects took longer than END_STREAMS_WAIT_MS (they carry on in `background`).
+ * Closes every stream of `userId` opened with one of the ended credentials (session id hashes,
+ * token ids). Resolves with how many closed, or null if the objects took longer than
+ * END_STREAMS_WAIT_MS (they carry on in `background`).
  */
 export async function endStreams(
   env: Env,
   userId: string,
-  credentials: CredentialKey[],
+  ended: { sessions?: string[]; tokens?: string[] },
   background: (work: Promise<unknown>) => void,
 ): Promise<number | null> {
+  const credentials = [
+    ...(ended.sessions ?? []).map(sessionCredential),
+    ...(ended.tokens ?? []).map(tokenCredential),
+  ];
   if (!credentials.length) return 0;
   const rows = await drizzle(env.DB)
     .select({ id: orchestrators.id })

@@ -1,7 +1,6 @@
 // Personal API tokens for scripts: list, create (secret shown once), revoke.
 import { Hono } from "hono";
 import { createTokenBody } from "../../schema/api";
-import { tokenCredential } from "../auth/credentials";
 import { requireAuth, requireSession } from "../auth/middleware";
 import { createToken, listTokens, revokeToken } from "../auth/tokens";
 import type { AppEnv } from "./context";
@@ -28,6 +27,6 @@ export const tokens = new Hono<AppEnv>()
     if (!(await revokeToken(c.env, userId, id))) {
       throw notFound("That API token");
     }
-    await endStreams(c.env, userId, [tokenCredential(id)], inBackground(c));
+    await endStreams(c.env, userId, { tokens: [id] }, inBackground(c));
     return c.body(null, 204);
   });
