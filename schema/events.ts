@@ -146,7 +146,8 @@ export type ServerFrame =
   | { type: "ready"; state: StreamState; lastSeq: number }
   | { type: "event"; event: StreamEvent }
   | { type: "events"; events: StreamEvent[] }
-  | { type: "error"; code: string; message: string }
+  /** `frame`: the type of the client frame refused, when the error answers one (resume, send…). */
+  | { type: "error"; code: string; message: string; frame?: ClientFrame["type"] }
   | { type: "sent"; messageId: string; runId: string | null; queued: boolean; clientId?: string }
   | { type: "pong" };
 

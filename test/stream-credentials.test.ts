@@ -257,7 +257,10 @@ describe("resume frames are rate-limited per socket", () => {
     // The first resume (on open) took one of the burst; a little refills while the flood lands.
     expect(replays).toBeLessThanOrEqual(RESUME_LIMIT.burst + 2);
     expect(limited.length).toBeGreaterThanOrEqual(100 - RESUME_LIMIT.burst - 2);
-    expect(String(limited[0]!.message)).toMatch(/try again in \d+ s/);
+    expect(limited[0]).toMatchObject({
+      frame: "resume",
+      message: expect.stringMatching(/try again in \d+ s/),
+    });
     expect(ws.open).toBe(true);
     ws.send({ type: "ping" });
     await ws.until(() => ws.frames.some((f) => f.type === "pong"));

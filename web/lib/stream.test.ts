@@ -289,6 +289,19 @@ describe("StreamClient", () => {
     expect(client.getSnapshot().connection).toBe("offline");
   });
 
+  it("a refused resume does not fail a send waiting for its answer", async () => {
+    const { client, sockets } = setup();
+    client.start();
+    sockets[0]!.open();
+    sockets[0]!.frame({ type: "ready", state, lastSeq: 0 });
+    const p = client.send("hello", "c9");
+    sockets[0]!.frame({ type: "error", code: "rate_limited", message: "Too many resumes.", frame: "resume" });
+    sockets[0]!.frame({ type: "sent", messageId: "m9", runId: "r9", queued: false, clientId: "c9" });
+    await expect(p).resolves.toEqual({ messageId: "m9", runId: "r9" });
+    expect(client.getSnapshot().lastError?.code).toBe("rate_limited");
+    client.stop();
+  });
+
   it("on 4401 carries on with a renewed credential: HTTP still works, so it reconnects", async () => {
     const { client, sockets, fetches } = setup();
     client.start();

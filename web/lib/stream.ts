@@ -368,7 +368,7 @@ export class StreamClient {
         this.resolveSend(frame.clientId, { messageId: frame.messageId, runId: frame.runId });
         break;
       case "error":
-        this.handleErrorFrame(frame.code, frame.message);
+        this.handleErrorFrame(frame.code, frame.message, frame.frame);
         break;
       case "pong":
         break;
@@ -391,11 +391,12 @@ export class StreamClient {
     }, READY_CATCHUP_MS);
   }
 
-  private handleErrorFrame(code: string, message: string): void {
+  private handleErrorFrame(code: string, message: string, about?: string): void {
     const err = { code, message, at: this.deps.now() };
-    // Our client only sends well-formed frames, so an error while a send waits is about that send.
+    // Our client only sends well-formed frames, so an error while a send waits is about that send,
+    // unless it names another frame (a refused resume).
     const pending = this.pendingSends.values().next().value;
-    if (pending && code !== "replay_truncated") {
+    if (pending && code !== "replay_truncated" && (about === undefined || about === "send")) {
       this.pendingSends.delete(pending.clientId);
       this.deps.clearTimeout(pending.timer);
       pending.reject(new ApiError(400, code, message));

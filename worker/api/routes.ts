@@ -120,7 +120,12 @@ export const serverFrameSchema = z.discriminatedUnion("type", [
   z.object({ type: z.literal("ready"), state: streamStateSchema, lastSeq: z.number().int() }),
   z.object({ type: z.literal("event"), event: streamEventSchema }),
   z.object({ type: z.literal("events"), events: z.array(streamEventSchema) }),
-  z.object({ type: z.literal("error"), code: z.string(), message: z.string() }),
+  z.object({
+    type: z.literal("error"),
+    code: z.string(),
+    message: z.string(),
+    frame: z.enum(["resume", "send", "interrupt", "ping"]).optional(),
+  }),
   z.object({
     type: z.literal("sent"),
     messageId: z.string(),

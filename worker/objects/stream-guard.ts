@@ -2,7 +2,7 @@
 // socket was opened with must still be valid — asked of D1, so a frame is refused even if the
 // revocation's push to this object was missed or is still on its way — and `resume` frames, each a
 // replay of the log (a 27-byte frame can pull megabytes), are rate-limited per socket.
-import { type ServerFrame, WS_CLOSE } from "../../schema/events";
+import { type ClientFrame, type ServerFrame, WS_CLOSE } from "../../schema/events";
 import { credentialAlive } from "../auth/credentials";
 import type { SocketAttachment } from "./watchers";
 
@@ -24,6 +24,7 @@ function takeResume(ws: WebSocket, a: GuardedAttachment, now: number): Refusal |
       type: "error",
       code: "rate_limited",
       message: `Too many resume frames on this connection; try again in ${waitSec} s.`,
+      frame: "resume",
     };
   }
   ws.serializeAttachment({ ...a, resumeBudget: { tokens: tokens - 1, at: now } } satisfies GuardedAttachment);
@@ -34,7 +35,11 @@ function takeResume(ws: WebSocket, a: GuardedAttachment, now: number): Refusal |
  * A refusal for the frame, or null to go ahead. `ping` is answered without a check: it reveals
  * nothing and costs nothing, and checking it would put a D1 read on every keep-alive.
  */
-export async function admitFrame(env: Env, ws: WebSocket, type: string): Promise<Refusal | null> {
+export async function admitFrame(
+  env: Env,
+  ws: WebSocket,
+  type: ClientFrame["type"],
+): Promise<Refusal | null> {
   if (type === "ping") return null;
   const a = ws.deserializeAttachment() as GuardedAttachment;
   if (type === "resume") {
@@ -46,6 +51,7 @@ export async function admitFrame(env: Env, ws: WebSocket, type: string): Promise
     type: "error",
     code: "unauthenticated",
     message: "The credential this connection was opened with has ended; sign in or use a valid token.",
+    frame: type,
   };
 }
 
