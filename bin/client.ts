@@ -286,7 +286,8 @@ export class BatonClient {
           failures = 0;
           yield ev;
         }
-        // The server never ends a stream by itself: an end is a drop (a proxy, a deploy).
+        // An end is a drop (a proxy, a deploy), or the server ending a stream whose credential
+        // ended (DESIGN §8): then the reconnect's 401 is thrown below, not retried.
         if (++failures > retries) throw new BatonError(0, "stream_ended", "The event stream kept closing.");
       } catch (err) {
         if (signal.aborted) return;

@@ -28,6 +28,8 @@ export const loginBody = z.strictObject({ email, password: z.string().min(1).max
 export const changePasswordBody = z.strictObject({
   currentPassword: z.string().min(1).max(200),
   newPassword: password,
+  /** Keep the account's API tokens working; by default a password change revokes them too. */
+  keepTokens: z.boolean().optional(),
 });
 
 export const meResponse = z.object({

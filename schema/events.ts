@@ -170,6 +170,15 @@ export type ServerFrame =
   | { type: "ready"; state: StreamState; lastSeq: number }
   | { type: "event"; event: StreamEvent }
   | { type: "events"; events: StreamEvent[] }
-  | { type: "error"; code: string; message: string }
+  /** `frame`: the type of the client frame refused, when the error answers one (resume, send…). */
+  | { type: "error"; code: string; message: string; frame?: ClientFrame["type"] }
   | { type: "sent"; messageId: string; runId: string | null; queued: boolean; clientId?: string }
   | { type: "pong" };
+
+/**
+ * Application close codes a server closes a stream's WebSocket with (4000 + the HTTP status it
+ * stands for). `unauthenticated`: the credential the socket was opened with has ended (token
+ * revoked, logout, password change) — reconnecting with the same credential will not help.
+ */
+export const WS_CLOSE = { unauthenticated: 4401, forbidden: 4403, notFound: 4404 } as const;
+export type WsCloseCode = (typeof WS_CLOSE)[keyof typeof WS_CLOSE];

@@ -1,6 +1,7 @@
 // bin/client.ts (the library behind `baton`) against the real Worker: send-and-follow over SSE to
 // the run's terminal event, API errors, and the SSE parser on awkward chunk boundaries.
 import { SELF } from "cloudflare:test";
+import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { BatonClient, BatonError, sseMessages, streamPathOf } from "../bin/client";
 import { formatEvent, runSummary, table, usd } from "../bin/format";
@@ -78,6 +79,32 @@ describe("bin/client.ts", () => {
     // A 404 stream isn't retried: it fails at once.
     const it = client.stream(streamPathOf("orc_nope"))[Symbol.asyncIterator]();
     await expect(it.next()).rejects.toMatchObject({ status: 404 });
+  });
+
+  it("stops following with a 401 once its token is revoked: the server ends the stream (§8)", async () => {
+    const user = await makeUser();
+    const client = clientFor(user.token);
+    const id = await createOrchestrator(user);
+    const following = (async () => {
+      for await (const _ of client.stream(streamPathOf(id))) {
+        // nothing streams here; the end is what counts
+      }
+    })().catch((e: unknown) => e);
+    const orch = env.ORCHESTRATOR.get(env.ORCHESTRATOR.idFromName(id));
+    while ((await orch.stats()).watchers.sse === 0) await new Promise((r) => setTimeout(r, 20));
+    const listed = await SELF.fetch(`${BASE}/api/tokens`, {
+      headers: { Authorization: `Bearer ${user.token}` },
+    });
+    const [token] = (await listed.json<{ tokens: { id: string }[] }>()).tokens;
+    const t0 = Date.now();
+    await SELF.fetch(`${BASE}/api/tokens/${token!.id}`, {
+      method: "DELETE",
+      headers: { Authorization: `Bearer ${user.token}` },
+    });
+    const err = await following;
+    expect(Date.now() - t0).toBeLessThan(5_000);
+    expect(err).toBeInstanceOf(BatonError);
+    expect(err).toMatchObject({ status: 401, code: "unauthenticated" });
   });
 
   it("parses SSE split anywhere, with CRLF, comments and multi-line data", async () => {

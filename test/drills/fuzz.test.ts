@@ -253,13 +253,15 @@ async function fuzzSocket(c: WsClient, frames: Frame[], tally: Tally, where: str
   tally.sent.ping++;
   const count = () => {
     const errors = c.frames.filter((f) => f.type === "error");
+    // A resume is answered by `ready`, or refused by the per-socket resume limit (DESIGN §8).
+    const resumeRefusals = errors.filter((e) => e.frame === "resume");
     return {
       bad: errors.filter((e) => e.code === "bad_frame").length,
       pong: c.frames.filter((f) => f.type === "pong").length,
-      ready: c.frames.filter((f) => f.type === "ready").length,
+      ready: c.frames.filter((f) => f.type === "ready").length + resumeRefusals.length,
       sendAnswers:
         c.frames.filter((f) => f.type === "sent").length +
-        errors.filter((e) => e.code !== "bad_frame").length,
+        errors.filter((e) => e.code !== "bad_frame" && e.frame !== "resume").length,
       internal: errors.filter((e) => e.code === "internal_error").length,
     };
   };

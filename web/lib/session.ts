@@ -29,7 +29,7 @@ export const session = {
     request<Me | Ok>("POST", "/api/auth/login", { email, password }, undefined, { quiet401: true }),
   logout: () => request<Ok>("POST", "/api/auth/logout"),
   me: () => request("GET", "/api/me", undefined, meParser, { quiet401: true }),
-  /** Ends every other session; this one is renewed by the answer's cookie. */
-  changePassword: (currentPassword: string, newPassword: string) =>
-    request("POST", "/api/auth/password", { currentPassword, newPassword }, meParser),
+  /** Ends every other session (this one is renewed by the answer's cookie) and, unless kept, the API tokens. */
+  changePassword: (currentPassword: string, newPassword: string, keepTokens = false) =>
+    request("POST", "/api/auth/password", { currentPassword, newPassword, keepTokens }, meParser),
 };

@@ -289,6 +289,48 @@ describe("StreamClient", () => {
     expect(client.getSnapshot().connection).toBe("offline");
   });
 
+  it("a refused resume does not fail a send waiting for its answer", async () => {
+    const { client, sockets } = setup();
+    client.start();
+    sockets[0]!.open();
+    sockets[0]!.frame({ type: "ready", state, lastSeq: 0 });
+    const p = client.send("hello", "c9");
+    sockets[0]!.frame({ type: "error", code: "rate_limited", message: "Too many resumes.", frame: "resume" });
+    sockets[0]!.frame({ type: "sent", messageId: "m9", runId: "r9", queued: false, clientId: "c9" });
+    await expect(p).resolves.toEqual({ messageId: "m9", runId: "r9" });
+    expect(client.getSnapshot().lastError?.code).toBe("rate_limited");
+    client.stop();
+  });
+
+  it("on 4401 carries on with a renewed credential: HTTP still works, so it reconnects", async () => {
+    const { client, sockets, fetches } = setup();
+    client.start();
+    sockets[0]!.open();
+    sockets[0]!.frame({ type: "ready", state, lastSeq: 0 });
+    sockets[0]!.drop(4401);
+    expect(client.getSnapshot().connection).toBe("reconnecting");
+    await vi.waitFor(() => expect(sockets).toHaveLength(2));
+    expect(fetches).toEqual([0]);
+    expect(client.getSnapshot().fatal).toBeNull();
+    client.stop();
+  });
+
+  it("on 4401 stops for good when HTTP answers 401 too (signed out)", async () => {
+    const { client, sockets } = setup({
+      fetchEvents: async () => {
+        throw new ApiError(401, "unauthenticated", "Your session has ended; sign in again.");
+      },
+    });
+    client.start();
+    sockets[0]!.open();
+    sockets[0]!.frame({ type: "ready", state, lastSeq: 0 });
+    sockets[0]!.drop(4401);
+    await vi.waitFor(() => expect(client.getSnapshot().fatal?.status).toBe(401));
+    expect(client.getSnapshot().connection).toBe("offline");
+    await new Promise((r) => setTimeout(r, 400));
+    expect(sockets).toHaveLength(1);
+  });
+
   it("interrupts over the socket when live, else over HTTP", async () => {
     const { client, sockets, interrupt } = setup();
     client.start();

@@ -2,7 +2,7 @@
 // last contiguous seq on every (re)connect, fills gaps over HTTP, reconnects with exponential
 // backoff and jitter, pings to detect dead sockets, and batches incoming events so a burst of
 // deltas costs one React render. Subscribers get an immutable snapshot.
-import type { ServerFrame, StreamEvent, StreamState } from "../../schema/events";
+import { type ServerFrame, type StreamEvent, type StreamState, WS_CLOSE } from "../../schema/events";
 import { ApiError, api } from "./api";
 import { applyEvents, type EventLog, emptyLog, hasGap, noteServerSeq } from "./eventLog";
 
@@ -236,8 +236,12 @@ export class StreamClient {
     this.socket = null;
     if (this.stopped) return;
     this.clearTimers();
+    if (code === WS_CLOSE.unauthenticated) {
+      this.handleCredentialEnded();
+      return;
+    }
     // Application close codes for "you may not" / "no such stream": stop instead of hammering.
-    if (code === 4401 || code === 4403 || code === 4404) {
+    if (code === WS_CLOSE.forbidden || code === WS_CLOSE.notFound) {
       const status = code - 4000;
       this.fail(
         new ApiError(status, status === 404 ? "not_found" : "unauthorized", "The stream is not available."),
@@ -246,6 +250,18 @@ export class StreamClient {
     }
     this.retryPendingSendsOverHttp();
     this.scheduleReconnect();
+  }
+
+  /**
+   * The credential this socket was opened with has ended (logout, a revoked token, a password
+   * change). A sign-in or password change in this browser has already renewed the cookie, so ask over
+   * HTTP before giving up: if that works, reconnect with the new credential; if it answers 401, the
+   * app signs out (request() tells onUnauthorized) and fillGap stops this client for good.
+   */
+  private handleCredentialEnded(): void {
+    this.update({ connection: "reconnecting", retryAt: null });
+    this.retryPendingSendsOverHttp();
+    void this.fillGap(true).then(() => this.scheduleReconnect());
   }
 
   private fail(error: ApiError): void {
@@ -352,7 +368,7 @@ export class StreamClient {
         this.resolveSend(frame.clientId, { messageId: frame.messageId, runId: frame.runId });
         break;
       case "error":
-        this.handleErrorFrame(frame.code, frame.message);
+        this.handleErrorFrame(frame.code, frame.message, frame.frame);
         break;
       case "pong":
         break;
@@ -375,11 +391,12 @@ export class StreamClient {
     }, READY_CATCHUP_MS);
   }
 
-  private handleErrorFrame(code: string, message: string): void {
+  private handleErrorFrame(code: string, message: string, about?: string): void {
     const err = { code, message, at: this.deps.now() };
-    // Our client only sends well-formed frames, so an error while a send waits is about that send.
+    // Our client only sends well-formed frames, so an error while a send waits is about that send,
+    // unless it names another frame (a refused resume).
     const pending = this.pendingSends.values().next().value;
-    if (pending && code !== "replay_truncated") {
+    if (pending && code !== "replay_truncated" && (about === undefined || about === "send")) {
       this.pendingSends.delete(pending.clientId);
       this.deps.clearTimeout(pending.timer);
       pending.reject(new ApiError(400, code, message));

@@ -13,6 +13,8 @@ import { session } from "../lib/session";
 import "../styles/settings.css";
 
 export default function SettingsPage() {
+  // A password change may revoke the tokens: remounting the list reloads it.
+  const [tokensEpoch, setTokensEpoch] = useState(0);
   useEffect(() => {
     document.title = "Settings · Baton";
   }, []);
@@ -24,9 +26,9 @@ export default function SettingsPage() {
           <p>API access, spending limits and defaults for your account.</p>
         </div>
       </div>
-      <TokensSection />
+      <TokensSection key={tokensEpoch} />
       <PreferencesGate />
-      <PasswordSection />
+      <PasswordSection onTokensRevoked={() => setTokensEpoch((n) => n + 1)} />
     </div>
   );
 }
@@ -260,24 +262,26 @@ function PreferencesSection() {
   );
 }
 
-function PasswordSection() {
+function PasswordSection({ onTokensRevoked }: { onTokensRevoked: () => void }) {
   const [current, setCurrent] = useState("");
   const [next, setNext] = useState("");
+  const [keepTokens, setKeepTokens] = useState(false);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<ApiError | null>(null);
-  const [done, setDone] = useState(false);
+  const [done, setDone] = useState<{ keptTokens: boolean } | null>(null);
   const fields = error?.fieldErrors() ?? {};
 
   const submit = async (e: FormEvent) => {
     e.preventDefault();
     setBusy(true);
     setError(null);
-    setDone(false);
+    setDone(null);
     try {
-      await session.changePassword(current, next);
+      await session.changePassword(current, next, keepTokens);
       setCurrent("");
       setNext("");
-      setDone(true);
+      setDone({ keptTokens: keepTokens });
+      if (!keepTokens) onTokensRevoked();
     } catch (err) {
       setError(err instanceof ApiError ? err : new ApiError(0, "client_error", String(err)));
     } finally {
@@ -289,7 +293,9 @@ function PasswordSection() {
     <section className="card settings-section" aria-labelledby="password-title">
       <div className="settings-section-head">
         <h2 id="password-title">Password</h2>
-        <p className="muted">Changing it signs you out everywhere else.</p>
+        <p className="muted">
+          Changing it signs you out everywhere else and, unless you keep them, revokes your API tokens.
+        </p>
       </div>
       <form className="prefs-form" onSubmit={submit}>
         <div className="field">
@@ -323,13 +329,18 @@ function PasswordSection() {
             <span className="field-hint">At least 10 characters.</span>
           )}
         </div>
+        <label className="field-check">
+          <input type="checkbox" checked={keepTokens} onChange={(e) => setKeepTokens(e.target.checked)} />
+          Keep my API tokens working
+        </label>
         <div className="row">
           <button type="submit" className="btn btn-primary" disabled={busy || !current || !next}>
             Change password
           </button>
           {done && (
             <span role="status" className="muted">
-              Password changed. Other sessions were signed out.
+              Password changed. Other sessions were signed out
+              {done.keptTokens ? "." : " and your API tokens revoked."}
             </span>
           )}
           {error && !Object.keys(fields).length && (

@@ -16,7 +16,9 @@ import {
   sessionCookie,
   sessionHashOf,
 } from "../auth/sessions";
+import { revokeAllTokens } from "../auth/tokens";
 import type { AppEnv } from "./context";
+import { endStreams, inBackground } from "./end-streams";
 import { ApiError } from "./errors";
 import { loadMe } from "./me";
 import { readJson } from "./validate";
@@ -32,10 +34,13 @@ export const AUTH_LIMITS = {
 const fieldError = (status: 400 | 401 | 409, code: string, field: string, message: string) =>
   new ApiError(status, code, `${field}: ${message}.`, { issues: [{ field, message }] });
 
-/** Ends whatever session the request came with, so signing in always yields a fresh id. */
+/** Ends whatever session the request came with, and its streams; signing in always yields a fresh id. */
 async function dropPresentedSession(c: Context<AppEnv>): Promise<void> {
   const raw = readSessionCookie(c.req.raw);
-  if (raw) await revokeSession(c.env, await sessionHashOf(raw));
+  if (!raw) return;
+  const idHash = await sessionHashOf(raw);
+  const owner = await revokeSession(c.env, idHash);
+  if (owner) await endStreams(c.env, owner, { sessions: [idHash] }, inBackground(c));
 }
 
 async function startSession(c: Context<AppEnv>, userId: string, now?: number): Promise<void> {
@@ -118,7 +123,7 @@ export const auth = new Hono<AppEnv>()
     requireSession(caller, "Changing the password");
     const { passwordPerUser } = AUTH_LIMITS;
     await rateLimit(c.env, `password:user:${caller.userId}`, passwordPerUser.limit, passwordPerUser.sec);
-    const { currentPassword, newPassword } = await readJson(c, changePasswordBody);
+    const { currentPassword, newPassword, keepTokens } = await readJson(c, changePasswordBody);
     const db = drizzle(c.env.DB);
     const [user] = await db.select().from(users).where(eq(users.id, caller.userId));
     if (!user) throw new ApiError(401, "unauthenticated", "This account no longer exists.");
@@ -132,18 +137,28 @@ export const auth = new Hono<AppEnv>()
     const fresh = await hashPassword(newPassword, passwordIterations(c.env));
     const now = Date.now();
     // Every session, this one included, dies; sessions created before `now` would be refused anyway.
-    await db.batch([
-      db
-        .update(users)
-        .set({
-          passwordHash: fresh.hash,
-          passwordSalt: fresh.salt,
-          passwordIterations: fresh.iterations,
-          passwordChangedAt: now,
-        })
-        .where(eq(users.id, user.id)),
-      db.delete(sessions).where(eq(sessions.userId, user.id)),
-    ]);
+    // So do the API tokens unless the request keeps them: a leaked password may have minted them.
+    const stamp = db
+      .update(users)
+      .set({
+        passwordHash: fresh.hash,
+        passwordSalt: fresh.salt,
+        passwordIterations: fresh.iterations,
+        passwordChangedAt: now,
+      })
+      .where(eq(users.id, user.id));
+    const kill = db
+      .delete(sessions)
+      .where(eq(sessions.userId, user.id))
+      .returning({ idHash: sessions.idHash });
+    const revoke = revokeAllTokens(db, user.id, now);
+    const done = keepTokens ? await db.batch([stamp, kill]) : await db.batch([stamp, kill, revoke]);
+    const ended = {
+      sessions: done[1].map((s) => s.idHash),
+      tokens: done.length === 3 ? done[2].map((t) => t.id) : [],
+    };
+    // Before the new session exists: the push names exactly the credentials that just died.
+    await endStreams(c.env, user.id, ended, inBackground(c));
     await startSession(c, user.id, now);
     return c.json(await loadMe(c.env, user.id, "session"));
   });

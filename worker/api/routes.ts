@@ -122,7 +122,12 @@ export const serverFrameSchema = z.discriminatedUnion("type", [
   z.object({ type: z.literal("ready"), state: streamStateSchema, lastSeq: z.number().int() }),
   z.object({ type: z.literal("event"), event: streamEventSchema }),
   z.object({ type: z.literal("events"), events: z.array(streamEventSchema) }),
-  z.object({ type: z.literal("error"), code: z.string(), message: z.string() }),
+  z.object({
+    type: z.literal("error"),
+    code: z.string(),
+    message: z.string(),
+    frame: z.enum(["resume", "send", "interrupt", "ping"]).optional(),
+  }),
   z.object({
     type: z.literal("sent"),
     messageId: z.string(),
@@ -506,6 +511,7 @@ const accountRoutes: RouteSpec[] = [
     path: "/api/auth/logout",
     operationId: "logout",
     summary: "Sign out: ends the session the cookie names and clears it",
+    description: "Streams opened with the session close (WebSocket code 4401; SSE ends) before the answer.",
     tag: "Accounts",
     auth: "none",
     ok: { status: 204, description: "Signed out" },
@@ -515,6 +521,8 @@ const accountRoutes: RouteSpec[] = [
     path: "/api/auth/password",
     operationId: "changePassword",
     summary: "Change your password; every other session ends",
+    description:
+      "Every session ends (this one gets a fresh cookie in the answer), and so do your API tokens unless `keepTokens` is true. Streams opened with any of them close (WebSocket code 4401; SSE ends) before the answer.",
     tag: "Accounts",
     auth: "session",
     body: {
@@ -569,6 +577,7 @@ const accountRoutes: RouteSpec[] = [
     path: "/api/tokens/{id}",
     operationId: "revokeToken",
     summary: "Revoke an API token; it stops working at once",
+    description: "Streams opened with the token close (WebSocket code 4401; SSE ends) before the answer.",
     tag: "Tokens",
     auth: "caller",
     params: { id: "token" },

@@ -2,13 +2,14 @@
 // Shared by orchestrator and agent routes; the caller passes a stub it has already authorised.
 import type { Context } from "hono";
 import { eventsQuery, streamQuery } from "../../schema/api";
+import { credentialOf } from "../auth/credentials";
 import type { AppEnv } from "./context";
 import { ApiError } from "./errors";
 import { readQuery } from "./validate";
 
 type StreamStub = {
   eventsJson(after: number, limit: number): Promise<string>;
-  sse(after: number): Promise<ReadableStream<Uint8Array>>;
+  sse(after: number, credential: string): Promise<ReadableStream<Uint8Array>>;
   fetch(request: Request): Promise<Response>;
 };
 
@@ -30,7 +31,8 @@ export async function sseStream(c: Context<AppEnv>, stub: StreamStub): Promise<R
       throw new ApiError(400, "invalid_request", "Last-Event-ID: must be a non-negative integer seq.");
     }
   }
-  const body = await stub.sse(after);
+  // The object keeps the credential beside the stream, so ending the credential ends it (§8).
+  const body = await stub.sse(after, credentialOf(c.var.caller));
   return new Response(body, {
     headers: {
       "Content-Type": "text/event-stream; charset=utf-8",
@@ -47,5 +49,6 @@ export async function webSocket(c: Context<AppEnv>, stub: StreamStub): Promise<R
   // Origin was checked by the CSRF guard for every upgrade; ownership by the caller of this helper.
   const headers = new Headers(c.req.raw.headers);
   headers.set("X-Baton-User", c.var.caller.userId);
+  headers.set("X-Baton-Credential", credentialOf(c.var.caller));
   return stub.fetch(new Request(c.req.raw.url, { method: "GET", headers }));
 }

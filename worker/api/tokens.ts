@@ -4,6 +4,7 @@ import { createTokenBody } from "../../schema/api";
 import { requireAuth, requireSession } from "../auth/middleware";
 import { createToken, listTokens, revokeToken } from "../auth/tokens";
 import type { AppEnv } from "./context";
+import { endStreams, inBackground } from "./end-streams";
 import { notFound } from "./errors";
 import { readJson } from "./validate";
 
@@ -20,9 +21,12 @@ export const tokens = new Hono<AppEnv>()
     return c.json(await createToken(c.env, caller.userId, name), 201);
   })
   .delete("/:id", async (c) => {
+    const { userId } = c.get("caller");
+    const id = c.req.param("id");
     // Scoped to the caller: someone else's id is indistinguishable from a missing one.
-    if (!(await revokeToken(c.env, c.get("caller").userId, c.req.param("id")))) {
+    if (!(await revokeToken(c.env, userId, id))) {
       throw notFound("That API token");
     }
+    await endStreams(c.env, userId, { tokens: [id] }, inBackground(c));
     return c.body(null, 204);
   });

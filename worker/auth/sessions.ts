@@ -92,8 +92,13 @@ export async function lookupSession(env: Env, rawId: string, now = Date.now()): 
   return { userId: row.userId, email: row.email, via: "session", sessionHash: idHash };
 }
 
-export async function revokeSession(env: Env, idHash: string): Promise<void> {
-  await drizzle(env.DB).delete(sessions).where(eq(sessions.idHash, idHash));
+/** Ends a session; returns whose it was (null if there was none), so its streams can end too. */
+export async function revokeSession(env: Env, idHash: string): Promise<string | null> {
+  const [gone] = await drizzle(env.DB)
+    .delete(sessions)
+    .where(eq(sessions.idHash, idHash))
+    .returning({ userId: sessions.userId });
+  return gone?.userId ?? null;
 }
 
 /** Hash of the raw cookie value, for revoking a session the request presented (valid or not). */

@@ -1,7 +1,7 @@
 // Personal API tokens: `bat_` + 256 random bits. Only the SHA-256 is stored; the secret is shown
 // once at creation. Revocation is a timestamp, checked on every request, so it bites at once.
 import { and, desc, eq, isNull, lt, or } from "drizzle-orm";
-import { drizzle } from "drizzle-orm/d1";
+import { type DrizzleD1Database, drizzle } from "drizzle-orm/d1";
 import type { ApiToken } from "../../schema/api";
 import { apiTokens, users } from "../../schema/d1";
 import type { Caller } from "../api/context";
@@ -72,6 +72,15 @@ export async function revokeToken(env: Env, userId: string, id: string, now = Da
   return gone.length > 0;
 }
 
+/** Revokes every live token of a user (a password change), as a statement to batch; returns their ids. */
+export function revokeAllTokens(db: DrizzleD1Database, userId: string, now: number) {
+  return db
+    .update(apiTokens)
+    .set({ revokedAt: now })
+    .where(and(eq(apiTokens.userId, userId), isNull(apiTokens.revokedAt)))
+    .returning({ id: apiTokens.id });
+}
+
 /** The caller a bearer secret stands for, or null when it is malformed, unknown or revoked. */
 export async function lookupToken(env: Env, secret: string, now = Date.now()): Promise<Caller | null> {
   if (!isTokenShaped(secret)) return null;
@@ -99,5 +108,5 @@ export async function lookupToken(env: Env, secret: string, now = Date.now()): P
         ),
       );
   }
-  return { userId: row.userId, email: row.email, via: "token" };
+  return { userId: row.userId, email: row.email, via: "token", tokenId: row.id };
 }

@@ -13,6 +13,7 @@ import {
 } from "../../schema/events";
 import { ApiError } from "../api/errors";
 import { admitSend } from "../api/limits";
+import { credentialAlive } from "../auth/credentials";
 import { createLlmClient } from "../llm/client";
 import { modelInfo } from "../llm/prices";
 import { type D1Stats, flushOutbox } from "../loop/d1-sync";
@@ -21,6 +22,7 @@ import { type RunEnd, Runner, type RunnerHost } from "../loop/runner";
 import { type ObjectConfig, Store } from "../loop/store";
 import type { Tool, ToolContext } from "../tools/types";
 import { runSqlCost, type SqlCostOp } from "./bench-costs";
+import { admitFrame, refuseFrame, stillOpen } from "./stream-guard";
 import { type SocketAttachment, Watchers } from "./watchers";
 
 const HEARTBEAT_MS = 10_000;
@@ -195,8 +197,22 @@ export abstract class LoopObject extends DurableObject<Env> implements RunnerHos
     return { rows, lastSeq, hasMore: reached < lastSeq };
   }
 
-  sse(after: number): ReadableStream<Uint8Array> {
-    return this.watchers.openSse(this.log, after);
+  /** `credential`: the key of the credential the caller opened it with (auth/credentials.ts). */
+  sse(after: number, credential: string): ReadableStream<Uint8Array> {
+    const body = this.watchers.openSse(this.log, after, credential);
+    // The Worker checked the credential before this call; a revocation in between would have
+    // pushed past this stream, so look once more now that it is registered (SSE has no frames).
+    const userId = this.store.config().userId;
+    void credentialAlive(this.env, userId, credential).then(
+      (alive) => alive || this.watchers.closeCredentials(new Set([credential])),
+      (err) => console.error(`${this.constructor.name} ${this.ctx.id} credential check failed`, err),
+    );
+    return body;
+  }
+
+  /** Ends every stream opened with one of these credentials (they were revoked): DESIGN §8. */
+  closeCredentials(credentials: string[]): number {
+    return this.watchers.closeCredentials(new Set(credentials));
   }
 
   send(text: string, clientId?: string): SendMessageResult {
@@ -229,7 +245,8 @@ export abstract class LoopObject extends DurableObject<Env> implements RunnerHos
     }
     const userId = request.headers.get("X-Baton-User");
     if (!userId || !this.initialised()) return new Response("not found", { status: 404 });
-    return new Response(null, { status: 101, webSocket: this.watchers.accept(userId) });
+    const credential = request.headers.get("X-Baton-Credential") ?? undefined;
+    return new Response(null, { status: 101, webSocket: this.watchers.accept(userId, credential) });
   }
 
   override async webSocketMessage(ws: WebSocket, message: string | ArrayBuffer): Promise<void> {
@@ -253,6 +270,9 @@ export abstract class LoopObject extends DurableObject<Env> implements RunnerHos
         return Watchers.send(ws, { type: "error", code: "bad_frame", message: `Invalid frame. ${why}` });
       }
       const frame = parsed.data;
+      const refusal = await admitFrame(this.env, ws, frame.type);
+      if (refusal) return refuseFrame(ws, refusal);
+      if (!stillOpen(ws)) return; // its credential ended while we checked: act on nothing
       switch (frame.type) {
         case "ping":
           return Watchers.send(ws, { type: "pong" });
@@ -265,6 +285,7 @@ export abstract class LoopObject extends DurableObject<Env> implements RunnerHos
           const limited = await this.sendAllowed(a.userId);
           if (limited)
             return Watchers.send(ws, { type: "error", code: limited.code, message: limited.message });
+          if (!stillOpen(ws)) return; // the same, during the send checks: nothing starts
           const r = this.send(frame.text, frame.clientId);
           return Watchers.send(ws, {
             type: "sent",

@@ -1,9 +1,12 @@
 // The clients watching an object's stream: hibernatable WebSockets and SSE responses.
 // Events are sent only after the log append (the output gate holds them until it's durable).
-import type { ServerFrame, StreamEvent } from "../../schema/events";
+import { type ServerFrame, type StreamEvent, WS_CLOSE } from "../../schema/events";
 import type { EventLog } from "../loop/event-log";
 
-export type SocketAttachment = { userId: string; ready: boolean; connectedAt: number };
+/** `credential`: the key of the credential the socket was opened with (auth/credentials.ts). */
+export type SocketAttachment = { userId: string; ready: boolean; connectedAt: number; credential?: string };
+/** An SSE response being written: who opened it, and how to end it from the server side. */
+type SseWatcher = { credential: string; end(): void };
 
 const REPLAY_BATCH = 500;
 const encoder = new TextEncoder();
@@ -11,7 +14,7 @@ const encoder = new TextEncoder();
 export class Watchers {
   /** Sockets that finished their resume replay and get live events. Rebuilt after hibernation. */
   private readonly live = new Set<WebSocket>();
-  private readonly sse = new Set<ReadableStreamDefaultController<Uint8Array>>();
+  private readonly sse = new Map<ReadableStreamDefaultController<Uint8Array>, SseWatcher>();
 
   constructor(private readonly ctx: DurableObjectState) {
     for (const ws of ctx.getWebSockets()) {
@@ -24,12 +27,43 @@ export class Watchers {
     return { sockets: this.ctx.getWebSockets().length, sse: this.sse.size };
   }
 
-  accept(userId: string): WebSocket {
+  accept(userId: string, credential: string | undefined): WebSocket {
     const pair = new WebSocketPair();
     const server = pair[1];
     this.ctx.acceptWebSocket(server);
-    server.serializeAttachment({ userId, ready: false, connectedAt: Date.now() } satisfies SocketAttachment);
+    server.serializeAttachment({
+      userId,
+      ready: false,
+      connectedAt: Date.now(),
+      credential,
+    } satisfies SocketAttachment);
     return pair[0];
+  }
+
+  /**
+   * Ends every stream opened with one of `credentials`: sockets close with 4401, SSE bodies end
+   * (after a comment saying why). Returns how many. The attachment survives hibernation, so this
+   * also finds sockets accepted by an earlier instance.
+   */
+  closeCredentials(credentials: ReadonlySet<string>): number {
+    let closed = 0;
+    for (const ws of this.ctx.getWebSockets()) {
+      const a = ws.deserializeAttachment() as SocketAttachment | null;
+      if (!a?.credential || !credentials.has(a.credential)) continue;
+      this.live.delete(ws);
+      try {
+        ws.close(WS_CLOSE.unauthenticated, "credential ended");
+        closed++;
+      } catch {
+        // already closing
+      }
+    }
+    for (const w of [...this.sse.values()]) {
+      if (!credentials.has(w.credential)) continue;
+      w.end();
+      closed++;
+    }
+    return closed;
   }
 
   static send(ws: WebSocket, frame: ServerFrame): void {
@@ -77,7 +111,7 @@ export class Watchers {
     }
     if (this.sse.size) {
       const chunk = encoder.encode(`id: ${event.seq}\nevent: ${event.type}\ndata: ${json}\n\n`);
-      for (const c of this.sse) {
+      for (const c of this.sse.keys()) {
         try {
           c.enqueue(chunk);
         } catch {
@@ -88,7 +122,7 @@ export class Watchers {
   }
 
   /** An SSE body: replay after `after`, then live events, with a comment heartbeat against idle proxies. */
-  openSse(log: EventLog, after: number): ReadableStream<Uint8Array> {
+  openSse(log: EventLog, after: number, credential: string): ReadableStream<Uint8Array> {
     let controller: ReadableStreamDefaultController<Uint8Array> | null = null;
     let timer: ReturnType<typeof setInterval> | undefined;
     return new ReadableStream<Uint8Array>({
@@ -107,7 +141,19 @@ export class Watchers {
           cursor += batch.length;
           if (batch.length < REPLAY_BATCH) break;
         }
-        this.sse.add(c);
+        this.sse.set(c, {
+          credential,
+          end: () => {
+            clearInterval(timer);
+            this.sse.delete(c);
+            try {
+              c.enqueue(encoder.encode(": credential ended\n\n"));
+              c.close();
+            } catch {
+              // the reader already went away
+            }
+          },
+        });
         timer = setInterval(() => {
           try {
             c.enqueue(encoder.encode(": keep-alive\n\n"));
