@@ -325,7 +325,7 @@ const agentRoutes: RouteSpec[] = [
       example: { text: "Add a table of orbital periods.", clientId: "cli-0002" },
     },
     ok: { status: 202, description: "Accepted", schema: agentTaskResponse },
-    errors: sends,
+    errors: { ...sends, 409: "archived: unarchive the orchestrator first" },
   },
   {
     method: "POST",
