@@ -108,7 +108,7 @@ function parameters(r: RouteSpec): Parameter[] {
       in: "header",
       required: false,
       description:
-        "Resume after this seq (what EventSource sends on reconnect); `after` wins if both are given",
+        "Resume after this seq (what EventSource sends on reconnect); wins over `after`, which only places the first connection",
       schema: { type: "integer", minimum: 0 },
     });
   }
@@ -141,7 +141,7 @@ function security(r: RouteSpec): Record<string, string[]>[] {
 
 const SSE_TEXT =
   "Each event is `id: <seq>`, `event: <type>`, `data: <StreamEvent JSON>`; the stream opens with " +
-  "`retry: 2000`, replays every event after `after` (or Last-Event-ID), then goes live, with a " +
+  "`retry: 2000`, replays every event after Last-Event-ID (else `after`), then goes live, with a " +
   "`: keep-alive` comment every 20 s. It never ends by itself.";
 
 const WS_TEXT =

@@ -22,12 +22,16 @@ export async function eventsPage(c: Context<AppEnv>, stub: StreamStub): Promise<
 
 export async function sseStream(c: Context<AppEnv>, stub: StreamStub): Promise<Response> {
   const q = readQuery(c, streamQuery);
-  const lastEventId = c.req.header("Last-Event-ID");
+  // An EventSource reconnects to the URL it was opened with (`?after=` and all) and says where it
+  // got to in Last-Event-ID, so the header wins: `after` only places the first connection.
+  const lastEventId = c.req.header("Last-Event-ID")?.trim();
   let after = q.after ?? 0;
-  if (q.after === undefined && lastEventId !== undefined) {
+  if (lastEventId) {
     after = Number(lastEventId);
-    if (!Number.isInteger(after) || after < 0) {
-      throw new ApiError(400, "invalid_request", "Last-Event-ID: must be a non-negative integer seq.");
+    if (!/^\d+$/.test(lastEventId) || !Number.isSafeInteger(after)) {
+      throw new ApiError(400, "invalid_request", "Last-Event-ID: must be a non-negative integer seq.", {
+        issues: [{ field: "Last-Event-ID", message: "must be a non-negative integer seq" }],
+      });
     }
   }
   const body = await stub.sse(after);
