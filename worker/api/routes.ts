@@ -489,7 +489,7 @@ const accountRoutes: RouteSpec[] = [
     ok: { status: 200, description: "Signed in", schema: meResponse },
     errors: {
       401: "invalid_credentials: email or password is incorrect",
-      429: "rate_limited: too many attempts; see Retry-After",
+      429: "rate_limited: too many attempts from your network, or at this account from unfamiliar networks; see Retry-After",
     },
   },
   {
