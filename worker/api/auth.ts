@@ -28,7 +28,7 @@ export const AUTH_LIMITS = {
   passwordPerUser: { limit: 10, sec: 900 },
 } as const;
 
-const fieldError = (status: 400 | 401 | 409, code: string, field: string, message: string) =>
+const fieldError = (status: 400 | 401, code: string, field: string, message: string) =>
   new ApiError(status, code, `${field}: ${message}.`, { issues: [{ field, message }] });
 
 /** Ends whatever session the request came with, so signing in always yields a fresh id. */
@@ -65,13 +65,16 @@ export const auth = new Hono<AppEnv>()
       .onConflictDoNothing({ target: users.email })
       .returning({ id: users.id });
     const user = created[0];
-    if (!user)
-      throw fieldError(
+    // Worded so it doesn't confirm that the email has an account, yet tells its owner what to do.
+    // A refusal still differs from a new account's 201, unavoidably without an email round trip;
+    // the per-network sign-up limit above is what bounds probing.
+    if (!user) {
+      throw new ApiError(
         409,
-        "email_taken",
-        "email",
-        "an account with this email already exists; sign in instead",
+        "signup_refused",
+        "Couldn't create an account with that email. If you already have one, sign in instead.",
       );
+    }
     await trustNetwork(c.env, email, network, now).run();
     await dropPresentedSession(c);
     await startSession(c, user.id, now);

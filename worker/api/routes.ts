@@ -470,7 +470,7 @@ const accountRoutes: RouteSpec[] = [
     },
     ok: { status: 201, description: "Signed up and in", schema: meResponse },
     errors: {
-      409: "email_taken: an account with this email exists",
+      409: "signup_refused: no account was created (the answer doesn't say whether the email has one); sign in if it is yours",
       429: "rate_limited: too many sign-ups from this address",
     },
   },
