@@ -20,6 +20,7 @@ type Parameter = {
   name: string;
   in: "path" | "query" | "header";
   required: boolean;
+  deprecated?: boolean;
   description?: string;
   schema: JsonSchema;
 };
@@ -94,11 +95,20 @@ function parameters(r: RouteSpec): Parameter[] {
   }
   if (r.kind === "sse" || r.kind === "websocket") {
     out.push({
-      name: "access_token",
+      name: "ticket",
       in: "query",
       required: false,
       description:
-        "An API token, for clients that can't set headers (EventSource, browser WebSocket). Prefer the header.",
+        "A stream ticket (POST /api/stream-tickets), for clients that can't set headers (EventSource, browser WebSocket): single-use, 60 s.",
+      schema: { type: "string", pattern: "^bst_" },
+    });
+    out.push({
+      name: "access_token",
+      in: "query",
+      required: false,
+      deprecated: true,
+      description:
+        "Discouraged, kept for compatibility: an API token in the URL ends up in request logs. Use `ticket`, or the Authorization header.",
       schema: { type: "string", pattern: "^bat_" },
     });
   }
@@ -136,7 +146,9 @@ function security(r: RouteSpec): Record<string, string[]>[] {
   if (r.auth === "none") return [];
   if (r.auth === "session") return [{ session: [] }];
   const base: Record<string, string[]>[] = [{ session: [] }, { bearer: [] }];
-  return r.kind === "sse" || r.kind === "websocket" ? [...base, { accessToken: [] }] : base;
+  return r.kind === "sse" || r.kind === "websocket"
+    ? [...base, { streamTicket: [] }, { accessToken: [] }]
+    : base;
 }
 
 const SSE_TEXT =
@@ -260,11 +272,18 @@ export function buildOpenApi(routes: readonly RouteSpec[] = ROUTES): OpenApiDocu
           bearerFormat: "bat_…",
           description: "A personal API token: `Authorization: Bearer bat_…`",
         },
+        streamTicket: {
+          type: "apiKey",
+          in: "query",
+          name: "ticket",
+          description: "A single-use stream ticket in the URL; only on SSE and WebSocket requests",
+        },
         accessToken: {
           type: "apiKey",
           in: "query",
           name: "access_token",
-          description: "An API token in the URL; only on SSE and WebSocket requests",
+          description:
+            "Discouraged: an API token in the URL, where request logs keep it; only on SSE and WebSocket requests",
         },
       },
     },

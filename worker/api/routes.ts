@@ -23,6 +23,7 @@ import {
   sendMessageResponse,
   signupBody,
   streamQuery,
+  streamTicketSchema,
   tokenSchema,
   updateMeBody,
   updateOrchestratorBody,
@@ -140,6 +141,7 @@ export const COMPONENTS = {
   Me: meResponse,
   Token: tokenSchema,
   CreatedToken: createdTokenSchema,
+  StreamTicket: streamTicketSchema,
   TokenList: tokenList,
   Usage: usageSchema,
   Totals: totalsSchema,
@@ -564,6 +566,22 @@ const accountRoutes: RouteSpec[] = [
     auth: "caller",
     params: { id: "token" },
     ok: { status: 204, description: "Revoked" },
+  },
+  {
+    method: "POST",
+    path: "/api/stream-tickets",
+    operationId: "createStreamTicket",
+    summary: "A single-use, 60-second ticket for the URL of one SSE or WebSocket request",
+    description:
+      "For clients that can't set headers (EventSource, a browser WebSocket with an API token): " +
+      "pass it as `?ticket=` instead of putting a long-lived token in the URL, where request logs " +
+      "keep it. It acts as the credential that created it and is used up by the request it opens. " +
+      "EventSource can't reuse it to reconnect: on `error`, get a new ticket and open a new " +
+      "EventSource with `?after=<last seq>`.",
+    tag: "Tokens",
+    auth: "caller",
+    ok: { status: 201, description: "The ticket and when it expires", schema: streamTicketSchema },
+    errors: { 429: "rate_limited: too many tickets this minute; see Retry-After" },
   },
   {
     method: "GET",

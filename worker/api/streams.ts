@@ -2,6 +2,7 @@
 // Shared by orchestrator and agent routes; the caller passes a stub it has already authorised.
 import type { Context } from "hono";
 import { eventsQuery, streamQuery } from "../../schema/api";
+import { withoutCredentials } from "../auth/redact";
 import type { AppEnv } from "./context";
 import { ApiError } from "./errors";
 import { readQuery } from "./validate";
@@ -49,7 +50,14 @@ export async function webSocket(c: Context<AppEnv>, stub: StreamStub): Promise<R
     throw new ApiError(426, "upgrade_required", "This endpoint speaks WebSocket: send Upgrade: websocket.");
   }
   // Origin was checked by the CSRF guard for every upgrade; ownership by the caller of this helper.
-  const headers = new Headers(c.req.raw.headers);
-  headers.set("X-Baton-User", c.var.caller.userId);
-  return stub.fetch(new Request(c.req.raw.url, { method: "GET", headers }));
+  return stub.fetch(forwardedUpgrade(c.req.raw, c.var.caller.userId));
+}
+
+/** The upgrade as the object gets it: who the caller is, never their credential (URL or headers). */
+export function forwardedUpgrade(req: Request, userId: string): Request {
+  const headers = new Headers(req.headers);
+  headers.delete("Authorization");
+  headers.delete("Cookie");
+  headers.set("X-Baton-User", userId);
+  return new Request(withoutCredentials(req.url), { method: "GET", headers });
 }

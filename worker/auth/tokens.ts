@@ -99,5 +99,5 @@ export async function lookupToken(env: Env, secret: string, now = Date.now()): P
         ),
       );
   }
-  return { userId: row.userId, email: row.email, via: "token" };
+  return { userId: row.userId, email: row.email, via: "token", tokenId: row.id };
 }
