@@ -3,6 +3,7 @@ import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import type { AgentSummary } from "../schema/events";
 import { api, createOrchestrator, makeUser, runsIdle, sim, waitFor } from "./helpers";
+import { WsClient } from "./ws-client";
 
 const orchestrator = (id: string) => env.ORCHESTRATOR.get(env.ORCHESTRATOR.idFromName(id));
 
@@ -32,6 +33,15 @@ describe("archived orchestrators", () => {
       message: expect.stringMatching(/archived/),
     });
     expect(own.body.error.code).toBe("archived");
+    // The agent's own socket is the same door: its send frames are refused the same way.
+    const socket = await WsClient.connect(user, `/api/orchestrators/${id}/agents/${agentId}/ws`);
+    socket.send({ type: "send", text: sim([{ text: "Should never run either." }]) });
+    await socket.until((x) => x.frames.some((f) => f.type === "error" || f.type === "sent"));
+    expect(socket.frames.find((f) => f.type === "error" || f.type === "sent")).toMatchObject({
+      type: "error",
+      code: "archived",
+    });
+    socket.close();
     const after = await api<AgentSummary>(user, "GET", `/api/orchestrators/${id}/agents/${agentId}`);
     expect(after.body.status).toBe("idle");
 
