@@ -80,6 +80,7 @@ describe("stream tickets", () => {
       `ticket=${t.ticket}&access_token=${user.token}`,
     );
     expect(both.status).toBe(401);
+    expect((await errorOf(both)).error.message).toMatch(/not both/);
     // Neither refusal used it up.
     expect(await opened(await sse(`/api/orchestrators/${id}/stream`, `ticket=${t.ticket}`))).toBe(true);
   });

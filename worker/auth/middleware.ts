@@ -19,7 +19,7 @@ function queryCredentialAllowed(req: Request): boolean {
   return isWebSocketUpgrade(req) || (req.headers.get("Accept") ?? "").includes("text/event-stream");
 }
 
-type Presented = { kind: "bearer" | "ticket"; value: string };
+type Presented = { kind: "bearer" | "ticket" | "both"; value: string };
 
 /**
  * The credential the request presents, with `value` "" when one was presented but is malformed
@@ -33,7 +33,7 @@ function presented(req: Request): Presented | null {
   const params = new URL(req.url).searchParams;
   const token = params.get("access_token");
   const ticket = params.get("ticket");
-  if (token !== null && ticket !== null) return { kind: "ticket", value: "" };
+  if (token !== null && ticket !== null) return { kind: "both", value: "" };
   if (ticket !== null) return { kind: "ticket", value: ticket };
   return token === null ? null : { kind: "bearer", value: token };
 }
@@ -53,6 +53,13 @@ export async function authenticate(req: Request, env: Env): Promise<Caller | nul
 
 function refusal(req: Request): ApiError {
   const credential = presented(req);
+  if (credential?.kind === "both") {
+    return new ApiError(
+      401,
+      "unauthenticated",
+      "Send one credential in the URL: ?ticket= or ?access_token=, not both.",
+    );
+  }
   if (credential?.kind === "ticket") {
     return new ApiError(
       401,
