@@ -1,6 +1,6 @@
 // Login throttling (worker/auth/login-throttle.ts): guessing is bounded per source and per account,
 // and nobody can lock the owner out by failing logins in their name.
-import { describe, expect, it } from "vitest";
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { LOGIN_LIMITS, networkOf } from "../worker/auth/login-throttle";
 import { call, errorOf, freshIp, PASSWORD, signup } from "./auth-helpers";
 
@@ -19,6 +19,13 @@ async function expectThrottled(res: Response): Promise<void> {
 }
 
 describe("login throttling", () => {
+  // A fixed clock early in a window, so a slow run can't straddle two windows and reset a count.
+  beforeEach(() => {
+    vi.useFakeTimers({ toFake: ["Date"] });
+    vi.setSystemTime(new Date("2031-01-01T00:00:01Z"));
+  });
+  afterEach(() => vi.useRealTimers());
+
   it("an attacker failing from one address is refused with 429; the owner elsewhere still signs in", async () => {
     const owner = await signup();
     const attacker = freshIp();
