@@ -61,6 +61,12 @@ export const tokenSchema = z.object({
 export type ApiToken = z.infer<typeof tokenSchema>;
 /** Returned once, at creation: the only time the secret is shown. */
 export const createdTokenSchema = tokenSchema.extend({ secret: z.string() });
+/** A stream ticket takes no options: it is good for one SSE or WebSocket request of the caller. */
+export const streamTicketBody = z.strictObject({});
+export const streamTicketSchema = z.object({
+  ticket: z.string().describe("`bst_…`: pass as `?ticket=` on one …/stream or …/ws request"),
+  expiresAt: z.number().describe("Unix ms; a ticket lives 60 s and is good once"),
+});
 
 export const createOrchestratorBody = z.strictObject({
   name,

@@ -130,7 +130,14 @@ describe("GET /api/openapi.json", () => {
     expect(sse.responses["200"]!.content!["text/event-stream"]!.schema.$ref).toBe(
       "#/components/schemas/StreamEvent",
     );
-    expect(sse.parameters.map((p) => p.name)).toEqual(["id", "after", "access_token", "Last-Event-ID"]);
+    expect(sse.parameters.map((p) => p.name)).toEqual([
+      "id",
+      "after",
+      "ticket",
+      "access_token",
+      "Last-Event-ID",
+    ]);
+    expect(sse.parameters.find((p) => p.name === "access_token")).toMatchObject({ deprecated: true });
 
     const ws = op(doc, "get", "/api/orchestrators/{id}/agents/{agentId}/ws")!;
     expect(ws.responses["101"]).toBeDefined();

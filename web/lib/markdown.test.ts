@@ -27,6 +27,63 @@ describe("renderMarkdown", () => {
     expect(html).toContain('target="_blank" rel="noopener noreferrer"');
   });
 
+  it("never links off-site unless the link is an explicit absolute http(s) URL", () => {
+    // Resolved the way a browser resolves them (WHATWG URL), from a page of the app.
+    const page = "https://app.example/orchestrators/orc_1";
+    const hostile = [
+      "/\\evil.example/phish",
+      "\\\\evil.example/phish",
+      "//evil.example/phish",
+      "///evil.example",
+      "/\\/evil.example",
+      "<\\/evil.example>",
+      "<java\tscript:alert(1)>",
+      "<java\nscript:alert(1)>",
+      "<\tjavascript:alert(1)>",
+      "JaVaScRiPt:alert(1)",
+      "data:text/html,<script>alert(1)</script>",
+      "vbscript:msgbox(1)",
+      "https:evil.example",
+      "http:/evil.example",
+      "<h\ttps://evil.example>",
+      "&#47;&#47;evil.example",
+      "%2F%2Fevil.example",
+      "/%5Cevil.example",
+    ];
+    for (const target of hostile) {
+      const html = renderMarkdown(`[x](${target}) ![i](${target})`);
+      const doc = new DOMParser().parseFromString(html, "text/html");
+      for (const a of doc.querySelectorAll("a")) {
+        const href = a.getAttribute("href") ?? "";
+        const resolved = new URL(href, page);
+        expect(resolved.origin, `${target} → ${href}`).toBe("https://app.example");
+      }
+    }
+  });
+
+  it("keeps same-origin relative links in-app and marks absolute ones external", () => {
+    const html = renderMarkdown(
+      "[a](/orchestrators/orc_1/files) [b](notes/today.md) [c](../up) [d](#top) [e](?q=1) [m](mailto:a@b.example)",
+    );
+    const links = [...new DOMParser().parseFromString(html, "text/html").querySelectorAll("a")];
+    expect(links.map((a) => a.getAttribute("href"))).toEqual([
+      "/orchestrators/orc_1/files",
+      "notes/today.md",
+      "../up",
+      "#top",
+      "?q=1",
+      "mailto:a@b.example",
+    ]);
+    for (const a of links) expect(a.hasAttribute("target")).toBe(false);
+    const ext = new DOMParser()
+      .parseFromString(renderMarkdown("[e](<HTTPS://Example.com/a b>)"), "text/html")
+      .querySelector("a");
+    expect(ext?.getAttribute("href")).toBe("https://example.com/a%20b");
+    expect(ext?.getAttribute("target")).toBe("_blank");
+    expect(ext?.getAttribute("rel")).toBe("noopener noreferrer");
+    expect(ext?.className).toBe("md-external");
+  });
+
   it("renders an unfinished code fence mid-stream as code", () => {
     const html = renderMarkdown("Here:\n\n```python\ndef f():\n    return 1");
     expect(html).toContain('class="code-block"');

@@ -50,8 +50,48 @@ describe("AuthPage", () => {
     await act(async () => {
       fireEvent.click(screen.getByRole("button", { name: "Create account" }));
     });
-    expect(screen.getByRole("alert").textContent).toContain("at least 10 characters");
+    // One human sentence, once, next to the field: no "Invalid body. password: …" anywhere.
+    expect(screen.getAllByRole("alert").map((a) => a.textContent)).toEqual([
+      "Password must be at least 10 characters.",
+    ]);
+    expect(document.body.textContent).not.toContain("Invalid body");
+    expect(document.body.textContent?.match(/at least 10 characters/g)).toHaveLength(1);
     expect(screen.getByLabelText("Password").getAttribute("aria-invalid")).toBe("true");
+  });
+
+  it("points a refused sign-up to sign in, keeping where the visitor was headed", async () => {
+    vi.stubGlobal(
+      "fetch",
+      vi.fn(
+        async () =>
+          new Response(
+            JSON.stringify({
+              error: {
+                code: "signup_refused",
+                message:
+                  "Couldn't create an account with that email. If you already have one, sign in instead.",
+              },
+            }),
+            { status: 409 },
+          ),
+      ),
+    );
+    const { router } = renderAt("/signup?next=%2Fusage", "signup");
+    fireEvent.change(screen.getByLabelText("Email"), { target: { value: "a@b.co" } });
+    fireEvent.change(screen.getByLabelText("Password"), { target: { value: "long enough password" } });
+    await act(async () => {
+      fireEvent.click(screen.getByRole("button", { name: "Create account" }));
+    });
+    const alert = screen.getByRole("alert");
+    expect(alert.textContent).toBe(
+      "Couldn't create an account with that email. If it's yours, sign in instead.",
+    );
+    const link = alert.querySelector("a")!;
+    expect(link.getAttribute("href")).toBe("/login?next=%2Fusage");
+    await act(async () => {
+      fireEvent.click(link);
+    });
+    expect(router.state.location.pathname).toBe("/login");
   });
 
   it("signs in and goes where the visitor was headed", async () => {
@@ -79,6 +119,9 @@ describe("AuthPage", () => {
   it("only follows same-app next paths", () => {
     expect(safeNext("/o/1")).toBe("/o/1");
     expect(safeNext("//evil.example")).toBe("/");
+    expect(safeNext("/\\evil.example")).toBe("/");
+    expect(safeNext("/\t/evil.example")).toBe("/");
+    expect(safeNext("/\n/evil.example")).toBe("/");
     expect(safeNext("https://evil.example")).toBe("/");
     expect(safeNext(null)).toBe("/");
   });

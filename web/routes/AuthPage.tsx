@@ -7,9 +7,26 @@ import { ApiError } from "../lib/http";
 import { session } from "../lib/session";
 import "../styles/auth.css";
 
-/** Only same-app paths: `next` must never send a visitor to another site. */
+/**
+ * Only same-app paths: `next` must never send a visitor to another site. Browsers read `\` as `/`
+ * and drop tabs and newlines, so `/\evil.example` would be `//evil.example`: refused too.
+ */
 export function safeNext(next: string | null): string {
-  return next?.startsWith("/") && !next.startsWith("//") ? next : "/";
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what we refuse
+  if (!next?.startsWith("/") || next.startsWith("//") || /[\u0000-\u001f\u007f\\]/.test(next)) return "/";
+  return next;
+}
+
+const FIELD_LABELS: Record<string, string> = { email: "Email", password: "Password" };
+
+/** The server's issues for this form's fields as sentences: "Password must be at least 10 characters." */
+function fieldSentences(err: ApiError): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [field, message] of Object.entries(err.fieldErrors())) {
+    const label = FIELD_LABELS[field];
+    if (label) out[field] = `${label} ${message.replace(/\.$/, "")}.`;
+  }
+  return out;
 }
 
 export function AuthPage({ mode }: { mode: "login" | "signup" }) {
@@ -21,6 +38,7 @@ export function AuthPage({ mode }: { mode: "login" | "signup" }) {
   const [password, setPassword] = useState("");
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
+  const [refused, setRefused] = useState(false);
   const [fields, setFields] = useState<Record<string, string>>({});
   const signup = mode === "signup";
 
@@ -36,6 +54,7 @@ export function AuthPage({ mode }: { mode: "login" | "signup" }) {
     e.preventDefault();
     setBusy(true);
     setError(null);
+    setRefused(false);
     setFields({});
     try {
       await (signup ? session.signup(email, password) : session.login(email, password));
@@ -43,8 +62,11 @@ export function AuthPage({ mode }: { mode: "login" | "signup" }) {
       navigate(next, { replace: true });
     } catch (err) {
       if (err instanceof ApiError) {
-        setFields(err.fieldErrors());
-        setError(err.message);
+        // A field's problem is said once, next to the field; anything else once, at the top.
+        const sentences = fieldSentences(err);
+        setFields(sentences);
+        setRefused(err.code === "signup_refused");
+        setError(Object.keys(sentences).length ? null : err.message);
       } else setError("Something went wrong. Try again.");
     } finally {
       setBusy(false);
@@ -69,10 +91,17 @@ export function AuthPage({ mode }: { mode: "login" | "signup" }) {
               : "Welcome back. Your agents kept working."}
           </p>
         </div>
-        {error && (
+        {refused ? (
           <div className="notice notice-error" role="alert">
-            {error}
+            Couldn't create an account with that email. If it's yours, <Link to={otherHref}>sign in</Link>{" "}
+            instead.
           </div>
+        ) : (
+          error && (
+            <div className="notice notice-error" role="alert">
+              {error}
+            </div>
+          )
         )}
         <div className="field">
           <label htmlFor="email">Email</label>
@@ -90,7 +119,7 @@ export function AuthPage({ mode }: { mode: "login" | "signup" }) {
             onChange={(e) => setEmail(e.target.value)}
           />
           {fields.email && (
-            <span id="email-error" className="field-error">
+            <span id="email-error" className="field-error" role="alert">
               {fields.email}
             </span>
           )}
@@ -106,11 +135,11 @@ export function AuthPage({ mode }: { mode: "login" | "signup" }) {
             minLength={signup ? 10 : undefined}
             value={password}
             aria-invalid={fields.password ? true : undefined}
-            aria-describedby={signup ? "password-hint" : undefined}
+            aria-describedby={signup || fields.password ? "password-hint" : undefined}
             onChange={(e) => setPassword(e.target.value)}
           />
           {fields.password ? (
-            <span id="password-hint" className="field-error">
+            <span id="password-hint" className="field-error" role="alert">
               {fields.password}
             </span>
           ) : (

@@ -20,6 +20,17 @@ export async function ownedOrchestrator(c: Context<AppEnv>, id: string): Promise
   return row;
 }
 
+/** New work for an archived orchestrator or any of its agents is refused until it is unarchived. */
+export function refuseIfArchived(orch: OrchestratorRow): void {
+  if (orch.status === "archived") {
+    throw new ApiError(
+      409,
+      "archived",
+      "This orchestrator is archived; unarchive it (PATCH status) to send messages.",
+    );
+  }
+}
+
 export function orchestratorStub(env: Env, id: string) {
   return env.ORCHESTRATOR.get(env.ORCHESTRATOR.idFromName(id));
 }

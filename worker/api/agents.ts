@@ -2,7 +2,7 @@
 import { Hono } from "hono";
 import { agentMessageBody } from "../../schema/api";
 import { requireAuth } from "../auth/middleware";
-import { orchestratorStub, ownedAgent, ownedOrchestrator } from "./access";
+import { orchestratorStub, ownedAgent, ownedOrchestrator, refuseIfArchived } from "./access";
 import type { AppEnv } from "./context";
 import { ApiError, notFound } from "./errors";
 import { admitSend } from "./limits";
@@ -27,6 +27,7 @@ export const agentRoutes = new Hono<AppEnv>()
   .post("/:agentId/messages", async (c) => {
     const { orch, agent } = await ownedAgent(c, ids(c).id, ids(c).agentId);
     const body = await readJson(c, agentMessageBody);
+    refuseIfArchived(orch);
     await admitSend(c.env, c.var.caller.userId);
     const r = await orchestratorStub(c.env, orch.id).messageAgent(agent.id, body.text, body.clientId);
     if (!r) throw notFound("That agent");

@@ -5,6 +5,7 @@ import { drizzle } from "drizzle-orm/d1";
 import { type Context, Hono } from "hono";
 import { changePasswordBody, loginBody, signupBody } from "../../schema/api";
 import { sessions, users } from "../../schema/d1";
+import { admitLogin, admitLoginFrom, networkOf, trustNetwork } from "../auth/login-throttle";
 import { requireAuth, requireSession } from "../auth/middleware";
 import { fakeVerify, hashPassword, passwordIterations, verifyPassword } from "../auth/password";
 import { clientIp, rateLimit } from "../auth/rate-limit";
@@ -23,15 +24,13 @@ import { ApiError } from "./errors";
 import { loadMe } from "./me";
 import { readJson } from "./validate";
 
-/** Per window of `sec` seconds. Every attempt counts, successful or not. */
+/** Per window of `sec` seconds. Every attempt counts, successful or not. Login: LOGIN_LIMITS. */
 export const AUTH_LIMITS = {
   signupPerIp: { limit: 10, sec: 3600 },
-  loginPerIp: { limit: 30, sec: 900 },
-  loginPerEmail: { limit: 10, sec: 900 },
   passwordPerUser: { limit: 10, sec: 900 },
 } as const;
 
-const fieldError = (status: 400 | 401 | 409, code: string, field: string, message: string) =>
+const fieldError = (status: 400 | 401, code: string, field: string, message: string) =>
   new ApiError(status, code, `${field}: ${message}.`, { issues: [{ field, message }] });
 
 /** Ends whatever session the request came with, and its streams; signing in always yields a fresh id. */
@@ -51,7 +50,8 @@ async function startSession(c: Context<AppEnv>, userId: string, now?: number): P
 export const auth = new Hono<AppEnv>()
   .post("/signup", async (c) => {
     const { signupPerIp } = AUTH_LIMITS;
-    await rateLimit(c.env, `signup:ip:${clientIp(c.req.raw)}`, signupPerIp.limit, signupPerIp.sec);
+    const network = networkOf(clientIp(c.req.raw));
+    await rateLimit(c.env, `signup:ip:${network}`, signupPerIp.limit, signupPerIp.sec);
     const { email, password } = await readJson(c, signupBody);
     const hashed = await hashPassword(password, passwordIterations(c.env));
     // JS time for both stamps: the session check compares password_changed_at <= session created_at.
@@ -70,23 +70,27 @@ export const auth = new Hono<AppEnv>()
       .onConflictDoNothing({ target: users.email })
       .returning({ id: users.id });
     const user = created[0];
-    if (!user)
-      throw fieldError(
+    // Worded so it doesn't confirm that the email has an account, yet tells its owner what to do.
+    // A refusal still differs from a new account's 201, unavoidably without an email round trip;
+    // the per-network sign-up limit above is what bounds probing.
+    if (!user) {
+      throw new ApiError(
         409,
-        "email_taken",
-        "email",
-        "an account with this email already exists; sign in instead",
+        "signup_refused",
+        "Couldn't create an account with that email. If you already have one, sign in instead.",
       );
+    }
+    await trustNetwork(c.env, email, network, now).run();
     await dropPresentedSession(c);
     await startSession(c, user.id, now);
     return c.json(await loadMe(c.env, user.id, "session"), 201);
   })
 
   .post("/login", async (c) => {
-    const { loginPerIp, loginPerEmail } = AUTH_LIMITS;
-    await rateLimit(c.env, `login:ip:${clientIp(c.req.raw)}`, loginPerIp.limit, loginPerIp.sec);
+    const network = networkOf(clientIp(c.req.raw));
+    await admitLoginFrom(c.env, network);
     const { email, password } = await readJson(c, loginBody);
-    await rateLimit(c.env, `login:email:${email}`, loginPerEmail.limit, loginPerEmail.sec);
+    await admitLogin(c.env, email, network);
     const db = drizzle(c.env.DB);
     const [user] = await db.select().from(users).where(eq(users.email, email));
     const iterations = passwordIterations(c.env);
@@ -106,6 +110,7 @@ export const auth = new Hono<AppEnv>()
         .set({ passwordHash: fresh.hash, passwordSalt: fresh.salt, passwordIterations: fresh.iterations })
         .where(eq(users.id, user.id));
     }
+    await trustNetwork(c.env, email, network).run();
     await dropPresentedSession(c);
     await startSession(c, user.id);
     return c.json(await loadMe(c.env, user.id, "session"));

@@ -2,6 +2,7 @@
 import type { Context } from "hono";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
 import { ZodError, type z } from "zod";
+import { redactSecrets } from "../auth/redact";
 
 export class ApiError extends Error {
   constructor(
@@ -38,9 +39,13 @@ export function errorResponse(err: unknown, c: Context): Response {
     };
     return c.json(body, err.status, err.headers);
   }
-  // Never leak internals to the caller; log enough to find it.
+  // Never leak internals to the caller; log enough to find it, but never a credential: the path
+  // only (no query), and the error's text scrubbed in case it quotes a URL or a header.
   const id = crypto.randomUUID();
-  console.error(`unhandled error ${id} on ${c.req.method} ${new URL(c.req.url).pathname}`, err);
+  const detail = err instanceof Error ? (err.stack ?? `${err.name}: ${err.message}`) : String(err);
+  console.error(
+    `unhandled error ${id} on ${c.req.method} ${new URL(c.req.url).pathname}: ${redactSecrets(detail)}`,
+  );
   return c.json(
     { error: { code: "internal_error", message: `Something went wrong on our side (ref ${id}).` } },
     500,

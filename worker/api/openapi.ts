@@ -20,6 +20,7 @@ type Parameter = {
   name: string;
   in: "path" | "query" | "header";
   required: boolean;
+  deprecated?: boolean;
   description?: string;
   schema: JsonSchema;
 };
@@ -94,11 +95,20 @@ function parameters(r: RouteSpec): Parameter[] {
   }
   if (r.kind === "sse" || r.kind === "websocket") {
     out.push({
-      name: "access_token",
+      name: "ticket",
       in: "query",
       required: false,
       description:
-        "An API token, for clients that can't set headers (EventSource, browser WebSocket). Prefer the header.",
+        "A stream ticket (POST /api/stream-tickets), for clients that can't set headers (EventSource, browser WebSocket): single-use, 60 s.",
+      schema: { type: "string", pattern: "^bst_" },
+    });
+    out.push({
+      name: "access_token",
+      in: "query",
+      required: false,
+      deprecated: true,
+      description:
+        "Discouraged, kept for compatibility: an API token in the URL ends up in request logs. Use `ticket`, or the Authorization header.",
       schema: { type: "string", pattern: "^bat_" },
     });
   }
@@ -108,7 +118,7 @@ function parameters(r: RouteSpec): Parameter[] {
       in: "header",
       required: false,
       description:
-        "Resume after this seq (what EventSource sends on reconnect); `after` wins if both are given",
+        "Resume after this seq (what EventSource sends on reconnect); wins over `after`, which only places the first connection",
       schema: { type: "integer", minimum: 0 },
     });
   }
@@ -136,12 +146,14 @@ function security(r: RouteSpec): Record<string, string[]>[] {
   if (r.auth === "none") return [];
   if (r.auth === "session") return [{ session: [] }];
   const base: Record<string, string[]>[] = [{ session: [] }, { bearer: [] }];
-  return r.kind === "sse" || r.kind === "websocket" ? [...base, { accessToken: [] }] : base;
+  return r.kind === "sse" || r.kind === "websocket"
+    ? [...base, { streamTicket: [] }, { accessToken: [] }]
+    : base;
 }
 
 const SSE_TEXT =
   "Each event is `id: <seq>`, `event: <type>`, `data: <StreamEvent JSON>`; the stream opens with " +
-  "`retry: 2000`, replays every event after `after` (or Last-Event-ID), then goes live, with a " +
+  "`retry: 2000`, replays every event after Last-Event-ID (else `after`), then goes live, with a " +
   "`: keep-alive` comment every 20 s. It never ends by itself.";
 
 const WS_TEXT =
@@ -260,11 +272,18 @@ export function buildOpenApi(routes: readonly RouteSpec[] = ROUTES): OpenApiDocu
           bearerFormat: "bat_…",
           description: "A personal API token: `Authorization: Bearer bat_…`",
         },
+        streamTicket: {
+          type: "apiKey",
+          in: "query",
+          name: "ticket",
+          description: "A single-use stream ticket in the URL; only on SSE and WebSocket requests",
+        },
         accessToken: {
           type: "apiKey",
           in: "query",
           name: "access_token",
-          description: "An API token in the URL; only on SSE and WebSocket requests",
+          description:
+            "Discouraged: an API token in the URL, where request logs keep it; only on SSE and WebSocket requests",
         },
       },
     },

@@ -14,7 +14,7 @@ import { messages, orchestrators, toolCalls, users } from "../../schema/d1";
 import { requireAuth } from "../auth/middleware";
 import { isSimulated } from "../llm/client";
 import { DEFAULT_ORCHESTRATOR_MODEL, isKnownModel, MODELS } from "../llm/prices";
-import { type OrchestratorRow, orchestratorStub, ownedOrchestrator } from "./access";
+import { type OrchestratorRow, orchestratorStub, ownedOrchestrator, refuseIfArchived } from "./access";
 import type { AppEnv } from "./context";
 import { ApiError } from "./errors";
 import { admitSend } from "./limits";
@@ -134,13 +134,7 @@ export const orchestratorRoutes = new Hono<AppEnv>()
   .post("/:id/messages", async (c) => {
     const orch = await ownedOrchestrator(c, c.req.param("id"));
     const body = await readJson(c, sendMessageBody);
-    if (orch.status === "archived") {
-      throw new ApiError(
-        409,
-        "archived",
-        "This orchestrator is archived; unarchive it (PATCH status) to send messages.",
-      );
-    }
+    refuseIfArchived(orch);
     const { accountBudget } = await admitSend(c.env, c.var.caller.userId);
     const r = await orchestratorStub(c.env, orch.id).sendMessage(body.text, body.clientId, accountBudget);
     return c.json(r, 202);

@@ -25,6 +25,7 @@ import {
   sendMessageResponse,
   signupBody,
   streamQuery,
+  streamTicketSchema,
   tokenSchema,
   updateMeBody,
   updateOrchestratorBody,
@@ -147,6 +148,7 @@ export const COMPONENTS = {
   Me: meResponse,
   Token: tokenSchema,
   CreatedToken: createdTokenSchema,
+  StreamTicket: streamTicketSchema,
   TokenList: tokenList,
   Usage: usageSchema,
   Totals: totalsSchema,
@@ -332,7 +334,7 @@ const agentRoutes: RouteSpec[] = [
       example: { text: "Add a table of orbital periods.", clientId: "cli-0002" },
     },
     ok: { status: 202, description: "Accepted", schema: agentTaskResponse },
-    errors: sends,
+    errors: { ...sends, 409: "archived: unarchive the orchestrator first" },
   },
   {
     method: "POST",
@@ -484,7 +486,7 @@ const accountRoutes: RouteSpec[] = [
     },
     ok: { status: 201, description: "Signed up and in", schema: meResponse },
     errors: {
-      409: "email_taken: an account with this email exists",
+      409: "signup_refused: no account was created (the answer doesn't say whether the email has one); sign in if it is yours",
       429: "rate_limited: too many sign-ups from this address",
     },
   },
@@ -503,7 +505,7 @@ const accountRoutes: RouteSpec[] = [
     ok: { status: 200, description: "Signed in", schema: meResponse },
     errors: {
       401: "invalid_credentials: email or password is incorrect",
-      429: "rate_limited: too many attempts; see Retry-After",
+      429: "rate_limited: too many attempts from your network, or at this account from unfamiliar networks; see Retry-After",
     },
   },
   {
@@ -582,6 +584,22 @@ const accountRoutes: RouteSpec[] = [
     auth: "caller",
     params: { id: "token" },
     ok: { status: 204, description: "Revoked" },
+  },
+  {
+    method: "POST",
+    path: "/api/stream-tickets",
+    operationId: "createStreamTicket",
+    summary: "A single-use, 60-second ticket for the URL of one SSE or WebSocket request",
+    description:
+      "For clients that can't set headers (EventSource, a browser WebSocket with an API token): " +
+      "pass it as `?ticket=` instead of putting a long-lived token in the URL, where request logs " +
+      "keep it. It acts as the credential that created it and is used up by the request it opens. " +
+      "EventSource can't reuse it to reconnect: on `error`, get a new ticket and open a new " +
+      "EventSource with `?after=<last seq>`.",
+    tag: "Tokens",
+    auth: "caller",
+    ok: { status: 201, description: "The ticket and when it expires", schema: streamTicketSchema },
+    errors: { 429: "rate_limited: too many tickets this minute; see Retry-After" },
   },
   {
     method: "GET",

@@ -3,6 +3,7 @@
 import type { Context } from "hono";
 import { eventsQuery, streamQuery } from "../../schema/api";
 import { credentialOf } from "../auth/credentials";
+import { withoutCredentials } from "../auth/redact";
 import type { AppEnv } from "./context";
 import { ApiError } from "./errors";
 import { readQuery } from "./validate";
@@ -23,12 +24,16 @@ export async function eventsPage(c: Context<AppEnv>, stub: StreamStub): Promise<
 
 export async function sseStream(c: Context<AppEnv>, stub: StreamStub): Promise<Response> {
   const q = readQuery(c, streamQuery);
-  const lastEventId = c.req.header("Last-Event-ID");
+  // An EventSource reconnects to the URL it was opened with (`?after=` and all) and says where it
+  // got to in Last-Event-ID, so the header wins: `after` only places the first connection.
+  const lastEventId = c.req.header("Last-Event-ID")?.trim();
   let after = q.after ?? 0;
-  if (q.after === undefined && lastEventId !== undefined) {
+  if (lastEventId) {
     after = Number(lastEventId);
-    if (!Number.isInteger(after) || after < 0) {
-      throw new ApiError(400, "invalid_request", "Last-Event-ID: must be a non-negative integer seq.");
+    if (!/^\d+$/.test(lastEventId) || !Number.isSafeInteger(after)) {
+      throw new ApiError(400, "invalid_request", "Last-Event-ID: must be a non-negative integer seq.", {
+        issues: [{ field: "Last-Event-ID", message: "must be a non-negative integer seq" }],
+      });
     }
   }
   // The object keeps the credential beside the stream, so ending the credential ends it (§8).
@@ -47,8 +52,17 @@ export async function webSocket(c: Context<AppEnv>, stub: StreamStub): Promise<R
     throw new ApiError(426, "upgrade_required", "This endpoint speaks WebSocket: send Upgrade: websocket.");
   }
   // Origin was checked by the CSRF guard for every upgrade; ownership by the caller of this helper.
-  const headers = new Headers(c.req.raw.headers);
-  headers.set("X-Baton-User", c.var.caller.userId);
-  headers.set("X-Baton-Credential", credentialOf(c.var.caller));
-  return stub.fetch(new Request(c.req.raw.url, { method: "GET", headers }));
+  const forwarded = forwardedUpgrade(c.req.raw, c.var.caller.userId);
+  // The object keeps the credential (a key, never a secret) so ending it closes the socket (§8).
+  forwarded.headers.set("X-Baton-Credential", credentialOf(c.var.caller));
+  return stub.fetch(forwarded);
+}
+
+/** The upgrade as the object gets it: who the caller is, never their credential (URL or headers). */
+export function forwardedUpgrade(req: Request, userId: string): Request {
+  const headers = new Headers(req.headers);
+  headers.delete("Authorization");
+  headers.delete("Cookie");
+  headers.set("X-Baton-User", userId);
+  return new Request(withoutCredentials(req.url), { method: "GET", headers });
 }

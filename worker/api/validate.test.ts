@@ -167,8 +167,8 @@ describe("readQuery", () => {
     expect(await (await app.request("/query")).json()).toEqual({ after: 0 });
   });
 
-  it("drops access_token and empty values", async () => {
-    expect(await (await app.request("/query?access_token=bat_x&after=&kind=b")).json()).toEqual({
+  it("drops access_token, ticket and empty values", async () => {
+    expect(await (await app.request("/query?access_token=bat_x&ticket=bst_y&after=&kind=b")).json()).toEqual({
       after: 0,
       kind: "b",
     });

@@ -3,10 +3,8 @@
 import type { Context } from "hono";
 import { z } from "zod";
 import { LIMITS } from "../../schema/api";
+import { AUTH_QUERY_PARAMS } from "../auth/redact";
 import { ApiError, validationError } from "./errors";
-
-/** Query parameter that carries a bearer token for WebSocket/SSE (see auth/middleware.ts); never a route input. */
-const AUTH_QUERY_PARAM = "access_token";
 
 /**
  * Rewords zod's issues for people: a missing field "is required" (not "expected string, received
@@ -135,12 +133,12 @@ export async function readJson<T extends z.ZodType>(
 
 /**
  * The query string validated by `schema`. Empty values count as absent; a repeated parameter is
- * refused; `access_token` is removed first because it is authentication, not route input.
+ * refused; `access_token` and `ticket` are removed first: they are authentication, not route input.
  */
 export function readQuery<T extends z.ZodType>(c: Context, schema: T): z.infer<T> {
   const params = new Map<string, string>();
   for (const [key, value] of new URL(c.req.url).searchParams) {
-    if (key === AUTH_QUERY_PARAM || value === "") continue;
+    if (AUTH_QUERY_PARAMS.has(key) || value === "") continue;
     if (params.has(key)) {
       throw new ApiError(400, "invalid_request", `Invalid query. ${key}: must be given at most once.`, {
         issues: [{ field: key, message: "must be given at most once" }],

@@ -4,40 +4,70 @@ import type { AppEnv, Caller } from "../api/context";
 import { ApiError } from "../api/errors";
 import { isWebSocketUpgrade } from "./origin";
 import { clearedSessionCookie, lookupSession, readSessionCookie } from "./sessions";
+import { redeemTicket } from "./stream-tickets";
 import { lookupToken } from "./tokens";
 
 /**
  * Browsers can't put headers on a WebSocket upgrade, and EventSource can't set any either, so
- * for exactly those two request kinds a token may come as `?access_token=bat_…`. Nowhere else:
- * URLs end up in logs and histories. readQuery() drops the parameter before validating.
+ * for exactly those two request kinds a credential may come in the URL: `?ticket=bst_…` (a
+ * single-use, one-minute stream ticket, see stream-tickets.ts) or, discouraged, the long-lived
+ * `?access_token=bat_…`. Nowhere else: URLs end up in logs and histories. readQuery() drops both
+ * parameters before validating.
  */
-function queryTokenAllowed(req: Request): boolean {
+function queryCredentialAllowed(req: Request): boolean {
   if (req.method !== "GET") return false;
   return isWebSocketUpgrade(req) || (req.headers.get("Accept") ?? "").includes("text/event-stream");
 }
 
+type Presented = { kind: "bearer" | "ticket" | "both"; value: string };
+
 /**
- * The bearer credential the request presents: the token string, "" when one was presented but
- * is malformed, or null when none was. A presented credential is never silently ignored in
- * favour of a cookie.
+ * The credential the request presents, with `value` "" when one was presented but is malformed
+ * (or two were put in the URL), or null when none was. A presented credential is never silently
+ * ignored in favour of a cookie.
  */
-function presentedBearer(req: Request): string | null {
+function presented(req: Request): Presented | null {
   const header = req.headers.get("Authorization");
-  if (header !== null) return /^bearer\s+(\S+)\s*$/i.exec(header)?.[1] ?? "";
-  if (queryTokenAllowed(req)) return new URL(req.url).searchParams.get("access_token");
-  return null;
+  if (header !== null) return { kind: "bearer", value: /^bearer\s+(\S+)\s*$/i.exec(header)?.[1] ?? "" };
+  if (!queryCredentialAllowed(req)) return null;
+  const params = new URL(req.url).searchParams;
+  const token = params.get("access_token");
+  const ticket = params.get("ticket");
+  if (token !== null && ticket !== null) return { kind: "both", value: "" };
+  if (ticket !== null) return { kind: "ticket", value: ticket };
+  return token === null ? null : { kind: "bearer", value: token };
 }
 
 /** The caller behind the request, or null if it carries no valid credential. */
 export async function authenticate(req: Request, env: Env): Promise<Caller | null> {
-  const bearer = presentedBearer(req);
-  if (bearer !== null) return bearer ? lookupToken(env, bearer) : null;
+  const credential = presented(req);
+  if (credential) {
+    if (!credential.value) return null;
+    return credential.kind === "ticket"
+      ? redeemTicket(env, credential.value)
+      : lookupToken(env, credential.value);
+  }
   const cookie = readSessionCookie(req);
   return cookie ? lookupSession(env, cookie) : null;
 }
 
 function refusal(req: Request): ApiError {
-  if (presentedBearer(req) !== null) {
+  const credential = presented(req);
+  if (credential?.kind === "both") {
+    return new ApiError(
+      401,
+      "unauthenticated",
+      "Send one credential in the URL: ?ticket= or ?access_token=, not both.",
+    );
+  }
+  if (credential?.kind === "ticket") {
+    return new ApiError(
+      401,
+      "unauthenticated",
+      "The stream ticket is not valid (unknown, malformed, already used, expired, or its credential has ended). Get a new one: POST /api/stream-tickets.",
+    );
+  }
+  if (credential) {
     return new ApiError(
       401,
       "unauthenticated",

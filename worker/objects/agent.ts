@@ -190,6 +190,20 @@ export class Agent extends LoopObject {
     return {};
   }
 
+  /**
+   * Sends on the agent's own socket pass the same checks as POST …/agents/:id/messages, which
+   * include the orchestrator's archived status: it lives in D1, not in this object's config.
+   */
+  protected override async sendAllowed(userId: string): Promise<{ code: string; message: string } | null> {
+    const orchestrator = await this.env.DB.prepare("SELECT status FROM orchestrators WHERE id = ?1")
+      .bind(this.store.config().orchestratorId)
+      .first<{ status: string }>();
+    if (orchestrator?.status === "archived") {
+      return { code: "archived", message: "This orchestrator is archived; unarchive it to send messages." };
+    }
+    return super.sendAllowed(userId);
+  }
+
   protected async interruptFromClient(): Promise<void> {
     this.runner.interrupt();
   }
