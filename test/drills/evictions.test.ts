@@ -178,7 +178,12 @@ async function oneRun(r: Rng, quota: number, totals: Totals): Promise<void> {
   // message id, with that message's usage; one tool_calls row per executed tool, with its result.
   const all = Object.values(logs).flat();
   const billed = new Map(billedMessageIds(all).map((e) => [e.messageId, e]));
-  const executed = new Set(ofType(all, "tool.result").map((e) => e.toolUseId));
+  // Calls cut off mid-response are closed on the stream only: never checkpointed, never in D1.
+  const executed = new Set(
+    ofType(all, "tool.result")
+      .filter((e) => !e.content.startsWith("Not run: the response was cut off"))
+      .map((e) => e.toolUseId),
+  );
   await settle(
     id,
     agents,
