@@ -17,7 +17,7 @@ const AGENTS = numArg("agents", 20);
 const WATCHERS = numArg("watchers", 5);
 const TOKENS = numArg("tokens", 1000);
 const PACE = numArg("pace", 200);
-// The orchestrator refuses to run more agents at once than LIMITS.maxConcurrentAgentRuns (8, in
+// The orchestrator refuses to run more agents at once than INPUT_LIMITS.maxConcurrentAgentRuns (8, in
 // worker/tools/orchestrator-tools.ts, which this Node-side bench can't import: it needs Worker types).
 const MAX_CONCURRENT_AGENT_RUNS = 8;
 const WAVE = Math.min(numArg("wave", MAX_CONCURRENT_AGENT_RUNS), MAX_CONCURRENT_AGENT_RUNS);

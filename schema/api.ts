@@ -3,7 +3,7 @@
 import { z } from "zod";
 import { agentSummarySchema, streamEventSchema, totalsSchema } from "./events";
 
-export const LIMITS = {
+export const INPUT_LIMITS = {
   bodyBytes: 256 * 1024,
   messageChars: 100_000,
   fileBytes: 1024 * 1024,
@@ -18,7 +18,7 @@ export const LIMITS = {
   filesPage: 1000,
 } as const;
 
-const name = z.string().trim().min(1, "must not be empty").max(LIMITS.nameChars);
+const name = z.string().trim().min(1, "must not be empty").max(INPUT_LIMITS.nameChars);
 const email = z.email("must be an email address").max(254).toLowerCase();
 const password = z.string().min(10, "must be at least 10 characters").max(200);
 const budget = z.number().positive().max(100_000).nullable();
@@ -71,13 +71,13 @@ export const streamTicketSchema = z.object({
 export const createOrchestratorBody = z.strictObject({
   name,
   model: z.string().max(100).optional(),
-  systemPrompt: z.string().max(LIMITS.systemPromptChars).optional(),
+  systemPrompt: z.string().max(INPUT_LIMITS.systemPromptChars).optional(),
   budgetUsd: budget.optional(),
 });
 export const updateOrchestratorBody = z.strictObject({
   name: name.optional(),
   model: z.string().max(100).optional(),
-  systemPrompt: z.string().max(LIMITS.systemPromptChars).nullable().optional(),
+  systemPrompt: z.string().max(INPUT_LIMITS.systemPromptChars).nullable().optional(),
   budgetUsd: budget.optional(),
   status: z.enum(["active", "archived"]).optional(),
 });
@@ -98,7 +98,7 @@ export const orchestratorSchema = z.object({
 export type OrchestratorInfo = z.infer<typeof orchestratorSchema>;
 
 export const sendMessageBody = z.strictObject({
-  text: z.string().min(1, "must not be empty").max(LIMITS.messageChars),
+  text: z.string().min(1, "must not be empty").max(INPUT_LIMITS.messageChars),
   clientId: z.string().min(1).max(128).optional(),
 });
 export const sendMessageResponse = z.object({
@@ -112,7 +112,7 @@ export const interruptBody = z.strictObject({ agents: z.boolean().optional() });
 
 export const eventsQuery = z.strictObject({
   after: z.coerce.number().int().nonnegative().default(0),
-  limit: z.coerce.number().int().min(1).max(LIMITS.eventsPage).default(500),
+  limit: z.coerce.number().int().min(1).max(INPUT_LIMITS.eventsPage).default(500),
 });
 export const eventsResponse = z.object({
   events: z.array(streamEventSchema),
@@ -124,7 +124,7 @@ export type EventsPage = z.infer<typeof eventsResponse>;
 export const streamQuery = z.strictObject({ after: z.coerce.number().int().nonnegative().optional() });
 
 export const agentMessageBody = z.strictObject({
-  text: z.string().min(1).max(LIMITS.messageChars),
+  text: z.string().min(1).max(INPUT_LIMITS.messageChars),
   /** Idempotency key: a retried request with the same clientId doesn't queue a second task. */
   clientId: z.string().min(1).max(128).optional(),
 });
@@ -141,10 +141,10 @@ export type FileInfo = z.infer<typeof fileInfoSchema>;
 export const filesQuery = z.strictObject({
   cursor: z
     .string()
-    .max(LIMITS.pathChars)
+    .max(INPUT_LIMITS.pathChars)
     .optional()
     .describe("nextCursor from the previous page; omit for the first page"),
-  limit: z.coerce.number().int().min(1).max(LIMITS.filesPage).default(LIMITS.filesPage),
+  limit: z.coerce.number().int().min(1).max(INPUT_LIMITS.filesPage).default(INPUT_LIMITS.filesPage),
 });
 export const filesPageSchema = z.object({
   files: z.array(fileInfoSchema).describe("by path"),

@@ -1,7 +1,7 @@
 // Bad input against the real account routes: always a 4xx whose message names the field.
 import { SELF } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
-import { LIMITS } from "../schema/api";
+import { INPUT_LIMITS } from "../schema/api";
 import { type Account, call, type ErrorBody, freshIp, ORIGIN, PASSWORD, signup } from "./auth-helpers";
 
 type Case = { name: string; body: BodyInit; contentType?: string | null; status: number; field: string };
@@ -26,7 +26,7 @@ const cases: Case[] = [
   { name: "no content-type", body: "{}", contentType: null, status: 415, field: "body" },
   {
     name: "oversized body",
-    body: JSON.stringify({ email: "x".repeat(LIMITS.bodyBytes + 1) }),
+    body: JSON.stringify({ email: "x".repeat(INPUT_LIMITS.bodyBytes + 1) }),
     status: 413,
     field: "body",
   },

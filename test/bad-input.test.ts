@@ -5,7 +5,7 @@ import { SELF } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { beforeAll, describe, expect, it } from "vitest";
 import { z } from "zod";
-import { LIMITS } from "../schema/api";
+import { INPUT_LIMITS } from "../schema/api";
 import type { AgentSummary } from "../schema/events";
 import { fillPath, type ParamKind, ROUTES, type RouteSpec } from "../worker/api/routes";
 import { type Account, type ErrorBody, freshIp, ORIGIN, signup } from "./auth-helpers";
@@ -98,7 +98,7 @@ function bodyShape(r: RouteSpec): { properties: Record<string, JsonSchema>; requ
 describe.each(jsonRoutes)("$method $path: bad JSON bodies", (r) => {
   const example = r.body?.type === "json" ? r.body.example : {};
   const where = `${r.method} ${r.path}`;
-  const big = JSON.stringify({ ...example, filler: "x".repeat(LIMITS.bodyBytes) });
+  const big = JSON.stringify({ ...example, filler: "x".repeat(INPUT_LIMITS.bodyBytes) });
   const cases: { name: string; body: () => BodyInit; contentType?: string | null; status: number }[] = [
     { name: "malformed JSON", body: () => '{"text": "unterminated', status: 400 },
     { name: "a JSON array", body: () => "[1, 2, 3]", status: 400 },
@@ -117,7 +117,7 @@ describe.each(jsonRoutes)("$method $path: bad JSON bodies", (r) => {
       contentType: "application/json; charset=latin1",
       status: 415,
     },
-    { name: `over ${LIMITS.bodyBytes} bytes`, body: () => big, status: 413 },
+    { name: `over ${INPUT_LIMITS.bodyBytes} bytes`, body: () => big, status: 413 },
     {
       name: "over the limit, streamed without Content-Length",
       body: () =>
@@ -361,7 +361,7 @@ describe("WebSocket garbage frames", () => {
     { name: "send with a number", frame: JSON.stringify({ type: "send", text: 42 }) },
     {
       name: "send too long",
-      frame: JSON.stringify({ type: "send", text: "x".repeat(LIMITS.messageChars + 1) }),
+      frame: JSON.stringify({ type: "send", text: "x".repeat(INPUT_LIMITS.messageChars + 1) }),
     },
     { name: "resume backwards", frame: JSON.stringify({ type: "resume", after: -1 }) },
     { name: "resume with a string", frame: JSON.stringify({ type: "resume", after: "10" }) },

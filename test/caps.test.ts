@@ -4,8 +4,7 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import type { StreamEvent } from "../schema/events";
-import { LIMITS as AGENT_LIMITS } from "../worker/objects/agent";
-import { LIMITS as ORCHESTRATOR_LIMITS } from "../worker/tools/orchestrator-tools";
+import { TEAM_LIMITS } from "../worker/limits";
 import { api, createOrchestrator, makeUser, runsIdle, sim, waitFor } from "./helpers";
 
 const orchestrator = (id: string) => env.ORCHESTRATOR.get(env.ORCHESTRATOR.idFromName(id));
@@ -27,13 +26,13 @@ describe("caps under parallel tool calls", () => {
     });
     const events = await waitFor(orchestrator(id), runsIdle(1), 60_000);
     const agents = await orchestrator(id).agents();
-    expect(agents).toHaveLength(ORCHESTRATOR_LIMITS.maxAgents);
+    expect(agents).toHaveLength(TEAM_LIMITS.maxAgents);
     expect(new Set(agents.map((a) => a.name)).size).toBe(agents.length);
     expect(agents.filter((a) => a.name === "dup")).toHaveLength(1);
     const results = of(events, "tool.result");
     expect(results).toHaveLength(200);
     const errors = results.filter((r) => r.isError).map((r) => r.content);
-    expect(errors).toHaveLength(200 - ORCHESTRATOR_LIMITS.maxAgents);
+    expect(errors).toHaveLength(200 - TEAM_LIMITS.maxAgents);
     expect(errors.filter((e) => /already exists/.test(e))).toHaveLength(2);
     expect(errors.filter((e) => /the limit is 20/.test(e))).toHaveLength(178);
   });
@@ -60,10 +59,10 @@ describe("caps under parallel tool calls", () => {
     const results = of(events, "tool.result").slice(2);
     expect(results).toHaveLength(100);
     const accepted = results.filter((r) => !r.isError);
-    expect(accepted).toHaveLength(AGENT_LIMITS.maxQueuedTasks);
+    expect(accepted).toHaveLength(TEAM_LIMITS.maxQueuedTasks);
     expect(results.filter((r) => r.isError)[0]?.content).toMatch(/already has 20 tasks queued/);
     const [w] = await orchestrator(id).agents();
-    expect((await agentStub(w!.id).state()).queued).toBeLessThanOrEqual(AGENT_LIMITS.maxQueuedTasks);
+    expect((await agentStub(w!.id).state()).queued).toBeLessThanOrEqual(TEAM_LIMITS.maxQueuedTasks);
   });
 
   it("an agent's full queue refuses the user's message with 409", async () => {
@@ -84,11 +83,11 @@ describe("caps under parallel tool calls", () => {
         text,
       });
     const replies = await Promise.all(
-      Array.from({ length: AGENT_LIMITS.maxQueuedTasks + 4 }, () => send(stall)),
+      Array.from({ length: TEAM_LIMITS.maxQueuedTasks + 4 }, () => send(stall)),
     );
     const statuses = replies.map((r) => r.status);
     // One runs, the queue holds the cap, the rest are refused.
-    expect(statuses.filter((s) => s === 202)).toHaveLength(AGENT_LIMITS.maxQueuedTasks + 1);
+    expect(statuses.filter((s) => s === 202)).toHaveLength(TEAM_LIMITS.maxQueuedTasks + 1);
     expect(statuses.filter((s) => s === 409)).toHaveLength(3);
     const last = replies.find((r) => r.status === 409)!;
     expect(last.body.error?.code).toBe("queue_full");

@@ -3,7 +3,7 @@
 // Each case sends a stream that would be 90 MB and counts how much of it the Worker pulled.
 import { SELF } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
-import { LIMITS } from "../schema/api";
+import { INPUT_LIMITS } from "../schema/api";
 import { BASE, createOrchestrator, makeUser } from "./helpers";
 
 const HUGE = 90_000_000;
@@ -48,15 +48,15 @@ describe("request bodies", () => {
 
     const declared = await send(path, "PUT", user.token, { "Content-Length": String(HUGE) });
     expect(declared).toMatchObject({ status: 413, error: { code: "too_large" } });
-    expect(declared.error.message).toContain(`${LIMITS.fileBytes} bytes`);
+    expect(declared.error.message).toContain(`${INPUT_LIMITS.fileBytes} bytes`);
     // Nothing was read: at most what the transport buffered ahead of the Worker.
-    expect(declared.pulled).toBeLessThan(LIMITS.fileBytes);
+    expect(declared.pulled).toBeLessThan(INPUT_LIMITS.fileBytes);
 
     const chunked = await send(path, "PUT", user.token, {});
     expect(chunked).toMatchObject({ status: 413, error: { code: "too_large" } });
     // Read up to the limit, then cut off (plus what the transport buffered).
-    expect(chunked.pulled).toBeGreaterThan(LIMITS.fileBytes);
-    expect(chunked.pulled).toBeLessThan(LIMITS.fileBytes + 4 * 1024 * 1024);
+    expect(chunked.pulled).toBeGreaterThan(INPUT_LIMITS.fileBytes);
+    expect(chunked.pulled).toBeLessThan(INPUT_LIMITS.fileBytes + 4 * 1024 * 1024);
 
     const list = await SELF.fetch(`${BASE}/api/orchestrators/${id}/files`, {
       headers: { Authorization: `Bearer ${user.token}` },
@@ -72,10 +72,10 @@ describe("request bodies", () => {
       "Content-Length": String(HUGE),
     });
     expect(declared).toMatchObject({ status: 413, error: { code: "payload_too_large" } });
-    expect(declared.pulled).toBeLessThan(LIMITS.fileBytes);
+    expect(declared.pulled).toBeLessThan(INPUT_LIMITS.fileBytes);
 
     const chunked = await send("/api/orchestrators", "POST", user.token, json);
     expect(chunked).toMatchObject({ status: 413, error: { code: "payload_too_large" } });
-    expect(chunked.pulled).toBeLessThan(LIMITS.bodyBytes + 4 * 1024 * 1024);
+    expect(chunked.pulled).toBeLessThan(INPUT_LIMITS.bodyBytes + 4 * 1024 * 1024);
   });
 });

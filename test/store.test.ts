@@ -3,7 +3,7 @@
 import { runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { Store } from "../worker/loop/store";
+import { Store } from "../worker/db/store";
 import type { Orchestrator } from "../worker/objects/orchestrator";
 
 async function withStore(fn: (store: Store, cold: () => Store, sql: SqlStorage) => void): Promise<void> {

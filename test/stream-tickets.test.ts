@@ -5,10 +5,10 @@ import { SELF } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { Hono } from "hono";
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { errorResponse } from "../worker/api/errors";
 import { forwardedUpgrade } from "../worker/api/streams";
 import { sha256Hex } from "../worker/auth/crypto";
 import { redeemTicket, TICKET_TTL_MS, TICKETS_PER_MINUTE } from "../worker/auth/stream-tickets";
+import { errorResponse } from "../worker/http/errors";
 import { call, errorOf, newToken, ORIGIN, signup } from "./auth-helpers";
 import { BASE, createOrchestrator, makeUser, type TestUser } from "./helpers";
 

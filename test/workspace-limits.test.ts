@@ -1,11 +1,11 @@
-// Bounded workspaces (DESIGN §8) through the public API: at most LIMITS.workspaceFiles files and
-// LIMITS.workspaceBytes bytes, holding under parallel writes from the HTTP API and from an agent's
+// Bounded workspaces (DESIGN §8) through the public API: at most INPUT_LIMITS.workspaceFiles files and
+// INPUT_LIMITS.workspaceBytes bytes, holding under parallel writes from the HTTP API and from an agent's
 // parallel tool calls; and a file listing that comes in pages which every client follows.
 import { SELF } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { BatonClient } from "../bin/client";
-import { type FilesPage, LIMITS } from "../schema/api";
+import { type FilesPage, INPUT_LIMITS } from "../schema/api";
 import type { StreamEvent } from "../schema/events";
 import { api, BASE, createOrchestrator, makeUser, runsIdle, sim, type TestUser, waitFor } from "./helpers";
 
@@ -45,10 +45,10 @@ function put(user: TestUser, id: string, path: string, body: string): Promise<Re
 type ErrorBody = { error: { code: string; message: string; details?: { limit: string; max: number } } };
 
 describe("workspace caps", () => {
-  it(`holds ${LIMITS.workspaceFiles} files under parallel PUTs: 409 naming the limit, overwrites still work`, async () => {
+  it(`holds ${INPUT_LIMITS.workspaceFiles} files under parallel PUTs: 409 naming the limit, overwrites still work`, async () => {
     const user = await makeUser();
     const id = await createOrchestrator(user);
-    await fill(id, LIMITS.workspaceFiles - 10);
+    await fill(id, INPUT_LIMITS.workspaceFiles - 10);
     const answers = await Promise.all(
       Array.from({ length: 30 }, (_, n) => put(user, id, `new/${n}.md`, `file ${n}`)),
     );
@@ -59,21 +59,21 @@ describe("workspace caps", () => {
     const refused = JSON.parse(bodies[statuses.indexOf(409)]!) as ErrorBody;
     expect(refused.error).toMatchObject({
       code: "too_many_files",
-      message: expect.stringContaining(`the limit is ${LIMITS.workspaceFiles} files per workspace`),
-      details: { limit: "workspaceFiles", max: LIMITS.workspaceFiles },
+      message: expect.stringContaining(`the limit is ${INPUT_LIMITS.workspaceFiles} files per workspace`),
+      details: { limit: "workspaceFiles", max: INPUT_LIMITS.workspaceFiles },
     });
-    expect((await usage(id)).files).toBe(LIMITS.workspaceFiles);
+    expect((await usage(id)).files).toBe(INPUT_LIMITS.workspaceFiles);
     // A full workspace still takes new versions of its files, and room comes back with a delete.
     expect((await put(user, id, "fill/00001.txt", "rewritten")).status).toBe(200);
     expect((await api(user, "DELETE", `/api/orchestrators/${id}/files/fill/00002.txt`)).status).toBe(204);
     expect((await put(user, id, "new/late.md", "fits now")).status).toBe(200);
   });
 
-  it(`holds ${LIMITS.workspaceBytes / MIB} MiB under parallel PUTs: 413 naming the limit`, async () => {
+  it(`holds ${INPUT_LIMITS.workspaceBytes / MIB} MiB under parallel PUTs: 413 naming the limit`, async () => {
     const user = await makeUser();
     const id = await createOrchestrator(user);
     // 99 MiB stored: room for three of the 300 KiB files below, not four.
-    await fill(id, LIMITS.workspaceBytes / MIB - 1, MIB);
+    await fill(id, INPUT_LIMITS.workspaceBytes / MIB - 1, MIB);
     const answers = await Promise.all(
       Array.from({ length: 6 }, (_, n) => put(user, id, `big/${n}.txt`, "y".repeat(300 * 1024))),
     );
@@ -84,10 +84,12 @@ describe("workspace caps", () => {
     const refused = JSON.parse(bodies[statuses.indexOf(413)]!) as ErrorBody;
     expect(refused.error).toMatchObject({
       code: "workspace_too_large",
-      message: expect.stringContaining(`the limit is ${LIMITS.workspaceBytes} bytes (100 MiB) per workspace`),
-      details: { limit: "workspaceBytes", max: LIMITS.workspaceBytes },
+      message: expect.stringContaining(
+        `the limit is ${INPUT_LIMITS.workspaceBytes} bytes (100 MiB) per workspace`,
+      ),
+      details: { limit: "workspaceBytes", max: INPUT_LIMITS.workspaceBytes },
     });
-    expect((await usage(id)).bytes).toBeLessThanOrEqual(LIMITS.workspaceBytes);
+    expect((await usage(id)).bytes).toBeLessThanOrEqual(INPUT_LIMITS.workspaceBytes);
     // Shrinking a file is always allowed, even in a full workspace.
     expect((await put(user, id, "fill/00001.txt", "small now")).status).toBe(200);
   });
@@ -95,7 +97,7 @@ describe("workspace caps", () => {
   it("refuses an agent's parallel write_file calls past the cap with a tool error it can read", async () => {
     const user = await makeUser();
     const id = await createOrchestrator(user);
-    await fill(id, LIMITS.workspaceFiles - 2);
+    await fill(id, INPUT_LIMITS.workspaceFiles - 2);
     const writes = [1, 2, 3, 4].map((n) => ({
       name: "write_file",
       input: { path: `out/${n}.md`, content: `${n}` },
@@ -124,8 +126,8 @@ describe("workspace caps", () => {
     const refused = writeResults.filter((r) => r.isError);
     expect(refused).toHaveLength(2);
     for (const r of refused)
-      expect(r.content).toContain(`the limit is ${LIMITS.workspaceFiles} files per workspace`);
-    expect((await usage(id)).files).toBe(LIMITS.workspaceFiles);
+      expect(r.content).toContain(`the limit is ${INPUT_LIMITS.workspaceFiles} files per workspace`);
+    expect((await usage(id)).files).toBe(INPUT_LIMITS.workspaceFiles);
   });
 });
 
@@ -133,12 +135,12 @@ describe("GET …/files", () => {
   it("pages the listing with ?cursor=&limit=, and the CLI client follows it to the end", async () => {
     const user = await makeUser();
     const id = await createOrchestrator(user);
-    const total = LIMITS.filesPage * 2 + 345;
+    const total = INPUT_LIMITS.filesPage * 2 + 345;
     await fill(id, total);
 
     const first = await api<FilesPage>(user, "GET", `/api/orchestrators/${id}/files`);
     expect(first.status).toBe(200);
-    expect(first.body.files).toHaveLength(LIMITS.filesPage);
+    expect(first.body.files).toHaveLength(INPUT_LIMITS.filesPage);
     expect(first.body.nextCursor).toBe(first.body.files.at(-1)!.path);
 
     const seen: string[] = [];

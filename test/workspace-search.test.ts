@@ -5,7 +5,7 @@ import { SELF } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import type { StreamEvent } from "../schema/events";
-import { SEARCH } from "../worker/tools/search";
+import { SEARCH } from "../worker/db/workspace/search";
 import { BASE, createOrchestrator, makeUser, runsIdle, sim, type TestUser, waitFor } from "./helpers";
 
 const orchestrator = (id: string) => env.ORCHESTRATOR.get(env.ORCHESTRATOR.idFromName(id));

@@ -3,8 +3,6 @@ import { Hono } from "hono";
 import { agentRoutes } from "./api/agents";
 import { auth } from "./api/auth";
 import { benchRoutes } from "./api/bench";
-import type { AppEnv } from "./api/context";
-import { errorResponse, notFound } from "./api/errors";
 import { fileRoutes } from "./api/files";
 import { health } from "./api/health";
 import { me } from "./api/me";
@@ -16,6 +14,8 @@ import { tokens } from "./api/tokens";
 import { usage } from "./api/usage";
 import { securityHeaders } from "./auth/headers";
 import { csrfGuard } from "./auth/origin";
+import type { AppEnv } from "./http/context";
+import { errorResponse, notFound } from "./http/errors";
 
 const app = new Hono<AppEnv>();
 app.onError(errorResponse);

@@ -15,9 +15,9 @@ import { drizzle } from "drizzle-orm/d1";
 import { describe, expect, it } from "vitest";
 import { usageLedger } from "../../schema/d1";
 import type { StreamEvent } from "../../schema/events";
+import { RUN_LIMITS as LIMITS } from "../../worker/limits";
 import { modelInfo, reservationUsd } from "../../worker/llm/prices";
 import { buildMessages, withCacheBreakpoints } from "../../worker/loop/messages";
-import { LIMITS } from "../../worker/loop/runner";
 import type { LoopObject } from "../../worker/objects/loop-object";
 import { api, BASE, createOrchestrator, makeUser, sim, terminalRuns } from "../helpers";
 import {

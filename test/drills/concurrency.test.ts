@@ -10,8 +10,8 @@ import { drizzle } from "drizzle-orm/d1";
 import { describe, expect, it } from "vitest";
 import { accountReservations, usageLedger, users } from "../../schema/d1";
 import type { StreamEvent } from "../../schema/events";
+import { TEAM_LIMITS as LIMITS } from "../../worker/limits";
 import { reservationUsd } from "../../worker/llm/prices";
-import { LIMITS } from "../../worker/tools/orchestrator-tools";
 import { api, createOrchestrator, makeUser, sim, terminalRuns } from "../helpers";
 import { agentLog, logViolations, ofType, orchestratorLog, type Rng, readLog, seeded, sleep } from "./kit";
 

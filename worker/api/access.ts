@@ -4,9 +4,8 @@ import { and, eq } from "drizzle-orm";
 import { drizzle } from "drizzle-orm/d1";
 import type { Context } from "hono";
 import { orchestrators } from "../../schema/d1";
-import { formatUsd } from "../../schema/money";
-import type { AppEnv } from "./context";
-import { ApiError, notFound } from "./errors";
+import type { AppEnv } from "../http/context";
+import { ApiError, notFound } from "../http/errors";
 
 export type OrchestratorRow = typeof orchestrators.$inferSelect;
 
@@ -45,30 +44,4 @@ export async function ownedAgent(c: Context<AppEnv>, orchestratorId: string, age
   const agent = await orchestratorStub(c.env, orch.id).agent(agentId);
   if (!agent) throw notFound("That agent");
   return { orch, agent, stub: agentStub(c.env, agent.id) };
-}
-
-// The user's budget and what they have spent (kept on the row by a trigger on the ledger).
-const BUDGET = "SELECT budget_usd AS budget, spent_usd AS spent FROM users WHERE id = ?1";
-type BudgetRow = { budget: number | null; spent: number | null };
-
-/** The user's own spending cap, as a statement to batch and the check that refuses new work. */
-export function userBudget(
-  env: Env,
-  userId: string,
-): { statement: D1PreparedStatement; check: (row: BudgetRow | null | undefined) => { hasBudget: boolean } } {
-  return {
-    statement: env.DB.prepare(BUDGET).bind(userId),
-    check: (row) => {
-      if (row?.budget === null || row?.budget === undefined) return { hasBudget: false };
-      const usd = Number(row.spent ?? 0);
-      if (usd >= row.budget) {
-        throw new ApiError(
-          402,
-          "budget_exceeded",
-          `Your account budget of ${formatUsd(row.budget)} is used up (${formatUsd(usd)} spent). Raise it in Settings.`,
-        );
-      }
-      return { hasBudget: true };
-    },
-  };
 }

@@ -2,12 +2,12 @@
 import { Hono } from "hono";
 import { agentMessageBody } from "../../schema/api";
 import { requireAuth } from "../auth/middleware";
+import type { AppEnv } from "../http/context";
+import { ApiError, notFound, refuse } from "../http/errors";
+import { readJson } from "../http/validate";
+import { admitSend } from "../policy/admission";
 import { orchestratorStub, ownedAgent, ownedOrchestrator, refuseIfArchived } from "./access";
-import type { AppEnv } from "./context";
-import { ApiError, notFound } from "./errors";
-import { admitSend } from "./limits";
 import { eventsPage, sseStream, webSocket } from "./streams";
-import { readJson } from "./validate";
 
 const ids = (c: { req: { param: (k: string) => string | undefined } }) => ({
   id: c.req.param("id") ?? "",
@@ -28,7 +28,7 @@ export const agentRoutes = new Hono<AppEnv>()
     const { orch, agent } = await ownedAgent(c, ids(c).id, ids(c).agentId);
     const body = await readJson(c, agentMessageBody);
     refuseIfArchived(orch);
-    await admitSend(c.env, c.var.caller.userId);
+    refuse((await admitSend(c.env, c.var.caller.userId)).refusal);
     const r = await orchestratorStub(c.env, orch.id).messageAgent(agent.id, body.text, body.clientId);
     if (!r) throw notFound("That agent");
     if ("refused" in r) throw new ApiError(409, "queue_full", r.refused);

@@ -8,7 +8,6 @@ import { sessions, users } from "../../schema/d1";
 import { admitLogin, admitLoginFrom, networkOf, trustNetwork } from "../auth/login-throttle";
 import { requireAuth, requireSession } from "../auth/middleware";
 import { fakeVerify, hashPassword, passwordIterations, verifyPassword } from "../auth/password";
-import { clientIp, rateLimit } from "../auth/rate-limit";
 import {
   clearedSessionCookie,
   createSession,
@@ -18,11 +17,12 @@ import {
   sessionHashOf,
 } from "../auth/sessions";
 import { revokeAllTokens } from "../auth/tokens";
-import type { AppEnv } from "./context";
+import type { AppEnv } from "../http/context";
+import { ApiError } from "../http/errors";
+import { readJson } from "../http/validate";
+import { clientIp, rateLimit } from "../policy/rate-limit";
 import { endStreams, inBackground } from "./end-streams";
-import { ApiError } from "./errors";
 import { loadMe } from "./me";
-import { readJson } from "./validate";
 
 /** Per window of `sec` seconds. Every attempt counts, successful or not. Login: LOGIN_LIMITS. */
 export const AUTH_LIMITS = {

@@ -8,11 +8,11 @@
 // - repeated SQLite operations in an object and D1 round trips, for bench/costs.ts.
 import { Hono } from "hono";
 import { requireAuth } from "../auth/middleware";
+import type { AppEnv } from "../http/context";
+import { notFound } from "../http/errors";
 import { createLlmClient } from "../llm/client";
 import { SQL_COST_OPS, type SqlCostOp } from "../objects/bench-costs";
 import { agentStub, orchestratorStub, ownedOrchestrator } from "./access";
-import type { AppEnv } from "./context";
-import { notFound } from "./errors";
 
 /** The baseline's scratch table: what a naive relay would persist per delta. No AUTOINCREMENT and
  *  no secondary index, so each insert writes one row: the cheapest version of that design. */

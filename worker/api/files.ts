@@ -1,16 +1,16 @@
 // /api/orchestrators/:id/files: the shared workspace. PUT takes the raw file text as its body;
 // GET returns JSON with the content, or the raw file with ?raw=1 (for download).
 import { Hono } from "hono";
-import { type FileInfo, filesQuery, LIMITS } from "../../schema/api";
+import { type FileInfo, filesQuery, INPUT_LIMITS } from "../../schema/api";
 import { requireAuth } from "../auth/middleware";
-import { PathError } from "../tools/paths";
-import type { Limit } from "../tools/quota";
-import { normalisePath, Workspace } from "../tools/workspace";
+import { PathError } from "../db/workspace/paths";
+import type { Limit } from "../db/workspace/quota";
+import { normalisePath, Workspace } from "../db/workspace/workspace";
+import type { AppEnv } from "../http/context";
+import { ApiError, notFound } from "../http/errors";
+import { readBody, readQuery } from "../http/validate";
 import { orchestratorStub, ownedOrchestrator } from "./access";
-import type { AppEnv } from "./context";
-import { ApiError, notFound } from "./errors";
 import { fileQuery } from "./routes";
-import { readBody, readQuery } from "./validate";
 
 /** The file path after /files/, decoded and normalised; 400 naming `path` when it's not valid. */
 function filePath(url: string): string {
@@ -37,15 +37,15 @@ const fileTooLarge = () =>
   new ApiError(
     413,
     "too_large",
-    `body: the file is over ${LIMITS.fileBytes} bytes, the limit for one file.`,
+    `body: the file is over ${INPUT_LIMITS.fileBytes} bytes, the limit for one file.`,
     {
-      issues: [{ field: "body", message: `must be at most ${LIMITS.fileBytes} bytes` }],
+      issues: [{ field: "body", message: `must be at most ${INPUT_LIMITS.fileBytes} bytes` }],
     },
   );
 
 /** A write refused by a workspace cap: 409 when it's full of files, 413 when it's out of bytes. */
 function capRefusal(limit: Limit, message: string): ApiError {
-  const max = LIMITS[limit];
+  const max = INPUT_LIMITS[limit];
   return limit === "workspaceFiles"
     ? new ApiError(409, "too_many_files", message, { limit, max })
     : new ApiError(413, "workspace_too_large", message, { limit, max });
@@ -98,7 +98,7 @@ export const fileRoutes = new Hono<AppEnv>()
   .put("/*", async (c) => {
     const orch = await ownedOrchestrator(c, c.req.param("id") ?? "");
     const path = filePath(c.req.url);
-    const buf = await readBody(c.req.raw, LIMITS.fileBytes, fileTooLarge);
+    const buf = await readBody(c.req.raw, INPUT_LIMITS.fileBytes, fileTooLarge);
     let content: string;
     try {
       content = new TextDecoder("utf-8", { fatal: true, ignoreBOM: false }).decode(buf);

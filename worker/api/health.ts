@@ -1,5 +1,5 @@
 import { Hono } from "hono";
-import type { AppEnv } from "./context";
+import type { AppEnv } from "../http/context";
 
 export const health = new Hono<AppEnv>().get("/", async (c) => {
   const started = Date.now();

@@ -5,11 +5,11 @@ import { Hono } from "hono";
 import { type Me, updateMeBody } from "../../schema/api";
 import { orchestrators, users } from "../../schema/d1";
 import { requireAuth } from "../auth/middleware";
+import type { AppEnv, Caller } from "../http/context";
+import { ApiError } from "../http/errors";
+import { readJson } from "../http/validate";
 import { isKnownModel, MODELS } from "../llm/prices";
 import { orchestratorStub } from "./access";
-import type { AppEnv, Caller } from "./context";
-import { ApiError } from "./errors";
-import { readJson } from "./validate";
 
 export async function loadMe(env: Env, userId: string, via: Caller["via"]): Promise<Me> {
   const [user] = await drizzle(env.DB)

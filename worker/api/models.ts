@@ -1,7 +1,7 @@
 // GET /api/models: the models Baton can run, with prices and context windows (one source of truth).
 import { Hono } from "hono";
+import type { AppEnv } from "../http/context";
 import { DEFAULT_AGENT_MODEL, DEFAULT_ORCHESTRATOR_MODEL, MODELS } from "../llm/prices";
-import type { AppEnv } from "./context";
 
 export const models = new Hono<AppEnv>().get("/", (c) =>
   c.json({

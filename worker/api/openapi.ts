@@ -4,7 +4,7 @@
 import { Hono } from "hono";
 import { z } from "zod";
 import { SESSION_COOKIE } from "../auth/sessions";
-import type { AppEnv } from "./context";
+import type { AppEnv } from "../http/context";
 import {
   COMPONENTS,
   errorStatuses,

@@ -12,14 +12,14 @@ import {
 } from "../../schema/api";
 import { messages, orchestrators, toolCalls, users } from "../../schema/d1";
 import { requireAuth } from "../auth/middleware";
+import type { AppEnv } from "../http/context";
+import { ApiError, refuse } from "../http/errors";
+import { readJson } from "../http/validate";
 import { isSimulated } from "../llm/client";
 import { DEFAULT_ORCHESTRATOR_MODEL, isKnownModel, MODELS } from "../llm/prices";
+import { admitSend } from "../policy/admission";
 import { type OrchestratorRow, orchestratorStub, ownedOrchestrator, refuseIfArchived } from "./access";
-import type { AppEnv } from "./context";
-import { ApiError } from "./errors";
-import { admitSend } from "./limits";
 import { eventsPage, sseStream, webSocket } from "./streams";
-import { readJson } from "./validate";
 
 function toInfo(r: OrchestratorRow): OrchestratorInfo {
   return {
@@ -135,7 +135,8 @@ export const orchestratorRoutes = new Hono<AppEnv>()
     const orch = await ownedOrchestrator(c, c.req.param("id"));
     const body = await readJson(c, sendMessageBody);
     refuseIfArchived(orch);
-    const { accountBudget } = await admitSend(c.env, c.var.caller.userId);
+    const { refusal, accountBudget } = await admitSend(c.env, c.var.caller.userId);
+    refuse(refusal);
     const r = await orchestratorStub(c.env, orch.id).sendMessage(body.text, body.clientId, accountBudget);
     return c.json(r, 202);
   })

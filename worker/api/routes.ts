@@ -16,8 +16,8 @@ import {
   fileSchema,
   filesPageSchema,
   filesQuery,
+  INPUT_LIMITS,
   interruptBody,
-  LIMITS,
   loginBody,
   meResponse,
   orchestratorSchema,
@@ -398,7 +398,7 @@ const fileRoutes: RouteSpec[] = [
     path: "/api/orchestrators/{id}/files",
     operationId: "listFiles",
     summary: "The shared workspace's files (without content), a page at a time",
-    description: `Files by path, at most \`limit\` (default and maximum ${LIMITS.filesPage}) per page. While \`nextCursor\` is not null, more files follow: ask again with \`?cursor=<nextCursor>\`. A workspace holds at most ${LIMITS.workspaceFiles} files and ${LIMITS.workspaceBytes} bytes.`,
+    description: `Files by path, at most \`limit\` (default and maximum ${INPUT_LIMITS.filesPage}) per page. While \`nextCursor\` is not null, more files follow: ask again with \`?cursor=<nextCursor>\`. A workspace holds at most ${INPUT_LIMITS.workspaceFiles} files and ${INPUT_LIMITS.workspaceBytes} bytes.`,
     tag: "Files",
     auth: "caller",
     params: orch,
@@ -424,12 +424,16 @@ const fileRoutes: RouteSpec[] = [
     tag: "Files",
     auth: "caller",
     params: file,
-    description: `The body is read only up to ${LIMITS.fileBytes} bytes: a larger declared Content-Length is refused before reading, a longer stream as soon as it passes the limit. A workspace holds at most ${LIMITS.workspaceFiles} files and ${LIMITS.workspaceBytes} bytes (checked atomically, also under parallel writes); overwriting a file with one no larger is always allowed.`,
-    body: { type: "text", example: "# Notes\n\nJupiter has 95 known moons.\n", maxBytes: LIMITS.fileBytes },
+    description: `The body is read only up to ${INPUT_LIMITS.fileBytes} bytes: a larger declared Content-Length is refused before reading, a longer stream as soon as it passes the limit. A workspace holds at most ${INPUT_LIMITS.workspaceFiles} files and ${INPUT_LIMITS.workspaceBytes} bytes (checked atomically, also under parallel writes); overwriting a file with one no larger is always allowed.`,
+    body: {
+      type: "text",
+      example: "# Notes\n\nJupiter has 95 known moons.\n",
+      maxBytes: INPUT_LIMITS.fileBytes,
+    },
     ok: { status: 200, description: "The file as stored", schema: fileSchema },
     errors: {
-      409: `too_many_files: the workspace already holds ${LIMITS.workspaceFiles} files (details.limit = "workspaceFiles")`,
-      413: `workspace_too_large: the write would take the workspace past ${LIMITS.workspaceBytes} bytes (details.limit = "workspaceBytes")`,
+      409: `too_many_files: the workspace already holds ${INPUT_LIMITS.workspaceFiles} files (details.limit = "workspaceFiles")`,
+      413: `workspace_too_large: the write would take the workspace past ${INPUT_LIMITS.workspaceBytes} bytes (details.limit = "workspaceBytes")`,
     },
   },
   {
@@ -643,7 +647,7 @@ export function errorStatuses(r: RouteSpec): Map<number, string> {
   if (r.auth === "session") add(403, "session_required: API tokens can't do this");
   if (r.params) add(404, "not_found: no such resource, or not yours (the same answer)");
   if (r.body?.type === "json") {
-    add(413, `payload_too_large: the body is over ${LIMITS.bodyBytes} bytes`);
+    add(413, `payload_too_large: the body is over ${INPUT_LIMITS.bodyBytes} bytes`);
     add(415, "unsupported_media_type: send Content-Type: application/json");
   }
   if (r.body?.type === "text") add(413, `too_large: the file is over ${r.body.maxBytes} bytes`);

@@ -4,8 +4,8 @@ import { Hono } from "hono";
 import { streamTicketBody } from "../../schema/api";
 import { requireAuth } from "../auth/middleware";
 import { mintTicket } from "../auth/stream-tickets";
-import type { AppEnv } from "./context";
-import { readJson } from "./validate";
+import type { AppEnv } from "../http/context";
+import { readJson } from "../http/validate";
 
 export const streamTickets = new Hono<AppEnv>().use(requireAuth).post("/", async (c) => {
   // No options (yet): an empty body or `{}`; anything else is named and refused.

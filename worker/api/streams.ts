@@ -3,10 +3,10 @@
 import type { Context } from "hono";
 import { eventsQuery, streamQuery } from "../../schema/api";
 import { credentialOf } from "../auth/credentials";
-import { withoutCredentials } from "../auth/redact";
-import type { AppEnv } from "./context";
-import { ApiError } from "./errors";
-import { readQuery } from "./validate";
+import type { AppEnv } from "../http/context";
+import { ApiError } from "../http/errors";
+import { withoutCredentials } from "../http/redact";
+import { readQuery } from "../http/validate";
 
 type StreamStub = {
   eventsJson(after: number, limit: number): Promise<string>;

@@ -3,10 +3,10 @@ import { Hono } from "hono";
 import { createTokenBody } from "../../schema/api";
 import { requireAuth, requireSession } from "../auth/middleware";
 import { createToken, listTokens, revokeToken } from "../auth/tokens";
-import type { AppEnv } from "./context";
+import type { AppEnv } from "../http/context";
+import { notFound } from "../http/errors";
+import { readJson } from "../http/validate";
 import { endStreams, inBackground } from "./end-streams";
-import { notFound } from "./errors";
-import { readJson } from "./validate";
 
 export const tokens = new Hono<AppEnv>()
   .use(requireAuth)

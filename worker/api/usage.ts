@@ -6,9 +6,9 @@ import type { z } from "zod";
 import { type UsageReport, usageQuery } from "../../schema/api";
 import { orchestrators, usageLedger } from "../../schema/d1";
 import { requireAuth } from "../auth/middleware";
-import type { AppEnv } from "./context";
-import { ApiError } from "./errors";
-import { readQuery } from "./validate";
+import type { AppEnv } from "../http/context";
+import { ApiError } from "../http/errors";
+import { readQuery } from "../http/validate";
 
 type Row = UsageReport["rows"][number];
 

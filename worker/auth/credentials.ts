@@ -1,7 +1,7 @@
 // The credential a stream was opened with, as a short key the objects keep beside each watcher, so
 // that ending the credential (token revoked, logout, password change) can end its streams (§8).
 // `token:<token id>` or `session:<SHA-256 of the session id>` — never a secret itself.
-import type { Caller } from "../api/context";
+import type { Caller } from "../http/context";
 import { SESSION_ABSOLUTE_MS, SESSION_IDLE_MS } from "./sessions";
 
 export type CredentialKey = `token:${string}` | `session:${string}`;

@@ -7,7 +7,8 @@
 //     a guesser spread over many addresses. Only such attempts count and only they are refused,
 //     so the owner on a network they used recently always gets through.
 // Every count lives in D1 rate_limits (one upsert per check), like the other limits.
-import { rateHit, rateSweep } from "./rate-limit";
+import { refuse } from "../http/errors";
+import { rateHit, rateSweep } from "../policy/rate-limit";
 
 /** Per window of `sec` seconds; every attempt counts, successful or not. */
 export const LOGIN_LIMITS = {
@@ -51,7 +52,7 @@ export async function admitLoginFrom(env: Env, network: string): Promise<void> {
   const hit = rateHit(env, `login:ip:${network}`, perNetwork.limit, perNetwork.sec);
   const row = await hit.statement.first<HitRow>();
   await rateSweep(env)?.run();
-  hit.check(row);
+  refuse(hit.check(row));
 }
 
 /** Counts an attempt at `email` from `network`; throws 429 rate_limited once a limit is passed. */
@@ -63,12 +64,12 @@ export async function admitLogin(env: Env, email: string, network: string, now =
     now - TRUST_MS,
   );
   const [ownRow, trust] = await env.DB.batch<HitRow & { ok: number }>([own.statement, trusted]);
-  own.check(ownRow?.results[0]);
+  refuse(own.check(ownRow?.results[0]));
   if (trust?.results.length) return;
   // Reached only by attempts their own network's limit allowed, so one source can't use up this
   // account's shared allowance by hammering.
   const shared = rateHit(env, `login:email:${email}`, perEmailUntrusted.limit, perEmailUntrusted.sec);
-  shared.check(await shared.statement.first<HitRow>());
+  refuse(shared.check(await shared.statement.first<HitRow>()));
 }
 
 /** After a successful sign-in: this network is trusted for this account for the next TRUST_MS. */

@@ -1,7 +1,7 @@
 // Who is calling: a browser session cookie, or a personal API token as a bearer credential.
 import { createMiddleware } from "hono/factory";
-import type { AppEnv, Caller } from "../api/context";
-import { ApiError } from "../api/errors";
+import type { AppEnv, Caller } from "../http/context";
+import { ApiError } from "../http/errors";
 import { isWebSocketUpgrade } from "./origin";
 import { clearedSessionCookie, lookupSession, readSessionCookie } from "./sessions";
 import { redeemTicket } from "./stream-tickets";

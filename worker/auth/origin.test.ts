@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { ApiError } from "../api/errors";
+import { ApiError } from "../http/errors";
 import { checkOrigin } from "./origin";
 
 const req = (origin?: string) =>

@@ -2,8 +2,8 @@
 // so only cookie-style writes (and every WebSocket upgrade, which CORS never guards) need
 // proof that the page making them is ours: a matching Origin header.
 import { createMiddleware } from "hono/factory";
-import type { AppEnv } from "../api/context";
-import { ApiError } from "../api/errors";
+import type { AppEnv } from "../http/context";
+import { ApiError } from "../http/errors";
 
 const STATE_CHANGING = new Set(["POST", "PUT", "PATCH", "DELETE"]);
 

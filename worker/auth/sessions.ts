@@ -4,7 +4,7 @@
 import { and, eq, lt, or } from "drizzle-orm";
 import { drizzle } from "drizzle-orm/d1";
 import { sessions, users } from "../../schema/d1";
-import type { Caller } from "../api/context";
+import type { Caller } from "../http/context";
 import { randomBase64Url, SECRET_256, sha256Hex } from "./crypto";
 
 const HOUR = 3_600_000;

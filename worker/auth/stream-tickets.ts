@@ -8,9 +8,10 @@
 // key `ticket:<SHA-256 of the ticket>:<JSON {userId, credential}>`, window_start = when minted.
 // Only the hash rests; redeeming deletes the row in one statement (a range read on the primary
 // key), so a ticket can be used once even by concurrent requests.
-import type { Caller } from "../api/context";
+import type { Caller } from "../http/context";
+import { refuse } from "../http/errors";
+import { rateHit } from "../policy/rate-limit";
 import { randomBase64Url, sha256Hex } from "./crypto";
-import { rateHit } from "./rate-limit";
 import { SESSION_ABSOLUTE_MS, SESSION_IDLE_MS } from "./sessions";
 
 export const TICKET_PREFIX = "bst_";
@@ -40,7 +41,7 @@ export async function mintTicket(
   now = Date.now(),
 ): Promise<{ ticket: string; expiresAt: number }> {
   const limit = rateHit(env, `stream-tickets:user:${caller.userId}`, TICKETS_PER_MINUTE, 60);
-  limit.check(await limit.statement.first());
+  refuse(limit.check(await limit.statement.first()));
   const ticket = TICKET_PREFIX + randomBase64Url(32);
   const stored: Stored = { userId: caller.userId, credential: credentialOfCaller(caller) };
   const key = rowPrefix(await sha256Hex(ticket)) + JSON.stringify(stored);

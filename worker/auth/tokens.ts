@@ -4,8 +4,8 @@ import { and, desc, eq, isNull, lt, or } from "drizzle-orm";
 import { type DrizzleD1Database, drizzle } from "drizzle-orm/d1";
 import type { ApiToken } from "../../schema/api";
 import { apiTokens, users } from "../../schema/d1";
-import type { Caller } from "../api/context";
-import { ApiError } from "../api/errors";
+import type { Caller } from "../http/context";
+import { ApiError } from "../http/errors";
 import { randomBase64Url, sha256Hex } from "./crypto";
 
 export const TOKEN_PREFIX = "bat_";

@@ -2,9 +2,9 @@
 // are summarised by the model and replaced with the summary, announced as `context.compacted`.
 import type Anthropic from "@anthropic-ai/sdk";
 import type { EventBody, Usage } from "../../schema/events";
+import type { Store } from "../db/store";
 import { costUsd, modelInfo, reservationUsd } from "../llm/prices";
 import { buildMessages } from "./messages";
-import type { Store } from "./store";
 
 /** What compaction needs from the object. */
 export type CompactionHost = {

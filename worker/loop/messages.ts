@@ -1,7 +1,7 @@
 // Turns the stored conversation into a valid Messages API request, with prompt-cache breakpoints.
 import type Anthropic from "@anthropic-ai/sdk";
-import { type Tool, toolParams } from "../tools/types";
-import type { ContentBlock, Role } from "./store";
+import type { ContentBlock, Role } from "../db/store";
+import { type Tool, toolParams } from "./tool";
 
 type Stored = { role: Role; content: ContentBlock[] };
 const ephemeral = { type: "ephemeral" } as const;

@@ -2,8 +2,8 @@
 import Anthropic from "@anthropic-ai/sdk";
 import type { EventBody, Usage } from "../../schema/events";
 import { zeroUsage } from "../../schema/events";
+import type { ContentBlock } from "../db/store";
 import { costUsd } from "../llm/prices";
-import type { ContentBlock } from "./store";
 
 export type CallParams = Omit<Anthropic.MessageCreateParamsStreaming, "stream">;
 

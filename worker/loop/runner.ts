@@ -4,21 +4,14 @@
 import type Anthropic from "@anthropic-ai/sdk";
 import { type EventBody, type Usage, zeroTotals } from "../../schema/events";
 import { addUsage, roundUsd } from "../../schema/money";
+import { queueD1 } from "../db/outbox";
+import type { ContentBlock, InboxKind, InboxPayload, RunRow, Store } from "../db/store";
+import { RUN_LIMITS } from "../limits";
 import { costUsd, modelInfo, reservationUsd } from "../llm/prices";
-import { runTool, type Tool, type ToolContext, type ToolOutcome, truncateOutput } from "../tools/types";
 import { compactIfNeeded } from "./compaction";
-import { queueD1 } from "./d1-sync";
 import { buildMessages, withCacheBreakpoints } from "./messages";
 import { CallFailed, CallInterrupted, callModel } from "./model-call";
-import type { ContentBlock, InboxKind, InboxPayload, RunRow, Store } from "./store";
-
-export const LIMITS = {
-  maxStepsPerRun: 40,
-  maxTokens: 8192,
-  maxAttempts: 5,
-  /** Runs started by agent reports in a row without user input before we stop reacting. */
-  maxAutoRuns: 12,
-};
+import { runTool, type Tool, type ToolContext, type ToolOutcome, truncateOutput } from "./tool";
 
 export type RunEnd = "completed" | "failed" | "interrupted";
 
@@ -138,7 +131,7 @@ export class Runner {
       if (!reports.length || this.store.get("held")) return null;
       const auto = (this.store.get("autoRuns") ?? 0) + 1;
       // Leave them queued: the next user message picks the reports up.
-      if (auto > LIMITS.maxAutoRuns) return null;
+      if (auto > RUN_LIMITS.maxAutoRuns) return null;
       this.store.set("autoRuns", auto);
     }
     const lead = input ?? reports[0]!;
@@ -311,7 +304,7 @@ export class Runner {
         if (suspended) return;
         continue;
       }
-      if (run.steps >= (this.store.config().maxSteps ?? LIMITS.maxStepsPerRun)) {
+      if (run.steps >= (this.store.config().maxSteps ?? RUN_LIMITS.maxStepsPerRun)) {
         return this.finish(runId, "failed", {
           code: "step_limit",
           message: `The run reached its limit of ${run.steps} model calls.`,
@@ -333,7 +326,7 @@ export class Runner {
     if (compaction.refusal) {
       return this.finish(run.id, "failed", { code: "budget_exceeded", message: compaction.refusal });
     }
-    const maxTokens = config.maxTokens ?? Math.min(LIMITS.maxTokens, modelInfo(config.model).maxOutput);
+    const maxTokens = config.maxTokens ?? Math.min(RUN_LIMITS.maxTokens, modelInfo(config.model).maxOutput);
     const params = withCacheBreakpoints({
       model: config.model,
       max_tokens: maxTokens,
@@ -355,7 +348,7 @@ export class Runner {
           signal: abort.signal,
           idleTimeoutMs: Number(this.env.LLM_IDLE_TIMEOUT_MS || 60_000),
           retryBaseMs: Number(this.env.LLM_RETRY_BASE_MS || 1000),
-          maxAttempts: LIMITS.maxAttempts,
+          maxAttempts: RUN_LIMITS.maxAttempts,
         },
         {
           emit: (b) => this.host.emit(b),

@@ -1,14 +1,13 @@
 // An agent: one Durable Object per agent, running tasks from its orchestrator through the shared
 // loop, with the workspace tools. It reports status, usage, file changes and results upward.
 import { type StreamState, type Totals, type Usage, zeroTotals } from "../../schema/events";
+import { Workspace } from "../db/workspace/workspace";
+import { TEAM_LIMITS } from "../limits";
 import type { RunEnd } from "../loop/runner";
+import type { Tool, ToolContext } from "../loop/tool";
 import { type AgentToolContext, toolsForAgent } from "../tools/agent-tools";
-import type { Tool, ToolContext } from "../tools/types";
-import { Workspace } from "../tools/workspace";
 import { LoopObject } from "./loop-object";
 import type { AgentInit, AgentNotice, NumberedNotice } from "./notices";
-
-export const LIMITS = { maxQueuedTasks: 20 };
 
 const PREAMBLE = `You are an agent in a team run by an orchestrator. You work in a shared workspace of files
 that other agents and the user can see. Use the tools to do the task you are given; write your work
@@ -72,8 +71,8 @@ export class Agent extends LoopObject {
 
   private queueFull(): string | null {
     const waiting = this.store.pendingInbox();
-    return waiting >= LIMITS.maxQueuedTasks
-      ? `${this.store.config().name} already has ${waiting} tasks queued (the limit is ${LIMITS.maxQueuedTasks}); wait for it to finish some.`
+    return waiting >= TEAM_LIMITS.maxQueuedTasks
+      ? `${this.store.config().name} already has ${waiting} tasks queued (the limit is ${TEAM_LIMITS.maxQueuedTasks}); wait for it to finish some.`
       : null;
   }
 

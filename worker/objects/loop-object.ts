@@ -11,21 +11,19 @@ import {
   type StreamState,
   zeroTotals,
 } from "../../schema/events";
-import { ApiError } from "../api/errors";
-import { admitSend } from "../api/limits";
 import { credentialAlive } from "../auth/credentials";
+import { EventLog } from "../db/event-log";
+import { type D1Stats, flushOutbox } from "../db/outbox";
+import { type ObjectConfig, Store } from "../db/store";
+import { RUN_LIMITS } from "../limits";
 import { createLlmClient } from "../llm/client";
 import { modelInfo } from "../llm/prices";
-import { type D1Stats, flushOutbox } from "../loop/d1-sync";
-import { EventLog } from "../loop/event-log";
 import { type RunEnd, Runner, type RunnerHost } from "../loop/runner";
-import { type ObjectConfig, Store } from "../loop/store";
-import type { Tool, ToolContext } from "../tools/types";
+import type { Tool, ToolContext } from "../loop/tool";
+import { admitSend } from "../policy/admission";
 import { runSqlCost, type SqlCostOp } from "./bench-costs";
 import { admitFrame, refuseFrame, stillOpen } from "./stream-guard";
 import { type SocketAttachment, Watchers } from "./watchers";
-
-const HEARTBEAT_MS = 10_000;
 
 export abstract class LoopObject extends DurableObject<Env> implements RunnerHost {
   readonly store: Store;
@@ -122,7 +120,7 @@ export abstract class LoopObject extends DurableObject<Env> implements RunnerHos
 
   async heartbeat(): Promise<void> {
     const at = await this.ctx.storage.getAlarm();
-    const want = Date.now() + HEARTBEAT_MS;
+    const want = Date.now() + RUN_LIMITS.heartbeatMs;
     if (at === null || at > want) await this.ctx.storage.setAlarm(want);
   }
 
@@ -153,7 +151,7 @@ export abstract class LoopObject extends DurableObject<Env> implements RunnerHos
       keep = true;
     }
     if (keep || this.runner.activeRun() || this.store.outbox(1).length) {
-      await this.ctx.storage.setAlarm(Date.now() + HEARTBEAT_MS);
+      await this.ctx.storage.setAlarm(Date.now() + RUN_LIMITS.heartbeatMs);
     }
   }
 
@@ -330,14 +328,10 @@ export abstract class LoopObject extends DurableObject<Env> implements RunnerHos
     }
     const refusal = this.sendRefusal();
     if (refusal) return refusal;
-    try {
-      const { accountBudget } = await admitSend(this.env, userId);
-      await this.accountBudgetKnown(accountBudget);
-      return null;
-    } catch (err) {
-      if (err instanceof ApiError) return { code: err.code, message: err.message };
-      throw err;
-    }
+    const admission = await admitSend(this.env, userId);
+    if (admission.refusal) return { code: admission.refusal.code, message: admission.refusal.message };
+    await this.accountBudgetKnown(admission.accountBudget);
+    return null;
   }
 
   protected abstract interruptFromClient(agents: boolean): Promise<void>;

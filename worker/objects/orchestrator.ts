@@ -5,20 +5,20 @@ import { createHash } from "node:crypto";
 import type { AgentSummary, StreamState, Totals, Usage } from "../../schema/events";
 import { zeroTotals } from "../../schema/events";
 import { addUsage, roundUsd, usdText } from "../../schema/money";
+import { queueD1 } from "../db/outbox";
+import type { ObjectConfig } from "../db/store";
+import { Workspace } from "../db/workspace/workspace";
+import { TEAM_LIMITS } from "../limits";
 import { modelInfo } from "../llm/prices";
-import { queueD1 } from "../loop/d1-sync";
 import type { RunEnd } from "../loop/runner";
-import type { ObjectConfig } from "../loop/store";
+import { type Tool, type ToolContext, ToolError } from "../loop/tool";
 import { RESERVATION_TTL_MS, reserveAccount } from "../policy/account-budget";
 import {
   isSettled,
-  LIMITS,
   type OrchestratorToolContext,
   orchestratorTools,
   summariseWait,
 } from "../tools/orchestrator-tools";
-import { type Tool, type ToolContext, ToolError } from "../tools/types";
-import { Workspace } from "../tools/workspace";
 import { LoopObject } from "./loop-object";
 import type { NumberedNotice } from "./notices";
 
@@ -357,9 +357,9 @@ export class Orchestrator extends LoopObject {
     if (live.some((a) => a.name === spec.name) || [...this.creating.values()].includes(spec.name)) {
       throw new ToolError(`An agent named ${spec.name} already exists.`);
     }
-    if (live.length + this.creating.size >= LIMITS.maxAgents) {
+    if (live.length + this.creating.size >= TEAM_LIMITS.maxAgents) {
       throw new ToolError(
-        `This orchestrator already has ${live.length + this.creating.size} agents (the limit is ${LIMITS.maxAgents}). Delete one first.`,
+        `This orchestrator already has ${live.length + this.creating.size} agents (the limit is ${TEAM_LIMITS.maxAgents}). Delete one first.`,
       );
     }
     this.creating.set(id, spec.name);

@@ -1,7 +1,7 @@
 // The clients watching an object's stream: hibernatable WebSockets and SSE responses.
 // Events are sent only after the log append (the output gate holds them until it's durable).
 import { type ServerFrame, type StreamEvent, WS_CLOSE } from "../../schema/events";
-import type { EventLog } from "../loop/event-log";
+import type { EventLog } from "../db/event-log";
 
 /** `credential`: the key of the credential the socket was opened with (auth/credentials.ts). */
 export type SocketAttachment = { userId: string; ready: boolean; connectedAt: number; credential?: string };

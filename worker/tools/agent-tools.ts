@@ -1,8 +1,8 @@
 // The tools every agent gets: the shared workspace, and `report` to finish a task.
 import { z } from "zod";
-import { LIMITS } from "../../schema/api";
-import { defineTool, type Tool, type ToolContext } from "./types";
-import type { FileChange, Workspace } from "./workspace";
+import { INPUT_LIMITS } from "../../schema/api";
+import type { FileChange, Workspace } from "../db/workspace/workspace";
+import { defineTool, type Tool, type ToolContext } from "../loop/tool";
 
 export type AgentToolContext = ToolContext & {
   workspace: Workspace;
@@ -24,7 +24,7 @@ export const readOnlyWorkspaceTools = [
     schema: z.object({
       after: z
         .string()
-        .max(LIMITS.pathChars)
+        .max(INPUT_LIMITS.pathChars)
         .optional()
         .describe("List files whose path sorts after this one"),
     }),
@@ -55,12 +55,12 @@ export const readOnlyWorkspaceTools = [
       pattern: z.string().min(1).max(500),
       path: z
         .string()
-        .max(LIMITS.pathChars)
+        .max(INPUT_LIMITS.pathChars)
         .optional()
         .describe("Only files whose path starts with this, e.g. notes/"),
       after: z
         .string()
-        .max(LIMITS.pathChars)
+        .max(INPUT_LIMITS.pathChars)
         .optional()
         .describe("Only files whose path sorts after this (to go on from an early stop)"),
     }),

@@ -3,12 +3,12 @@
 import { z } from "zod";
 import type { AgentSummary, StreamEvent } from "../../schema/events";
 import { formatUsd, USAGE_FIELDS } from "../../schema/money";
+import type { Workspace } from "../db/workspace/workspace";
+import { TEAM_LIMITS } from "../limits";
 import { DEFAULT_AGENT_MODEL, isKnownModel, MODELS } from "../llm/prices";
+import { defineTool, type Tool, type ToolContext, ToolError } from "../loop/tool";
 import { AGENT_TOOL_NAMES, readOnlyWorkspaceTools } from "./agent-tools";
-import { defineTool, type Tool, type ToolContext, ToolError } from "./types";
-import type { Workspace } from "./workspace";
 
-export const LIMITS = { maxAgents: 20, maxConcurrentAgentRuns: 8, maxWaitSec: 3600, defaultWaitSec: 600 };
 export const FINISHED = new Set(["complete", "failed", "interrupted", "idle"]);
 
 /** Finished and its result delivered (status can arrive before the result), or never given work. */
@@ -130,7 +130,7 @@ export const orchestratorTools: Tool<Ctx>[] = [
     async run(input, ctx: Ctx) {
       const agent = ctx.findAgent(input.name);
       const running = ctx.agents().filter((a) => a.status === "executing" && a.id !== agent.id).length;
-      if (running >= LIMITS.maxConcurrentAgentRuns) {
+      if (running >= TEAM_LIMITS.maxConcurrentAgentRuns) {
         throw new ToolError(
           `${running} agents are already working (the limit). Wait for some to finish first.`,
         );
@@ -169,8 +169,8 @@ export const orchestratorTools: Tool<Ctx>[] = [
     description:
       "Wait until the named agents finish (or the timeout passes) and get their results. Costs nothing while waiting.",
     schema: z.object({
-      names: z.array(agentName).min(1).max(LIMITS.maxAgents),
-      timeoutSec: z.number().int().min(1).max(LIMITS.maxWaitSec).optional(),
+      names: z.array(agentName).min(1).max(TEAM_LIMITS.maxAgents),
+      timeoutSec: z.number().int().min(1).max(TEAM_LIMITS.maxWaitSec).optional(),
     }),
     async run(input, ctx: Ctx) {
       const agents = input.names.map((n) => ctx.findAgent(n));
@@ -178,7 +178,7 @@ export const orchestratorTools: Tool<Ctx>[] = [
         ctx.reportsDelivered(agents.map((a) => a.id));
         return { content: summariseWait(agents, false) };
       }
-      const deadline = Date.now() + (input.timeoutSec ?? LIMITS.defaultWaitSec) * 1000;
+      const deadline = Date.now() + (input.timeoutSec ?? TEAM_LIMITS.defaultWaitSec) * 1000;
       return { suspend: { names: input.names, deadline, agentIds: agents.map((a) => a.id) } };
     },
   }),

@@ -3,12 +3,12 @@
 // stored result instead of applying again — tool effects happen exactly once.
 import { and, asc, eq, gt, sql } from "drizzle-orm";
 import { drizzle } from "drizzle-orm/d1";
-import { LIMITS } from "../../schema/api";
-import { fileOps, files } from "../../schema/d1";
+import { INPUT_LIMITS } from "../../../schema/api";
+import { fileOps, files } from "../../../schema/d1";
+import { CallerError } from "../../http/errors";
 import { normalisePath } from "./paths";
 import { fits, type Limit, refusal } from "./quota";
 import { type SearchOptions, type SearchResult, searchFiles } from "./search";
-import { ToolError } from "./types";
 
 export { normalisePath } from "./paths";
 
@@ -47,7 +47,7 @@ export class Workspace {
   async list(
     opts: { cursor?: string; limit?: number } = {},
   ): Promise<{ files: FileMeta[]; nextCursor: string | null }> {
-    const limit = opts.limit ?? LIMITS.filesPage;
+    const limit = opts.limit ?? INPUT_LIMITS.filesPage;
     const rows = await this.db
       .select({
         path: files.path,
@@ -82,8 +82,8 @@ export class Workspace {
     return this.apply(opId, async () => {
       const path = normalisePath(rawPath);
       const size = byteSize(content);
-      if (size > LIMITS.fileBytes)
-        throw new ToolError(`file is ${size} bytes; the limit is ${LIMITS.fileBytes}`);
+      if (size > INPUT_LIMITS.fileBytes)
+        throw new CallerError(`file is ${size} bytes; the limit is ${INPUT_LIMITS.fileBytes}`);
       const now = Date.now();
       // INSERT … SELECT … WHERE fits: the caps are checked by the statement that writes.
       const row = this.db
@@ -121,20 +121,22 @@ export class Workspace {
   edit(opId: string, rawPath: string, oldText: string, newText: string, by: string): Promise<OpResult> {
     return this.apply(opId, async () => {
       const current = await this.read(rawPath);
-      if (!current) throw new ToolError(`${rawPath} does not exist; use write_file to create it`);
-      if (!oldText) throw new ToolError("old must not be empty");
+      if (!current) throw new CallerError(`${rawPath} does not exist; use write_file to create it`);
+      if (!oldText) throw new CallerError("old must not be empty");
       const first = current.content.indexOf(oldText);
-      if (first < 0) throw new ToolError(`old text was not found in ${current.path}`);
+      if (first < 0) throw new CallerError(`old text was not found in ${current.path}`);
       if (current.content.indexOf(oldText, first + 1) >= 0) {
-        throw new ToolError(
+        throw new CallerError(
           `old text occurs more than once in ${current.path}; include more context to make it unique`,
         );
       }
       const content =
         current.content.slice(0, first) + newText + current.content.slice(first + oldText.length);
       const size = byteSize(content);
-      if (size > LIMITS.fileBytes)
-        throw new ToolError(`the edit makes the file ${size} bytes; the limit is ${LIMITS.fileBytes}`);
+      if (size > INPUT_LIMITS.fileBytes)
+        throw new CallerError(
+          `the edit makes the file ${size} bytes; the limit is ${INPUT_LIMITS.fileBytes}`,
+        );
       const now = Date.now();
       // Optimistic: only applies if nobody wrote the file since we read it.
       const effect = this.db
@@ -162,7 +164,7 @@ export class Workspace {
     return this.apply(opId, async () => {
       const path = normalisePath(rawPath);
       const current = await this.read(path);
-      if (!current) throw new ToolError(`${path} does not exist`);
+      if (!current) throw new CallerError(`${path} does not exist`);
       const effect = this.db
         .delete(files)
         .where(
@@ -205,7 +207,7 @@ export class Workspace {
       try {
         plan = await prepare();
       } catch (err) {
-        if (err instanceof ToolError) return { content: err.message, isError: true, change: null };
+        if (err instanceof CallerError) return { content: err.message, isError: true, change: null };
         throw err;
       }
       const took = plan.deletes

@@ -3,13 +3,13 @@
 // D1 runs one statement at a time, and a write that no longer fits simply changes nothing. Only
 // then is the workspace looked at again, to tell the writer which cap refused it.
 import { type SQL, sql } from "drizzle-orm";
-import { LIMITS } from "../../schema/api";
-import { ToolError } from "./types";
+import { INPUT_LIMITS } from "../../../schema/api";
+import { CallerError } from "../../http/errors";
 
 export type Limit = "workspaceFiles" | "workspaceBytes";
 
 /** A write refused by a workspace cap; `limit` names which (the API answers 409 or 413). */
-export class LimitError extends ToolError {
+export class LimitError extends CallerError {
   constructor(
     readonly limit: Limit,
     message: string,
@@ -31,10 +31,10 @@ export function fits(orchestratorId: string, path: string, size: number): SQL {
   const others = sql`SELECT coalesce(sum(octet_length(content)), 0) FROM files
     WHERE orchestrator_id = ${orchestratorId} AND path <> ${path}`;
   // OR evaluates left to right: few files can't hold the bytes limit (count × fileBytes) and skip the sum.
-  return sql`((${existing}) IS NOT NULL OR (${count}) < ${LIMITS.workspaceFiles})
+  return sql`((${existing}) IS NOT NULL OR (${count}) < ${INPUT_LIMITS.workspaceFiles})
     AND (${size} <= coalesce((${existing}), -1)
-      OR (${count}) * ${LIMITS.fileBytes} + ${size} <= ${LIMITS.workspaceBytes}
-      OR (${others}) + ${size} <= ${LIMITS.workspaceBytes})`;
+      OR (${count}) * ${INPUT_LIMITS.fileBytes} + ${size} <= ${INPUT_LIMITS.workspaceBytes}
+      OR (${others}) + ${size} <= ${INPUT_LIMITS.workspaceBytes})`;
 }
 
 const mib = (bytes: number) => `${Math.round((bytes / (1024 * 1024)) * 10) / 10} MiB`;
@@ -55,17 +55,17 @@ export async function refusal(
     .bind(orchestratorId, path)
     .first<{ files: number; bytes: number; existing: number }>();
   if (!usage) return null;
-  if (usage.existing < 0 && usage.files >= LIMITS.workspaceFiles) {
+  if (usage.existing < 0 && usage.files >= INPUT_LIMITS.workspaceFiles) {
     return new LimitError(
       "workspaceFiles",
-      `The workspace already holds ${usage.files} files; the limit is ${LIMITS.workspaceFiles} files per workspace. Delete files you no longer need, or write to an existing one.`,
+      `The workspace already holds ${usage.files} files; the limit is ${INPUT_LIMITS.workspaceFiles} files per workspace. Delete files you no longer need, or write to an existing one.`,
     );
   }
   const after = usage.bytes - Math.max(usage.existing, 0) + size;
-  if (size > usage.existing && after > LIMITS.workspaceBytes) {
+  if (size > usage.existing && after > INPUT_LIMITS.workspaceBytes) {
     return new LimitError(
       "workspaceBytes",
-      `Writing ${path} (${size} bytes) would bring the workspace to ${after} bytes; the limit is ${LIMITS.workspaceBytes} bytes (${mib(LIMITS.workspaceBytes)}) per workspace. Delete or shrink files first.`,
+      `Writing ${path} (${size} bytes) would bring the workspace to ${after} bytes; the limit is ${INPUT_LIMITS.workspaceBytes} bytes (${mib(INPUT_LIMITS.workspaceBytes)}) per workspace. Delete or shrink files first.`,
     );
   }
   return null;

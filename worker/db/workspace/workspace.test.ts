@@ -1,8 +1,8 @@
 import { env } from "cloudflare:workers";
 import { drizzle } from "drizzle-orm/d1";
 import { describe, expect, it } from "vitest";
-import { LIMITS } from "../../schema/api";
-import { orchestrators, users } from "../../schema/d1";
+import { INPUT_LIMITS } from "../../../schema/api";
+import { orchestrators, users } from "../../../schema/d1";
 import { normalisePath, Workspace } from "./workspace";
 
 async function workspace(): Promise<Workspace> {
@@ -65,15 +65,15 @@ describe("workspace", () => {
 
   it("refuses an edit that would take the workspace past its byte limit, and says which limit", async () => {
     const ws = await workspace();
-    const big = "z".repeat(LIMITS.fileBytes - 10);
-    const full = LIMITS.workspaceBytes / LIMITS.fileBytes;
+    const big = "z".repeat(INPUT_LIMITS.fileBytes - 10);
+    const full = INPUT_LIMITS.workspaceBytes / INPUT_LIMITS.fileBytes;
     for (let n = 0; n < full; n++)
       expect((await ws.write(`f${n}`, `f/${n}.txt`, big, "u")).isError).toBe(false);
     // 1,000 bytes left; this file takes 800 of them, and the edit would need 396 more.
     expect((await ws.write("s", "small.txt", `${"s".repeat(796)}TAIL`, "u")).isError).toBe(false);
     const grow = await ws.edit("e1", "small.txt", "TAIL", "TAIL".repeat(100), "u");
     expect(grow).toMatchObject({ isError: true, limit: "workspaceBytes", change: null });
-    expect(grow.content).toContain(`the limit is ${LIMITS.workspaceBytes} bytes`);
+    expect(grow.content).toContain(`the limit is ${INPUT_LIMITS.workspaceBytes} bytes`);
     expect(await ws.edit("e2", "small.txt", "TAIL", "y", "u")).toMatchObject({ isError: false });
     expect((await ws.write("w", "new.txt", "n".repeat(500), "u")).limit).toBe("workspaceBytes");
     // CRLF text: `$` matches before the \r, as a person reading the line expects.

@@ -2,7 +2,7 @@
 import type { Context } from "hono";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
 import { ZodError, type z } from "zod";
-import { redactSecrets } from "../auth/redact";
+import { redactSecrets } from "./redact";
 
 export class ApiError extends Error {
   constructor(
@@ -14,6 +14,43 @@ export class ApiError extends Error {
   ) {
     super(message);
   }
+}
+
+/**
+ * A failure whose message is for whoever asked — a model (as an is_error tool result) or a person
+ * (as a 4xx). Lower layers throw subclasses (workspace paths and caps, tool refusals); the loop and
+ * the routes decide how it reaches the caller. Anything else is an internal failure.
+ */
+export class CallerError extends Error {}
+
+/**
+ * A "no" decided below the HTTP layer (rate limits, budgets, queues): data, not an exception, so
+ * a route can answer it as a 4xx and a socket as an error frame.
+ */
+export type Refusal = {
+  status: 402 | 409 | 413 | 429;
+  code: string;
+  message: string;
+  retryAfterSec?: number;
+};
+
+export function refusalError(r: Refusal): ApiError {
+  return r.retryAfterSec === undefined
+    ? new ApiError(r.status, r.code, r.message)
+    : new ApiError(
+        r.status,
+        r.code,
+        r.message,
+        { retryAfterSec: r.retryAfterSec },
+        {
+          "Retry-After": String(r.retryAfterSec),
+        },
+      );
+}
+
+/** Throws the refusal as its 4xx, if there is one. */
+export function refuse(r: Refusal | null | undefined): void {
+  if (r) throw refusalError(r);
 }
 
 export const notFound = (what: string) => new ApiError(404, "not_found", `${what} was not found.`);

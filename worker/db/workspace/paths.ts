@@ -3,11 +3,11 @@
 // shows as "notesexe.md"), zero-width characters make two different paths look identical, control
 // characters break listings and logs, and edge spaces hide. Such paths are refused, never quietly
 // repaired, and the refusal names the character and where it is.
-import { LIMITS } from "../../schema/api";
-import { ToolError } from "./types";
+import { INPUT_LIMITS } from "../../../schema/api";
+import { CallerError } from "../../http/errors";
 
 /** A bad path; the message starts with "path: " so both the model and API callers see the field. */
-export class PathError extends ToolError {
+export class PathError extends CallerError {
   constructor(readonly reason: string) {
     super(`path: ${reason}`);
   }
@@ -81,7 +81,8 @@ export function normalisePath(raw: string): string {
   }
   const path = raw.replace(/\\/g, "/").replace(/^\/+/, "").replace(/\/+/g, "/");
   if (!path) throw new PathError("must not be empty");
-  if (path.length > LIMITS.pathChars) throw new PathError(`is longer than ${LIMITS.pathChars} characters`);
+  if (path.length > INPUT_LIMITS.pathChars)
+    throw new PathError(`is longer than ${INPUT_LIMITS.pathChars} characters`);
   if (path.endsWith("/")) throw new PathError("must name a file, not a folder");
   for (const seg of path.split("/")) {
     if (seg === "." || seg === "..") throw new PathError("must not contain . or .. segments");

@@ -2,7 +2,7 @@
 import { Hono } from "hono";
 import { describe, expect, it } from "vitest";
 import { z } from "zod";
-import { LIMITS } from "../../schema/api";
+import { INPUT_LIMITS } from "../../schema/api";
 import { errorResponse } from "./errors";
 import { readJson, readQuery } from "./validate";
 
@@ -119,7 +119,7 @@ describe("readJson", () => {
   });
 
   it("oversized body → 413, whether declared or streamed", async () => {
-    const big = JSON.stringify({ name: "x".repeat(LIMITS.bodyBytes) });
+    const big = JSON.stringify({ name: "x".repeat(INPUT_LIMITS.bodyBytes) });
     await expectError(await post(big), 413, "payload_too_large", "body");
     const chunk = new TextEncoder().encode(" ".repeat(64 * 1024));
     let sent = 0;

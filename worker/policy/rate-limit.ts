@@ -1,6 +1,6 @@
 // Fixed-window rate limits kept in D1 (table rate_limits): one row per key, one statement per
 // check. D1 is the one store every isolate and region sees, so limits hold across machines.
-import { ApiError } from "../api/errors";
+import { type Refusal, refuse } from "../http/errors";
 
 /** Stale rows are swept occasionally; windows longer than this would be cut short by the sweep. */
 const MAX_WINDOW_SEC = 86_400;
@@ -18,15 +18,15 @@ type HitRow = { count: number; window_start: number };
 
 /**
  * One hit for `key`, as a statement to run (alone or in a batch with other checks) and the check
- * of its result, which throws 429 {code:"rate_limited"} with a `retry-after` header once more than
- * `limit` hits land in the current `windowSec`-second window.
+ * of its result: a 429 refusal {code:"rate_limited", retryAfterSec} once more than `limit` hits
+ * land in the current `windowSec`-second window.
  */
 export function rateHit(
   env: Env,
   key: string,
   limit: number,
   windowSec: number,
-): { statement: D1PreparedStatement; check: (row: HitRow | null | undefined) => void } {
+): { statement: D1PreparedStatement; check: (row: HitRow | null | undefined) => Refusal | null } {
   if (!(windowSec > 0 && windowSec <= MAX_WINDOW_SEC)) {
     throw new Error(`rateLimit window must be 1..${MAX_WINDOW_SEC} s, got ${windowSec}`);
   }
@@ -35,16 +35,15 @@ export function rateHit(
   const statement = env.DB.prepare(HIT).bind(key, now - (now % windowMs));
   // An operator knob (e.g. for load tests on a private deployment); never below the coded limit.
   const scaled = limit * Math.max(1, Number(env.RATE_LIMIT_MULTIPLIER || 1));
-  const check = (row: HitRow | null | undefined) => {
-    if (!row || row.count <= scaled) return;
+  const check = (row: HitRow | null | undefined): Refusal | null => {
+    if (!row || row.count <= scaled) return null;
     const retryAfter = Math.max(1, Math.ceil((row.window_start + windowMs - now) / 1000));
-    throw new ApiError(
-      429,
-      "rate_limited",
-      `Too many requests; try again in ${retryAfter} second${retryAfter === 1 ? "" : "s"}.`,
-      { retryAfterSec: retryAfter },
-      { "Retry-After": String(retryAfter) },
-    );
+    return {
+      status: 429,
+      code: "rate_limited",
+      message: `Too many requests; try again in ${retryAfter} second${retryAfter === 1 ? "" : "s"}.`,
+      retryAfterSec: retryAfter,
+    };
   };
   return { statement, check };
 }
@@ -66,7 +65,7 @@ export async function rateLimit(env: Env, key: string, limit: number, windowSec:
   const hit = rateHit(env, key, limit, windowSec);
   const row = await hit.statement.first<HitRow>();
   await rateSweep(env)?.run();
-  hit.check(row);
+  refuse(hit.check(row));
 }
 
 /** The client's address as Cloudflare saw it (the edge overwrites this header; clients can't). */

@@ -1,7 +1,8 @@
 // What a tool is: a name, a description and zod input schema for the model, and an executor.
 import { z } from "zod";
 import type { EventBody } from "../../schema/events";
-import type { ObjectConfig } from "../loop/store";
+import type { ObjectConfig } from "../db/store";
+import { CallerError } from "../http/errors";
 
 /** A tool either answers, or (wait_for_agents) asks the runner to suspend the run until woken. */
 export type ToolOutcome =
@@ -37,7 +38,7 @@ export function defineTool<S extends z.ZodType, C extends ToolContext = ToolCont
 }
 
 /** An error the model should see and can act on; anything else is reported as an internal failure. */
-export class ToolError extends Error {}
+export class ToolError extends CallerError {}
 
 export const MAX_TOOL_OUTPUT_CHARS = 20_000;
 
@@ -82,7 +83,7 @@ export async function runTool<C extends ToolContext>(
   try {
     return await tool.run(parsed.data as never, ctx);
   } catch (err) {
-    if (err instanceof ToolError) return { content: err.message, isError: true };
+    if (err instanceof CallerError) return { content: err.message, isError: true };
     console.error(`tool ${tool.name} failed`, err);
     return {
       content: `${tool.name} failed unexpectedly; try again or take another approach.`,

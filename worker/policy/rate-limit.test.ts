@@ -1,6 +1,6 @@
 import { env } from "cloudflare:workers";
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { ApiError } from "../api/errors";
+import { ApiError } from "../http/errors";
 import { rateLimit } from "./rate-limit";
 
 async function outcome(key: string, limit: number, windowSec: number): Promise<ApiError | "ok"> {

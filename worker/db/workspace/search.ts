@@ -3,8 +3,9 @@
 // once); each search scans at most SEARCH.bytes and spends at most SEARCH.steps of matcher work,
 // pausing every SEARCH.slice steps so the isolate keeps answering others. When a bound stops it
 // early the result says so, and where to go on from.
+
+import { CallerError } from "../../http/errors";
 import { type Budget, BudgetExhausted, Matcher, PatternError, PatternSyntaxError } from "./regex";
-import { ToolError } from "./types";
 
 export const SEARCH = {
   /** File bytes scanned per search. */
@@ -41,7 +42,7 @@ export function compilePattern(pattern: string): Matcher {
     }
   } catch (err) {
     if (err instanceof PatternError) {
-      throw new ToolError(
+      throw new CallerError(
         `search_files can't use this pattern: ${err.message} (the matcher runs in linear time).`,
       );
     }

@@ -2,9 +2,9 @@
 // oversized, mis-typed or unexpected input always becomes a 4xx that names the field.
 import type { Context } from "hono";
 import { z } from "zod";
-import { LIMITS } from "../../schema/api";
-import { AUTH_QUERY_PARAMS } from "../auth/redact";
+import { INPUT_LIMITS } from "../../schema/api";
 import { ApiError, validationError } from "./errors";
+import { AUTH_QUERY_PARAMS } from "./redact";
 
 /**
  * Rewords zod's issues for people: a missing field "is required" (not "expected string, received
@@ -54,7 +54,8 @@ function checkContentType(header: string | null): void {
   }
 }
 
-const tooLarge = () => bad(413, "payload_too_large", `body: must be at most ${LIMITS.bodyBytes} bytes.`);
+const tooLarge = () =>
+  bad(413, "payload_too_large", `body: must be at most ${INPUT_LIMITS.bodyBytes} bytes.`);
 
 /**
  * The request body, at most `max` bytes: refused from a declared Content-Length before reading
@@ -98,7 +99,7 @@ export type ReadJsonOptions = {
 
 /**
  * The request's JSON body, validated by `schema`. 415 for a non-JSON Content-Type, 413 over
- * LIMITS.bodyBytes, 400 for an empty body, bad UTF-8, malformed JSON, or schema failures (unknown
+ * INPUT_LIMITS.bodyBytes, 400 for an empty body, bad UTF-8, malformed JSON, or schema failures (unknown
  * fields included, since the request schemas are strict objects).
  */
 export async function readJson<T extends z.ZodType>(
@@ -110,7 +111,7 @@ export async function readJson<T extends z.ZodType>(
   const declaredEmpty = !req.body || req.headers.get("Content-Length") === "0";
   if (declaredEmpty && opts.allowEmpty) return parseWith(schema, {}, "body");
   checkContentType(req.headers.get("Content-Type"));
-  const bytes = await readBody(req, LIMITS.bodyBytes, tooLarge);
+  const bytes = await readBody(req, INPUT_LIMITS.bodyBytes, tooLarge);
   if (bytes.byteLength === 0) {
     if (opts.allowEmpty) return parseWith(schema, {}, "body");
     throw bad(400, "invalid_request", "body: is empty; send a JSON object.");

@@ -1,0 +1,26 @@
+// Every limit the Worker enforces, in one place, each under a name that says what it bounds.
+// (Limits on request input that the web app checks too live in schema/api.ts INPUT_LIMITS.)
+
+/** One run of the tool loop. */
+export const RUN_LIMITS = {
+  maxStepsPerRun: 40,
+  maxTokens: 8192,
+  maxAttempts: 5,
+  /** Runs started by agent reports in a row without user input before the orchestrator stops reacting. */
+  maxAutoRuns: 12,
+  /** While a run is active an alarm wakes the object this often, to resume it after an eviction. */
+  heartbeatMs: 10_000,
+} as const;
+
+/** An orchestrator's team (DESIGN §8 "Bounded work"). */
+export const TEAM_LIMITS = {
+  maxAgents: 20,
+  maxConcurrentAgentRuns: 8,
+  /** Tasks waiting behind an agent's current one. */
+  maxQueuedTasks: 20,
+  maxWaitSec: 3600,
+  defaultWaitSec: 600,
+} as const;
+
+/** Message sends per user (HTTP and socket alike). */
+export const SEND_LIMIT = { perMinute: 30 } as const;

@@ -1,0 +1,43 @@
+// Admission: the checks before a message is accepted, shared by the HTTP routes and the objects'
+// socket handlers. It answers with a refusal (data), and each caller decides its form: a 4xx, or
+// an error frame on the socket.
+import { formatUsd } from "../../schema/money";
+import type { Refusal } from "../http/errors";
+import { SEND_LIMIT } from "../limits";
+import { rateHit, rateSweep } from "./rate-limit";
+
+// The user's budget and what they have spent (kept on the row by a trigger on the ledger).
+const BUDGET = "SELECT budget_usd AS budget, spent_usd AS spent FROM users WHERE id = ?1";
+type BudgetRow = { budget: number | null; spent: number | null };
+
+function budgetRefusal(row: BudgetRow | undefined): Refusal | null {
+  if (row?.budget === null || row?.budget === undefined) return null;
+  const spent = Number(row.spent ?? 0);
+  if (spent < row.budget) return null;
+  return {
+    status: 402,
+    code: "budget_exceeded",
+    message: `Your account budget of ${formatUsd(row.budget)} is used up (${formatUsd(spent)} spent). Raise it in Settings.`,
+  };
+}
+
+/**
+ * One D1 round trip: the user's send rate (this send counts), then their own budget. The first
+ * refusal wins (429, then 402). `accountBudget`: whether the user has one, which the orchestrator
+ * then holds per model call.
+ */
+export async function admitSend(
+  env: Env,
+  userId: string,
+): Promise<{ refusal: Refusal | null; accountBudget: boolean }> {
+  const hit = rateHit(env, `send:${userId}`, SEND_LIMIT.perMinute, 60);
+  const sweep = rateSweep(env);
+  const [hitRes, budgetRes] = await env.DB.batch([
+    hit.statement,
+    env.DB.prepare(BUDGET).bind(userId),
+    ...(sweep ? [sweep] : []),
+  ]);
+  const budget = budgetRes?.results[0] as BudgetRow | undefined;
+  const refusal = hit.check(hitRes?.results[0] as Parameters<typeof hit.check>[0]) ?? budgetRefusal(budget);
+  return { refusal, accountBudget: budget?.budget !== null && budget?.budget !== undefined };
+}
