@@ -5,7 +5,7 @@ import type { AgentSummary } from "../schema/events";
 import { api, createOrchestrator, makeUser, runsIdle, sim, waitFor } from "./helpers";
 import { WsClient } from "./ws-client";
 
-const orchestrator = (id: string) => env.ORCHESTRATOR.get(env.ORCHESTRATOR.idFromName(id));
+const orchestrator = (id: string) => env.ORCHESTRATOR.getByName(id);
 
 describe("archived orchestrators", () => {
   it("refuse direct agent messages with 409 archived, like their own messages route", async () => {

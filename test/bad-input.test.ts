@@ -44,7 +44,7 @@ beforeAll(async () => {
       text: sim([{ tools: [{ name: "create_agent", input: { name: "gamma", instructions: "Wait." } }] }]),
     }),
   });
-  await waitFor(env.ORCHESTRATOR.get(env.ORCHESTRATOR.idFromName(id)), runsIdle(1));
+  await waitFor(env.ORCHESTRATOR.getByName(id), runsIdle(1));
   const list = await SELF.fetch(`${ORIGIN}/api/orchestrators/${id}/agents`, { headers });
   const agent = (await list.json<{ agents: AgentSummary[] }>()).agents[0]!;
   ids = { orchestrator: id, agent: agent.id, token: "none", file: "notes/bad-input.md" };
@@ -221,7 +221,7 @@ describe("PUT a file: bad uploads", () => {
       "Content-Type": "application/json",
     };
     const tools = spoofing.map(([bad]) => ({ name: "read_file", input: { path: decodeURIComponent(bad) } }));
-    const orchestrator = env.ORCHESTRATOR.get(env.ORCHESTRATOR.idFromName(ids.orchestrator));
+    const orchestrator = env.ORCHESTRATOR.getByName(ids.orchestrator);
     const before = (await allEvents(orchestrator)).length;
     await SELF.fetch(`${ORIGIN}/api/orchestrators/${ids.orchestrator}/messages`, {
       method: "POST",
@@ -394,7 +394,7 @@ describe("WebSocket garbage frames", () => {
         text: sim([{ tools: [{ name: "create_agent", input: { name: "delta", instructions: "Wait." } }] }]),
       }),
     });
-    const orchestrator = env.ORCHESTRATOR.get(env.ORCHESTRATOR.idFromName(id));
+    const orchestrator = env.ORCHESTRATOR.getByName(id);
     await waitFor(orchestrator, runsIdle(1));
     const agentId = (await orchestrator.agents())[0]!.id;
 

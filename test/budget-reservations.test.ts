@@ -33,8 +33,7 @@ const refusal = async (stub: Stub, agentId: string, usd: number, id: string, rep
 async function budgetedOrchestrator() {
   const user = await makeUser();
   const id = await createOrchestrator(user, { budgetUsd: 1 });
-  const stub: Stub = () =>
-    env.ORCHESTRATOR.get(env.ORCHESTRATOR.idFromName(id)) as DurableObjectStub<Orchestrator>;
+  const stub: Stub = () => env.ORCHESTRATOR.getByName(id) as DurableObjectStub<Orchestrator>;
   await runInDurableObject(stub(), (o: Orchestrator) => {
     o.store.set("agents", [agent("a1"), agent("a2")]);
   });

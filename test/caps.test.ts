@@ -7,8 +7,8 @@ import type { StreamEvent } from "../schema/events";
 import { TEAM_LIMITS } from "../worker/limits";
 import { api, createOrchestrator, makeUser, runsIdle, sim, waitFor } from "./helpers";
 
-const orchestrator = (id: string) => env.ORCHESTRATOR.get(env.ORCHESTRATOR.idFromName(id));
-const agentStub = (id: string) => env.AGENT.get(env.AGENT.idFromName(id));
+const orchestrator = (id: string) => env.ORCHESTRATOR.getByName(id);
+const agentStub = (id: string) => env.AGENT.getByName(id);
 const of = <T extends StreamEvent["type"]>(events: StreamEvent[], type: T) =>
   events.filter((e): e is Extract<StreamEvent, { type: T }> => e.type === type);
 

@@ -90,7 +90,7 @@ describe("bin/client.ts", () => {
         // nothing streams here; the end is what counts
       }
     })().catch((e: unknown) => e);
-    const orch = env.ORCHESTRATOR.get(env.ORCHESTRATOR.idFromName(id));
+    const orch = env.ORCHESTRATOR.getByName(id);
     while ((await orch.stats()).watchers.sse === 0) await new Promise((r) => setTimeout(r, 20));
     const listed = await SELF.fetch(`${BASE}/api/tokens`, {
       headers: { Authorization: `Bearer ${user.token}` },

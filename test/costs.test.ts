@@ -26,7 +26,7 @@ import {
   waitFor,
 } from "./helpers";
 
-const orchestrator = (id: string) => env.ORCHESTRATOR.get(env.ORCHESTRATOR.idFromName(id));
+const orchestrator = (id: string) => env.ORCHESTRATOR.getByName(id);
 const of = <T extends StreamEvent["type"]>(events: StreamEvent[], type: T) =>
   events.filter((e): e is Extract<StreamEvent, { type: T }> => e.type === type);
 const counts = (t: Totals) => ({

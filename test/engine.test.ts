@@ -15,8 +15,8 @@ import {
   waitFor,
 } from "./helpers";
 
-const orchestrator = (id: string) => env.ORCHESTRATOR.get(env.ORCHESTRATOR.idFromName(id));
-const agentStub = (id: string) => env.AGENT.get(env.AGENT.idFromName(id));
+const orchestrator = (id: string) => env.ORCHESTRATOR.getByName(id);
+const agentStub = (id: string) => env.AGENT.getByName(id);
 
 describe("orchestration engine", () => {
   it("creates two agents, commands them, waits, and answers — all persisted", async () => {

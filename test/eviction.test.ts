@@ -23,8 +23,8 @@ import {
 import { WsClient } from "./ws-client";
 
 // Fresh stubs per call: a stub held across a crash stays broken, as it would in a real Worker.
-const orchestrator = (id: string) => env.ORCHESTRATOR.get(env.ORCHESTRATOR.idFromName(id));
-const agentStub = (id: string) => env.AGENT.get(env.AGENT.idFromName(id));
+const orchestrator = (id: string) => env.ORCHESTRATOR.getByName(id);
+const agentStub = (id: string) => env.AGENT.getByName(id);
 const orchestratorLog = (id: string) => ({ events: (a: number, l: number) => orchestrator(id).events(a, l) });
 const agentLog = (id: string) => ({ events: (a: number, l: number) => agentStub(id).events(a, l) });
 

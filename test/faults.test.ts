@@ -15,7 +15,7 @@ import {
   waitFor,
 } from "./helpers";
 
-const orchestrator = (id: string) => env.ORCHESTRATOR.get(env.ORCHESTRATOR.idFromName(id));
+const orchestrator = (id: string) => env.ORCHESTRATOR.getByName(id);
 
 async function runScript(steps: unknown[]): Promise<StreamEvent[]> {
   const user = await makeUser();

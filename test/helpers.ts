@@ -4,10 +4,23 @@ import { SELF } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { drizzle } from "drizzle-orm/d1";
 import { users } from "../schema/d1";
-import type { StreamEvent } from "../schema/events";
+import type { EventBody, StreamEvent } from "../schema/events";
 import { createToken } from "../worker/auth/tokens";
+import type { Tool } from "../worker/loop/tool";
+import type { LoopObject } from "../worker/objects/loop-object";
 
 export const BASE = "https://baton.test";
+
+/**
+ * What tests may reach inside an object (through runInDurableObject): members that are protected
+ * because they are not part of its RPC surface.
+ */
+export type ObjectInternals = {
+  emit(body: EventBody): void;
+  system(): string;
+  tools(): Tool[];
+};
+export const internals = (o: LoopObject): ObjectInternals => o as unknown as ObjectInternals;
 
 export type TestUser = { id: string; token: string; email: string };
 

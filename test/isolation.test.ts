@@ -146,7 +146,7 @@ beforeAll(async () => {
     headers: { Authorization: `Bearer ${tokA2.secret}`, "Content-Type": "application/json" },
     body: JSON.stringify({ text: teamScript() }),
   });
-  await waitFor(env.ORCHESTRATOR.get(env.ORCHESTRATOR.idFromName(orchestratorId)), runsIdle(1));
+  await waitFor(env.ORCHESTRATOR.getByName(orchestratorId), runsIdle(1));
   const list = await SELF.fetch(`${ORIGIN}/api/orchestrators/${orchestratorId}/agents`, {
     headers: { Authorization: `Bearer ${tokA2.secret}` },
   });

@@ -14,7 +14,7 @@ import {
   waitFor,
 } from "./helpers";
 
-const orchestrator = (id: string) => env.ORCHESTRATOR.get(env.ORCHESTRATOR.idFromName(id));
+const orchestrator = (id: string) => env.ORCHESTRATOR.getByName(id);
 
 describe("loop behaviour", () => {
   it("queues messages sent while a run is busy and runs them in order", async () => {

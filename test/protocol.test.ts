@@ -3,10 +3,10 @@ import { runInDurableObject, SELF } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import type { Orchestrator } from "../worker/objects/orchestrator";
-import { api, BASE, createOrchestrator, makeUser, runsIdle, sim, waitFor } from "./helpers";
+import { api, BASE, createOrchestrator, internals, makeUser, runsIdle, sim, waitFor } from "./helpers";
 import { WsClient } from "./ws-client";
 
-const orchestrator = (id: string) => env.ORCHESTRATOR.get(env.ORCHESTRATOR.idFromName(id));
+const orchestrator = (id: string) => env.ORCHESTRATOR.getByName(id);
 
 describe("WebSocket protocol", () => {
   it("serves history pages as spliced stored JSON, equal to the parsed page", async () => {
@@ -34,26 +34,26 @@ describe("WebSocket protocol", () => {
     const c = await WsClient.connect(user, `/api/orchestrators/${id}/ws`);
     await c.until((x) => x.frames.some((f) => f.type === "ready"));
     await runInDurableObject(orchestrator(id), (o: Orchestrator) => {
-      o.emit({ type: "llm.retry", attempt: 1, delayMs: 0, reason: "kept" });
+      internals(o).emit({ type: "llm.retry", attempt: 1, delayMs: 0, reason: "kept" });
       expect(() =>
         o.store.transaction(() => {
-          o.emit({ type: "llm.retry", attempt: 2, delayMs: 0, reason: "rolled back" });
+          internals(o).emit({ type: "llm.retry", attempt: 2, delayMs: 0, reason: "rolled back" });
           throw new Error("boom");
         }),
       ).toThrow("boom");
-      o.emit({ type: "llm.retry", attempt: 3, delayMs: 0, reason: "after" });
+      internals(o).emit({ type: "llm.retry", attempt: 3, delayMs: 0, reason: "after" });
       // A nested transaction rolled back inside one that catches it and commits.
       o.store.transaction(() => {
-        o.emit({ type: "llm.retry", attempt: 4, delayMs: 0, reason: "outer" });
+        internals(o).emit({ type: "llm.retry", attempt: 4, delayMs: 0, reason: "outer" });
         try {
           o.store.transaction(() => {
-            o.emit({ type: "llm.retry", attempt: 5, delayMs: 0, reason: "rolled back" });
+            internals(o).emit({ type: "llm.retry", attempt: 5, delayMs: 0, reason: "rolled back" });
             throw new Error("inner");
           });
         } catch {
           // the outer transaction goes on
         }
-        o.emit({ type: "llm.retry", attempt: 6, delayMs: 0, reason: "outer again" });
+        internals(o).emit({ type: "llm.retry", attempt: 6, delayMs: 0, reason: "outer again" });
       });
     });
     await c.until((x) => x.events.size >= 4);

@@ -7,7 +7,7 @@ import { describe, expect, it } from "vitest";
 import type { StreamEvent } from "../schema/events";
 import { allEvents, api, BASE, createOrchestrator, makeUser, runsIdle, sim, waitFor } from "./helpers";
 
-const orchestrator = (id: string) => env.ORCHESTRATOR.get(env.ORCHESTRATOR.idFromName(id));
+const orchestrator = (id: string) => env.ORCHESTRATOR.getByName(id);
 
 type Received = { id: string; event: StreamEvent };
 

@@ -19,8 +19,8 @@ import {
   waitFor,
 } from "./helpers";
 
-const orchestrator = (id: string) => env.ORCHESTRATOR.get(env.ORCHESTRATOR.idFromName(id));
-const agentStub = (id: string) => env.AGENT.get(env.AGENT.idFromName(id));
+const orchestrator = (id: string) => env.ORCHESTRATOR.getByName(id);
+const agentStub = (id: string) => env.AGENT.getByName(id);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const prose = (n: number) => "The quick brown fox jumps over the lazy dog. ".repeat(n);
 

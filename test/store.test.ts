@@ -7,7 +7,7 @@ import { Store } from "../worker/db/store";
 import type { Orchestrator } from "../worker/objects/orchestrator";
 
 async function withStore(fn: (store: Store, cold: () => Store, sql: SqlStorage) => void): Promise<void> {
-  const stub = env.ORCHESTRATOR.get(env.ORCHESTRATOR.idFromName(`store-${crypto.randomUUID()}`));
+  const stub = env.ORCHESTRATOR.getByName(`store-${crypto.randomUUID()}`);
   await runInDurableObject(stub, (_o: Orchestrator, state) => {
     const store = new Store(state.storage);
     fn(store, () => new Store(state.storage), state.storage.sql);

@@ -13,7 +13,7 @@ import { runsIdle, sim, waitFor } from "./helpers";
 import { type Credential, SseWatch, WsWatch } from "./stream-watch";
 
 const CONTRACT_MS = 5_000;
-const orchestrator = (id: string) => env.ORCHESTRATOR.get(env.ORCHESTRATOR.idFromName(id));
+const orchestrator = (id: string) => env.ORCHESTRATOR.getByName(id);
 
 type Setup = {
   a: Account;

@@ -9,7 +9,7 @@ import type { StreamEvent, Usage } from "../schema/events";
 import { costUsd, modelInfo } from "../worker/llm/prices";
 import { api, createOrchestrator, makeUser, runsIdle, sim, waitFor } from "./helpers";
 
-const orchestrator = (id: string) => env.ORCHESTRATOR.get(env.ORCHESTRATOR.idFromName(id));
+const orchestrator = (id: string) => env.ORCHESTRATOR.getByName(id);
 type Completed = Extract<StreamEvent, { type: "message.completed" }>;
 const completedOf = (events: StreamEvent[]) =>
   events.filter((e): e is Completed => e.type === "message.completed");

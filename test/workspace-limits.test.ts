@@ -10,8 +10,8 @@ import type { StreamEvent } from "../schema/events";
 import { api, BASE, createOrchestrator, makeUser, runsIdle, sim, type TestUser, waitFor } from "./helpers";
 
 const MIB = 1024 * 1024;
-const orchestrator = (id: string) => env.ORCHESTRATOR.get(env.ORCHESTRATOR.idFromName(id));
-const agentStub = (id: string) => env.AGENT.get(env.AGENT.idFromName(id));
+const orchestrator = (id: string) => env.ORCHESTRATOR.getByName(id);
+const agentStub = (id: string) => env.AGENT.getByName(id);
 
 /** Adds `count` files straight into D1 (fast set-up for a nearly full workspace). */
 async function fill(orchestratorId: string, count: number, bytesEach = 1): Promise<void> {

@@ -8,7 +8,7 @@ import type { StreamEvent } from "../schema/events";
 import { SEARCH } from "../worker/db/workspace/search";
 import { BASE, createOrchestrator, makeUser, runsIdle, sim, type TestUser, waitFor } from "./helpers";
 
-const orchestrator = (id: string) => env.ORCHESTRATOR.get(env.ORCHESTRATOR.idFromName(id));
+const orchestrator = (id: string) => env.ORCHESTRATOR.getByName(id);
 const MIB = 1024 * 1024;
 
 async function putFile(user: TestUser, id: string, path: string, content: string): Promise<void> {

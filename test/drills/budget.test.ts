@@ -19,7 +19,7 @@ import { RUN_LIMITS as LIMITS } from "../../worker/limits";
 import { modelInfo, reservationUsd } from "../../worker/llm/prices";
 import { buildMessages, withCacheBreakpoints } from "../../worker/loop/messages";
 import type { LoopObject } from "../../worker/objects/loop-object";
-import { api, BASE, createOrchestrator, makeUser, sim, terminalRuns } from "../helpers";
+import { api, BASE, createOrchestrator, internals, makeUser, sim, terminalRuns } from "../helpers";
 import {
   agentLog,
   agentStub,
@@ -83,8 +83,8 @@ async function nextReservation(stub: DurableObjectStub): Promise<number> {
     const params = withCacheBreakpoints({
       model: config.model,
       max_tokens: maxTokens,
-      system: instance.system(),
-      tools: instance.tools(),
+      system: internals(instance).system(),
+      tools: internals(instance).tools(),
       messages: buildMessages(instance.store.conversation()),
     });
     return reservationUsd(config.model, Math.ceil(JSON.stringify(params).length / 4), maxTokens);

@@ -85,8 +85,8 @@ export const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms))
 
 // ---- objects (fresh stubs per call: a stub held across a crash stays broken) ----
 
-export const orchestratorStub = (id: string) => env.ORCHESTRATOR.get(env.ORCHESTRATOR.idFromName(id));
-export const agentStub = (id: string) => env.AGENT.get(env.AGENT.idFromName(id));
+export const orchestratorStub = (id: string) => env.ORCHESTRATOR.getByName(id);
+export const agentStub = (id: string) => env.AGENT.getByName(id);
 export const orchestratorLog = (id: string): EventLogSource => ({
   events: (a, l) => orchestratorStub(id).events(a, l),
 });

@@ -6,6 +6,7 @@ import type { Context } from "hono";
 import { orchestrators } from "../../schema/d1";
 import type { AppEnv } from "../http/context";
 import { ApiError, notFound } from "../http/errors";
+import { agentStub, orchestratorStub } from "../objects/stubs";
 
 export type OrchestratorRow = typeof orchestrators.$inferSelect;
 
@@ -28,14 +29,6 @@ export function refuseIfArchived(orch: OrchestratorRow): void {
       "This orchestrator is archived; unarchive it (PATCH status) to send messages.",
     );
   }
-}
-
-export function orchestratorStub(env: Env, id: string) {
-  return env.ORCHESTRATOR.get(env.ORCHESTRATOR.idFromName(id));
-}
-
-export function agentStub(env: Env, agentId: string) {
-  return env.AGENT.get(env.AGENT.idFromName(agentId));
 }
 
 /** The caller's own stub for an agent of an orchestrator they own, or 404. */

@@ -5,8 +5,9 @@ import { requireAuth } from "../auth/middleware";
 import type { AppEnv } from "../http/context";
 import { ApiError, notFound, refuse } from "../http/errors";
 import { readJson } from "../http/validate";
+import { orchestratorStub } from "../objects/stubs";
 import { admitSend } from "../policy/admission";
-import { orchestratorStub, ownedAgent, ownedOrchestrator, refuseIfArchived } from "./access";
+import { ownedAgent, ownedOrchestrator, refuseIfArchived } from "./access";
 import { eventsPage, sseStream, webSocket } from "./streams";
 
 const ids = (c: { req: { param: (k: string) => string | undefined } }) => ({

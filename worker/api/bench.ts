@@ -12,7 +12,8 @@ import type { AppEnv } from "../http/context";
 import { notFound } from "../http/errors";
 import { createLlmClient } from "../llm/client";
 import { SQL_COST_OPS, type SqlCostOp } from "../objects/bench-costs";
-import { agentStub, orchestratorStub, ownedOrchestrator } from "./access";
+import { agentStub, orchestratorStub } from "../objects/stubs";
+import { ownedOrchestrator } from "./access";
 
 /** The baseline's scratch table: what a naive relay would persist per delta. No AUTOINCREMENT and
  *  no secondary index, so each insert writes one row: the cheapest version of that design. */
@@ -65,7 +66,10 @@ export const benchRoutes = new Hono<AppEnv>()
     const orch = await ownedOrchestrator(c, c.req.query("id") ?? "");
     const op = c.req.query("op") as SqlCostOp;
     if (!SQL_COST_OPS.includes(op)) throw notFound("That operation");
-    await orchestratorStub(c.env, orch.id).benchSqlCost(Number(c.req.query("n") ?? 1000), op);
+    const stub = orchestratorStub(c.env, orch.id) as unknown as {
+      benchSqlCost(n: number, op: SqlCostOp): Promise<void>;
+    };
+    await stub.benchSqlCost(Number(c.req.query("n") ?? 1000), op);
     return c.json({ ok: true });
   })
   // …and n D1 round trips from the Worker: one SELECT, or a batch of four.

@@ -8,7 +8,7 @@ import { drizzle } from "drizzle-orm/d1";
 import type { Context } from "hono";
 import { orchestrators } from "../../schema/d1";
 import { type CredentialKey, sessionCredential, tokenCredential } from "../auth/credentials";
-import { agentStub, orchestratorStub } from "./access";
+import { agentStub, orchestratorStub } from "../objects/stubs";
 
 /** How long the request waits for the objects; stragglers finish in the background (waitUntil). */
 export const END_STREAMS_WAIT_MS = 3_000;

@@ -9,7 +9,8 @@ import { normalisePath, Workspace } from "../db/workspace/workspace";
 import type { AppEnv } from "../http/context";
 import { ApiError, notFound } from "../http/errors";
 import { readBody, readQuery } from "../http/validate";
-import { orchestratorStub, ownedOrchestrator } from "./access";
+import { orchestratorStub } from "../objects/stubs";
+import { ownedOrchestrator } from "./access";
 import { fileQuery } from "./routes";
 
 /** The file path after /files/, decoded and normalised; 400 naming `path` when it's not valid. */

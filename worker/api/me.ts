@@ -9,7 +9,7 @@ import type { AppEnv, Caller } from "../http/context";
 import { ApiError } from "../http/errors";
 import { readJson } from "../http/validate";
 import { isKnownModel, MODELS } from "../llm/prices";
-import { orchestratorStub } from "./access";
+import { orchestratorStub } from "../objects/stubs";
 
 export async function loadMe(env: Env, userId: string, via: Caller["via"]): Promise<Me> {
   const [user] = await drizzle(env.DB)

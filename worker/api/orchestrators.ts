@@ -17,8 +17,9 @@ import { ApiError, refuse } from "../http/errors";
 import { readJson } from "../http/validate";
 import { isSimulated } from "../llm/client";
 import { DEFAULT_ORCHESTRATOR_MODEL, isKnownModel, MODELS } from "../llm/prices";
+import { orchestratorStub } from "../objects/stubs";
 import { admitSend } from "../policy/admission";
-import { type OrchestratorRow, orchestratorStub, ownedOrchestrator, refuseIfArchived } from "./access";
+import { type OrchestratorRow, ownedOrchestrator, refuseIfArchived } from "./access";
 import { eventsPage, sseStream, webSocket } from "./streams";
 
 function toInfo(r: OrchestratorRow): OrchestratorInfo {

@@ -1,48 +1,17 @@
 // The durable tool loop (DESIGN §5), shared by orchestrators and agents. A run is driven from its
 // last checkpoint: the conversation and stored tool results say exactly where it stands, so the
 // same code starts a run, continues it after tools, and resumes it after an eviction.
+// This file holds the inbox policy (what starts a run, Stop's hold) and the drive loop; the steps
+// and checkpoints it drives are in model-step.ts, tool-step.ts and checkpoints.ts.
 import type Anthropic from "@anthropic-ai/sdk";
-import { type EventBody, type Usage, zeroTotals } from "../../schema/events";
-import { addUsage, roundUsd } from "../../schema/money";
-import { queueD1 } from "../db/outbox";
-import type { ContentBlock, InboxKind, InboxPayload, RunRow, Store } from "../db/store";
+import type { InboxKind, InboxPayload, RunRow, Store } from "../db/store";
 import { RUN_LIMITS } from "../limits";
-import { costUsd, modelInfo, reservationUsd } from "../llm/prices";
-import { compactIfNeeded } from "./compaction";
-import { buildMessages, withCacheBreakpoints } from "./messages";
-import { CallFailed, CallInterrupted, callModel } from "./model-call";
-import { runTool, type Tool, type ToolContext, type ToolOutcome, truncateOutput } from "./tool";
+import { Checkpoints } from "./checkpoints";
+import { newId, type RunEnd, type RunnerHost } from "./host";
+import { modelStep } from "./model-step";
+import { findToolUse, toolStep } from "./tool-step";
 
-export type RunEnd = "completed" | "failed" | "interrupted";
-
-type ToolCallRef = { id: string; name: string; input: unknown; messageId: string };
-
-export interface RunnerHost {
-  readonly store: Store;
-  emit(body: EventBody): void;
-  client(): Anthropic;
-  tools(): Tool[];
-  toolContext(base: ToolContext): ToolContext;
-  system(): string;
-  /**
-   * Holds `usd` of every budget above this call under `reservationId` (replacing `replaces`, a
-   * reservation of a call that never billed). `account`: whether a D1 account reservation was
-   * made, which the object's outbox releases with the call's billing.
-   */
-  reserve(
-    reservationId: string,
-    usd: number,
-    replaces: string | null,
-  ): Promise<{ refusal: string | null; account: boolean }>;
-  /** After each billed call is checkpointed; `settles` is the reservation its usage replaces. */
-  messageCheckpointed(usage: Usage, costUsd: number, settles: string | null): Promise<void>;
-  /** `held`: a reservation the run still held at its end (a call that never billed), to release. */
-  runEnded(runId: string, end: RunEnd, trigger: string, held: string | null): Promise<void>;
-  flush(): Promise<void>;
-  heartbeat(): Promise<void>;
-}
-
-const newId = (prefix: string) => `${prefix}_${crypto.randomUUID().replace(/-/g, "").slice(0, 20)}`;
+export type { RunEnd, RunnerHost } from "./host";
 
 export class Runner {
   private driving = false;
@@ -50,10 +19,14 @@ export class Runner {
   /** Settles when the run being driven stops (see whenIdle). */
   private drivingDone: Promise<void> | null = null;
 
+  private readonly cp: Checkpoints;
+
   constructor(
     private readonly host: RunnerHost,
     private readonly env: Env,
-  ) {}
+  ) {
+    this.cp = new Checkpoints(host);
+  }
 
   private get store(): Store {
     return this.host.store;
@@ -198,52 +171,10 @@ export class Runner {
 
   /**
    * After a restart: a message that was streaming when the object died is recorded as aborted and
-   * billed honestly — its input as reported at message_start, its output estimated from the text
-   * it streamed into the log (≈ 4 characters a token), through the normal recording path.
+   * billed honestly, and its begun tool calls are closed (see Checkpoints.recoverInflight).
    */
   recoverInflight(): void {
-    if (this.driving) return;
-    const inflight = this.store.get("inflight");
-    if (!inflight) return;
-    const streamed =
-      this.store.sql
-        .exec<{ chars: number | null }>(
-          `SELECT SUM(length(json_extract(body, '$.text'))) AS chars FROM events
-           WHERE type IN ('text.delta', 'thinking.delta') AND json_extract(body, '$.messageId') = ?`,
-          inflight.messageId,
-        )
-        .one().chars ?? 0;
-    const base = inflight.usage ?? {
-      inputTokens: 0,
-      outputTokens: 0,
-      cacheReadTokens: 0,
-      cacheWriteTokens: 0,
-    };
-    const usage = { ...base, outputTokens: Math.max(base.outputTokens, Math.ceil(streamed / 4)) };
-    const cost = costUsd(this.store.config().model, usage);
-    // Tool calls it had begun streaming are closed on the stream; none of them will run.
-    const open = this.store.sql
-      .exec<{ id: string }>(
-        `SELECT json_extract(body, '$.toolUseId') AS id FROM events
-         WHERE type = 'tool.started' AND json_extract(body, '$.messageId') = ?1
-           AND json_extract(body, '$.toolUseId') NOT IN (SELECT json_extract(body, '$.toolUseId') FROM events
-             WHERE type = 'tool.result' AND seq > (SELECT MIN(seq) FROM events WHERE type = 'message.started'
-               AND json_extract(body, '$.messageId') = ?1))`,
-        inflight.messageId,
-      )
-      .toArray();
-    for (const { id } of open) {
-      this.host.emit({
-        type: "tool.result",
-        toolUseId: id,
-        isError: true,
-        content: "Not run: the response was cut off before this call was complete.",
-        ms: 0,
-      });
-    }
-    // The call is made again when the run resumes, under a reservation that replaces this one.
-    this.recordMessage(inflight.runId, inflight.messageId, [], "aborted", usage, cost, false);
-    void this.host.messageCheckpointed(usage, cost, null).then(() => this.host.flush());
+    if (!this.driving) this.cp.recoverInflight();
   }
 
   /**
@@ -280,7 +211,12 @@ export class Runner {
     if (!run) return;
     const since = this.store.get("waiting")?.since;
     this.store.transaction(() => {
-      this.saveResult(run.id, this.findToolUse(toolUseId), { content }, since ? Date.now() - since : 0);
+      this.cp.saveResult(
+        run.id,
+        findToolUse(this.store, toolUseId),
+        { content },
+        since ? Date.now() - since : 0,
+      );
       this.store.setRunStatus(run.id, "active");
       this.store.set("waiting", null);
     });
@@ -299,7 +235,15 @@ export class Runner {
       if (last?.role === "assistant") {
         const uses = last.content.filter((b): b is Anthropic.ToolUseBlockParam => b.type === "tool_use");
         if (!uses.length) return this.finish(runId, "completed");
-        const suspended = await this.runTools(runId, last.messageId, uses, abort.signal);
+        const suspended = await toolStep(
+          this.host,
+          this.env,
+          this.cp,
+          runId,
+          last.messageId,
+          uses,
+          abort.signal,
+        );
         if (abort.signal.aborted) return this.finish(runId, "interrupted");
         if (suspended) return;
         continue;
@@ -310,357 +254,9 @@ export class Runner {
           message: `The run reached its limit of ${run.steps} model calls.`,
         });
       }
-      await this.callOnce(run, abort);
-      if (!this.store.get("activeRunId")) return;
+      const ended = await modelStep(this.host, this.env, this.cp, run, abort);
+      if (ended) return this.finish(runId, ended.end, ended.error);
     }
-  }
-
-  private async callOnce(run: RunRow, abort: AbortController): Promise<void> {
-    const config = this.store.config();
-    const tools = this.host.tools();
-    const compaction = await compactIfNeeded(this.host, run.id, {
-      reserve: (usd) => this.reserveCall(usd),
-      billed: (messageId, usage, cost) => this.billSide(run.id, messageId, usage, cost),
-      failed: () => this.releaseUnbilled(),
-    });
-    if (compaction.refusal) {
-      return this.finish(run.id, "failed", { code: "budget_exceeded", message: compaction.refusal });
-    }
-    const maxTokens = config.maxTokens ?? Math.min(RUN_LIMITS.maxTokens, modelInfo(config.model).maxOutput);
-    const params = withCacheBreakpoints({
-      model: config.model,
-      max_tokens: maxTokens,
-      system: this.host.system(),
-      tools,
-      messages: buildMessages(this.store.conversation()),
-    });
-    const estimatedInput = Math.ceil(JSON.stringify(params).length / 4);
-    const refusal = await this.reserveCall(reservationUsd(config.model, estimatedInput, maxTokens));
-    if (refusal) return this.finish(run.id, "failed", { code: "budget_exceeded", message: refusal });
-
-    const messageId = newId("msg");
-    try {
-      const out = await callModel(
-        {
-          client: this.host.client(),
-          params,
-          messageId,
-          signal: abort.signal,
-          idleTimeoutMs: Number(this.env.LLM_IDLE_TIMEOUT_MS || 60_000),
-          retryBaseMs: Number(this.env.LLM_RETRY_BASE_MS || 1000),
-          maxAttempts: RUN_LIMITS.maxAttempts,
-        },
-        {
-          emit: (b) => this.host.emit(b),
-          onAttemptStart: (id, usage) => this.store.set("inflight", { runId: run.id, messageId: id, usage }),
-          // Billed, but the retry still runs under the call's reservation.
-          onAttemptAborted: (a, reason) =>
-            this.recordMessage(run.id, a.messageId, a.content, reason, a.usage, a.costUsd, false),
-        },
-      );
-      const settles = this.recordMessage(
-        run.id,
-        out.messageId,
-        out.content,
-        out.stopReason,
-        out.usage,
-        out.costUsd,
-        true,
-        true,
-      );
-      await this.host.messageCheckpointed(out.usage, out.costUsd, settles);
-      await this.host.flush();
-      if (out.stopReason === "max_tokens" && !out.content.some((b) => b.type === "tool_use")) {
-        // Let the model continue where it was cut off rather than ending mid-sentence.
-        this.store.appendMessage(run.id, newId("msg"), "user", [{ type: "text", text: "Continue." }]);
-      }
-    } catch (err) {
-      if (err instanceof CallInterrupted) {
-        if (err.partial) {
-          const p = err.partial;
-          const settles = this.recordMessage(
-            run.id,
-            p.messageId,
-            p.content,
-            "interrupted",
-            p.usage,
-            p.costUsd,
-            p.content.length > 0,
-            true,
-          );
-          await this.host.messageCheckpointed(p.usage, p.costUsd, settles);
-        }
-        return this.finish(run.id, "interrupted");
-      }
-      if (err instanceof CallFailed)
-        return this.finish(run.id, "failed", { code: err.code, message: err.message });
-      throw err;
-    }
-  }
-
-  /**
-   * Reserves a call's worst case at every budget above it, before the call. The reservation is
-   * stored first, so a restart knows to replace it; one left by a call that never billed is.
-   */
-  private async reserveCall(usd: number): Promise<string | null> {
-    const prev = this.store.get("reservation") ?? null;
-    const id = newId("rsv");
-    this.store.transaction(() => {
-      if (prev?.account) queueD1(this.store, { kind: "release", ids: [prev.id] });
-      this.store.set("reservation", { id, account: false });
-    });
-    const r = await this.host.reserve(id, usd, prev?.id ?? null);
-    this.store.set("reservation", r.refusal ? null : { id, account: r.account });
-    if (r.refusal || prev?.account) await this.host.flush();
-    return r.refusal;
-  }
-
-  /** A reservation whose call ended without billing: dropped here and in D1 (now, not at expiry). */
-  private releaseUnbilled(): string | null {
-    const held = this.store.get("reservation") ?? null;
-    if (!held) return null;
-    this.store.transaction(() => {
-      if (held.account) queueD1(this.store, { kind: "release", ids: [held.id] });
-      this.store.set("reservation", null);
-    });
-    return held.id;
-  }
-
-  /** A billed call outside the conversation (a compaction summary): usage, totals, ledger. */
-  private async billSide(runId: string, messageId: string, usage: Usage, cost: number): Promise<void> {
-    const settles = this.recordMessage(runId, messageId, [], "compaction", usage, cost, false, true, false);
-    await this.host.messageCheckpointed(usage, cost, settles);
-  }
-
-  /**
-   * Checkpoint: the assistant message, its usage and its D1 rows, in one transaction. With
-   * `settle`, the call's reservation ends here: its D1 release rides in the same outbox batch as
-   * the billed row, so the account never sees the hold and the spend both, or neither. Returns the
-   * settled reservation id.
-   */
-  private recordMessage(
-    runId: string,
-    messageId: string,
-    content: ContentBlock[],
-    stopReason: string,
-    usage: Usage,
-    costUsd: number,
-    keep: boolean,
-    settle = false,
-    announce = true,
-  ): string | null {
-    const config = this.store.config();
-    const now = Date.now();
-    return this.store.transaction(() => {
-      const kept = content.filter((b) => b.type !== "text" || b.text.length > 0);
-      if (keep && kept.length) this.store.appendMessage(runId, messageId, "assistant", kept);
-      this.store.addRunUsage(runId, usage, costUsd);
-      const totals = this.store.get("totals") ?? zeroTotals();
-      this.store.set("totals", { ...addUsage(totals, usage), costUsd: roundUsd(totals.costUsd + costUsd) });
-      const contextTokens =
-        usage.inputTokens + usage.cacheReadTokens + usage.cacheWriteTokens + usage.outputTokens;
-      if (keep) this.store.set("contextTokens", contextTokens);
-      this.store.set("inflight", null);
-      if (announce) this.host.emit({ type: "message.completed", messageId, stopReason, usage, costUsd });
-      const agentId = config.kind === "agent" ? config.id : null;
-      const base = { userId: config.userId, orchestratorId: config.orchestratorId, agentId, runId };
-      queueD1(this.store, {
-        kind: "message",
-        row: {
-          ...base,
-          id: messageId,
-          role: "assistant",
-          content: kept,
-          model: config.model,
-          stopReason,
-          createdAt: now,
-          ...usage,
-          costUsd,
-        },
-      });
-      for (const b of kept) {
-        if (b.type === "tool_use") {
-          queueD1(this.store, {
-            kind: "tool_call",
-            row: { ...base, id: b.id, messageId, name: b.name, input: b.input ?? {}, createdAt: now },
-          });
-        }
-      }
-      return settle ? this.releaseUnbilled() : null;
-    });
-  }
-
-  /** Runs the message's tool calls in parallel; stored results are reused, never re-executed. */
-  private async runTools(
-    runId: string,
-    messageId: string,
-    uses: Anthropic.ToolUseBlockParam[],
-    signal: AbortSignal,
-  ): Promise<boolean> {
-    const tools = new Map(this.host.tools().map((t) => [t.name, t]));
-    const config = this.store.config();
-    type Suspend = { toolUseId: string; names: string[]; deadline: number; since: number };
-    let suspend: Suspend | null = null;
-    const phases = [...new Set(uses.map((u) => tools.get(u.name)?.phase ?? 1))].sort((a, b) => a - b);
-    for (const phase of phases) {
-      if (signal.aborted) break;
-      await Promise.all(
-        uses
-          .filter((u) => (tools.get(u.name)?.phase ?? 1) === phase)
-          .map(async (use) => {
-            if (this.store.toolResult(use.id)) return;
-            const started = Date.now();
-            const tool = tools.get(use.name);
-            let outcome: ToolOutcome;
-            if (!tool) outcome = { content: `There is no tool named ${use.name}.`, isError: true };
-            else {
-              const ctx = this.host.toolContext({
-                env: this.env,
-                config,
-                toolUseId: use.id,
-                runId,
-                signal,
-                emit: (b) => this.host.emit(b),
-              });
-              outcome = await runTool(tool, use.input, ctx);
-            }
-            if ("suspend" in outcome) {
-              suspend = { toolUseId: use.id, ...outcome.suspend, since: started };
-              return;
-            }
-            this.saveResult(
-              runId,
-              { id: use.id, name: use.name, input: use.input, messageId },
-              outcome,
-              Date.now() - started,
-            );
-          }),
-      );
-    }
-    if (suspend && !signal.aborted) {
-      const s: Suspend = suspend;
-      this.store.transaction(() => {
-        this.store.setRunStatus(runId, "waiting");
-        this.store.set("waiting", {
-          runId,
-          toolUseId: s.toolUseId,
-          names: s.names,
-          deadline: s.deadline,
-          since: s.since,
-        });
-      });
-      await this.host.flush();
-      await this.host.heartbeat();
-      return true;
-    }
-    // Every tool has a result: checkpoint them as the next user turn.
-    const results: ContentBlock[] = uses.map((use) => {
-      const r = this.store.toolResult(use.id);
-      return {
-        type: "tool_result",
-        tool_use_id: use.id,
-        content: r?.content ?? "No result.",
-        is_error: r?.isError ?? true,
-      };
-    });
-    this.store.appendMessage(runId, newId("tr"), "user", results);
-    await this.host.flush();
-    return false;
-  }
-
-  /** The call a suspended result answers, from the checkpointed assistant message. */
-  private findToolUse(toolUseId: string): ToolCallRef {
-    const conv = this.store.conversation();
-    for (let i = conv.length - 1; i >= 0; i--) {
-      const m = conv[i]!;
-      for (const b of m.content) {
-        if (b.type === "tool_use" && b.id === toolUseId)
-          return { id: b.id, name: b.name, input: b.input, messageId: m.messageId };
-      }
-    }
-    return { id: toolUseId, name: "wait_for_agents", input: {}, messageId: "" };
-  }
-
-  /** Stores a tool's result (the exactly-once record), announces it, and queues its complete D1 row. */
-  private saveResult(
-    runId: string,
-    call: ToolCallRef,
-    outcome: { content: string; isError?: boolean },
-    ms: number,
-  ) {
-    if (this.store.toolResult(call.id)) return;
-    const { content, truncated } = truncateOutput(outcome.content);
-    const isError = outcome.isError ?? false;
-    const config = this.store.config();
-    const now = Date.now();
-    this.store.transaction(() => {
-      this.store.saveToolResult({
-        toolUseId: call.id,
-        runId,
-        name: call.name,
-        content,
-        isError,
-        ms,
-        createdAt: now,
-      });
-      this.host.emit({
-        type: "tool.result",
-        toolUseId: call.id,
-        isError,
-        content,
-        ms,
-        ...(truncated ? { truncated } : {}),
-      });
-      queueD1(this.store, {
-        kind: "tool_call",
-        row: {
-          id: call.id,
-          userId: config.userId,
-          orchestratorId: config.orchestratorId,
-          agentId: config.kind === "agent" ? config.id : null,
-          runId,
-          messageId: call.messageId,
-          name: call.name,
-          input: call.input ?? {},
-          result: content,
-          isError,
-          ms,
-          createdAt: now,
-        },
-      });
-    });
-  }
-
-  /**
-   * A run that ends mid-tools still leaves a consistent conversation: every tool call answered,
-   * and announced, so no tool card outlives its run. A wait reports how long it waited.
-   */
-  private closeDanglingToolCalls(runId: string, end: RunEnd): void {
-    const conv = this.store.conversation();
-    const last = conv[conv.length - 1];
-    if (last?.role !== "assistant") return;
-    const uses = last.content.filter((b): b is Anthropic.ToolUseBlockParam => b.type === "tool_use");
-    if (!uses.length) return;
-    const waiting = this.store.get("waiting");
-    const why = end === "interrupted" ? "the turn was interrupted" : "the run ended";
-    for (const use of uses) {
-      if (this.store.toolResult(use.id)) continue;
-      const waited = waiting?.toolUseId === use.id && waiting.since ? Date.now() - waiting.since : 0;
-      this.saveResult(
-        runId,
-        { id: use.id, name: use.name, input: use.input, messageId: last.messageId },
-        {
-          content: waited ? `Stopped waiting: ${why}.` : `Not run: ${why}.`,
-          isError: true,
-        },
-        waited,
-      );
-    }
-    const results: ContentBlock[] = uses.map((use) => {
-      const r = this.store.toolResult(use.id)!;
-      return { type: "tool_result", tool_use_id: use.id, content: r.content, is_error: r.isError };
-    });
-    this.store.appendMessage(runId, newId("tr"), "user", results);
   }
 
   /** Ends a run with exactly one terminal event. */
@@ -669,12 +265,12 @@ export class Runner {
     if (!run || run.status === "completed" || run.status === "failed" || run.status === "interrupted") return;
     let held: string | null = null;
     this.store.transaction(() => {
-      this.closeDanglingToolCalls(runId, end);
+      this.cp.closeDanglingToolCalls(runId, end);
       this.store.setRunStatus(runId, end);
       if (this.store.get("activeRunId") === runId) this.store.set("activeRunId", null);
       this.store.set("waiting", null);
       this.store.set("inflight", null);
-      held = this.releaseUnbilled();
+      held = this.cp.releaseUnbilled();
       const fresh = this.store.run(runId)!;
       const usage = {
         inputTokens: fresh.inputTokens,

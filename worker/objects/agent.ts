@@ -8,13 +8,15 @@ import type { Tool, ToolContext } from "../loop/tool";
 import { type AgentToolContext, toolsForAgent } from "../tools/agent-tools";
 import { LoopObject } from "./loop-object";
 import type { AgentInit, AgentNotice, NumberedNotice } from "./notices";
+import type { AgentRpc } from "./rpc";
+import { orchestratorStub } from "./stubs";
 
 const PREAMBLE = `You are an agent in a team run by an orchestrator. You work in a shared workspace of files
 that other agents and the user can see. Use the tools to do the task you are given; write your work
 to files where it helps. When the task is done, call \`report\` with a short result (what you did and
 where it is), then end your turn. Be concise.`;
 
-export class Agent extends LoopObject {
+export class Agent extends LoopObject implements AgentRpc {
   /** Idempotent: the orchestrator may retry it after a restart. */
   async init(init: AgentInit): Promise<void> {
     if (this.initialised()) return;
@@ -138,11 +140,11 @@ export class Agent extends LoopObject {
 
   // ---- loop hooks ----
 
-  tools(): Tool[] {
+  protected tools(): Tool[] {
     return toolsForAgent(this.store.config().tools) as Tool[];
   }
 
-  toolContext(base: ToolContext): AgentToolContext {
+  protected toolContext(base: ToolContext): AgentToolContext {
     return {
       ...base,
       workspace: new Workspace(this.env, base.config.orchestratorId),
@@ -151,23 +153,28 @@ export class Agent extends LoopObject {
     };
   }
 
-  system(): string {
+  protected system(): string {
     const c = this.store.config();
     return `${PREAMBLE}\n\nYour name: ${c.name}.\n\nYour instructions:\n${c.system ?? "(none)"}`;
   }
 
   /** Budgets are held at the orchestrator (team, and the account through it). */
-  async reserve(reservationId: string, usd: number, replaces: string | null) {
+  protected async reserve(reservationId: string, usd: number, replaces: string | null) {
     return this.orchestrator().reserveForAgent(this.store.config().id, usd, reservationId, replaces);
   }
 
   /** The usage notice settles exactly this call's reservation, however late it arrives. */
-  async messageCheckpointed(_usage: Usage, _cost: number, settles: string | null): Promise<void> {
+  protected async messageCheckpointed(_usage: Usage, _cost: number, settles: string | null): Promise<void> {
     const totals = this.store.get("totals")!;
     this.notify({ kind: "usage", totals, contextTokens: this.store.get("contextTokens") ?? 0, settles });
   }
 
-  async runEnded(_runId: string, end: RunEnd, _trigger: string, held: string | null): Promise<void> {
+  protected async runEnded(
+    _runId: string,
+    end: RunEnd,
+    _trigger: string,
+    held: string | null,
+  ): Promise<void> {
     const { result, lastText } = this.output();
     const task = this.store.get("task");
     const text =
@@ -227,7 +234,7 @@ export class Agent extends LoopObject {
 
   private orchestrator() {
     const c = this.store.config();
-    return this.env.ORCHESTRATOR.get(this.env.ORCHESTRATOR.idFromName(c.orchestratorId));
+    return orchestratorStub(this.env, c.orchestratorId);
   }
 
   private notify(notice: AgentNotice): void {

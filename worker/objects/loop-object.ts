@@ -22,10 +22,14 @@ import { type RunEnd, Runner, type RunnerHost } from "../loop/runner";
 import type { Tool, ToolContext } from "../loop/tool";
 import { admitSend } from "../policy/admission";
 import { runSqlCost, type SqlCostOp } from "./bench-costs";
+import type { StreamRpc } from "./rpc";
 import { admitFrame, refuseFrame, stillOpen } from "./stream-guard";
 import { type SocketAttachment, Watchers } from "./watchers";
 
-export abstract class LoopObject extends DurableObject<Env> implements RunnerHost {
+const PING = JSON.stringify({ type: "ping" });
+const PONG = JSON.stringify({ type: "pong" });
+
+export abstract class LoopObject extends DurableObject<Env> implements StreamRpc {
   readonly store: Store;
   protected readonly runner: Runner;
   protected readonly watchers: Watchers;
@@ -43,8 +47,10 @@ export abstract class LoopObject extends DurableObject<Env> implements RunnerHos
     this.store.onRollback = () => {
       this.eventLog = null;
     };
-    this.runner = new Runner(this, env);
+    this.runner = new Runner(this.runnerHost(), env);
     this.watchers = new Watchers(ctx);
+    // Keep-alive pings are answered by the runtime without waking a hibernated object.
+    ctx.setWebSocketAutoResponse(new WebSocketRequestResponsePair(PING, PONG));
     // A woken object with an unfinished run picks it up without waiting for the alarm — after
     // migrations, and outside blockConcurrencyWhile so the run doesn't block requests.
     void ctx
@@ -53,30 +59,52 @@ export abstract class LoopObject extends DurableObject<Env> implements RunnerHos
       .catch((err) => console.error(`${this.constructor.name} ${ctx.id} failed to start`, err));
   }
 
-  // ---- subclass hooks ----
-  abstract tools(): Tool[];
-  abstract toolContext(base: ToolContext): ToolContext;
-  abstract system(): string;
-  abstract reserve(
+  // ---- subclass hooks (for the runner; not part of the RPC surface) ----
+  protected abstract tools(): Tool[];
+  protected abstract toolContext(base: ToolContext): ToolContext;
+  protected abstract system(): string;
+  protected abstract reserve(
     reservationId: string,
     usd: number,
     replaces: string | null,
   ): Promise<{ refusal: string | null; account: boolean }>;
-  abstract messageCheckpointed(
+  protected abstract messageCheckpointed(
     usage: import("../../schema/events").Usage,
     costUsd: number,
     settles: string | null,
   ): Promise<void>;
-  abstract runEnded(runId: string, end: RunEnd, trigger: string, held: string | null): Promise<void>;
+  protected abstract runEnded(
+    runId: string,
+    end: RunEnd,
+    trigger: string,
+    held: string | null,
+  ): Promise<void>;
   protected abstract snapshotExtras(): Partial<StreamState>;
   /** Alarm work beyond the run heartbeat (wait deadlines, notices). Returns true to keep the alarm. */
   protected async onAlarm(): Promise<boolean> {
     return false;
   }
 
-  // ---- RunnerHost ----
+  // ---- what the runner uses ----
 
-  get log(): EventLog {
+  /** The runner's view of this object: closures, so none of it becomes an RPC method. */
+  private runnerHost(): RunnerHost {
+    return {
+      store: this.store,
+      emit: (b) => this.emit(b),
+      client: () => this.client(),
+      tools: () => this.tools(),
+      toolContext: (b) => this.toolContext(b),
+      system: () => this.system(),
+      reserve: (id, usd, replaces) => this.reserve(id, usd, replaces),
+      messageCheckpointed: (usage, cost, settles) => this.messageCheckpointed(usage, cost, settles),
+      runEnded: (runId, end, trigger, held) => this.runEnded(runId, end, trigger, held),
+      flush: () => this.flush(),
+      heartbeat: () => this.heartbeat(),
+    };
+  }
+
+  protected get log(): EventLog {
     if (!this.eventLog) {
       const c = this.store.config();
       this.eventLog = new EventLog(this.ctx.storage.sql, `${c.kind}:${c.id}`);
@@ -92,17 +120,17 @@ export abstract class LoopObject extends DurableObject<Env> implements RunnerHos
    * `storage.sync()` per event, to batch deltas while a commit was in flight, cost more than it
    * saved: ~0.15 ms per delta.)
    */
-  emit(body: EventBody): void {
+  protected emit(body: EventBody): void {
     const { event, json } = this.log.append(body);
     this.store.afterCommit(() => this.watchers.broadcast(event, json));
   }
 
-  client(): Anthropic {
+  protected client(): Anthropic {
     this.llm ??= createLlmClient(this.env);
     return this.llm;
   }
 
-  async flush(): Promise<void> {
+  protected async flush(): Promise<void> {
     if (this.flushing) {
       this.flushAgain = true;
       return this.flushing;
@@ -118,7 +146,7 @@ export abstract class LoopObject extends DurableObject<Env> implements RunnerHos
     return this.flushing;
   }
 
-  async heartbeat(): Promise<void> {
+  protected async heartbeat(): Promise<void> {
     const at = await this.ctx.storage.getAlarm();
     const want = Date.now() + RUN_LIMITS.heartbeatMs;
     if (at === null || at > want) await this.ctx.storage.setAlarm(want);

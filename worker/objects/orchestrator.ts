@@ -21,13 +21,13 @@ import {
 } from "../tools/orchestrator-tools";
 import { LoopObject } from "./loop-object";
 import type { NumberedNotice } from "./notices";
+import type { OrchestratorInit, OrchestratorRpc } from "./rpc";
+import { agentStub } from "./stubs";
 
 const PREAMBLE = `You are the orchestrator of a team of AI agents working in a shared workspace of files.
 Break the user's request into tasks, create specialised agents for them, command them, wait for
 their results and report back. Agents run in parallel; wait_for_agents costs nothing while it waits.
 Keep the user informed in short messages.`;
-
-export type OrchestratorInit = Omit<ObjectConfig, "kind" | "orchestratorId">;
 
 const addTotals = (a: Totals, b: Totals): Totals => ({
   ...addUsage(a, b),
@@ -42,7 +42,7 @@ function agentIdFor(orchestratorId: string, toolUseId: string): string {
   return `ag_${createHash("sha256").update(`${orchestratorId}:${toolUseId}`).digest("hex").slice(0, 24)}`;
 }
 
-export class Orchestrator extends LoopObject {
+export class Orchestrator extends LoopObject implements OrchestratorRpc {
   /** Agents being created right now (id → name): they count against the cap and their names are taken. */
   private readonly creating = new Map<string, string>();
   async init(init: OrchestratorInit): Promise<StreamState> {
@@ -247,11 +247,11 @@ export class Orchestrator extends LoopObject {
 
   // ---- loop hooks ----
 
-  tools(): Tool[] {
+  protected tools(): Tool[] {
     return orchestratorTools as Tool[];
   }
 
-  toolContext(base: ToolContext): OrchestratorToolContext {
+  protected toolContext(base: ToolContext): OrchestratorToolContext {
     return {
       ...base,
       workspace: new Workspace(this.env, base.config.id),
@@ -280,12 +280,12 @@ export class Orchestrator extends LoopObject {
     };
   }
 
-  system(): string {
+  protected system(): string {
     const c = this.store.config();
     return c.system ? `${PREAMBLE}\n\n${c.system}` : PREAMBLE;
   }
 
-  async reserve(
+  protected async reserve(
     reservationId: string,
     usd: number,
     replaces: string | null,
@@ -294,13 +294,18 @@ export class Orchestrator extends LoopObject {
     return this.reserveFor(reservationId, usd, null);
   }
 
-  async messageCheckpointed(_usage: Usage, _cost: number, settles: string | null): Promise<void> {
+  protected async messageCheckpointed(_usage: Usage, _cost: number, settles: string | null): Promise<void> {
     // D1 totals follow from the message row (a trigger); only the live stream needs telling.
     if (settles) this.settle((key) => key === settles);
     this.emitTeamUsage();
   }
 
-  async runEnded(_runId: string, _end: RunEnd, _trigger: string, held: string | null): Promise<void> {
+  protected async runEnded(
+    _runId: string,
+    _end: RunEnd,
+    _trigger: string,
+    held: string | null,
+  ): Promise<void> {
     if (held) this.settle((key) => key === held);
     this.store.set("status", "idle");
     await this.flush();
@@ -337,7 +342,7 @@ export class Orchestrator extends LoopObject {
   // ---- internals ----
 
   private agentStub(agentId: string) {
-    return this.env.AGENT.get(this.env.AGENT.idFromName(agentId));
+    return agentStub(this.env, agentId);
   }
 
   /**

@@ -1,0 +1,237 @@
+// Checkpoints (DESIGN §5.1, §5.3, §5.7): everything the loop makes durable — billed messages with
+// their usage and D1 rows, tool results keyed by tool_use_id (the exactly-once record), the budget
+// reservation each call holds until it is billed, and the repairs after a crash or an interrupt.
+import type Anthropic from "@anthropic-ai/sdk";
+import { type Usage, zeroTotals } from "../../schema/events";
+import { addUsage, roundUsd } from "../../schema/money";
+import { queueD1 } from "../db/outbox";
+import type { ContentBlock, Store } from "../db/store";
+import { costUsd } from "../llm/prices";
+import { newId, type RunEnd, type RunnerHost, type ToolCallRef } from "./host";
+import { truncateOutput } from "./tool";
+
+export class Checkpoints {
+  constructor(private readonly host: RunnerHost) {}
+
+  private get store(): Store {
+    return this.host.store;
+  }
+
+  /**
+   * After a restart: a message that was streaming when the object died is recorded as aborted and
+   * billed honestly — its input as reported at message_start, its output estimated from the text
+   * it streamed into the log (≈ 4 characters a token), through the normal recording path.
+   */
+  recoverInflight(): void {
+    const inflight = this.store.get("inflight");
+    if (!inflight) return;
+    const streamed =
+      this.store.sql
+        .exec<{ chars: number | null }>(
+          `SELECT SUM(length(json_extract(body, '$.text'))) AS chars FROM events
+           WHERE type IN ('text.delta', 'thinking.delta') AND json_extract(body, '$.messageId') = ?`,
+          inflight.messageId,
+        )
+        .one().chars ?? 0;
+    const base = inflight.usage ?? {
+      inputTokens: 0,
+      outputTokens: 0,
+      cacheReadTokens: 0,
+      cacheWriteTokens: 0,
+    };
+    const usage = { ...base, outputTokens: Math.max(base.outputTokens, Math.ceil(streamed / 4)) };
+    const cost = costUsd(this.store.config().model, usage);
+    // Tool calls it had begun streaming are closed on the stream; none of them will run.
+    const open = this.store.sql
+      .exec<{ id: string }>(
+        `SELECT json_extract(body, '$.toolUseId') AS id FROM events
+         WHERE type = 'tool.started' AND json_extract(body, '$.messageId') = ?1
+           AND json_extract(body, '$.toolUseId') NOT IN (SELECT json_extract(body, '$.toolUseId') FROM events
+             WHERE type = 'tool.result' AND seq > (SELECT MIN(seq) FROM events WHERE type = 'message.started'
+               AND json_extract(body, '$.messageId') = ?1))`,
+        inflight.messageId,
+      )
+      .toArray();
+    for (const { id } of open) {
+      this.host.emit({
+        type: "tool.result",
+        toolUseId: id,
+        isError: true,
+        content: "Not run: the response was cut off before this call was complete.",
+        ms: 0,
+      });
+    }
+    // The call is made again when the run resumes, under a reservation that replaces this one.
+    this.recordMessage(inflight.runId, inflight.messageId, [], "aborted", usage, cost, false);
+    void this.host.messageCheckpointed(usage, cost, null).then(() => this.host.flush());
+  }
+
+  /**
+   * Reserves a call's worst case at every budget above it, before the call. The reservation is
+   * stored first, so a restart knows to replace it; one left by a call that never billed is.
+   */
+  async reserveCall(usd: number): Promise<string | null> {
+    const prev = this.store.get("reservation") ?? null;
+    const id = newId("rsv");
+    this.store.transaction(() => {
+      if (prev?.account) queueD1(this.store, { kind: "release", ids: [prev.id] });
+      this.store.set("reservation", { id, account: false });
+    });
+    const r = await this.host.reserve(id, usd, prev?.id ?? null);
+    this.store.set("reservation", r.refusal ? null : { id, account: r.account });
+    if (r.refusal || prev?.account) await this.host.flush();
+    return r.refusal;
+  }
+
+  /** A reservation whose call ended without billing: dropped here and in D1 (now, not at expiry). */
+  releaseUnbilled(): string | null {
+    const held = this.store.get("reservation") ?? null;
+    if (!held) return null;
+    this.store.transaction(() => {
+      if (held.account) queueD1(this.store, { kind: "release", ids: [held.id] });
+      this.store.set("reservation", null);
+    });
+    return held.id;
+  }
+
+  /** A billed call outside the conversation (a compaction summary): usage, totals, ledger. */
+  async billSide(runId: string, messageId: string, usage: Usage, cost: number): Promise<void> {
+    const settles = this.recordMessage(runId, messageId, [], "compaction", usage, cost, false, true, false);
+    await this.host.messageCheckpointed(usage, cost, settles);
+  }
+
+  /**
+   * Checkpoint: the assistant message, its usage and its D1 rows, in one transaction. With
+   * `settle`, the call's reservation ends here: its D1 release rides in the same outbox batch as
+   * the billed row, so the account never sees the hold and the spend both, or neither. Returns the
+   * settled reservation id.
+   */
+  recordMessage(
+    runId: string,
+    messageId: string,
+    content: ContentBlock[],
+    stopReason: string,
+    usage: Usage,
+    costUsd: number,
+    keep: boolean,
+    settle = false,
+    announce = true,
+  ): string | null {
+    const config = this.store.config();
+    const now = Date.now();
+    return this.store.transaction(() => {
+      const kept = content.filter((b) => b.type !== "text" || b.text.length > 0);
+      if (keep && kept.length) this.store.appendMessage(runId, messageId, "assistant", kept);
+      this.store.addRunUsage(runId, usage, costUsd);
+      const totals = this.store.get("totals") ?? zeroTotals();
+      this.store.set("totals", { ...addUsage(totals, usage), costUsd: roundUsd(totals.costUsd + costUsd) });
+      const contextTokens =
+        usage.inputTokens + usage.cacheReadTokens + usage.cacheWriteTokens + usage.outputTokens;
+      if (keep) this.store.set("contextTokens", contextTokens);
+      this.store.set("inflight", null);
+      if (announce) this.host.emit({ type: "message.completed", messageId, stopReason, usage, costUsd });
+      const agentId = config.kind === "agent" ? config.id : null;
+      const base = { userId: config.userId, orchestratorId: config.orchestratorId, agentId, runId };
+      queueD1(this.store, {
+        kind: "message",
+        row: {
+          ...base,
+          id: messageId,
+          role: "assistant",
+          content: kept,
+          model: config.model,
+          stopReason,
+          createdAt: now,
+          ...usage,
+          costUsd,
+        },
+      });
+      for (const b of kept) {
+        if (b.type === "tool_use") {
+          queueD1(this.store, {
+            kind: "tool_call",
+            row: { ...base, id: b.id, messageId, name: b.name, input: b.input ?? {}, createdAt: now },
+          });
+        }
+      }
+      return settle ? this.releaseUnbilled() : null;
+    });
+  }
+
+  /** Stores a tool's result (the exactly-once record), announces it, and queues its complete D1 row. */
+  saveResult(runId: string, call: ToolCallRef, outcome: { content: string; isError?: boolean }, ms: number) {
+    if (this.store.toolResult(call.id)) return;
+    const { content, truncated } = truncateOutput(outcome.content);
+    const isError = outcome.isError ?? false;
+    const config = this.store.config();
+    const now = Date.now();
+    this.store.transaction(() => {
+      this.store.saveToolResult({
+        toolUseId: call.id,
+        runId,
+        name: call.name,
+        content,
+        isError,
+        ms,
+        createdAt: now,
+      });
+      this.host.emit({
+        type: "tool.result",
+        toolUseId: call.id,
+        isError,
+        content,
+        ms,
+        ...(truncated ? { truncated } : {}),
+      });
+      queueD1(this.store, {
+        kind: "tool_call",
+        row: {
+          id: call.id,
+          userId: config.userId,
+          orchestratorId: config.orchestratorId,
+          agentId: config.kind === "agent" ? config.id : null,
+          runId,
+          messageId: call.messageId,
+          name: call.name,
+          input: call.input ?? {},
+          result: content,
+          isError,
+          ms,
+          createdAt: now,
+        },
+      });
+    });
+  }
+
+  /**
+   * A run that ends mid-tools still leaves a consistent conversation: every tool call answered,
+   * and announced, so no tool card outlives its run. A wait reports how long it waited.
+   */
+  closeDanglingToolCalls(runId: string, end: RunEnd): void {
+    const conv = this.store.conversation();
+    const last = conv[conv.length - 1];
+    if (last?.role !== "assistant") return;
+    const uses = last.content.filter((b): b is Anthropic.ToolUseBlockParam => b.type === "tool_use");
+    if (!uses.length) return;
+    const waiting = this.store.get("waiting");
+    const why = end === "interrupted" ? "the turn was interrupted" : "the run ended";
+    for (const use of uses) {
+      if (this.store.toolResult(use.id)) continue;
+      const waited = waiting?.toolUseId === use.id && waiting.since ? Date.now() - waiting.since : 0;
+      this.saveResult(
+        runId,
+        { id: use.id, name: use.name, input: use.input, messageId: last.messageId },
+        {
+          content: waited ? `Stopped waiting: ${why}.` : `Not run: ${why}.`,
+          isError: true,
+        },
+        waited,
+      );
+    }
+    const results: ContentBlock[] = uses.map((use) => {
+      const r = this.store.toolResult(use.id)!;
+      return { type: "tool_result", tool_use_id: use.id, content: r.content, is_error: r.isError };
+    });
+    this.store.appendMessage(runId, newId("tr"), "user", results);
+  }
+}

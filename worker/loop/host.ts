@@ -1,0 +1,38 @@
+// What the loop needs from the object that runs it (an orchestrator or an agent). The object hands
+// the runner a private host built from closures, so none of this is part of its RPC surface.
+import type Anthropic from "@anthropic-ai/sdk";
+import type { EventBody, Usage } from "../../schema/events";
+import type { Store } from "../db/store";
+import type { Tool, ToolContext } from "./tool";
+
+export type RunEnd = "completed" | "failed" | "interrupted";
+
+/** A tool call as the checkpointed assistant message holds it. */
+export type ToolCallRef = { id: string; name: string; input: unknown; messageId: string };
+
+export interface RunnerHost {
+  readonly store: Store;
+  emit(body: EventBody): void;
+  client(): Anthropic;
+  tools(): Tool[];
+  toolContext(base: ToolContext): ToolContext;
+  system(): string;
+  /**
+   * Holds `usd` of every budget above this call under `reservationId` (replacing `replaces`, a
+   * reservation of a call that never billed). `account`: whether a D1 account reservation was
+   * made, which the object's outbox releases with the call's billing.
+   */
+  reserve(
+    reservationId: string,
+    usd: number,
+    replaces: string | null,
+  ): Promise<{ refusal: string | null; account: boolean }>;
+  /** After each billed call is checkpointed; `settles` is the reservation its usage replaces. */
+  messageCheckpointed(usage: Usage, costUsd: number, settles: string | null): Promise<void>;
+  /** `held`: a reservation the run still held at its end (a call that never billed), to release. */
+  runEnded(runId: string, end: RunEnd, trigger: string, held: string | null): Promise<void>;
+  flush(): Promise<void>;
+  heartbeat(): Promise<void>;
+}
+
+export const newId = (prefix: string) => `${prefix}_${crypto.randomUUID().replace(/-/g, "").slice(0, 20)}`;

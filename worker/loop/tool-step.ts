@@ -1,0 +1,103 @@
+// One tool step (DESIGN §5.3, §8): the assistant message's tool calls run in parallel within a
+// phase (create, act, wait), each result stored by tool_use_id before the next step, so a replay
+// reuses it. A call may suspend the run instead (wait_for_agents); then nothing holds the object.
+import type Anthropic from "@anthropic-ai/sdk";
+import type { ContentBlock, Store } from "../db/store";
+import type { Checkpoints } from "./checkpoints";
+import { newId, type RunnerHost, type ToolCallRef } from "./host";
+import { runTool, type ToolOutcome } from "./tool";
+
+/** Returns true when the run suspended (it resumes when the wait is resolved). */
+export async function toolStep(
+  host: RunnerHost,
+  env: Env,
+  cp: Checkpoints,
+  runId: string,
+  messageId: string,
+  uses: Anthropic.ToolUseBlockParam[],
+  signal: AbortSignal,
+): Promise<boolean> {
+  const store = host.store;
+  const tools = new Map(host.tools().map((t) => [t.name, t]));
+  const config = store.config();
+  type Suspend = { toolUseId: string; names: string[]; deadline: number; since: number };
+  let suspend: Suspend | null = null;
+  const phases = [...new Set(uses.map((u) => tools.get(u.name)?.phase ?? 1))].sort((a, b) => a - b);
+  for (const phase of phases) {
+    if (signal.aborted) break;
+    await Promise.all(
+      uses
+        .filter((u) => (tools.get(u.name)?.phase ?? 1) === phase)
+        .map(async (use) => {
+          if (store.toolResult(use.id)) return;
+          const started = Date.now();
+          const tool = tools.get(use.name);
+          let outcome: ToolOutcome;
+          if (!tool) outcome = { content: `There is no tool named ${use.name}.`, isError: true };
+          else {
+            const ctx = host.toolContext({
+              env: env,
+              config,
+              toolUseId: use.id,
+              runId,
+              signal,
+              emit: (b) => host.emit(b),
+            });
+            outcome = await runTool(tool, use.input, ctx);
+          }
+          if ("suspend" in outcome) {
+            suspend = { toolUseId: use.id, ...outcome.suspend, since: started };
+            return;
+          }
+          cp.saveResult(
+            runId,
+            { id: use.id, name: use.name, input: use.input, messageId },
+            outcome,
+            Date.now() - started,
+          );
+        }),
+    );
+  }
+  if (suspend && !signal.aborted) {
+    const s: Suspend = suspend;
+    store.transaction(() => {
+      store.setRunStatus(runId, "waiting");
+      store.set("waiting", {
+        runId,
+        toolUseId: s.toolUseId,
+        names: s.names,
+        deadline: s.deadline,
+        since: s.since,
+      });
+    });
+    await host.flush();
+    await host.heartbeat();
+    return true;
+  }
+  // Every tool has a result: checkpoint them as the next user turn.
+  const results: ContentBlock[] = uses.map((use) => {
+    const r = store.toolResult(use.id);
+    return {
+      type: "tool_result",
+      tool_use_id: use.id,
+      content: r?.content ?? "No result.",
+      is_error: r?.isError ?? true,
+    };
+  });
+  store.appendMessage(runId, newId("tr"), "user", results);
+  await host.flush();
+  return false;
+}
+
+/** The call a suspended result answers, from the checkpointed assistant message. */
+export function findToolUse(store: Store, toolUseId: string): ToolCallRef {
+  const conv = store.conversation();
+  for (let i = conv.length - 1; i >= 0; i--) {
+    const m = conv[i]!;
+    for (const b of m.content) {
+      if (b.type === "tool_use" && b.id === toolUseId)
+        return { id: b.id, name: b.name, input: b.input, messageId: m.messageId };
+    }
+  }
+  return { id: toolUseId, name: "wait_for_agents", input: {}, messageId: "" };
+}

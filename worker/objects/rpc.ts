@@ -1,0 +1,68 @@
+// The RPC surface of the two Durable Object classes: exactly what Worker code (routes, the other
+// object) may call. Everything else on the classes is protected and reached only from inside.
+import type { EventsPage, SendMessageResult } from "../../schema/api";
+import type { AgentSummary, StreamEvent, StreamState, Totals } from "../../schema/events";
+import type { D1Stats } from "../db/outbox";
+import type { ObjectConfig } from "../db/store";
+import type { AgentInit, NumberedNotice } from "./notices";
+
+/** Both kinds: a stream to read and follow, and a conversation to send to. */
+export interface StreamRpc {
+  state(): StreamState;
+  /** A page of history, parsed (tests and tools; the API uses eventsJson). */
+  events(after: number, limit: number): EventsPage;
+  /** The same page as the JSON text the API sends: stored rows spliced in, never parsed. */
+  eventsJson(after: number, limit: number): string;
+  /** Server-Sent Events after `after`; `credential` ends the stream when it ends (§8). */
+  sse(after: number, credential: string): ReadableStream<Uint8Array>;
+  closeCredentials(credentials: string[]): number;
+  send(text: string, clientId?: string): SendMessageResult;
+  /** Diagnostics: D1 statements this instance sent, watchers, last seq. */
+  stats(): { d1: D1Stats; watchers: { sockets: number; sse: number }; lastSeq: number };
+  tail(n: number): StreamEvent[];
+}
+
+export type OrchestratorInit = Omit<ObjectConfig, "kind" | "orchestratorId">;
+export type Reservation = { refusal: string | null; account: boolean };
+
+export interface OrchestratorRpc extends StreamRpc {
+  init(init: OrchestratorInit): Promise<StreamState>;
+  update(
+    patch: Partial<Pick<ObjectConfig, "name" | "model" | "system" | "budgetUsd" | "archived">>,
+  ): Promise<void>;
+  destroy(): Promise<void>;
+  interrupt(opts?: { agents?: boolean }): Promise<{ run: boolean; agents: number }>;
+  setAccountBudget(has: boolean): Promise<void>;
+  sendMessage(text: string, clientId: string | undefined, accountBudget: boolean): Promise<SendMessageResult>;
+  fileChanged(change: { path: string; size: number; by: string; deleted?: boolean }): Promise<void>;
+  agents(): AgentSummary[];
+  agent(agentId: string): AgentSummary | null;
+  messageAgent(
+    agentId: string,
+    text: string,
+    clientId?: string,
+  ): Promise<{ taskId: string } | { refused: string } | null>;
+  interruptAgent(agentId: string): Promise<boolean | null>;
+  deleteAgent(agentId: string): Promise<boolean>;
+  /** From agents: hold a model call's worst case against the team (and account) budget. */
+  reserveForAgent(
+    agentId: string,
+    usd: number,
+    reservationId: string,
+    replaces: string | null,
+  ): Promise<Reservation>;
+  /** From agents: their status, usage, file and completion notices, applied once each, in order. */
+  agentNotices(agentId: string, notices: NumberedNotice[]): Promise<void>;
+}
+
+export interface AgentRpc extends StreamRpc {
+  init(init: AgentInit): Promise<void>;
+  startTask(
+    taskId: string,
+    text: string,
+    stopGen?: number,
+  ): Promise<{ accepted: boolean; queued: boolean; reason?: string }>;
+  interrupt(opts?: { cancelQueued?: boolean; stopGen?: number }): Promise<boolean>;
+  destroy(): Promise<{ totals: Totals } | null>;
+  output(): { result: string | null; lastText: string | null };
+}
