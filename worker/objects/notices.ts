@@ -1,6 +1,6 @@
 // Coarse events an agent sends its orchestrator. They are queued in the agent's SQLite and retried
 // until acknowledged; the orchestrator applies each id once, in order.
-import type { AgentStatus, Totals } from "../../schema/events";
+import type { AgentStatus, AgentSummary, EventBody, Totals } from "../../schema/events";
 
 export type AgentNotice =
   | { kind: "status"; status: AgentStatus; note?: string }
@@ -31,3 +31,44 @@ export type AgentInit = {
   tools: string[] | null;
   simulated: boolean;
 };
+
+/** What one notice changes on the orchestrator: the agent's registry entry and its stream. */
+export function noticeEffect(
+  n: AgentNotice,
+  agent: AgentSummary,
+): { patch: Partial<AgentSummary> | null; events: EventBody[] } {
+  const agentId = agent.id;
+  switch (n.kind) {
+    case "status":
+      return {
+        patch: { status: n.status, note: n.note ?? null },
+        events: [{ type: "agent.status", agentId, status: n.status, ...(n.note ? { note: n.note } : {}) }],
+      };
+    case "usage":
+      return {
+        patch: { totals: n.totals, contextTokens: n.contextTokens },
+        events: [{ type: "agent.usage", agentId, totals: n.totals, contextTokens: n.contextTokens }],
+      };
+    case "file":
+      return {
+        patch: null,
+        events: [
+          {
+            type: "file.changed",
+            path: n.path,
+            size: n.size,
+            by: n.by,
+            ...(n.deleted ? { deleted: true } : {}),
+          },
+        ],
+      };
+    case "completed": {
+      const status = n.end === "completed" ? "complete" : n.end;
+      // A newer task may already be running: then the status stays as it is.
+      return {
+        patch: { result: n.result, status: agent.status === "executing" ? status : agent.status },
+        events: [{ type: "agent.completed", agentId, result: n.result }],
+      };
+    }
+  }
+}

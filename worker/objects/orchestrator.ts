@@ -1,18 +1,13 @@
 // An orchestrator: the agent the user chats with. It runs the shared loop with tools that create
-// and drive Agent objects, keeps the live registry of its agents, applies their notices to its
-// stream, resumes runs suspended in wait_for_agents, and enforces the team's budget.
-import { createHash } from "node:crypto";
+// and drive Agent objects (team-control.ts), keeps the live registry of its agents, applies their
+// notices to its stream, resumes runs suspended in wait_for_agents, and holds the team's budget
+// (team.ts).
 import type { AgentSummary, StreamState, Totals, Usage } from "../../schema/events";
 import { zeroTotals } from "../../schema/events";
-import { addUsage, roundUsd, usdText } from "../../schema/money";
 import { queueD1 } from "../db/outbox";
 import type { ObjectConfig } from "../db/store";
-import { Workspace } from "../db/workspace/workspace";
-import { TEAM_LIMITS } from "../limits";
-import { modelInfo } from "../llm/prices";
 import type { RunEnd } from "../loop/runner";
 import { type Tool, type ToolContext, ToolError } from "../loop/tool";
-import { RESERVATION_TTL_MS, reserveAccount } from "../policy/account-budget";
 import {
   isSettled,
   type OrchestratorToolContext,
@@ -20,31 +15,32 @@ import {
   summariseWait,
 } from "../tools/orchestrator-tools";
 import { LoopObject } from "./loop-object";
-import type { NumberedNotice } from "./notices";
+import { type NumberedNotice, noticeEffect } from "./notices";
 import type { OrchestratorInit, OrchestratorRpc } from "./rpc";
 import { agentStub } from "./stubs";
+import { addTotals, agentRow as agentRowOf, TeamBudget, teamTotals as teamTotalsOf } from "./team";
+import { TeamControl } from "./team-control";
 
 const PREAMBLE = `You are the orchestrator of a team of AI agents working in a shared workspace of files.
 Break the user's request into tasks, create specialised agents for them, command them, wait for
 their results and report back. Agents run in parallel; wait_for_agents costs nothing while it waits.
 Keep the user informed in short messages.`;
 
-const addTotals = (a: Totals, b: Totals): Totals => ({
-  ...addUsage(a, b),
-  costUsd: roundUsd(a.costUsd + b.costUsd),
-});
-
 /** The larger of two cumulative snapshots of the same agent's totals (notices may lag). */
 const latest = (a: Totals, b: Totals): Totals => (b.costUsd > a.costUsd ? b : a);
 
-/** An agent's id: derived from the orchestrator and the tool call that created it (replays find it). */
-function agentIdFor(orchestratorId: string, toolUseId: string): string {
-  return `ag_${createHash("sha256").update(`${orchestratorId}:${toolUseId}`).digest("hex").slice(0, 24)}`;
-}
-
 export class Orchestrator extends LoopObject implements OrchestratorRpc {
-  /** Agents being created right now (id → name): they count against the cap and their names are taken. */
-  private readonly creating = new Map<string, string>();
+  private readonly team = new TeamControl({
+    store: this.store,
+    env: this.env,
+    emit: (b) => this.emit(b),
+    flush: () => this.flush(),
+    agents: () => this.agents(),
+    patch: (id, p) => this.patchAgent(id, p),
+    row: (a) => this.agentRow(a),
+    deleteAgent: (id) => this.deleteAgent(id),
+  });
+  private readonly budget = new TeamBudget(this.store, this.env.DB, () => this.teamTotals().costUsd);
   async init(init: OrchestratorInit): Promise<StreamState> {
     if (!this.initialised()) {
       this.configure({ ...init, kind: "orchestrator", orchestratorId: init.id });
@@ -131,7 +127,7 @@ export class Orchestrator extends LoopObject implements OrchestratorRpc {
     if (!agent) return null;
     const taskId = `user_${clientId ?? crypto.randomUUID()}`;
     try {
-      await this.commandAgent(agent, taskId, text);
+      await this.team.commandAgent(agent, taskId, text);
     } catch (err) {
       if (err instanceof ToolError) return { refused: err.message };
       throw err;
@@ -162,7 +158,7 @@ export class Orchestrator extends LoopObject implements OrchestratorRpc {
         "agents",
         this.agents().filter((a) => a.id !== agent.id),
       );
-      this.settle((_key, r) => r.agentId === agent.id);
+      this.budget.settle((_key, r) => r.agentId === agent.id);
       this.emit({ type: "agent.deleted", agentId: agent.id });
       queueD1(this.store, { kind: "agent", row: { ...this.agentRow(current), deletedAt: Date.now() } });
       this.emitTeamUsage();
@@ -182,9 +178,9 @@ export class Orchestrator extends LoopObject implements OrchestratorRpc {
     reservationId: string,
     replaces: string | null,
   ): Promise<{ refusal: string | null; account: boolean }> {
-    if (replaces) this.settle((key, r) => key === replaces && r.agentId === agentId);
+    if (replaces) this.budget.settle((key, r) => key === replaces && r.agentId === agentId);
     if (!this.agent(agentId)) return { refusal: "This agent was deleted.", account: false };
-    return this.reserveFor(reservationId, usd, agentId);
+    return this.budget.reserve(reservationId, usd, agentId);
   }
 
   /** Applies an agent's notices in order, once each (they are retried until acknowledged). */
@@ -199,43 +195,12 @@ export class Orchestrator extends LoopObject implements OrchestratorRpc {
         last = n.id;
         const agent = this.agent(agentId);
         if (!agent) continue;
-        switch (n.kind) {
-          case "status":
-            this.patchAgent(agentId, { status: n.status, note: n.note ?? null });
-            this.emit({
-              type: "agent.status",
-              agentId,
-              status: n.status,
-              ...(n.note ? { note: n.note } : {}),
-            });
-            break;
-          case "usage":
-            this.settleFor(agentId, n.settles);
-            this.patchAgent(agentId, { totals: n.totals, contextTokens: n.contextTokens });
-            this.emit({ type: "agent.usage", agentId, totals: n.totals, contextTokens: n.contextTokens });
-            this.emitTeamUsage();
-            break;
-          case "file":
-            this.emit({
-              type: "file.changed",
-              path: n.path,
-              size: n.size,
-              by: n.by,
-              ...(n.deleted ? { deleted: true } : {}),
-            });
-            break;
-          case "completed": {
-            const status = n.end === "completed" ? "complete" : n.end;
-            this.patchAgent(agentId, {
-              result: n.result,
-              status: agent.status === "executing" ? status : agent.status,
-            });
-            this.emit({ type: "agent.completed", agentId, result: n.result });
-            this.settleFor(agentId, n.settles);
-            completed.push(agentId);
-            break;
-          }
-        }
+        const effect = noticeEffect(n, agent);
+        if (effect.patch) this.patchAgent(agentId, effect.patch);
+        for (const e of effect.events) this.emit(e);
+        if (n.kind === "usage" || n.kind === "completed") this.budget.settleFor(agentId, n.settles);
+        if (n.kind === "usage") this.emitTeamUsage();
+        if (n.kind === "completed") completed.push(agentId);
       }
       this.store.set("noticeCursor", { ...cursor, [agentId]: last });
       const updated = this.agent(agentId);
@@ -252,32 +217,7 @@ export class Orchestrator extends LoopObject implements OrchestratorRpc {
   }
 
   protected toolContext(base: ToolContext): OrchestratorToolContext {
-    return {
-      ...base,
-      workspace: new Workspace(this.env, base.config.id),
-      agents: () => this.agents(),
-      findAgent: (name) => {
-        const a = this.agents().find((x) => x.name === name);
-        if (!a)
-          throw new ToolError(
-            `There is no agent named ${name}. Agents: ${
-              this.agents()
-                .map((x) => x.name)
-                .join(", ") || "none"
-            }.`,
-          );
-        return a;
-      },
-      createAgent: (toolUseId, spec) => this.createAgent(toolUseId, spec),
-      commandAgent: (agent, taskId, task) => this.commandAgent(agent, taskId, task, base.signal),
-      agentTail: (agent, n) => this.agentStub(agent.id).tail(n),
-      agentOutput: (agent) => this.agentStub(agent.id).output(),
-      interruptAgent: (agent) => this.agentStub(agent.id).interrupt(),
-      deleteAgent: async (agent) => {
-        await this.deleteAgent(agent.id);
-      },
-      reportsDelivered: (ids) => this.store.consumeReports(ids, base.runId),
-    };
+    return this.team.toolContext(base);
   }
 
   protected system(): string {
@@ -290,13 +230,13 @@ export class Orchestrator extends LoopObject implements OrchestratorRpc {
     usd: number,
     replaces: string | null,
   ): Promise<{ refusal: string | null; account: boolean }> {
-    if (replaces) this.settle((key) => key === replaces);
-    return this.reserveFor(reservationId, usd, null);
+    if (replaces) this.budget.settle((key) => key === replaces);
+    return this.budget.reserve(reservationId, usd, null);
   }
 
   protected async messageCheckpointed(_usage: Usage, _cost: number, settles: string | null): Promise<void> {
     // D1 totals follow from the message row (a trigger); only the live stream needs telling.
-    if (settles) this.settle((key) => key === settles);
+    if (settles) this.budget.settle((key) => key === settles);
     this.emitTeamUsage();
   }
 
@@ -306,7 +246,7 @@ export class Orchestrator extends LoopObject implements OrchestratorRpc {
     _trigger: string,
     held: string | null,
   ): Promise<void> {
-    if (held) this.settle((key) => key === held);
+    if (held) this.budget.settle((key) => key === held);
     this.store.set("status", "idle");
     await this.flush();
   }
@@ -345,89 +285,6 @@ export class Orchestrator extends LoopObject implements OrchestratorRpc {
     return agentStub(this.env, agentId);
   }
 
-  /**
-   * Exactly once per tool call: the agent id derives from the tool_use_id, so a replay finds it.
-   * The name and the cap are checked and claimed before the first await, so parallel calls in one
-   * step can't together pass them (DESIGN §8).
-   */
-  private async createAgent(
-    toolUseId: string,
-    spec: { name: string; instructions: string; model: string; tools: string[] | null },
-  ): Promise<AgentSummary> {
-    const c = this.store.config();
-    const id = agentIdFor(c.id, toolUseId);
-    const existing = this.agent(id);
-    if (existing) return existing;
-    const live = this.agents();
-    if (live.some((a) => a.name === spec.name) || [...this.creating.values()].includes(spec.name)) {
-      throw new ToolError(`An agent named ${spec.name} already exists.`);
-    }
-    if (live.length + this.creating.size >= TEAM_LIMITS.maxAgents) {
-      throw new ToolError(
-        `This orchestrator already has ${live.length + this.creating.size} agents (the limit is ${TEAM_LIMITS.maxAgents}). Delete one first.`,
-      );
-    }
-    this.creating.set(id, spec.name);
-    try {
-      await this.agentStub(id).init({
-        id,
-        userId: c.userId,
-        orchestratorId: c.id,
-        simulated: c.simulated,
-        ...spec,
-      });
-      const agent: AgentSummary = {
-        id,
-        name: spec.name,
-        model: spec.model,
-        instructions: spec.instructions,
-        tools: spec.tools,
-        status: "idle",
-        note: null,
-        task: null,
-        result: null,
-        totals: zeroTotals(),
-        contextTokens: 0,
-        contextWindow: modelInfo(spec.model).contextWindow,
-        createdAt: Date.now(),
-      };
-      this.store.transaction(() => {
-        this.store.set("agents", [...this.agents(), agent]);
-        this.emit({ type: "agent.created", agent });
-        queueD1(this.store, { kind: "agent", row: this.agentRow(agent) });
-      });
-      await this.flush();
-      return agent;
-    } finally {
-      this.creating.delete(id);
-    }
-  }
-
-  /**
-   * Hands an agent a task. Not sent once the turn is interrupted; refused by the agent if a Stop
-   * all overtook it (stop generations) or its queue is full — then the agent's card is restored.
-   */
-  private async commandAgent(
-    agent: AgentSummary,
-    taskId: string,
-    task: string,
-    signal?: AbortSignal,
-  ): Promise<string> {
-    if (signal?.aborted) throw new ToolError("Not sent: the turn was interrupted.");
-    const before = this.agent(agent.id) ?? agent;
-    // Mark it busy before it answers, so a wait in the same turn doesn't see it as finished.
-    this.patchAgent(agent.id, { status: "executing", task, result: null });
-    const r = await this.agentStub(agent.id).startTask(taskId, task, this.store.get("stopGen") ?? 0);
-    if (!r.accepted) {
-      this.patchAgent(agent.id, { status: before.status, task: before.task, result: before.result });
-      throw new ToolError(r.reason ?? `${agent.name} could not take the task.`);
-    }
-    queueD1(this.store, { kind: "agent", row: { ...this.agentRow(this.agent(agent.id)!), task } });
-    return r.queued
-      ? `${agent.name} is busy; the task is queued after its current one.`
-      : `${agent.name} started the task.`;
-  }
-
   private onAgentFinished(agentId: string): void {
     const waiting = this.store.get("waiting");
     const agent = this.agent(agentId);
@@ -463,31 +320,12 @@ export class Orchestrator extends LoopObject implements OrchestratorRpc {
   }
 
   private agentRow(a: AgentSummary) {
-    const c = this.store.config();
-    return {
-      id: a.id,
-      orchestratorId: c.id,
-      userId: c.userId,
-      name: a.name,
-      instructions: a.instructions,
-      model: a.model,
-      tools: a.tools,
-      status: a.status,
-      note: a.note,
-      task: a.task,
-      result: a.result,
-      createdAt: a.createdAt,
-      updatedAt: Date.now(),
-      deletedAt: null as number | null,
-    };
+    return agentRowOf(this.store.config(), a);
   }
 
   /** Its own calls, every live agent's, and every deleted agent's: never goes down. */
   private teamTotals(): Totals {
-    return this.agents().reduce(
-      (sum, a) => addTotals(sum, a.totals),
-      addTotals(this.store.get("totals") ?? zeroTotals(), this.store.get("retiredTotals") ?? zeroTotals()),
-    );
+    return teamTotalsOf(this.store, this.agents());
   }
 
   private emitTeamUsage(): void {
@@ -496,67 +334,5 @@ export class Orchestrator extends LoopObject implements OrchestratorRpc {
       totals: this.teamTotals(),
       contextTokens: this.store.get("contextTokens") ?? 0,
     });
-  }
-
-  /**
-   * spend + outstanding reservations + this call's worst case must fit the orchestrator's budget.
-   * Reservations are kept in storage (a restart must not free budget a running call still holds)
-   * and lapse after RESERVATION_TTL_MS, in case their settling notice never comes.
-   */
-  /**
-   * The team budget (here, in storage), then the user's account budget (in D1, only when they
-   * have one). A refusal at the account releases the team hold again.
-   */
-  private async reserveFor(
-    key: string,
-    usd: number,
-    agentId: string | null,
-  ): Promise<{ refusal: string | null; account: boolean }> {
-    const team = this.checkBudget(key, usd, agentId);
-    if (team) return { refusal: team, account: false };
-    const c = this.store.config();
-    if (!c.accountBudget) return { refusal: null, account: false };
-    let refusal: string | null;
-    try {
-      refusal = await reserveAccount(this.env.DB, c.userId, key, usd);
-    } catch (err) {
-      console.error("account budget check failed", err);
-      refusal = "The account budget could not be checked just now, so the call was not made. Try again.";
-    }
-    if (refusal) {
-      this.settle((k) => k === key);
-      return { refusal, account: false };
-    }
-    return { refusal: null, account: true };
-  }
-
-  private checkBudget(key: string, usd: number, agentId: string | null): string | null {
-    const budget = this.store.config().budgetUsd;
-    if (budget === null || budget === undefined) return null;
-    const now = Date.now();
-    const live = Object.entries(this.store.get("reservations") ?? {}).filter(
-      ([k, r]) => k !== key && now - r.at < RESERVATION_TTL_MS,
-    );
-    const spent = this.teamTotals().costUsd;
-    const reserved = live.reduce((sum, [, r]) => sum + r.usd, 0);
-    if (spent + reserved + usd > budget) {
-      return `The orchestrator's budget of ${usdText(budget)} would be exceeded: ${usdText(spent)} spent, ${usdText(reserved)} reserved by running calls, and this call may cost up to ${usdText(usd)}.`;
-    }
-    this.store.set("reservations", { ...Object.fromEntries(live), [key]: { usd, agentId, at: now } });
-    return null;
-  }
-
-  /** A notice's release: its own reservation, or (notices from older code) all the agent held. */
-  private settleFor(agentId: string, settles: string | null | undefined): void {
-    if (settles === undefined) this.settle((_key, r) => r.agentId === agentId);
-    else if (settles !== null) this.settle((key, r) => key === settles && r.agentId === agentId);
-  }
-
-  /** Releases the reservations `which` picks. */
-  private settle(which: (key: string, r: { usd: number; agentId: string | null }) => boolean): void {
-    const all = this.store.get("reservations");
-    if (!all) return;
-    const kept = Object.entries(all).filter(([k, r]) => !which(k, r));
-    if (kept.length !== Object.keys(all).length) this.store.set("reservations", Object.fromEntries(kept));
   }
 }

@@ -1,0 +1,144 @@
+// The orchestrator's hands on its team: the tool context its tools act through, and the two
+// effects that need care — creating an agent exactly once within the caps, and handing one a task
+// that a Stop can't be overtaken by (DESIGN §8).
+import { createHash } from "node:crypto";
+import type { AgentSummary, EventBody } from "../../schema/events";
+import { queueD1 } from "../db/outbox";
+import type { Store } from "../db/store";
+import { Workspace } from "../db/workspace/workspace";
+import { TEAM_LIMITS } from "../limits";
+import { type ToolContext, ToolError } from "../loop/tool";
+import type { OrchestratorToolContext } from "../tools/orchestrator-tools";
+import { agentStub } from "./stubs";
+import { type agentRow, newAgentSummary } from "./team";
+
+/** What the team control needs from its orchestrator. */
+export type TeamHost = {
+  store: Store;
+  env: Env;
+  emit(body: EventBody): void;
+  flush(): Promise<void>;
+  agents(): AgentSummary[];
+  patch(agentId: string, patch: Partial<AgentSummary>): void;
+  row(a: AgentSummary): ReturnType<typeof agentRow>;
+  deleteAgent(agentId: string): Promise<boolean>;
+};
+
+/** An agent's id: derived from the orchestrator and the tool call that created it (replays find it). */
+function agentIdFor(orchestratorId: string, toolUseId: string): string {
+  return `ag_${createHash("sha256").update(`${orchestratorId}:${toolUseId}`).digest("hex").slice(0, 24)}`;
+}
+
+export class TeamControl {
+  /** Agents being created right now (id → name): they count against the cap and their names are taken. */
+  private readonly creating = new Map<string, string>();
+
+  constructor(private readonly host: TeamHost) {}
+
+  private agent(agentId: string): AgentSummary | null {
+    return this.host.agents().find((a) => a.id === agentId) ?? null;
+  }
+
+  toolContext(base: ToolContext): OrchestratorToolContext {
+    return {
+      ...base,
+      workspace: new Workspace(this.host.env, base.config.id),
+      agents: () => this.host.agents(),
+      findAgent: (name) => {
+        const a = this.host.agents().find((x) => x.name === name);
+        if (!a)
+          throw new ToolError(
+            `There is no agent named ${name}. Agents: ${
+              this.host
+                .agents()
+                .map((x) => x.name)
+                .join(", ") || "none"
+            }.`,
+          );
+        return a;
+      },
+      createAgent: (toolUseId, spec) => this.createAgent(toolUseId, spec),
+      commandAgent: (agent, taskId, task) => this.commandAgent(agent, taskId, task, base.signal),
+      agentTail: (agent, n) => agentStub(this.host.env, agent.id).tail(n),
+      agentOutput: (agent) => agentStub(this.host.env, agent.id).output(),
+      interruptAgent: (agent) => agentStub(this.host.env, agent.id).interrupt(),
+      deleteAgent: async (agent) => {
+        await this.host.deleteAgent(agent.id);
+      },
+      reportsDelivered: (ids) => this.host.store.consumeReports(ids, base.runId),
+    };
+  }
+
+  /**
+   * Exactly once per tool call: the agent id derives from the tool_use_id, so a replay finds it.
+   * The name and the cap are checked and claimed before the first await, so parallel calls in one
+   * step can't together pass them (DESIGN §8).
+   */
+  async createAgent(
+    toolUseId: string,
+    spec: { name: string; instructions: string; model: string; tools: string[] | null },
+  ): Promise<AgentSummary> {
+    const c = this.host.store.config();
+    const id = agentIdFor(c.id, toolUseId);
+    const existing = this.agent(id);
+    if (existing) return existing;
+    const live = this.host.agents();
+    if (live.some((a) => a.name === spec.name) || [...this.creating.values()].includes(spec.name)) {
+      throw new ToolError(`An agent named ${spec.name} already exists.`);
+    }
+    if (live.length + this.creating.size >= TEAM_LIMITS.maxAgents) {
+      throw new ToolError(
+        `This orchestrator already has ${live.length + this.creating.size} agents (the limit is ${TEAM_LIMITS.maxAgents}). Delete one first.`,
+      );
+    }
+    this.creating.set(id, spec.name);
+    try {
+      await agentStub(this.host.env, id).init({
+        id,
+        userId: c.userId,
+        orchestratorId: c.id,
+        simulated: c.simulated,
+        ...spec,
+      });
+      const agent = newAgentSummary(id, spec);
+      this.host.store.transaction(() => {
+        this.host.store.set("agents", [...this.host.agents(), agent]);
+        this.host.emit({ type: "agent.created", agent });
+        queueD1(this.host.store, { kind: "agent", row: this.host.row(agent) });
+      });
+      await this.host.flush();
+      return agent;
+    } finally {
+      this.creating.delete(id);
+    }
+  }
+
+  /**
+   * Hands an agent a task. Not sent once the turn is interrupted; refused by the agent if a Stop
+   * all overtook it (stop generations) or its queue is full — then the agent's card is restored.
+   */
+  async commandAgent(
+    agent: AgentSummary,
+    taskId: string,
+    task: string,
+    signal?: AbortSignal,
+  ): Promise<string> {
+    if (signal?.aborted) throw new ToolError("Not sent: the turn was interrupted.");
+    const before = this.agent(agent.id) ?? agent;
+    // Mark it busy before it answers, so a wait in the same turn doesn't see it as finished.
+    this.host.patch(agent.id, { status: "executing", task, result: null });
+    const r = await agentStub(this.host.env, agent.id).startTask(
+      taskId,
+      task,
+      this.host.store.get("stopGen") ?? 0,
+    );
+    if (!r.accepted) {
+      this.host.patch(agent.id, { status: before.status, task: before.task, result: before.result });
+      throw new ToolError(r.reason ?? `${agent.name} could not take the task.`);
+    }
+    queueD1(this.host.store, { kind: "agent", row: { ...this.host.row(this.agent(agent.id)!), task } });
+    return r.queued
+      ? `${agent.name} is busy; the task is queued after its current one.`
+      : `${agent.name} started the task.`;
+  }
+}
