@@ -79,5 +79,4 @@ export const outbox = sqliteTable("outbox", {
 export const notifications = sqliteTable("notifications", {
   id: integer("id").primaryKey({ autoIncrement: true }),
   payload: text("payload", { mode: "json" }).notNull(),
-  attempts: integer("attempts").notNull().default(0),
 });

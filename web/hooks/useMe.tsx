@@ -6,7 +6,7 @@ import { session } from "../lib/session";
 
 type MeState = {
   me: Me | null;
-  /** undefined while the first /api/me is in flight. */
+  /** "loading" while the first /api/me is in flight. */
   status: "loading" | "signed_in" | "signed_out" | "error";
   error: ApiError | null;
   refresh: () => Promise<Me | null>;

@@ -1,141 +1,33 @@
 // Typed access to an object's own SQLite: config and state (meta), runs, conversation, tool results,
-// inbox and the D1 outbox.
-import type Anthropic from "@anthropic-ai/sdk";
+// inbox, the D1 outbox and the agent's notices (shapes in store-types.ts).
 import { type DrizzleSqliteDODatabase, drizzle } from "drizzle-orm/durable-sqlite";
 import { migrate } from "drizzle-orm/durable-sqlite/migrator";
 import * as t from "../../schema/do";
 import migrations from "../../schema/do-migrations";
-import type { AgentStatus, AgentSummary, Totals, Usage } from "../../schema/events";
+import { type Usage, zeroTotals } from "../../schema/events";
 
-export type ContentBlock = Anthropic.ContentBlockParam;
-export type Role = "user" | "assistant";
+import {
+  type ContentBlock,
+  type ConversationRow,
+  type InboxKind,
+  type InboxPayload,
+  type InboxRow,
+  type InboxSql,
+  type Json,
+  type MetaShape,
+  type ObjectConfig,
+  parse,
+  type Role,
+  type RunRow,
+  type RunSql,
+  type ToolResultRow,
+  type ToolResultSql,
+  toInbox,
+  toRun,
+  toToolResult,
+} from "./store-types";
 
-export type ObjectConfig = {
-  kind: "orchestrator" | "agent";
-  id: string;
-  userId: string;
-  orchestratorId: string;
-  name: string;
-  model: string;
-  /** The orchestrator's system prompt, or the agent's instructions. */
-  system: string | null;
-  budgetUsd: number | null;
-  simulated: boolean;
-  /** Archived orchestrators keep their history but take no new messages. */
-  archived?: boolean;
-  /** Orchestrators: whether the user has an account budget, so calls reserve against it in D1. */
-  accountBudget?: boolean;
-  /** Agents only: the subset of agent tools allowed, null for all. */
-  tools?: string[] | null;
-  /** Test and tuning overrides. */
-  contextWindow?: number;
-  maxSteps?: number;
-  maxTokens?: number;
-};
-
-export type RunRow = typeof t.runs.$inferSelect;
-export type InboxKind = "user" | "task" | "agent_report";
-export type InboxPayload = { text: string; messageId: string; agentId?: string; taskId?: string };
-
-/** State kept under meta keys. Each key is read and written whole. */
-export type MetaShape = {
-  config: ObjectConfig;
-  totals: Totals;
-  contextTokens: number;
-  activeRunId: string | null;
-  /** Set while an assistant message is streaming, so a restart can record it as aborted. */
-  inflight: { runId: string; messageId: string; usage?: Usage } | null;
-  status: AgentStatus;
-  note: string | null;
-  deleted: boolean;
-  /** Orchestrator: a run suspended in wait_for_agents (since: when the wait began). */
-  waiting: { runId: string; toolUseId: string; names: string[]; deadline: number; since?: number } | null;
-  /**
-   * Orchestrator: the user pressed Stop. No run starts on its own until their next message; agent
-   * reports wait in the inbox and are handed over with that message (DESIGN §8).
-   */
-  held: boolean;
-  /** Orchestrator: usage of agents that were deleted, so team totals never go down. */
-  retiredTotals: Totals;
-  /** Orchestrator: bumped by Stop all; agents refuse tasks issued before it. Agent: the latest seen. */
-  stopGen: number;
-  /** Agent: the current task and its result. */
-  task: { taskId: string; text: string } | null;
-  result: string | null;
-  /** Consecutive runs started by agent reports, reset by user input (a runaway guard). */
-  autoRuns: number;
-  /** Orchestrator: its agents, live. */
-  agents: AgentSummary[];
-  /** Orchestrator: the last notice id applied per agent (notices are retried, so deduplicated). */
-  noticeCursor: Record<string, number>;
-  /** Orchestrator: budget held for model calls in flight, by reservation id. */
-  reservations: Record<string, { usd: number; agentId: string | null; at: number }>;
-  /**
-   * The budget reservation the current model call holds (at the orchestrator, and in D1 when
-   * `account`), until the call is billed or ends without billing.
-   */
-  reservation: { id: string; account: boolean } | null;
-};
-
-type Json = string;
-const parse = <T>(json: Json): T => JSON.parse(json) as T;
-
-type RunSql = {
-  id: string;
-  trigger: string;
-  status: RunRow["status"];
-  steps: number;
-  input_tokens: number;
-  output_tokens: number;
-  cache_read_tokens: number;
-  cache_write_tokens: number;
-  cost_usd: number;
-  created_at: number;
-  ended_at: number | null;
-};
-type InboxSql = {
-  id: string;
-  kind: InboxKind;
-  payload: Json;
-  client_id: string | null;
-  run_id: string | null;
-  created_at: number;
-  consumed_at: number | null;
-};
-export type InboxRow = {
-  id: string;
-  kind: InboxKind;
-  payload: InboxPayload;
-  clientId: string | null;
-  runId: string | null;
-  createdAt: number;
-  consumedAt: number | null;
-};
-export type ToolResultRow = typeof t.toolResults.$inferSelect;
-export type ConversationRow = { idx: number; role: Role; content: ContentBlock[]; messageId: string };
-
-const toRun = (r: RunSql): RunRow => ({
-  id: r.id,
-  trigger: r.trigger,
-  status: r.status,
-  steps: r.steps,
-  inputTokens: r.input_tokens,
-  outputTokens: r.output_tokens,
-  cacheReadTokens: r.cache_read_tokens,
-  cacheWriteTokens: r.cache_write_tokens,
-  costUsd: r.cost_usd,
-  createdAt: r.created_at,
-  endedAt: r.ended_at,
-});
-const toInbox = (r: InboxSql): InboxRow => ({
-  id: r.id,
-  kind: r.kind,
-  payload: parse<InboxPayload>(r.payload),
-  clientId: r.client_id,
-  runId: r.run_id,
-  createdAt: r.created_at,
-  consumedAt: r.consumed_at,
-});
+export type * from "./store-types";
 
 /**
  * Every method is synchronous, so a checkpoint is one atomic step. The hot paths run fixed SQL
@@ -275,11 +167,7 @@ export class Store {
       trigger,
       status: "active",
       steps: 0,
-      inputTokens: 0,
-      outputTokens: 0,
-      cacheReadTokens: 0,
-      cacheWriteTokens: 0,
-      costUsd: 0,
+      ...zeroTotals(),
       createdAt,
       endedAt: null,
     });
@@ -378,27 +266,9 @@ export class Store {
 
   toolResult(toolUseId: string): ToolResultRow | undefined {
     const r = this.sql
-      .exec<{
-        tool_use_id: string;
-        run_id: string;
-        name: string;
-        content: string;
-        is_error: number;
-        ms: number;
-        created_at: number;
-      }>("SELECT * FROM tool_results WHERE tool_use_id = ?", toolUseId)
+      .exec<ToolResultSql>("SELECT * FROM tool_results WHERE tool_use_id = ?", toolUseId)
       .toArray()[0];
-    return r
-      ? {
-          toolUseId: r.tool_use_id,
-          runId: r.run_id,
-          name: r.name,
-          content: r.content,
-          isError: r.is_error === 1,
-          ms: r.ms,
-          createdAt: r.created_at,
-        }
-      : undefined;
+    return r ? toToolResult(r) : undefined;
   }
 
   saveToolResult(row: ToolResultRow): void {

@@ -2,7 +2,7 @@
 // their usage and D1 rows, tool results keyed by tool_use_id (the exactly-once record), the budget
 // reservation each call holds until it is billed, and the repairs after a crash or an interrupt.
 import type Anthropic from "@anthropic-ai/sdk";
-import { type Usage, zeroTotals } from "../../schema/events";
+import { type Usage, zeroTotals, zeroUsage } from "../../schema/events";
 import { addUsage, roundUsd } from "../../schema/money";
 import { queueD1 } from "../db/outbox";
 import type { ContentBlock, Store } from "../db/store";
@@ -33,12 +33,7 @@ export class Checkpoints {
           inflight.messageId,
         )
         .one().chars ?? 0;
-    const base = inflight.usage ?? {
-      inputTokens: 0,
-      outputTokens: 0,
-      cacheReadTokens: 0,
-      cacheWriteTokens: 0,
-    };
+    const base = inflight.usage ?? zeroUsage();
     const usage = { ...base, outputTokens: Math.max(base.outputTokens, Math.ceil(streamed / 4)) };
     const cost = costUsd(this.store.config().model, usage);
     // Tool calls it had begun streaming are closed on the stream; none of them will run.

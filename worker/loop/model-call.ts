@@ -20,9 +20,9 @@ export type AbortedAttempt = { messageId: string; content: ContentBlock[]; usage
 
 export type CallHooks = {
   emit: (body: EventBody) => void;
-  /** Called when an attempt's message starts streaming (to mark it in flight) and when it ends. */
   /** The message started streaming (same turn as its message.started event, so both commit together). */
   onAttemptStart: (messageId: string, usage: Usage) => void;
+  /** An attempt that streamed something died and will be retried: record (and bill) what it left. */
   onAttemptAborted: (attempt: AbortedAttempt, stopReason: string) => void;
 };
 

@@ -335,13 +335,9 @@ export abstract class LoopObject extends DurableObject<Env> implements StreamRpc
     }
   }
 
-  override async webSocketClose(ws: WebSocket, code: number, reason: string): Promise<void> {
+  /** The runtime already answered the peer's Close (compatibility date ≥ 2026-04-07). */
+  override async webSocketClose(ws: WebSocket): Promise<void> {
     this.watchers.drop(ws);
-    try {
-      ws.close(code === 1005 || code === 1006 ? 1000 : code, reason);
-    } catch {
-      // already closed
-    }
   }
 
   override async webSocketError(ws: WebSocket, err: unknown): Promise<void> {

@@ -11,6 +11,9 @@ type SseWatcher = { credential: string; end(): void };
 const REPLAY_BATCH = 500;
 const encoder = new TextEncoder();
 
+/** One Server-Sent Event: `id` is the seq, so a reconnecting EventSource resumes after it. */
+const sseFrame = (seq: number, type: string, json: string) => `id: ${seq}\nevent: ${type}\ndata: ${json}\n\n`;
+
 export class Watchers {
   /** Sockets that finished their resume replay and get live events. Rebuilt after hibernation. */
   private readonly live = new Set<WebSocket>();
@@ -110,7 +113,7 @@ export class Watchers {
       }
     }
     if (this.sse.size) {
-      const chunk = encoder.encode(`id: ${event.seq}\nevent: ${event.type}\ndata: ${json}\n\n`);
+      const chunk = encoder.encode(sseFrame(event.seq, event.type, json));
       for (const c of this.sse.keys()) {
         try {
           c.enqueue(chunk);
@@ -135,7 +138,7 @@ export class Watchers {
           const batch = log.readRows(cursor, REPLAY_BATCH);
           if (batch.length) {
             let text = "";
-            for (const r of batch) text += `id: ${r.seq}\nevent: ${r.type}\ndata: ${r.body}\n\n`;
+            for (const r of batch) text += sseFrame(r.seq, r.type, r.body);
             c.enqueue(encoder.encode(text));
           }
           cursor += batch.length;

@@ -2,7 +2,7 @@
 // message that is streaming now — its prompt side as message_start reported it and its output
 // estimated from the text so far (≈ 4 characters a token) — so a long first answer doesn't read
 // "0 tokens" until it ends. The estimate gives way to the billed figure when the next snapshot lands.
-import type { StreamEvent, Totals, Usage } from "../../../schema/events";
+import { type StreamEvent, type Totals, type Usage, zeroTotals } from "../../../schema/events";
 import { costUsd } from "../../../schema/models";
 import { addUsage, roundUsd } from "../../../schema/money";
 
@@ -67,13 +67,7 @@ export function currentTotals(
   for (const m of l.inflight.values()) {
     const usage = { ...m.usage, outputTokens: Math.max(m.usage.outputTokens, Math.ceil(m.chars / 4)) };
     if (!m.done) estimated = true;
-    const prev = totals ?? {
-      inputTokens: 0,
-      outputTokens: 0,
-      cacheReadTokens: 0,
-      cacheWriteTokens: 0,
-      costUsd: 0,
-    };
+    const prev = totals ?? zeroTotals();
     totals = { ...addUsage(prev, usage), costUsd: roundUsd(prev.costUsd + costUsd(m.model, usage)) };
   }
   return { totals, estimated };

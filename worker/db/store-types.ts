@@ -1,0 +1,154 @@
+// The shapes of an object's own SQLite state: its config, the meta keys, and the rows of runs, the
+// inbox and tool results, with the mappers from their SQL columns. store.ts reads and writes them.
+import type Anthropic from "@anthropic-ai/sdk";
+import type * as t from "../../schema/do";
+import type { AgentStatus, AgentSummary, Totals, Usage } from "../../schema/events";
+
+export type ContentBlock = Anthropic.ContentBlockParam;
+export type Role = "user" | "assistant";
+
+export type ObjectConfig = {
+  kind: "orchestrator" | "agent";
+  id: string;
+  userId: string;
+  orchestratorId: string;
+  name: string;
+  model: string;
+  /** The orchestrator's system prompt, or the agent's instructions. */
+  system: string | null;
+  budgetUsd: number | null;
+  simulated: boolean;
+  /** Archived orchestrators keep their history but take no new messages. */
+  archived?: boolean;
+  /** Orchestrators: whether the user has an account budget, so calls reserve against it in D1. */
+  accountBudget?: boolean;
+  /** Agents only: the subset of agent tools allowed, null for all. */
+  tools?: string[] | null;
+  /** Test and tuning overrides. */
+  contextWindow?: number;
+  maxSteps?: number;
+  maxTokens?: number;
+};
+
+export type RunRow = typeof t.runs.$inferSelect;
+export type InboxKind = "user" | "task" | "agent_report";
+export type InboxPayload = { text: string; messageId: string; agentId?: string; taskId?: string };
+
+/** State kept under meta keys. Each key is read and written whole. */
+export type MetaShape = {
+  config: ObjectConfig;
+  totals: Totals;
+  contextTokens: number;
+  activeRunId: string | null;
+  /** Set while an assistant message is streaming, so a restart can record it as aborted. */
+  inflight: { runId: string; messageId: string; usage?: Usage } | null;
+  status: AgentStatus;
+  note: string | null;
+  deleted: boolean;
+  /** Orchestrator: a run suspended in wait_for_agents (since: when the wait began). */
+  waiting: { runId: string; toolUseId: string; names: string[]; deadline: number; since?: number } | null;
+  /**
+   * Orchestrator: the user pressed Stop. No run starts on its own until their next message; agent
+   * reports wait in the inbox and are handed over with that message (DESIGN §8).
+   */
+  held: boolean;
+  /** Orchestrator: usage of agents that were deleted, so team totals never go down. */
+  retiredTotals: Totals;
+  /** Orchestrator: bumped by Stop all; agents refuse tasks issued before it. Agent: the latest seen. */
+  stopGen: number;
+  /** Agent: the current task and its result. */
+  task: { taskId: string; text: string } | null;
+  result: string | null;
+  /** Consecutive runs started by agent reports, reset by user input (a runaway guard). */
+  autoRuns: number;
+  /** Orchestrator: its agents, live. */
+  agents: AgentSummary[];
+  /** Orchestrator: the last notice id applied per agent (notices are retried, so deduplicated). */
+  noticeCursor: Record<string, number>;
+  /** Orchestrator: budget held for model calls in flight, by reservation id. */
+  reservations: Record<string, { usd: number; agentId: string | null; at: number }>;
+  /**
+   * The budget reservation the current model call holds (at the orchestrator, and in D1 when
+   * `account`), until the call is billed or ends without billing.
+   */
+  reservation: { id: string; account: boolean } | null;
+};
+
+export type Json = string;
+export const parse = <T>(json: Json): T => JSON.parse(json) as T;
+
+export type RunSql = {
+  id: string;
+  trigger: string;
+  status: RunRow["status"];
+  steps: number;
+  input_tokens: number;
+  output_tokens: number;
+  cache_read_tokens: number;
+  cache_write_tokens: number;
+  cost_usd: number;
+  created_at: number;
+  ended_at: number | null;
+};
+export type InboxSql = {
+  id: string;
+  kind: InboxKind;
+  payload: Json;
+  client_id: string | null;
+  run_id: string | null;
+  created_at: number;
+  consumed_at: number | null;
+};
+export type InboxRow = {
+  id: string;
+  kind: InboxKind;
+  payload: InboxPayload;
+  clientId: string | null;
+  runId: string | null;
+  createdAt: number;
+  consumedAt: number | null;
+};
+export type ToolResultRow = typeof t.toolResults.$inferSelect;
+export type ConversationRow = { idx: number; role: Role; content: ContentBlock[]; messageId: string };
+
+export const toRun = (r: RunSql): RunRow => ({
+  id: r.id,
+  trigger: r.trigger,
+  status: r.status,
+  steps: r.steps,
+  inputTokens: r.input_tokens,
+  outputTokens: r.output_tokens,
+  cacheReadTokens: r.cache_read_tokens,
+  cacheWriteTokens: r.cache_write_tokens,
+  costUsd: r.cost_usd,
+  createdAt: r.created_at,
+  endedAt: r.ended_at,
+});
+export const toInbox = (r: InboxSql): InboxRow => ({
+  id: r.id,
+  kind: r.kind,
+  payload: parse<InboxPayload>(r.payload),
+  clientId: r.client_id,
+  runId: r.run_id,
+  createdAt: r.created_at,
+  consumedAt: r.consumed_at,
+});
+
+export type ToolResultSql = {
+  tool_use_id: string;
+  run_id: string;
+  name: string;
+  content: string;
+  is_error: number;
+  ms: number;
+  created_at: number;
+};
+export const toToolResult = (r: ToolResultSql): ToolResultRow => ({
+  toolUseId: r.tool_use_id,
+  runId: r.run_id,
+  name: r.name,
+  content: r.content,
+  isError: r.is_error === 1,
+  ms: r.ms,
+  createdAt: r.created_at,
+});
