@@ -2,7 +2,7 @@
 // made of, read from the server's CPU time (inside an object the clock only moves across I/O):
 // a statement in an object's SQLite, a commit, a D1 round trip, an HTTP request through
 // `wrangler dev`. These are the floor under every other figure. Table on stderr, JSON on stdout.
-//   npm run build && npx tsx bench/costs.ts [--n 3000] [--d1 300] [--http 200]
+//   npx tsx bench/costs.ts [--n 3000] [--d1 300] [--http 200]
 import { emit, machine, numArg, printTable, round } from "./lib/cli.ts";
 import { call, processTreeUsage, startBenchServer } from "./lib/server.ts";
 
@@ -11,7 +11,7 @@ const D1 = numArg("d1", 300);
 const HTTP = numArg("http", 200);
 
 const started = machine();
-const server = await startBenchServer({ BATON_BENCH: "1", RATE_LIMIT_MULTIPLIER: "1000" });
+const server = await startBenchServer({ RATE_LIMIT_MULTIPLIER: "1000" });
 type Row = { operation: string; times: number; cpuUsPerOp: number; wallUsPerOp: number };
 const rows: Row[] = [];
 

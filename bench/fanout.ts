@@ -6,7 +6,7 @@
 // Measures, per agent-stream watcher, the latency from the simulator writing a text delta to the
 // watcher receiving it; events/s delivered to all watchers; lost and duplicated events per watcher
 // against each object's log read over HTTP; server CPU and memory. Table on stderr, JSON on stdout.
-//   npm run build && npx tsx bench/fanout.ts --agents 20 --watchers 5 --tokens 1000 --pace 200
+//   npx tsx bench/fanout.ts --agents 20 --watchers 5 --tokens 1000 --pace 200
 import { arg, emit, machine, numArg, pct, printTable, round } from "./lib/cli.ts";
 import { CounterDelta } from "./lib/counters.ts";
 import { call, processTreeUsage, startBenchServer } from "./lib/server.ts";
@@ -104,7 +104,6 @@ const sim = await startTimedSimulator({
 const server = await startBenchServer({
   ANTHROPIC_API_KEY: "bench-simulator",
   ANTHROPIC_BASE_URL: sim.url,
-  BATON_BENCH: "1",
   RATE_LIMIT_MULTIPLIER: "1000",
 });
 const sockets: Watcher[] = [];

@@ -7,7 +7,7 @@
 //   - SSE replay: GET …/stream?after=0 until the event with id == lastSeq arrives;
 //   - storage: the orchestrator's SQLite file and the D1 database file under the persist dir.
 // Each read is repeated (--repeat) and reported as the median with every sample.
-//   npm run build && npx tsx bench/history.ts --events 10000,100000 --repeat 3
+//   npx tsx bench/history.ts --events 10000,100000 --repeat 3
 import { arg, emit, listArg, machine, numArg, pct, printTable, round } from "./lib/cli.ts";
 import { type ProfileSummary, startProfile } from "./lib/profile.ts";
 import { type BenchServer, call, processTreeUsage, startBenchServer } from "./lib/server.ts";
@@ -144,7 +144,6 @@ const sim = await startTimedSimulator({ tokensPerSecond: PACE, firstTokenMs: 1 }
 const server = await startBenchServer({
   ANTHROPIC_API_KEY: "bench-simulator",
   ANTHROPIC_BASE_URL: sim.url,
-  BATON_BENCH: "1",
   RATE_LIMIT_MULTIPLIER: "1000",
 });
 const results: Record<string, unknown>[] = [];

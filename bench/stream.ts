@@ -2,7 +2,7 @@
 // (Worker → Durable Object → event log in SQLite → WebSocket) and through a bare relay (SDK stream
 // → ws.send, nothing persisted) in the same run, against the same timestamping simulator.
 // Prints a table to stderr and JSON to stdout.
-//   npm run build && npx tsx bench/stream.ts --streams 1,10,50 --tokens 600 --pace 200
+//   npx tsx bench/stream.ts --streams 1,10,50 --tokens 600 --pace 200
 //   (--repeat N, --timeout S, --timeline FILE for every delta's latency; BENCH_INSPECTOR_PORT for a
 //   CPU profile of each phase, BENCH_PROFILE_DIR to keep the raw profiles)
 import { writeFileSync } from "node:fs";
@@ -192,7 +192,6 @@ const sim = await startTimedSimulator({ tokensPerSecond: PACE, firstTokenMs: 50 
 const server = await startBenchServer({
   ANTHROPIC_API_KEY: "bench-simulator",
   ANTHROPIC_BASE_URL: sim.url,
-  BATON_BENCH: "1",
   RATE_LIMIT_MULTIPLIER: "1000",
 });
 const rows: Awaited<ReturnType<typeof phase>>[] = [];

@@ -8,7 +8,7 @@
 // writer changed in D1 (sqlite3_total_changes() over the phase, triggers included: messages, usage
 // ledger, totals, agents, tool calls, files, rate limits); and for the baseline D1's own
 // meta.rows_written. Table on stderr, JSON on stdout.
-//   npm run build && npx tsx bench/writes.ts --orchestrators 2 --runs 3 --tokens 2000
+//   npx tsx bench/writes.ts --orchestrators 2 --runs 3 --tokens 2000
 import type { StreamEvent } from "../schema/events";
 import { arg, emit, machine, numArg, printTable, round } from "./lib/cli.ts";
 import { CounterDelta, type D1Counters } from "./lib/counters.ts";
@@ -40,7 +40,6 @@ const sim = await startTimedSimulator({ tokensPerSecond: PACE, firstTokenMs: 5 }
 const server = await startBenchServer({
   ANTHROPIC_API_KEY: "bench-simulator",
   ANTHROPIC_BASE_URL: sim.url,
-  BATON_BENCH: "1",
   RATE_LIMIT_MULTIPLIER: "1000",
 });
 

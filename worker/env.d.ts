@@ -9,6 +9,4 @@ interface Env {
   PBKDF2_ITERATIONS?: string;
   /** Multiplies every rate limit (≥ 1). For load tests against a private deployment. */
   RATE_LIMIT_MULTIPLIER?: string;
-  /** "1" mounts /api/_bench (a bare relay for latency comparisons and statement counters). */
-  BATON_BENCH?: string;
 }

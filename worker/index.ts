@@ -2,7 +2,6 @@
 import { Hono } from "hono";
 import { agentRoutes } from "./api/agents";
 import { auth } from "./api/auth";
-import { benchRoutes } from "./api/bench";
 import { fileRoutes } from "./api/files";
 import { health } from "./api/health";
 import { me } from "./api/me";
@@ -32,7 +31,6 @@ app.route("/api/usage", usage);
 app.route("/api/orchestrators", orchestratorRoutes);
 app.route("/api/orchestrators/:id/agents", agentRoutes);
 app.route("/api/orchestrators/:id/files", fileRoutes);
-app.route("/api/_bench", benchRoutes);
 app.all("/api/*", () => {
   throw notFound("That API route");
 });

@@ -1,7 +1,7 @@
-// Starts Baton's built Worker under `wrangler dev` with benchmark settings, in a fresh state
-// directory, with D1 migrated; and a user with an API token to drive it.
+// Builds the bench Worker and starts it under `wrangler dev` with benchmark settings, in a fresh
+// state directory, with D1 migrated; and a user with an API token to drive it.
 import { type ChildProcess, spawn, spawnSync } from "node:child_process";
-import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { freePort } from "../../e2e/server.ts";
@@ -16,25 +16,31 @@ export type BenchServer = {
 };
 
 /**
- * A private copy of the build (dist/baton + dist/client). `wrangler dev` watches its config and
- * bundle and restarts workerd when they change, which would kill a running bench's objects
- * whenever anything else rebuilds dist/ in this checkout; a snapshot never changes.
+ * Builds the bench Worker (bench/worker/: production Baton plus the /api/_bench routes and the
+ * objects' cost probe; bench/vite.config.ts) from the checkout's source into a private directory.
+ * `wrangler dev` watches its config and bundle and restarts workerd when they change; a build of
+ * its own never changes, so nothing else rebuilding dist/ can kill a running bench's objects.
  */
-function snapshotBuild(): { config: string; dir: string } {
+function buildBenchWorker(): { config: string; dir: string } {
   const dir = mkdtempSync(join(tmpdir(), "baton-build-"));
-  cpSync("dist/baton", join(dir, "baton"), { recursive: true });
-  cpSync("dist/client", join(dir, "client"), { recursive: true });
+  const build = spawnSync("npx", ["vite", "build", "--config", "bench/vite.config.ts", "--outDir", dir], {
+    encoding: "utf8",
+  });
+  if (build.status !== 0) {
+    rmSync(dir, { recursive: true, force: true });
+    throw new Error(`bench build failed:\n${build.stdout}\n${build.stderr}`);
+  }
   const config = join(dir, "baton", "wrangler.json");
   const json = JSON.parse(readFileSync(config, "utf8")) as { d1_databases?: { migrations_dir?: string }[] };
-  // The only path that points outside dist/; wrangler dev doesn't apply migrations, but keep it valid.
+  // The only path that points outside the build; wrangler dev doesn't apply migrations, but keep it valid.
   for (const db of json.d1_databases ?? []) db.migrations_dir = resolve("schema/migrations");
   writeFileSync(config, JSON.stringify(json));
   return { config, dir };
 }
 
 export async function startBenchServer(vars: Record<string, string>): Promise<BenchServer> {
+  const build = buildBenchWorker();
   const persist = mkdtempSync(join(process.env.BENCH_STATE_DIR ?? tmpdir(), "baton-bench-"));
-  const build = snapshotBuild();
   const migrate = spawnSync(
     "npx",
     ["wrangler", "d1", "migrations", "apply", "DB", "--local", "--persist-to", persist],

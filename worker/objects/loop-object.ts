@@ -21,7 +21,6 @@ import { modelInfo } from "../llm/prices";
 import { type RunEnd, Runner, type RunnerHost } from "../loop/runner";
 import type { Tool, ToolContext } from "../loop/tool";
 import { admitSend } from "../policy/admission";
-import { runSqlCost, type SqlCostOp } from "./bench-costs";
 import type { StreamRpc } from "./rpc";
 import { admitFrame, refuseFrame, stillOpen } from "./stream-guard";
 import { type SocketAttachment, Watchers } from "./watchers";
@@ -249,12 +248,6 @@ export abstract class LoopObject extends DurableObject<Env> implements StreamRpc
   /** Diagnostics: what this instance has written to D1, and who is watching. */
   stats(): { d1: D1Stats; watchers: { sockets: number; sse: number }; lastSeq: number } {
     return { d1: { ...this.d1Stats }, watchers: this.watchers.count, lastSeq: this.log.lastSeq };
-  }
-
-  /** Benchmarks only (refused unless BATON_BENCH is "1"): see bench-costs.ts. */
-  async benchSqlCost(n: number, op: SqlCostOp): Promise<void> {
-    if (this.env.BATON_BENCH !== "1") throw new Error("benchmarks are off");
-    await runSqlCost(this.ctx.storage, n, op);
   }
 
   /** Test and diagnostics: recent events without going through HTTP. */

@@ -1,4 +1,5 @@
-// Benchmark-only routes, mounted when BATON_BENCH is "1" (never in production):
+// Benchmark-only routes, mounted at /api/_bench by the bench Worker (bench/worker/index.ts), which
+// never ships: the production entry (worker/index.ts) doesn't know them.
 // - a bare relay (SDK stream → ws.send, nothing persisted) measured against Baton's own relay in
 //   the same run;
 // - per-object counters (D1 statements, watchers, last seq) of orchestrators and their agents;
@@ -7,13 +8,14 @@
 // - D1's connection-wide change counter, so the rows Baton's objects write can be counted too;
 // - repeated SQLite operations in an object and D1 round trips, for bench/costs.ts.
 import { Hono } from "hono";
-import { requireAuth } from "../auth/middleware";
-import type { AppEnv } from "../http/context";
-import { notFound } from "../http/errors";
-import { createLlmClient } from "../llm/client";
-import { SQL_COST_OPS, type SqlCostOp } from "../objects/bench-costs";
-import { agentStub, orchestratorStub } from "../objects/stubs";
-import { ownedOrchestrator } from "./access";
+import { ownedOrchestrator } from "../../worker/api/access";
+import { requireAuth } from "../../worker/auth/middleware";
+import type { AppEnv } from "../../worker/http/context";
+import { notFound } from "../../worker/http/errors";
+import { createLlmClient } from "../../worker/llm/client";
+import { agentStub, orchestratorStub } from "../../worker/objects/stubs";
+import type { BenchOrchestrator } from "./objects";
+import { SQL_COST_OPS, type SqlCostOp } from "./sql-cost";
 
 /** The baseline's scratch table: what a naive relay would persist per delta. No AUTOINCREMENT and
  *  no secondary index, so each insert writes one row: the cheapest version of that design. */
@@ -30,10 +32,6 @@ const streamPrompt = (env: Env, text: string, model: string) =>
   });
 
 export const benchRoutes = new Hono<AppEnv>()
-  .use(async (c, next) => {
-    if (c.env.BATON_BENCH !== "1") throw notFound("That API route");
-    await next();
-  })
   .use(requireAuth)
   .get("/relay", (c) => {
     const pair = new WebSocketPair();
@@ -66,9 +64,8 @@ export const benchRoutes = new Hono<AppEnv>()
     const orch = await ownedOrchestrator(c, c.req.query("id") ?? "");
     const op = c.req.query("op") as SqlCostOp;
     if (!SQL_COST_OPS.includes(op)) throw notFound("That operation");
-    const stub = orchestratorStub(c.env, orch.id) as unknown as {
-      benchSqlCost(n: number, op: SqlCostOp): Promise<void>;
-    };
+    // The bench Worker binds ORCHESTRATOR to BenchOrchestrator (./objects), which adds the probe.
+    const stub = orchestratorStub(c.env, orch.id) as unknown as Pick<BenchOrchestrator, "benchSqlCost">;
     await stub.benchSqlCost(Number(c.req.query("n") ?? 1000), op);
     return c.json({ ok: true });
   })
