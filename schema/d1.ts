@@ -6,6 +6,13 @@ import { index, integer, primaryKey, real, sqliteTable, text, uniqueIndex } from
 const now = sql`(unixepoch('subsec') * 1000)`;
 
 /** Token counters shared by every table that carries usage. */
+/** Server-tool requests billed per use (web search, web fetch) and code-execution container time. */
+const serverToolColumns = () => ({
+  webSearchRequests: integer("web_search_requests").notNull().default(0),
+  webFetchRequests: integer("web_fetch_requests").notNull().default(0),
+  codeExecutionSeconds: real("code_execution_seconds").notNull().default(0),
+});
+
 const usageColumns = () => ({
   inputTokens: integer("input_tokens").notNull().default(0),
   outputTokens: integer("output_tokens").notNull().default(0),
@@ -80,6 +87,15 @@ export const orchestrators = sqliteTable(
     createdAt: integer("created_at").notNull().default(now),
     updatedAt: integer("updated_at").notNull().default(now),
     lastActivityAt: integer("last_activity_at"),
+    /** Tool name (or `mcp__<connector>__*`) → "allow" | "ask" | "deny"; unlisted tools take their default. */
+    toolPolicy: text("tool_policy", { mode: "json" }).$type<Record<string, "allow" | "ask" | "deny">>(),
+    /** Extended thinking for real Claude: null (off) or {type:"adaptive", effort?}. */
+    thinking: text("thinking", { mode: "json" }).$type<{
+      type: "adaptive";
+      effort?: "low" | "medium" | "high";
+    }>(),
+    /** A pending approval not answered within this many seconds is denied by timeout. */
+    approvalTimeoutSec: integer("approval_timeout_sec").notNull().default(86_400),
     ...usageColumns(),
   },
   (t) => [index("orchestrators_user").on(t.userId, t.createdAt)],
@@ -127,6 +143,7 @@ export const messages = sqliteTable(
     stopReason: text("stop_reason"),
     createdAt: integer("created_at").notNull(),
     ...usageColumns(),
+    ...serverToolColumns(),
   },
   (t) => [
     index("messages_orchestrator").on(t.orchestratorId, t.createdAt),
@@ -167,6 +184,7 @@ export const usageLedger = sqliteTable(
     day: text("day").notNull(),
     createdAt: integer("created_at").notNull(),
     ...usageColumns(),
+    ...serverToolColumns(),
   },
   (t) => [index("usage_user_day").on(t.userId, t.day), index("usage_orchestrator").on(t.orchestratorId)],
 );
@@ -214,6 +232,25 @@ export const accountReservations = sqliteTable(
     expiresAt: integer("expires_at").notNull(),
   },
   (t) => [index("account_reservations_user").on(t.userId, t.expiresAt)],
+);
+
+/** Reusable agent definitions a user saves (create_agent {template}, the "New agent" action). */
+export const agentTemplates = sqliteTable(
+  "agent_templates",
+  {
+    id: text("id").primaryKey(),
+    userId: text("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    name: text("name").notNull(),
+    description: text("description"),
+    instructions: text("instructions").notNull(),
+    model: text("model"),
+    tools: text("tools", { mode: "json" }).$type<string[]>(),
+    createdAt: integer("created_at").notNull().default(now),
+    updatedAt: integer("updated_at").notNull().default(now),
+  },
+  (t) => [uniqueIndex("agent_templates_user_name").on(t.userId, t.name)],
 );
 
 /** Fixed-window counters for rate limits (login, sign-up, message sends). */

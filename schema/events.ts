@@ -6,6 +6,10 @@ export const usageSchema = z.object({
   outputTokens: z.number().int().nonnegative(),
   cacheReadTokens: z.number().int().nonnegative(),
   cacheWriteTokens: z.number().int().nonnegative(),
+  /** Server tools, billed per request / by container time (DESIGN §9); absent when none ran. */
+  webSearchRequests: z.number().int().nonnegative().optional(),
+  webFetchRequests: z.number().int().nonnegative().optional(),
+  codeExecutionSeconds: z.number().nonnegative().optional(),
 });
 export type Usage = z.infer<typeof usageSchema>;
 
@@ -48,6 +52,16 @@ export const agentSummarySchema = z.object({
 });
 export type AgentSummary = z.infer<typeof agentSummarySchema>;
 
+export const citationSchema = z.object({
+  url: z.string(),
+  title: z.string().nullable(),
+  citedText: z.string().optional(),
+});
+export type Citation = z.infer<typeof citationSchema>;
+
+export const approvalDecisionSchema = z.enum(["approve", "deny"]);
+export type ApprovalDecision = z.infer<typeof approvalDecisionSchema>;
+
 export const runTriggerSchema = z.enum(["user", "task", "agent_report", "resume"]);
 export const errorInfoSchema = z.object({ code: z.string(), message: z.string() });
 
@@ -79,20 +93,54 @@ export const eventBodySchema = z.discriminatedUnion("type", [
   }),
   e("text.delta", { messageId: z.string(), index: z.number().int(), text: z.string() }),
   e("thinking.delta", { messageId: z.string(), index: z.number().int(), text: z.string() }),
-  e("tool.started", { messageId: z.string(), toolUseId: z.string(), name: z.string() }),
-  e("tool.called", { toolUseId: z.string(), name: z.string(), input: z.unknown() }),
+  e("tool.started", {
+    messageId: z.string(),
+    toolUseId: z.string(),
+    name: z.string(),
+    /** A server tool (web_search, web_fetch, code_execution): run by the API inside the response. */
+    server: z.boolean().optional(),
+  }),
+  e("tool.called", {
+    toolUseId: z.string(),
+    name: z.string(),
+    input: z.unknown(),
+    server: z.boolean().optional(),
+  }),
   e("tool.result", {
     toolUseId: z.string(),
     isError: z.boolean(),
     content: z.string(),
     ms: z.number(),
     truncated: z.boolean().optional(),
+    server: z.boolean().optional(),
   }),
   e("message.completed", {
     messageId: z.string(),
     stopReason: z.string(),
     usage: usageSchema,
     costUsd: z.number(),
+    /** Sources the text cites (web search and fetch results), numbered in order. */
+    citations: z.array(citationSchema).optional(),
+  }),
+  /**
+   * A tool whose policy is `ask` waits for the user (DESIGN §9). Agents' approvals appear on their
+   * own stream and on the orchestrator's (with agentId).
+   */
+  e("approval.requested", {
+    approvalId: z.string(),
+    toolUseId: z.string(),
+    name: z.string(),
+    input: z.unknown(),
+    agentId: z.string().optional(),
+    /** When it is denied by timeout if nobody answers (ms since epoch). */
+    expiresAt: z.number().optional(),
+  }),
+  e("approval.resolved", {
+    approvalId: z.string(),
+    decision: approvalDecisionSchema,
+    note: z.string().optional(),
+    by: z.enum(["user", "timeout", "interrupt"]),
+    agentId: z.string().optional(),
   }),
   e("llm.retry", { attempt: z.number().int(), delayMs: z.number(), reason: z.string() }),
   e("context.compacted", {
@@ -145,6 +193,8 @@ export const streamStateSchema = z.object({
   /** Orchestrators: stopped by the user; reports wait for the next message (see inbox.held). */
   held: z.boolean().optional(),
   queuedReports: z.number().int().optional(),
+  /** Approvals waiting for the user (orchestrators: its own and its agents'). */
+  pendingApprovals: z.number().int().optional(),
   totals: totalsSchema,
   contextTokens: z.number().int(),
   contextWindow: z.number().int(),
@@ -162,6 +212,12 @@ export const clientFrameSchema = z.discriminatedUnion("type", [
     clientId: z.string().min(1).max(128).optional(),
   }),
   z.object({ type: z.literal("interrupt"), agents: z.boolean().optional() }),
+  z.object({
+    type: z.literal("approve"),
+    approvalId: z.string().min(1).max(100),
+    decision: approvalDecisionSchema,
+    note: z.string().max(2000).optional(),
+  }),
   z.object({ type: z.literal("ping") }),
 ]);
 export type ClientFrame = z.infer<typeof clientFrameSchema>;

@@ -35,13 +35,20 @@ export const USAGE_FIELDS = [
 export const totalTokens = (u: Usage): number =>
   u.inputTokens + u.outputTokens + u.cacheReadTokens + u.cacheWriteTokens;
 
-export const addUsage = <T extends Usage>(a: T, b: Usage): T => ({
-  ...a,
-  inputTokens: a.inputTokens + b.inputTokens,
-  outputTokens: a.outputTokens + b.outputTokens,
-  cacheReadTokens: a.cacheReadTokens + b.cacheReadTokens,
-  cacheWriteTokens: a.cacheWriteTokens + b.cacheWriteTokens,
-});
+/** Adds b to a, server-tool counts included (they stay absent while both lack them). */
+export function addUsage<T extends Usage>(a: T, b: Usage): T {
+  const sum: T = {
+    ...a,
+    inputTokens: a.inputTokens + b.inputTokens,
+    outputTokens: a.outputTokens + b.outputTokens,
+    cacheReadTokens: a.cacheReadTokens + b.cacheReadTokens,
+    cacheWriteTokens: a.cacheWriteTokens + b.cacheWriteTokens,
+  };
+  for (const k of ["webSearchRequests", "webFetchRequests", "codeExecutionSeconds"] as const) {
+    if (a[k] !== undefined || b[k] !== undefined) sum[k] = (a[k] ?? 0) + (b[k] ?? 0);
+  }
+  return sum;
+}
 
 /** Micro-dollar precision keeps sums of many rows stable. */
 export const roundUsd = (usd: number): number => Math.round(usd * 1e6) / 1e6;

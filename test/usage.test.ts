@@ -88,7 +88,8 @@ describe("usage, cost and budgets", () => {
     }
     const all = completedOf(await waitFor(stub, runsIdle(20)));
     expect(all).toHaveLength(20);
-    const sum = (k: keyof Usage) => all.reduce((n, e) => n + e.usage[k], 0);
+    const sum = (k: "inputTokens" | "outputTokens" | "cacheReadTokens" | "cacheWriteTokens") =>
+      all.reduce((n, e) => n + e.usage[k], 0);
     const input = sum("inputTokens") + sum("cacheReadTokens") + sum("cacheWriteTokens");
     expect(sum("cacheReadTokens") / input).toBeGreaterThan(0.75);
     // Later turns are almost all cache reads.

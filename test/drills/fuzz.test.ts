@@ -217,7 +217,7 @@ function frame(r: Rng): Frame {
   }
 }
 
-type Answer = "bad" | "ping" | "resume" | "send" | "interrupt";
+type Answer = "bad" | "ping" | "resume" | "send" | "interrupt" | "approve";
 
 /** What the server must answer, by the same schema, after the wire's UTF-8 round trip. */
 function predict(data: string | Uint8Array): Answer {
@@ -713,7 +713,10 @@ describe("drill: fuzz", () => {
         };
 
         const tallies = sockets.map(
-          (): Tally => ({ sent: { bad: 0, ping: 0, resume: 0, send: 0, interrupt: 0 }, kinds: {} }),
+          (): Tally => ({
+            sent: { bad: 0, ping: 0, resume: 0, send: 0, interrupt: 0, approve: 0 },
+            kinds: {},
+          }),
         );
         const failures: string[] = [];
         const statuses: Record<string, number> = {};

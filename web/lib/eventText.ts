@@ -29,7 +29,7 @@ export function categoryOf(ev: StreamEvent): EventCategory {
       const head = ev.type.split(".")[0];
       if (head === "run" || head === "inbox") return "run";
       if (head === "message" || head === "context") return "message";
-      if (head === "tool") return "tool";
+      if (head === "tool" || head === "approval") return "tool";
       if (head === "agent") return "agent";
       if (head === "file") return "file";
       return "usage";
@@ -127,6 +127,10 @@ export function summarize(ev: StreamEvent, names: ReadonlyMap<string, string> = 
       return `${ev.deleted ? "Deleted" : "Wrote"} ${ev.path}${ev.deleted ? "" : ` (${ev.size} B)`} by ${who(ev.by)}`;
     case "usage.updated":
       return `Totals · ${formatUsage(ev.totals)} · ${formatUsd(ev.totals.costUsd)}`;
+    case "approval.requested":
+      return `${ev.agentId ? `${who(ev.agentId)} asks` : "Asks"} to run ${ev.name} ${inputPreview(ev.input)}`;
+    case "approval.resolved":
+      return `${ev.decision === "approve" ? "Approved" : "Denied"}${ev.by === "user" ? "" : ` (${ev.by})`}${ev.note ? `: ${clip(ev.note, 100)}` : ""}`;
   }
 }
 
