@@ -24,6 +24,15 @@ export type ObjectConfig = {
   accountBudget?: boolean;
   /** Agents only: the subset of agent tools allowed, null for all. */
   tools?: string[] | null;
+  /**
+   * The orchestrator's tool policy (DESIGN §9); agents get a copy with their orchestrator's
+   * settings when they start a task (the orchestrator passes it on).
+   */
+  toolPolicy?: Record<string, "allow" | "ask" | "deny">;
+  /** Extended thinking for real Claude: off when absent. */
+  thinking?: { type: "adaptive"; effort?: "low" | "medium" | "high" } | null;
+  /** Pending approvals are denied by timeout after this many seconds (default 86,400). */
+  approvalTimeoutSec?: number;
   /** Test and tuning overrides. */
   contextWindow?: number;
   maxSteps?: number;
