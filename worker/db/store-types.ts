@@ -43,6 +43,23 @@ export type RunRow = typeof t.runs.$inferSelect;
 export type InboxKind = "user" | "task" | "agent_report";
 export type InboxPayload = { text: string; messageId: string; agentId?: string; taskId?: string };
 
+/** A call waiting for (or given) a person's decision (DESIGN §9). */
+export type Approval = {
+  approvalId: string;
+  toolUseId: string;
+  runId: string;
+  name: string;
+  input: unknown;
+  status: "pending" | "approved" | "denied";
+  requestedAt: number;
+  expiresAt: number;
+  decidedAt?: number;
+  by?: "user" | "timeout" | "interrupt";
+  note?: string;
+  /** Set on an agent's approvals (and on the orchestrator's copies of them). */
+  agentId?: string;
+};
+
 /** State kept under meta keys. Each key is read and written whole. */
 export type MetaShape = {
   config: ObjectConfig;
@@ -61,6 +78,10 @@ export type MetaShape = {
    * reports wait in the inbox and are handed over with that message (DESIGN §8).
    */
   held: boolean;
+  /** Approvals of this object's runs, by approval id (pending ones, and decided ones until the run ends). */
+  approvals: Record<string, Approval>;
+  /** Orchestrator: its agents' pending approvals (copies, for the list and the control room). */
+  agentApprovals: Record<string, Approval>;
   /** Orchestrator: usage of agents that were deleted, so team totals never go down. */
   retiredTotals: Totals;
   /** Orchestrator: bumped by Stop all; agents refuse tasks issued before it. Agent: the latest seen. */

@@ -3,6 +3,7 @@
 import type Anthropic from "@anthropic-ai/sdk";
 import type { EventBody, Usage } from "../../schema/events";
 import type { Store } from "../db/store";
+import type { Approval } from "../db/store-types";
 import type { Tool, ToolContext } from "./tool";
 
 export type RunEnd = "completed" | "failed" | "interrupted";
@@ -33,6 +34,10 @@ export interface RunnerHost {
   runEnded(runId: string, end: RunEnd, trigger: string, held: string | null): Promise<void>;
   flush(): Promise<void>;
   heartbeat(): Promise<void>;
+  /** The run suspended (a wait, or approvals): schedule the next wake-up for its deadlines. */
+  suspended(): Promise<void>;
+  /** An approval of this object was requested or decided (agents tell their orchestrator). */
+  approvalChanged(approval: Approval): void;
 }
 
 export const newId = (prefix: string) => `${prefix}_${crypto.randomUUID().replace(/-/g, "").slice(0, 20)}`;

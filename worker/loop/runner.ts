@@ -6,6 +6,7 @@
 import type Anthropic from "@anthropic-ai/sdk";
 import type { InboxKind, InboxPayload, RunRow, Store } from "../db/store";
 import { RUN_LIMITS } from "../limits";
+import type { Approvals, Decided } from "./approvals";
 import { Checkpoints } from "./checkpoints";
 import { newId, type RunEnd, type RunnerHost } from "./host";
 import { modelStep } from "./model-step";
@@ -24,6 +25,7 @@ export class Runner {
   constructor(
     private readonly host: RunnerHost,
     private readonly env: Env,
+    readonly approvals: Approvals,
   ) {
     this.cp = new Checkpoints(host);
   }
@@ -192,9 +194,42 @@ export class Runner {
     });
   }
 
+  /**
+   * A decision on one of this object's approvals (the user's, or a timeout). When the suspended
+   * run has nothing else pending it goes on: an approved call runs, a denied one is answered.
+   */
+  resolveApproval(
+    approvalId: string,
+    decision: "approve" | "deny",
+    by: "user" | "timeout",
+    note?: string,
+  ): Decided {
+    const r = this.approvals.decide(approvalId, decision, by, note);
+    if (!("approval" in r) || !r.approval || "error" in r) return r;
+    this.host.approvalChanged(r.approval);
+    this.continueIfUnblocked();
+    return r;
+  }
+
+  /** Denies approvals whose time is up (the alarm), and goes on if that unblocked the run. */
+  expireApprovals(now = Date.now()): void {
+    const due = this.approvals.pending().filter((a) => a.expiresAt <= now);
+    for (const a of due) this.resolveApproval(a.approvalId, "deny", "timeout");
+  }
+
+  private continueIfUnblocked(): void {
+    const run = this.activeRun();
+    if (!run || run.status !== "waiting") return;
+    if (this.store.get("waiting") || this.approvals.pending().some((a) => a.runId === run.id)) return;
+    this.store.setRunStatus(run.id, "active");
+    void this.kick();
+  }
+
   /** Stops the active run at once: aborts the stream, or ends a suspended wait. */
   interrupt(): boolean {
     const run = this.activeRun();
+    // Pending approvals are denied by the interrupt, whatever happens to the run.
+    for (const a of this.approvals.denyAll("interrupt")) this.host.approvalChanged(a);
     if (!run) return false;
     if (this.driving && this.abort) {
       this.abort.abort(new Error("interrupted"));
@@ -217,10 +252,9 @@ export class Runner {
         { content },
         since ? Date.now() - since : 0,
       );
-      this.store.setRunStatus(run.id, "active");
       this.store.set("waiting", null);
     });
-    void this.kick();
+    this.continueIfUnblocked();
   }
 
   private async drive(runId: string): Promise<void> {
@@ -239,6 +273,7 @@ export class Runner {
           this.host,
           this.env,
           this.cp,
+          this.approvals,
           runId,
           last.messageId,
           uses,
@@ -271,6 +306,7 @@ export class Runner {
       this.store.set("waiting", null);
       this.store.set("inflight", null);
       held = this.cp.releaseUnbilled();
+      this.approvals.prune(runId);
       const fresh = this.store.run(runId)!;
       const usage = {
         inputTokens: fresh.inputTokens,

@@ -1,8 +1,11 @@
 // One tool step (DESIGN §5.3, §8): the assistant message's tool calls run in parallel within a
 // phase (create, act, wait), each result stored by tool_use_id before the next step, so a replay
-// reuses it. A call may suspend the run instead (wait_for_agents); then nothing holds the object.
+// reuses it. A call may suspend the run instead (wait_for_agents, or a tool whose policy asks a
+// person first: approvals.ts); then nothing holds the object.
 import type Anthropic from "@anthropic-ai/sdk";
 import type { ContentBlock, Store } from "../db/store";
+import { decide } from "../policy/tool-policy";
+import { type Approvals, deniedResult } from "./approvals";
 import type { Checkpoints } from "./checkpoints";
 import { newId, type RunnerHost, type ToolCallRef } from "./host";
 import { runTool, type ToolOutcome } from "./tool";
@@ -12,6 +15,7 @@ export async function toolStep(
   host: RunnerHost,
   env: Env,
   cp: Checkpoints,
+  approvals: Approvals,
   runId: string,
   messageId: string,
   uses: Anthropic.ToolUseBlockParam[],
@@ -22,6 +26,7 @@ export async function toolStep(
   const config = store.config();
   type Suspend = { toolUseId: string; names: string[]; deadline: number; since: number };
   let suspend: Suspend | null = null;
+  let awaiting = false;
   const phases = [...new Set(uses.map((u) => tools.get(u.name)?.phase ?? 1))].sort((a, b) => a - b);
   for (const phase of phases) {
     if (signal.aborted) break;
@@ -32,6 +37,21 @@ export async function toolStep(
           if (store.toolResult(use.id)) return;
           const started = Date.now();
           const tool = tools.get(use.name);
+          const ref = { id: use.id, name: use.name, input: use.input, messageId };
+          if (tool && decide(config.toolPolicy, use.name) === "ask") {
+            let a = approvals.forToolUse(use.id);
+            if (!a) {
+              a = approvals.request(runId, ref);
+              host.approvalChanged(a);
+            }
+            if (a.status === "pending") {
+              awaiting = true;
+              return;
+            }
+            if (a.status === "denied")
+              return cp.saveResult(runId, ref, { content: deniedResult(a), isError: true }, 0);
+            // Approved: it runs now, once; its stored result answers any replay.
+          }
           let outcome: ToolOutcome;
           if (!tool) outcome = { content: `There is no tool named ${use.name}.`, isError: true };
           else {
@@ -49,29 +69,26 @@ export async function toolStep(
             suspend = { toolUseId: use.id, ...outcome.suspend, since: started };
             return;
           }
-          cp.saveResult(
-            runId,
-            { id: use.id, name: use.name, input: use.input, messageId },
-            outcome,
-            Date.now() - started,
-          );
+          cp.saveResult(runId, ref, outcome, Date.now() - started);
         }),
     );
   }
-  if (suspend && !signal.aborted) {
-    const s: Suspend = suspend;
+  if ((suspend || awaiting) && !signal.aborted) {
+    const s = suspend as Suspend | null;
     store.transaction(() => {
       store.setRunStatus(runId, "waiting");
-      store.set("waiting", {
-        runId,
-        toolUseId: s.toolUseId,
-        names: s.names,
-        deadline: s.deadline,
-        since: s.since,
-      });
+      if (s) {
+        store.set("waiting", {
+          runId,
+          toolUseId: s.toolUseId,
+          names: s.names,
+          deadline: s.deadline,
+          since: s.since,
+        });
+      }
     });
     await host.flush();
-    await host.heartbeat();
+    await host.suspended();
     return true;
   }
   // Every tool has a result: checkpoint them as the next user turn.

@@ -1,13 +1,15 @@
 // An agent: one Durable Object per agent, running tasks from its orchestrator through the shared
 // loop, with the workspace tools. It reports status, usage, file changes and results upward.
+import type { ApprovalDecision } from "../../schema/events";
 import { type StreamState, type Totals, type Usage, zeroTotals } from "../../schema/events";
+import type { Approval } from "../db/store-types";
 import { Workspace } from "../db/workspace/workspace";
-import { TEAM_LIMITS } from "../limits";
+import { RUN_LIMITS, TEAM_LIMITS } from "../limits";
 import type { RunEnd } from "../loop/runner";
 import type { Tool, ToolContext } from "../loop/tool";
 import { type AgentToolContext, toolsForAgent } from "../tools/agent-tools";
 import { LoopObject } from "./loop-object";
-import type { AgentInit, AgentNotice, NumberedNotice } from "./notices";
+import type { AgentInit, AgentNotice, AgentSettings, NumberedNotice } from "./notices";
 import type { AgentRpc } from "./rpc";
 import { orchestratorStub } from "./stubs";
 
@@ -31,8 +33,30 @@ export class Agent extends LoopObject implements AgentRpc {
       budgetUsd: null,
       simulated: init.simulated,
       tools: init.tools,
+      ...init.settings,
     });
     this.store.set("status", "idle");
+  }
+
+  /** The orchestrator's tool policy, thinking and approval timeout, as they change. */
+  async applySettings(settings: AgentSettings): Promise<void> {
+    if (!this.initialised()) return;
+    this.configure({ ...this.store.config(), ...settings });
+  }
+
+  /** The user's decision on one of this agent's approvals (through its orchestrator or own socket). */
+  async decideApproval(approvalId: string, decision: ApprovalDecision, note?: string) {
+    if (!this.initialised()) return { error: "not_found" as const };
+    return this.runner.resolveApproval(approvalId, decision, "user", note);
+  }
+
+  /** A pending approval makes the agent `waiting`; its decision lets it go on. */
+  protected override approvalChanged(a: Approval): void {
+    this.notify({ kind: "approval", approval: a });
+    const pending = this.approvals.pending();
+    if (pending.length) this.setStatus("waiting", `waiting for approval to run ${pending[0]!.name}`);
+    else if (this.store.get("status") === "waiting" && this.runner.activeRun())
+      this.setStatus("executing", `${a.status === "approved" ? "approved" : "denied"}: ${a.name}`);
   }
 
   /**
@@ -214,9 +238,13 @@ export class Agent extends LoopObject implements AgentRpc {
     this.runner.interrupt();
   }
 
-  protected override async onAlarm(): Promise<boolean> {
+  protected override async onAlarm(): Promise<void> {
     await this.flushNotices();
-    return this.store.notices(1).length > 0;
+  }
+
+  /** Undelivered notices are retried on the heartbeat. */
+  protected override deadline(): number | null {
+    return this.store.notices(1).length > 0 ? Date.now() + RUN_LIMITS.heartbeatMs : null;
   }
 
   // ---- notices to the orchestrator ----

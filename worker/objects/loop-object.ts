@@ -15,9 +15,11 @@ import { credentialAlive } from "../auth/credentials";
 import { EventLog } from "../db/event-log";
 import { type D1Stats, flushOutbox } from "../db/outbox";
 import { type ObjectConfig, Store } from "../db/store";
+import type { Approval } from "../db/store-types";
 import { RUN_LIMITS } from "../limits";
 import { createLlmClient } from "../llm/client";
 import { modelInfo } from "../llm/prices";
+import { Approvals } from "../loop/approvals";
 import { type RunEnd, Runner, type RunnerHost } from "../loop/runner";
 import type { Tool, ToolContext } from "../loop/tool";
 import { admitSend } from "../policy/admission";
@@ -31,6 +33,7 @@ const PONG = JSON.stringify({ type: "pong" });
 export abstract class LoopObject extends DurableObject<Env> implements StreamRpc {
   readonly store: Store;
   protected readonly runner: Runner;
+  protected readonly approvals: Approvals;
   protected readonly watchers: Watchers;
   private eventLog: EventLog | null = null;
   private llm: Anthropic | null = null;
@@ -46,7 +49,8 @@ export abstract class LoopObject extends DurableObject<Env> implements StreamRpc
     this.store.onRollback = () => {
       this.eventLog = null;
     };
-    this.runner = new Runner(this.runnerHost(), env);
+    this.approvals = new Approvals(this.store, (b) => this.emit(b));
+    this.runner = new Runner(this.runnerHost(), env, this.approvals);
     this.watchers = new Watchers(ctx);
     // Keep-alive pings are answered by the runtime without waking a hibernated object.
     ctx.setWebSocketAutoResponse(new WebSocketRequestResponsePair(PING, PONG));
@@ -79,10 +83,8 @@ export abstract class LoopObject extends DurableObject<Env> implements StreamRpc
     held: string | null,
   ): Promise<void>;
   protected abstract snapshotExtras(): Partial<StreamState>;
-  /** Alarm work beyond the run heartbeat (wait deadlines, notices). Returns true to keep the alarm. */
-  protected async onAlarm(): Promise<boolean> {
-    return false;
-  }
+  /** Alarm work beyond the run heartbeat and approval timeouts (wait deadlines, notices). */
+  protected async onAlarm(): Promise<void> {}
 
   // ---- what the runner uses ----
 
@@ -100,6 +102,8 @@ export abstract class LoopObject extends DurableObject<Env> implements StreamRpc
       runEnded: (runId, end, trigger, held) => this.runEnded(runId, end, trigger, held),
       flush: () => this.flush(),
       heartbeat: () => this.heartbeat(),
+      suspended: () => this.wakeAt(this.nextWake()),
+      approvalChanged: (a) => this.approvalChanged(a),
     };
   }
 
@@ -168,18 +172,47 @@ export abstract class LoopObject extends DurableObject<Env> implements StreamRpc
 
   override async alarm(): Promise<void> {
     if (!this.initialised()) return;
-    let keep = false;
+    let failed = false;
     try {
-      keep = await this.onAlarm();
+      await this.onAlarm();
+      this.runner.expireApprovals();
       this.resumeIfNeeded();
       await this.flush();
     } catch (err) {
       console.error(`${this.constructor.name} ${this.ctx.id} alarm failed`, err);
-      keep = true;
+      failed = true;
     }
-    if (keep || this.runner.activeRun() || this.store.outbox(1).length) {
-      await this.ctx.storage.setAlarm(Date.now() + RUN_LIMITS.heartbeatMs);
-    }
+    const next = failed ? Date.now() + RUN_LIMITS.heartbeatMs : this.nextWake();
+    if (next !== null) await this.ctx.storage.setAlarm(next);
+  }
+
+  /**
+   * When the object must wake next: a heartbeat while a run is active or D1 rows wait, else the
+   * earliest deadline of a suspended run (an approval's timeout, a wait's) — so a run waiting a
+   * day for a person costs no wake-ups until then.
+   */
+  private nextWake(): number | null {
+    const now = Date.now();
+    const beat = now + RUN_LIMITS.heartbeatMs;
+    const times = [this.approvals.nextExpiry(), this.deadline()];
+    if (this.runner.activeRun()?.status === "active" || this.store.outbox(1).length) times.push(beat);
+    const due = times.filter((t): t is number => t !== null);
+    return due.length ? Math.max(now, Math.min(...due)) : null;
+  }
+
+  /** Sets the alarm for `at` unless one is set sooner. */
+  private async wakeAt(at: number | null): Promise<void> {
+    if (at === null) return;
+    const current = await this.ctx.storage.getAlarm();
+    if (current === null || current > at) await this.ctx.storage.setAlarm(at);
+  }
+
+  /** An approval of this object changed (agents tell their orchestrator; see Agent). */
+  protected approvalChanged(_a: Approval): void {}
+
+  /** A kind's own next deadline (the orchestrator's wait timeout, an agent's undelivered notices). */
+  protected deadline(): number | null {
+    return null;
   }
 
   // ---- RPC shared by both kinds ----

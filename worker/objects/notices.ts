@@ -1,6 +1,7 @@
 // Coarse events an agent sends its orchestrator. They are queued in the agent's SQLite and retried
 // until acknowledged; the orchestrator applies each id once, in order.
 import type { AgentStatus, AgentSummary, EventBody, Totals } from "../../schema/events";
+import type { Approval, ObjectConfig } from "../db/store-types";
 
 export type AgentNotice =
   | { kind: "status"; status: AgentStatus; note?: string }
@@ -16,7 +17,12 @@ export type AgentNotice =
       taskId: string | null;
       settles?: string | null;
     }
-  | { kind: "file"; path: string; size: number; by: string; deleted?: boolean };
+  | { kind: "file"; path: string; size: number; by: string; deleted?: boolean }
+  /** One of the agent's approvals was requested or decided (the orchestrator mirrors it). */
+  | { kind: "approval"; approval: Approval };
+
+/** The orchestrator's settings its agents follow (DESIGN §9): passed at creation and on change. */
+export type AgentSettings = Pick<ObjectConfig, "toolPolicy" | "thinking" | "approvalTimeoutSec">;
 
 export type NumberedNotice = AgentNotice & { id: number };
 
@@ -30,6 +36,7 @@ export type AgentInit = {
   model: string;
   tools: string[] | null;
   simulated: boolean;
+  settings?: AgentSettings;
 };
 
 /** What one notice changes on the orchestrator: the agent's registry entry and its stream. */
@@ -62,6 +69,33 @@ export function noticeEffect(
           },
         ],
       };
+    case "approval": {
+      const a = n.approval;
+      const pending = a.status === "pending";
+      return {
+        patch: null,
+        events: [
+          pending
+            ? {
+                type: "approval.requested",
+                approvalId: a.approvalId,
+                toolUseId: a.toolUseId,
+                name: a.name,
+                input: a.input,
+                agentId,
+                expiresAt: a.expiresAt,
+              }
+            : {
+                type: "approval.resolved",
+                approvalId: a.approvalId,
+                decision: a.status === "approved" ? "approve" : "deny",
+                by: a.by ?? "user",
+                agentId,
+                ...(a.note ? { note: a.note } : {}),
+              },
+        ],
+      };
+    }
     case "completed": {
       const status = n.end === "completed" ? "complete" : n.end;
       // A newer task may already be running: then the status stays as it is.

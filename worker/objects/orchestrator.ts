@@ -2,10 +2,11 @@
 // and drive Agent objects (team-control.ts), keeps the live registry of its agents, applies their
 // notices to its stream, resumes runs suspended in wait_for_agents, and holds the team's budget
 // (team.ts).
-import type { AgentSummary, StreamState, Totals, Usage } from "../../schema/events";
+import type { AgentSummary, ApprovalDecision, StreamState, Totals, Usage } from "../../schema/events";
 import { zeroTotals } from "../../schema/events";
 import { queueD1 } from "../db/outbox";
-import type { ObjectConfig } from "../db/store";
+import type { Approval } from "../db/store-types";
+import type { Decided } from "../loop/approvals";
 import type { RunEnd } from "../loop/runner";
 import { type Tool, type ToolContext, ToolError } from "../loop/tool";
 import {
@@ -15,8 +16,8 @@ import {
   summariseWait,
 } from "../tools/orchestrator-tools";
 import { LoopObject } from "./loop-object";
-import { type NumberedNotice, noticeEffect } from "./notices";
-import type { OrchestratorInit, OrchestratorRpc } from "./rpc";
+import { type AgentSettings, type NumberedNotice, noticeEffect } from "./notices";
+import type { OrchestratorInit, OrchestratorPatch, OrchestratorRpc } from "./rpc";
 import { agentStub } from "./stubs";
 import { addTotals, agentRow as agentRowOf, TeamBudget, teamTotals as teamTotalsOf } from "./team";
 import { TeamControl } from "./team-control";
@@ -50,10 +51,39 @@ export class Orchestrator extends LoopObject implements OrchestratorRpc {
     return this.state();
   }
 
-  async update(
-    patch: Partial<Pick<ObjectConfig, "name" | "model" | "system" | "budgetUsd" | "archived">>,
-  ): Promise<void> {
+  async update(patch: OrchestratorPatch): Promise<void> {
     this.configure({ ...this.store.config(), ...patch });
+    if (
+      patch.toolPolicy !== undefined ||
+      patch.thinking !== undefined ||
+      patch.approvalTimeoutSec !== undefined
+    ) {
+      // The agents follow their orchestrator's tool policy, thinking and approval timeout.
+      const settings = this.agentSettings();
+      await Promise.allSettled(this.agents().map((a) => this.agentStub(a.id).applySettings(settings)));
+    }
+  }
+
+  /** Pending approvals: its own and its agents' (DESIGN §9). */
+  listApprovals(): Approval[] {
+    return [...this.approvals.pending(), ...Object.values(this.store.get("agentApprovals") ?? {})].sort(
+      (a, b) => a.requestedAt - b.requestedAt,
+    );
+  }
+
+  /** The user's decision on an approval of this orchestrator or one of its agents. */
+  async decideApproval(approvalId: string, decision: ApprovalDecision, note?: string): Promise<Decided> {
+    if (this.store.get("approvals")?.[approvalId]) {
+      return this.runner.resolveApproval(approvalId, decision, "user", note);
+    }
+    const mirrored = this.store.get("agentApprovals")?.[approvalId];
+    if (!mirrored?.agentId || !this.agent(mirrored.agentId)) return { error: "not_found" };
+    return this.agentStub(mirrored.agentId).decideApproval(approvalId, decision, note);
+  }
+
+  private agentSettings(): AgentSettings {
+    const c = this.store.config();
+    return { toolPolicy: c.toolPolicy, thinking: c.thinking, approvalTimeoutSec: c.approvalTimeoutSec };
   }
 
   /** Deletes the orchestrator: stops everything, erases its agents and its own storage. */
@@ -200,6 +230,7 @@ export class Orchestrator extends LoopObject implements OrchestratorRpc {
         for (const e of effect.events) this.emit(e);
         if (n.kind === "usage" || n.kind === "completed") this.budget.settleFor(agentId, n.settles);
         if (n.kind === "usage") this.emitTeamUsage();
+        if (n.kind === "approval") this.mirrorApproval(n.approval);
         if (n.kind === "completed") completed.push(agentId);
       }
       this.store.set("noticeCursor", { ...cursor, [agentId]: last });
@@ -256,6 +287,7 @@ export class Orchestrator extends LoopObject implements OrchestratorRpc {
     return {
       held: this.store.get("held") ?? false,
       queuedReports: this.store.pendingInbox("agent_report"),
+      pendingApprovals: this.listApprovals().length,
       agents: this.agents(),
       totals: this.teamTotals(),
       status: run ? (run.status === "waiting" ? "waiting" : "executing") : "idle",
@@ -266,17 +298,18 @@ export class Orchestrator extends LoopObject implements OrchestratorRpc {
     await this.interrupt({ agents });
   }
 
-  protected override async onAlarm(): Promise<boolean> {
+  protected override async onAlarm(): Promise<void> {
     const waiting = this.store.get("waiting");
-    if (!waiting) return false;
-    if (Date.now() >= waiting.deadline) {
+    if (waiting && Date.now() >= waiting.deadline) {
       const named = waiting.names
         .map((n) => this.agents().find((a) => a.name === n))
         .filter((a): a is AgentSummary => !!a);
       this.runner.resolveWait(waiting.toolUseId, summariseWait(named, true));
-      return false;
     }
-    return true;
+  }
+
+  protected override deadline(): number | null {
+    return this.store.get("waiting")?.deadline ?? null;
   }
 
   // ---- internals ----
@@ -310,6 +343,14 @@ export class Orchestrator extends LoopObject implements OrchestratorRpc {
         agentId,
       },
     );
+  }
+
+  /** Keeps the copy of an agent's pending approval, for the list and the snapshot. */
+  private mirrorApproval(a: Approval): void {
+    const all = { ...(this.store.get("agentApprovals") ?? {}) };
+    if (a.status === "pending") all[a.approvalId] = a;
+    else delete all[a.approvalId];
+    this.store.set("agentApprovals", all);
   }
 
   private patchAgent(agentId: string, patch: Partial<AgentSummary>): void {

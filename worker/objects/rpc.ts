@@ -1,10 +1,12 @@
 // The RPC surface of the two Durable Object classes: exactly what Worker code (routes, the other
 // object) may call. Everything else on the classes is protected and reached only from inside.
 import type { EventsPage, SendMessageResult } from "../../schema/api";
-import type { AgentSummary, StreamEvent, StreamState, Totals } from "../../schema/events";
+import type { AgentSummary, ApprovalDecision, StreamEvent, StreamState, Totals } from "../../schema/events";
 import type { D1Stats } from "../db/outbox";
 import type { ObjectConfig } from "../db/store";
-import type { AgentInit, NumberedNotice } from "./notices";
+import type { Approval } from "../db/store-types";
+import type { Decided } from "../loop/approvals";
+import type { AgentInit, AgentSettings, NumberedNotice } from "./notices";
 
 /** Both kinds: a stream to read and follow, and a conversation to send to. */
 export interface StreamRpc {
@@ -23,13 +25,20 @@ export interface StreamRpc {
 }
 
 export type OrchestratorInit = Omit<ObjectConfig, "kind" | "orchestratorId">;
+export type OrchestratorPatch = Partial<
+  Pick<
+    ObjectConfig,
+    "name" | "model" | "system" | "budgetUsd" | "archived" | "toolPolicy" | "thinking" | "approvalTimeoutSec"
+  >
+>;
 export type Reservation = { refusal: string | null; account: boolean };
 
 export interface OrchestratorRpc extends StreamRpc {
   init(init: OrchestratorInit): Promise<StreamState>;
-  update(
-    patch: Partial<Pick<ObjectConfig, "name" | "model" | "system" | "budgetUsd" | "archived">>,
-  ): Promise<void>;
+  update(patch: OrchestratorPatch): Promise<void>;
+  /** Pending approvals of the orchestrator and its agents. */
+  listApprovals(): Approval[];
+  decideApproval(approvalId: string, decision: ApprovalDecision, note?: string): Promise<Decided>;
   destroy(): Promise<void>;
   interrupt(opts?: { agents?: boolean }): Promise<{ run: boolean; agents: number }>;
   setAccountBudget(has: boolean): Promise<void>;
@@ -65,4 +74,6 @@ export interface AgentRpc extends StreamRpc {
   interrupt(opts?: { cancelQueued?: boolean; stopGen?: number }): Promise<boolean>;
   destroy(): Promise<{ totals: Totals } | null>;
   output(): { result: string | null; lastText: string | null };
+  applySettings(settings: AgentSettings): Promise<void>;
+  decideApproval(approvalId: string, decision: ApprovalDecision, note?: string): Promise<Decided>;
 }

@@ -98,6 +98,11 @@ export class TeamControl {
         userId: c.userId,
         orchestratorId: c.id,
         simulated: c.simulated,
+        settings: {
+          toolPolicy: c.toolPolicy,
+          thinking: c.thinking,
+          approvalTimeoutSec: c.approvalTimeoutSec,
+        },
         ...spec,
       });
       const agent = newAgentSummary(id, spec);
