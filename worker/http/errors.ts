@@ -2,6 +2,7 @@
 import type { Context } from "hono";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
 import { ZodError, type z } from "zod";
+import { fieldIssues, issueSentence } from "./issues";
 import { redactSecrets } from "./redact";
 
 export class ApiError extends Error {
@@ -56,16 +57,9 @@ export function refuse(r: Refusal | null | undefined): void {
 export const notFound = (what: string) => new ApiError(404, "not_found", `${what} was not found.`);
 
 /** Turns zod issues into one readable sentence naming each field, plus structured details. */
-export function validationError(error: z.ZodError, where: "body" | "query" | "frame" = "body"): ApiError {
-  const issues = error.issues.map((i) => ({
-    field: i.path.length ? i.path.join(".") : where,
-    message: i.message,
-  }));
-  const sentence = issues
-    .slice(0, 5)
-    .map((i) => `${i.field}: ${i.message}`)
-    .join("; ");
-  return new ApiError(400, "invalid_request", `Invalid ${where}. ${sentence}.`, { issues });
+export function validationError(error: z.ZodError, where: "body" | "query" = "body"): ApiError {
+  const issues = fieldIssues(error, where);
+  return new ApiError(400, "invalid_request", `Invalid ${where}. ${issueSentence(issues)}.`, { issues });
 }
 
 export function errorResponse(err: unknown, c: Context): Response {

@@ -15,6 +15,7 @@ import { credentialAlive } from "../auth/credentials";
 import { EventLog } from "../db/event-log";
 import { type D1Stats, flushOutbox } from "../db/outbox";
 import { type ObjectConfig, Store } from "../db/store";
+import { describeIssues } from "../http/issues";
 import { RUN_LIMITS } from "../limits";
 import { createLlmClient } from "../llm/client";
 import { modelInfo } from "../llm/prices";
@@ -264,8 +265,8 @@ export abstract class LoopObject extends DurableObject<Env> implements RunnerHos
       }
       const parsed = clientFrameSchema.safeParse(raw);
       if (!parsed.success) {
-        const why = parsed.error.issues.map((i) => `${i.path.join(".") || "frame"}: ${i.message}`).join("; ");
-        return Watchers.send(ws, { type: "error", code: "bad_frame", message: `Invalid frame. ${why}` });
+        const why = describeIssues(parsed.error, "frame");
+        return Watchers.send(ws, { type: "error", code: "bad_frame", message: `Invalid frame. ${why}.` });
       }
       const frame = parsed.data;
       const refusal = await admitFrame(this.env, ws, frame.type);
