@@ -1,5 +1,8 @@
 // The stream event protocol (DESIGN §4), shared by the Worker and the web app.
 import { z } from "zod";
+import { RUN_FAILURE_CODES, type SocketErrorCode } from "./errors";
+
+export { WS_CLOSE, type WsCloseCode } from "./errors";
 
 export const usageSchema = z.object({
   inputTokens: z.number().int().nonnegative(),
@@ -49,7 +52,11 @@ export const agentSummarySchema = z.object({
 export type AgentSummary = z.infer<typeof agentSummarySchema>;
 
 export const runTriggerSchema = z.enum(["user", "task", "agent_report", "resume"]);
-export const errorInfoSchema = z.object({ code: z.string(), message: z.string() });
+/** Why a run failed: `code` is one of RUN_FAILURES (schema/errors.ts). */
+export const errorInfoSchema = z.object({
+  code: z.enum(RUN_FAILURE_CODES).describe("the codes sent today; more may be added"),
+  message: z.string(),
+});
 
 const e = <T extends string, S extends z.ZodRawShape>(type: T, shape: S) =>
   z.object({ type: z.literal(type), ...shape });
@@ -166,19 +173,12 @@ export const clientFrameSchema = z.discriminatedUnion("type", [
 ]);
 export type ClientFrame = z.infer<typeof clientFrameSchema>;
 
+/** Server → client frames; the zod form (for the OpenAPI document) is serverFrameSchema in api-responses.ts. */
 export type ServerFrame =
   | { type: "ready"; state: StreamState; lastSeq: number }
   | { type: "event"; event: StreamEvent }
   | { type: "events"; events: StreamEvent[] }
-  /** `frame`: the type of the client frame refused, when the error answers one (resume, send…). */
-  | { type: "error"; code: string; message: string; frame?: ClientFrame["type"] }
+  /** `code`: SOCKET_ERRORS in schema/errors.ts. `frame`: the type of the client frame refused, when the error answers one (resume, send…). */
+  | { type: "error"; code: SocketErrorCode; message: string; frame?: ClientFrame["type"] }
   | { type: "sent"; messageId: string; runId: string | null; queued: boolean; clientId?: string }
   | { type: "pong" };
-
-/**
- * Application close codes a server closes a stream's WebSocket with (4000 + the HTTP status it
- * stands for). `unauthenticated`: the credential the socket was opened with has ended (token
- * revoked, logout, password change) — reconnecting with the same credential will not help.
- */
-export const WS_CLOSE = { unauthenticated: 4401, forbidden: 4403, notFound: 4404 } as const;
-export type WsCloseCode = (typeof WS_CLOSE)[keyof typeof WS_CLOSE];

@@ -51,7 +51,7 @@ beforeAll(async () => {
 });
 
 /** The password route counts every attempt per user before reading the body; give it a fresh user. */
-const account = async (r: RouteSpec) => (r.auth === "session" && r.errors?.[429] ? signup() : owner);
+const account = async (r: RouteSpec) => (r.auth === "session" && r.errors?.rate_limited ? signup() : owner);
 
 async function send(
   r: RouteSpec,

@@ -2,6 +2,7 @@
 // last checkpoint: the conversation and stored tool results say exactly where it stands, so the
 // same code starts a run, continues it after tools, and resumes it after an eviction.
 import type Anthropic from "@anthropic-ai/sdk";
+import type { RunFailureCode } from "../../schema/errors";
 import { type EventBody, type Usage, zeroTotals } from "../../schema/events";
 import { addUsage, roundUsd } from "../../schema/money";
 import { queueD1 } from "../db/outbox";
@@ -664,7 +665,7 @@ export class Runner {
   }
 
   /** Ends a run with exactly one terminal event. */
-  finish(runId: string, end: RunEnd, error?: { code: string; message: string }): void {
+  finish(runId: string, end: RunEnd, error?: { code: RunFailureCode; message: string }): void {
     const run = this.store.run(runId);
     if (!run || run.status === "completed" || run.status === "failed" || run.status === "interrupted") return;
     let held: string | null = null;
@@ -693,7 +694,7 @@ export class Runner {
         this.host.emit({
           type: "run.failed",
           runId,
-          error: error ?? { code: "failed", message: "The run failed." },
+          error: error ?? { code: "internal_error", message: "The run failed." },
         });
       else this.host.emit({ type: "run.interrupted", runId });
     });

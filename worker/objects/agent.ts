@@ -1,5 +1,6 @@
 // An agent: one Durable Object per agent, running tasks from its orchestrator through the shared
 // loop, with the workspace tools. It reports status, usage, file changes and results upward.
+import type { SocketErrorCode } from "../../schema/errors";
 import { type StreamState, type Totals, type Usage, zeroTotals } from "../../schema/events";
 import { Workspace } from "../db/workspace/workspace";
 import { TEAM_LIMITS } from "../limits";
@@ -64,7 +65,7 @@ export class Agent extends LoopObject {
     return { messageId: r.messageId, runId: r.runId, queued: r.queued };
   }
 
-  protected override sendRefusal(): { code: string; message: string } | null {
+  protected override sendRefusal(): { code: SocketErrorCode; message: string } | null {
     const full = this.queueFull();
     return full ? { code: "queue_full", message: full } : null;
   }
@@ -193,7 +194,9 @@ export class Agent extends LoopObject {
    * Sends on the agent's own socket pass the same checks as POST …/agents/:id/messages, which
    * include the orchestrator's archived status: it lives in D1, not in this object's config.
    */
-  protected override async sendAllowed(userId: string): Promise<{ code: string; message: string } | null> {
+  protected override async sendAllowed(
+    userId: string,
+  ): Promise<{ code: SocketErrorCode; message: string } | null> {
     const orchestrator = await this.env.DB.prepare("SELECT status FROM orchestrators WHERE id = ?1")
       .bind(this.store.config().orchestratorId)
       .first<{ status: string }>();

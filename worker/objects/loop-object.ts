@@ -4,6 +4,7 @@
 import { DurableObject } from "cloudflare:workers";
 import type Anthropic from "@anthropic-ai/sdk";
 import type { EventsPage, SendMessageResult } from "../../schema/api";
+import type { SocketErrorCode } from "../../schema/errors";
 import {
   clientFrameSchema,
   type EventBody,
@@ -323,7 +324,7 @@ export abstract class LoopObject extends DurableObject<Env> implements RunnerHos
   }
 
   /** The same checks as POST …/messages, for sends over the socket: a refusal sentence, or null. */
-  protected async sendAllowed(userId: string): Promise<{ code: string; message: string } | null> {
+  protected async sendAllowed(userId: string): Promise<{ code: SocketErrorCode; message: string } | null> {
     if (this.store.config().archived) {
       return { code: "archived", message: "This orchestrator is archived; unarchive it to send messages." };
     }
@@ -341,7 +342,7 @@ export abstract class LoopObject extends DurableObject<Env> implements RunnerHos
   protected async accountBudgetKnown(_has: boolean): Promise<void> {}
 
   /** A kind-specific reason to refuse a send (an agent's full queue), checked before admission. */
-  protected sendRefusal(): { code: string; message: string } | null {
+  protected sendRefusal(): { code: SocketErrorCode; message: string } | null {
     return null;
   }
 
