@@ -1,5 +1,8 @@
 // The stream event protocol (DESIGN §4), shared by the Worker and the web app.
 import { z } from "zod";
+import { RUN_FAILURE_CODES, type SocketErrorCode } from "./errors";
+
+export { WS_CLOSE, type WsCloseCode } from "./errors";
 
 export const usageSchema = z.object({
   inputTokens: z.number().int().nonnegative(),
@@ -59,11 +62,35 @@ export const citationSchema = z.object({
 });
 export type Citation = z.infer<typeof citationSchema>;
 
-export const approvalDecisionSchema = z.enum(["approve", "deny"]);
+export const approvalDecisionSchema = z.enum(["approve", "deny"], {
+  error: (issue) => (issue.input === undefined ? "is required" : 'must be "approve" or "deny"'),
+});
 export type ApprovalDecision = z.infer<typeof approvalDecisionSchema>;
 
+/** A call waiting for (or given) a person's decision (DESIGN §9), as the API and frames show it. */
+export const approvalInfoSchema = z.object({
+  approvalId: z.string(),
+  toolUseId: z.string(),
+  name: z.string(),
+  input: z.unknown(),
+  status: z.enum(["pending", "approved", "denied"]),
+  requestedAt: z.number(),
+  expiresAt: z.number(),
+  decidedAt: z.number().optional(),
+  by: z.enum(["user", "timeout", "interrupt"]).optional(),
+  note: z.string().optional(),
+  /** The agent whose call it is; absent for the orchestrator's own. */
+  agentId: z.string().optional(),
+  runId: z.string(),
+});
+export type ApprovalInfo = z.infer<typeof approvalInfoSchema>;
+
 export const runTriggerSchema = z.enum(["user", "task", "agent_report", "resume"]);
-export const errorInfoSchema = z.object({ code: z.string(), message: z.string() });
+/** Why a run failed: `code` is one of RUN_FAILURES (schema/errors.ts). */
+export const errorInfoSchema = z.object({
+  code: z.enum(RUN_FAILURE_CODES).describe("the codes sent today; more may be added"),
+  message: z.string(),
+});
 
 const e = <T extends string, S extends z.ZodRawShape>(type: T, shape: S) =>
   z.object({ type: z.literal(type), ...shape });
@@ -222,19 +249,14 @@ export const clientFrameSchema = z.discriminatedUnion("type", [
 ]);
 export type ClientFrame = z.infer<typeof clientFrameSchema>;
 
+/** Server → client frames; the zod form (for the OpenAPI document) is serverFrameSchema in api-responses.ts. */
 export type ServerFrame =
   | { type: "ready"; state: StreamState; lastSeq: number }
   | { type: "event"; event: StreamEvent }
   | { type: "events"; events: StreamEvent[] }
-  /** `frame`: the type of the client frame refused, when the error answers one (resume, send…). */
-  | { type: "error"; code: string; message: string; frame?: ClientFrame["type"] }
+  /** `code`: SOCKET_ERRORS in schema/errors.ts. `frame`: the type of the client frame refused, when the error answers one (resume, send…). */
+  | { type: "error"; code: SocketErrorCode; message: string; frame?: ClientFrame["type"] }
   | { type: "sent"; messageId: string; runId: string | null; queued: boolean; clientId?: string }
+  /** Answers an `approve` frame with the approval as decided. */
+  | { type: "approval"; approval: ApprovalInfo }
   | { type: "pong" };
-
-/**
- * Application close codes a server closes a stream's WebSocket with (4000 + the HTTP status it
- * stands for). `unauthenticated`: the credential the socket was opened with has ended (token
- * revoked, logout, password change) — reconnecting with the same credential will not help.
- */
-export const WS_CLOSE = { unauthenticated: 4401, forbidden: 4403, notFound: 4404 } as const;
-export type WsCloseCode = (typeof WS_CLOSE)[keyof typeof WS_CLOSE];

@@ -47,11 +47,17 @@ beforeAll(async () => {
   await waitFor(env.ORCHESTRATOR.getByName(id), runsIdle(1));
   const list = await SELF.fetch(`${ORIGIN}/api/orchestrators/${id}/agents`, { headers });
   const agent = (await list.json<{ agents: AgentSummary[] }>()).agents[0]!;
-  ids = { orchestrator: id, agent: agent.id, token: "none", file: "notes/bad-input.md" };
+  ids = {
+    orchestrator: id,
+    agent: agent.id,
+    token: "none",
+    file: "notes/bad-input.md",
+    approval: "apr_none",
+  };
 });
 
 /** The password route counts every attempt per user before reading the body; give it a fresh user. */
-const account = async (r: RouteSpec) => (r.auth === "session" && r.errors?.[429] ? signup() : owner);
+const account = async (r: RouteSpec) => (r.auth === "session" && r.errors?.rate_limited ? signup() : owner);
 
 async function send(
   r: RouteSpec,

@@ -171,7 +171,13 @@ beforeAll(async () => {
   });
   bOrchestrator = (await own.json<{ id: string }>()).id;
 
-  ids = { orchestrator: orchestratorId, agent: agents[0]!.id, token: tokA.id, file: FILE };
+  ids = {
+    orchestrator: orchestratorId,
+    agent: agents[0]!.id,
+    token: tokA.id,
+    file: FILE,
+    approval: "apr_none",
+  };
   secrets = [
     a.userId,
     a.email,

@@ -96,7 +96,15 @@ describe("GET /api/openapi.json", () => {
     const create = op(doc, "post", "/api/orchestrators")!;
     const body = create.requestBody!.content["application/json"]!.schema;
     expect(body).toMatchObject({ type: "object", required: ["name"], additionalProperties: false });
-    expect(Object.keys(body.properties as object)).toEqual(["name", "model", "systemPrompt", "budgetUsd"]);
+    expect(Object.keys(body.properties as object)).toEqual([
+      "name",
+      "model",
+      "systemPrompt",
+      "budgetUsd",
+      "toolPolicy",
+      "thinking",
+      "approvalTimeoutSec",
+    ]);
     expect(op(doc, "post", "/api/orchestrators/{id}/interrupt")!.requestBody!.required).toBe(false);
 
     const events = op(doc, "get", "/api/orchestrators/{id}/events")!;
@@ -149,9 +157,15 @@ describe("GET /api/openapi.json", () => {
     const client = doc.components.schemas.ClientFrame as {
       oneOf: { properties: { type: { const: string } } }[];
     };
-    expect(client.oneOf.map((f) => f.properties.type.const)).toEqual(["resume", "send", "interrupt", "ping"]);
+    expect(client.oneOf.map((f) => f.properties.type.const)).toEqual([
+      "resume",
+      "send",
+      "interrupt",
+      "approve",
+      "ping",
+    ]);
     const server = doc.components.schemas.ServerFrame as { oneOf: unknown[] };
-    expect(server.oneOf).toHaveLength(6);
+    expect(server.oneOf).toHaveLength(7);
     const events = doc.components.schemas.StreamEvent as {
       oneOf: { properties: { type: { const: string } } }[];
     };

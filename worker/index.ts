@@ -1,6 +1,7 @@
 // Worker entry: composes the API and re-exports the Durable Object classes.
 import { Hono } from "hono";
 import { agentRoutes } from "./api/agents";
+import { approvalRoutes } from "./api/approvals";
 import { auth } from "./api/auth";
 import { fileRoutes } from "./api/files";
 import { health } from "./api/health";
@@ -10,6 +11,7 @@ import { openapi } from "./api/openapi";
 import { orchestratorRoutes } from "./api/orchestrators";
 import { streamTickets } from "./api/stream-tickets";
 import { tokens } from "./api/tokens";
+import { tools } from "./api/tools";
 import { usage } from "./api/usage";
 import { securityHeaders } from "./auth/headers";
 import { csrfGuard } from "./auth/origin";
@@ -31,6 +33,8 @@ app.route("/api/usage", usage);
 app.route("/api/orchestrators", orchestratorRoutes);
 app.route("/api/orchestrators/:id/agents", agentRoutes);
 app.route("/api/orchestrators/:id/files", fileRoutes);
+app.route("/api/orchestrators/:id/approvals", approvalRoutes);
+app.route("/api/tools", tools);
 app.all("/api/*", () => {
   throw notFound("That API route");
 });

@@ -1,6 +1,15 @@
 // The one HTTP client of the web app: same-origin JSON with the session cookie, and typed errors
 // parsed from the API's `{"error":{code,message,details?}}` shape. Free of zod on purpose: it is on
 // the first page's path, and response schemas (lib/api.ts) load with the pages that need them.
+import type { ApiErrorCode, SocketErrorCode } from "../../schema/errors";
+
+/**
+ * Codes the client makes up when the server gave none: no answer at all, an answer that isn't the
+ * API's error shape (`http_502` from a proxy), one that doesn't match its schema, a thrown non-error.
+ */
+export type ClientErrorCode = "network_error" | `http_${number}` | "bad_response" | "client_error";
+/** An error's code: the server's (schema/errors.ts, over HTTP or a socket) or the client's own. */
+export type ErrorCode = ApiErrorCode | SocketErrorCode | ClientErrorCode;
 
 /** Anything with zod's `safeParse` shape. */
 export type Parser<T> = {
@@ -12,7 +21,7 @@ export type Parser<T> = {
 export class ApiError extends Error {
   constructor(
     readonly status: number,
-    readonly code: string,
+    readonly code: ErrorCode,
     message: string,
     readonly details?: unknown,
   ) {
@@ -83,7 +92,8 @@ export async function request<T>(
       ?.error;
     const apiError = new ApiError(
       res.status,
-      typeof err?.code === "string" ? err.code : `http_${res.status}`,
+      // The server only sends API_ERRORS codes (its ApiError is typed by them).
+      typeof err?.code === "string" ? (err.code as ApiErrorCode) : `http_${res.status}`,
       typeof err?.message === "string" ? err.message : `The server answered ${res.status} ${res.statusText}.`,
       err?.details,
     );

@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
 import type { EventsPage } from "../../schema/api";
+import { SOCKET_ERRORS, type SocketErrorCode, WS_CLOSE } from "../../schema/errors";
 import type { StreamEvent, StreamState } from "../../schema/events";
 import { ApiError } from "./api";
 import { makeStream } from "./fixtures";
@@ -10,6 +11,7 @@ import {
   StreamClient,
   type StreamDeps,
 } from "./stream";
+import { ON_ERROR_FRAME } from "./streamPolicy";
 
 class FakeSocket {
   readyState: 0 | 1 | 2 | 3 = 0;
@@ -272,6 +274,51 @@ describe("StreamClient", () => {
     sockets[0]!.frame({ type: "error", code: "rate_limited", message: "Slow down." });
     await expect(p).rejects.toMatchObject({ code: "rate_limited" });
     expect(client.getSnapshot().lastError?.code).toBe("rate_limited");
+    client.stop();
+  });
+
+  it("every refusal frame fails the waiting send with its code and the status it stands for", async () => {
+    for (const [code, { status }] of Object.entries(SOCKET_ERRORS) as [
+      SocketErrorCode,
+      { status: number },
+    ][]) {
+      if (ON_ERROR_FRAME[code] !== "refusal") continue;
+      const { client, sockets, send } = setup();
+      client.start();
+      sockets[0]!.open();
+      sockets[0]!.frame({ type: "ready", state, lastSeq: 0 });
+      const p = client.send("hi", `c-${code}`);
+      sockets[0]!.frame({ type: "error", code, message: "No." });
+      await expect(p, code).rejects.toMatchObject({ code, status });
+      expect(client.getSnapshot().lastError?.code).toBe(code);
+      expect(send).not.toHaveBeenCalled();
+      client.stop();
+    }
+  });
+
+  it("an unauthenticated frame leaves a waiting send to the 4401 close, which retries it over HTTP", async () => {
+    const { client, sockets, send } = setup();
+    client.start();
+    sockets[0]!.open();
+    sockets[0]!.frame({ type: "ready", state, lastSeq: 0 });
+    const p = client.send("hello", "c10");
+    sockets[0]!.frame({ type: "error", code: "unauthenticated", message: "Ended.", frame: "send" });
+    expect(client.getSnapshot().lastError).toBeNull();
+    sockets[0]!.drop(WS_CLOSE.unauthenticated);
+    await expect(p).resolves.toEqual({ messageId: "mh", runId: "rh" });
+    expect(send).toHaveBeenCalledWith("hello", "c10");
+    client.stop();
+  });
+
+  it("any other close code is a dropped connection: it reconnects", async () => {
+    const { client, sockets } = setup();
+    client.start();
+    sockets[0]!.open();
+    sockets[0]!.frame({ type: "ready", state, lastSeq: 0 });
+    sockets[0]!.drop(4404);
+    expect(client.getSnapshot().connection).toBe("reconnecting");
+    await vi.waitFor(() => expect(sockets).toHaveLength(2));
+    expect(client.getSnapshot().fatal).toBeNull();
     client.stop();
   });
 

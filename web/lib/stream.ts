@@ -2,100 +2,31 @@
 // last contiguous seq on every (re)connect, fills gaps over HTTP, reconnects with exponential
 // backoff and jitter, pings to detect dead sockets, and batches incoming events so a burst of
 // deltas costs one React render. Subscribers get an immutable snapshot.
-import { type ServerFrame, type StreamEvent, type StreamState, WS_CLOSE } from "../../schema/events";
-import { ApiError, api } from "./api";
-import { applyEvents, type EventLog, emptyLog, hasGap, noteServerSeq } from "./eventLog";
+import { SOCKET_ERRORS } from "../../schema/errors";
+import type { ServerFrame, StreamEvent, StreamState } from "../../schema/events";
+import { ApiError } from "./api";
+import { applyEvents, emptyLog, hasGap, noteServerSeq } from "./eventLog";
+import {
+  defaultDeps,
+  type SocketLike,
+  type StreamDeps,
+  type StreamSnapshot,
+  type StreamTarget,
+} from "./streamDeps";
+import {
+  backoffDelay,
+  closeHandling,
+  handshakeTimeout,
+  ON_ERROR_FRAME,
+  PING_INTERVAL_MS,
+  PONG_TIMEOUT_MS,
+  READY_CATCHUP_MS,
+  wsUrl,
+} from "./streamPolicy";
+import { PendingSends, type SendResult } from "./streamSends";
 
-export type ConnectionState = "connecting" | "live" | "reconnecting" | "offline";
-
-export type StreamSnapshot = {
-  log: EventLog;
-  state: StreamState | null;
-  connection: ConnectionState;
-  /** A fatal problem (not found, signed out): the client has stopped trying. */
-  fatal: ApiError | null;
-  /** The latest non-fatal error frame or send failure, for a notice. */
-  lastError: { code: string; message: string; at: number } | null;
-  /** Reconnect attempts since the last `ready`. */
-  attempt: number;
-  /** When the next reconnect attempt is due (ms epoch), while reconnecting. */
-  retryAt: number | null;
-};
-
-export type StreamTarget = {
-  /** API path of the stream, e.g. `/api/orchestrators/o1` or `…/agents/a1`. */
-  path: string;
-  /** HTTP fallback for send; null when the stream has no message endpoint semantics for clientId. */
-  sendOverHttp: (text: string, clientId: string) => Promise<unknown>;
-  interruptOverHttp: () => Promise<unknown>;
-};
-
-type SocketLike = Pick<WebSocket, "send" | "close" | "readyState"> & {
-  onopen: ((ev: Event) => void) | null;
-  onmessage: ((ev: MessageEvent) => void) | null;
-  onclose: ((ev: CloseEvent) => void) | null;
-  onerror: ((ev: Event) => void) | null;
-};
-
-export type StreamDeps = {
-  openSocket: (url: string) => SocketLike;
-  fetchEvents: (path: string, after: number) => ReturnType<typeof api.events>;
-  now: () => number;
-  random: () => number;
-  setTimeout: (fn: () => void, ms: number) => unknown;
-  clearTimeout: (id: unknown) => void;
-  /** Flush scheduling for batched events; tests pass a synchronous one. */
-  schedule: (fn: () => void) => void;
-  online: () => boolean;
-};
-
-export const PING_INTERVAL_MS = 25_000;
-/** No frame at all for this long after a ping: the socket is dead even if the browser hasn't noticed. */
-const PONG_TIMEOUT_MS = 10_000;
-const BACKOFF_BASE_MS = 500;
-const BACKOFF_MAX_MS = 30_000;
-/** After `ready`, replay should bring us to its lastSeq; if it hasn't after this long, fetch over HTTP. */
-const READY_CATCHUP_MS = 3_000;
-const SEND_ACK_TIMEOUT_MS = 8_000;
-/**
- * A socket that hasn't delivered `ready` this long after it was opened is stuck (seen in Chromium
- * right after an offline flap: the server answered 101, the page never heard): start over. The
- * wait grows with each attempt (5, 10, 15 … 30 s), so a merely slow network still gets through.
- */
-export const HANDSHAKE_TIMEOUT_MS = 5_000;
-const handshakeTimeout = (attempt: number) => HANDSHAKE_TIMEOUT_MS * Math.min(1 + attempt, 6);
-
-/** Full jitter: uniformly random in [0, min(max, base·2^attempt)], never below a small floor. */
-export function backoffDelay(attempt: number, random: () => number = Math.random): number {
-  const cap = Math.min(BACKOFF_MAX_MS, BACKOFF_BASE_MS * 2 ** attempt);
-  return Math.max(250, Math.round(cap * random()));
-}
-
-export function wsUrl(path: string, loc: { protocol: string; host: string } = window.location): string {
-  return `${loc.protocol === "https:" ? "wss:" : "ws:"}//${loc.host}${path}/ws`;
-}
-
-const defaultDeps = (): StreamDeps => ({
-  openSocket: (url) => new WebSocket(url),
-  fetchEvents: (path, after) => api.events(path, after, 1000),
-  now: () => Date.now(),
-  random: Math.random,
-  setTimeout: (fn, ms) => globalThis.setTimeout(fn, ms),
-  clearTimeout: (id) => globalThis.clearTimeout(id as ReturnType<typeof setTimeout>),
-  schedule: (fn) =>
-    typeof requestAnimationFrame === "function"
-      ? requestAnimationFrame(() => fn())
-      : globalThis.setTimeout(fn, 16),
-  online: () => (typeof navigator === "undefined" ? true : navigator.onLine !== false),
-});
-
-type PendingSend = {
-  clientId: string;
-  text: string;
-  resolve: (v: { messageId: string; runId: string | null }) => void;
-  reject: (e: unknown) => void;
-  timer: unknown;
-};
+export type { ConnectionState, StreamDeps, StreamSnapshot, StreamTarget } from "./streamDeps";
+export { backoffDelay, HANDSHAKE_TIMEOUT_MS, PING_INTERVAL_MS, wsUrl } from "./streamPolicy";
 
 export class StreamClient {
   private snap: StreamSnapshot;
@@ -111,7 +42,7 @@ export class StreamClient {
   private handshakeTimer: unknown = null;
   private gapFetching = false;
   private stopped = true;
-  private readonly pendingSends = new Map<string, PendingSend>();
+  private readonly sends: PendingSends;
   private readonly onOnline = () => this.handleOnline();
   private readonly onOffline = () => this.handleOffline();
 
@@ -120,6 +51,7 @@ export class StreamClient {
     deps: Partial<StreamDeps> = {},
   ) {
     this.deps = { ...defaultDeps(), ...deps };
+    this.sends = new PendingSends(this.deps, (text, clientId) => target.sendOverHttp(text, clientId));
     this.snap = {
       log: emptyLog(),
       state: null,
@@ -165,8 +97,7 @@ export class StreamClient {
     }
     this.clearTimers();
     this.closeSocket();
-    for (const p of this.pendingSends.values()) this.deps.clearTimeout(p.timer);
-    this.pendingSends.clear();
+    this.sends.clear();
   }
 
   private clearTimers(): void {
@@ -236,19 +167,11 @@ export class StreamClient {
     this.socket = null;
     if (this.stopped) return;
     this.clearTimers();
-    if (code === WS_CLOSE.unauthenticated) {
+    if (closeHandling(code) === "credential_ended") {
       this.handleCredentialEnded();
       return;
     }
-    // Application close codes for "you may not" / "no such stream": stop instead of hammering.
-    if (code === WS_CLOSE.forbidden || code === WS_CLOSE.notFound) {
-      const status = code - 4000;
-      this.fail(
-        new ApiError(status, status === 404 ? "not_found" : "unauthorized", "The stream is not available."),
-      );
-      return;
-    }
-    this.retryPendingSendsOverHttp();
+    this.sends.retryOverHttp();
     this.scheduleReconnect();
   }
 
@@ -260,7 +183,7 @@ export class StreamClient {
    */
   private handleCredentialEnded(): void {
     this.update({ connection: "reconnecting", retryAt: null });
-    this.retryPendingSendsOverHttp();
+    this.sends.retryOverHttp();
     void this.fillGap(true).then(() => this.scheduleReconnect());
   }
 
@@ -365,10 +288,10 @@ export class StreamClient {
         this.enqueue(frame.events);
         break;
       case "sent":
-        this.resolveSend(frame.clientId, { messageId: frame.messageId, runId: frame.runId });
+        this.sends.resolve(frame.clientId, { messageId: frame.messageId, runId: frame.runId });
         break;
       case "error":
-        this.handleErrorFrame(frame.code, frame.message, frame.frame);
+        this.handleErrorFrame(frame);
         break;
       case "pong":
         break;
@@ -391,21 +314,13 @@ export class StreamClient {
     }, READY_CATCHUP_MS);
   }
 
-  private handleErrorFrame(code: string, message: string, about?: string): void {
-    const err = { code, message, at: this.deps.now() };
-    // Our client only sends well-formed frames, so an error while a send waits is about that send,
-    // unless it names another frame (a refused resume).
-    const pending = this.pendingSends.values().next().value;
-    if (pending && code !== "replay_truncated" && (about === undefined || about === "send")) {
-      this.pendingSends.delete(pending.clientId);
-      this.deps.clearTimeout(pending.timer);
-      pending.reject(new ApiError(400, code, message));
+  private handleErrorFrame({ code, message, frame }: Extract<ServerFrame, { type: "error" }>): void {
+    if (ON_ERROR_FRAME[code] === "closing") return;
+    // A refusal of the frame it names; naming none, of the send waiting for its answer, if any.
+    if (frame === undefined || frame === "send") {
+      this.sends.rejectOldest(new ApiError(SOCKET_ERRORS[code].status, code, message));
     }
-    if (code === "unauthorized" || code === "not_found" || code === "forbidden") {
-      this.fail(new ApiError(code === "not_found" ? 404 : 401, code, message));
-      return;
-    }
-    this.update({ lastError: err });
+    this.update({ lastError: { code, message, at: this.deps.now() } });
   }
 
   private enqueue(events: readonly StreamEvent[]): void {
@@ -426,7 +341,7 @@ export class StreamClient {
     if (log !== this.snap.log) this.update({ log });
     for (const ev of batch) {
       if (ev.type === "message.user" && ev.clientId)
-        this.resolveSend(ev.clientId, { messageId: ev.messageId, runId: null });
+        this.sends.resolve(ev.clientId, { messageId: ev.messageId, runId: null });
     }
     // A hole below what we've seen: fill it now rather than wait for the server to notice.
     if (log.events.length && log.events[log.events.length - 1]!.seq > log.contiguous) void this.fillGap();
@@ -463,57 +378,11 @@ export class StreamClient {
   // ---- commands ----
 
   /**
-   * Sends a user message. Over the socket when live (acknowledged by a `sent` frame or the
-   * `message.user` event carrying our clientId), otherwise — or if no ack comes — over HTTP with
-   * the same clientId, so a retry never makes a second message.
+   * Sends a user message: over the socket when live, else — or if no ack comes — over HTTP with
+   * the same clientId (streamSends.ts), so a retry never makes a second message.
    */
-  send(
-    text: string,
-    clientId: string = crypto.randomUUID(),
-  ): Promise<{ messageId: string; runId: string | null }> {
-    return new Promise((resolve, reject) => {
-      const pending: PendingSend = { clientId, text, resolve, reject, timer: null };
-      this.pendingSends.set(clientId, pending);
-      if (this.sendFrame({ type: "send", text, clientId })) {
-        pending.timer = this.deps.setTimeout(() => this.sendOverHttp(pending), SEND_ACK_TIMEOUT_MS);
-      } else {
-        this.sendOverHttp(pending);
-      }
-    });
-  }
-
-  private sendOverHttp(pending: PendingSend): void {
-    if (!this.pendingSends.has(pending.clientId)) return;
-    this.deps.clearTimeout(pending.timer);
-    pending.timer = null;
-    this.target.sendOverHttp(pending.text, pending.clientId).then(
-      (res) => {
-        const r = res as { messageId?: string; runId?: string | null } | undefined;
-        this.resolveSend(pending.clientId, { messageId: r?.messageId ?? "", runId: r?.runId ?? null });
-      },
-      (e) => {
-        if (!this.pendingSends.delete(pending.clientId)) return;
-        pending.reject(e);
-      },
-    );
-  }
-
-  private retryPendingSendsOverHttp(): void {
-    for (const p of this.pendingSends.values()) if (p.timer !== null) this.sendOverHttp(p);
-  }
-
-  private resolveSend(
-    clientId: string | undefined,
-    result: { messageId: string; runId: string | null },
-  ): void {
-    const pending = clientId
-      ? this.pendingSends.get(clientId)
-      : // A `sent` without clientId acknowledges the oldest send.
-        this.pendingSends.values().next().value;
-    if (!pending) return;
-    this.pendingSends.delete(pending.clientId);
-    this.deps.clearTimeout(pending.timer);
-    pending.resolve(result);
+  send(text: string, clientId: string = crypto.randomUUID()): Promise<SendResult> {
+    return this.sends.send(text, clientId, (frame) => this.sendFrame(frame));
   }
 
   /** Stops the running turn. Over HTTP for an answer we can report; the socket carries the outcome. */

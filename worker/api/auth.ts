@@ -5,6 +5,7 @@ import { drizzle } from "drizzle-orm/d1";
 import { type Context, Hono } from "hono";
 import { changePasswordBody, loginBody, signupBody } from "../../schema/api";
 import { sessions, users } from "../../schema/d1";
+import type { ApiErrorCode, ApiErrorStatus } from "../../schema/errors";
 import { admitLogin, admitLoginFrom, networkOf, trustNetwork } from "../auth/login-throttle";
 import { requireAuth, requireSession } from "../auth/middleware";
 import { fakeVerify, hashPassword, passwordIterations, verifyPassword } from "../auth/password";
@@ -30,8 +31,12 @@ export const AUTH_LIMITS = {
   passwordPerUser: { limit: 10, sec: 900 },
 } as const;
 
-const fieldError = (status: 400 | 401, code: string, field: string, message: string) =>
-  new ApiError(status, code, `${field}: ${message}.`, { issues: [{ field, message }] });
+const fieldError = <C extends ApiErrorCode>(
+  status: ApiErrorStatus<C>,
+  code: C,
+  field: string,
+  message: string,
+) => new ApiError(status, code, `${field}: ${message}.`, { issues: [{ field, message }] });
 
 /** Ends whatever session the request came with, and its streams; signing in always yields a fresh id. */
 async function dropPresentedSession(c: Context<AppEnv>): Promise<void> {

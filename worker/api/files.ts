@@ -1,7 +1,7 @@
 // /api/orchestrators/:id/files: the shared workspace. PUT takes the raw file text as its body;
 // GET returns JSON with the content, or the raw file with ?raw=1 (for download).
 import { Hono } from "hono";
-import { type FileInfo, filesQuery, INPUT_LIMITS } from "../../schema/api";
+import { type FileInfo, fileQuery, filesQuery, INPUT_LIMITS } from "../../schema/api";
 import { requireAuth } from "../auth/middleware";
 import { PathError } from "../db/workspace/paths";
 import type { Limit } from "../db/workspace/quota";
@@ -11,7 +11,6 @@ import { ApiError, notFound } from "../http/errors";
 import { readBody, readQuery } from "../http/validate";
 import { orchestratorStub } from "../objects/stubs";
 import { ownedOrchestrator } from "./access";
-import { fileQuery } from "./routes";
 
 /** The file path after /files/, decoded and normalised; 400 naming `path` when it's not valid. */
 function filePath(url: string): string {

@@ -72,6 +72,7 @@ const PARAM_TEXT = {
   agent: "Agent id",
   token: "API token id",
   file: "Workspace file path, slashes included (e.g. notes/moons.md); percent-encode each segment",
+  approval: "Approval id (apr_…), from approval.requested or GET …/approvals",
 } as const;
 
 function parameters(r: RouteSpec): Parameter[] {

@@ -11,6 +11,7 @@ import {
   updateOrchestratorBody,
 } from "../../schema/api";
 import { messages, orchestrators, toolCalls, users } from "../../schema/d1";
+import type { ToolPolicyInput } from "../../schema/settings";
 import { requireAuth } from "../auth/middleware";
 import type { AppEnv } from "../http/context";
 import { ApiError, refuse } from "../http/errors";
@@ -19,6 +20,8 @@ import { isSimulated } from "../llm/client";
 import { DEFAULT_ORCHESTRATOR_MODEL, isKnownModel, MODELS } from "../llm/prices";
 import { orchestratorStub } from "../objects/stubs";
 import { admitSend } from "../policy/admission";
+import { policyProblems } from "../policy/tool-policy";
+import { grantableTools } from "../tools/catalogue";
 import { type OrchestratorRow, ownedOrchestrator, refuseIfArchived } from "./access";
 import { eventsPage, sseStream, webSocket } from "./streams";
 
@@ -41,7 +44,24 @@ function toInfo(r: OrchestratorRow): OrchestratorInfo {
       cacheWriteTokens: r.cacheWriteTokens,
       costUsd: r.costUsd,
     },
+    toolPolicy: r.toolPolicy ?? {},
+    thinking: r.thinking ?? null,
+    approvalTimeoutSec: r.approvalTimeoutSec,
   };
+}
+
+/** A tool policy as sent: 400 naming each bad key (unknown tools, `ask` on a server tool). */
+function checkPolicy(policy: ToolPolicyInput | undefined): void {
+  if (!policy) return;
+  const issues = policyProblems(policy, grantableTools());
+  if (issues.length) {
+    throw new ApiError(
+      400,
+      "invalid_request",
+      `Invalid body. ${issues.map((i) => `${i.field}: ${i.message}`).join("; ")}.`,
+      { issues },
+    );
+  }
 }
 
 function checkModel(model: string): void {
@@ -76,6 +96,7 @@ export const orchestratorRoutes = new Hono<AppEnv>()
       .where(eq(users.id, c.var.caller.userId));
     const model = body.model ?? user?.defaultModel ?? DEFAULT_ORCHESTRATOR_MODEL;
     checkModel(model);
+    checkPolicy(body.toolPolicy);
     const id = `orc_${crypto.randomUUID().replace(/-/g, "").slice(0, 24)}`;
     const [row] = await db
       .insert(orchestrators)
@@ -87,6 +108,9 @@ export const orchestratorRoutes = new Hono<AppEnv>()
         systemPrompt: body.systemPrompt ?? null,
         budgetUsd: body.budgetUsd ?? null,
         simulated: isSimulated(c.env),
+        toolPolicy: body.toolPolicy ?? {},
+        thinking: body.thinking ?? null,
+        ...(body.approvalTimeoutSec !== undefined ? { approvalTimeoutSec: body.approvalTimeoutSec } : {}),
       })
       .returning();
     await orchestratorStub(c.env, id).init({
@@ -98,6 +122,9 @@ export const orchestratorRoutes = new Hono<AppEnv>()
       budgetUsd: body.budgetUsd ?? null,
       simulated: isSimulated(c.env),
       accountBudget: user?.budgetUsd !== null && user?.budgetUsd !== undefined,
+      toolPolicy: row!.toolPolicy ?? {},
+      thinking: row!.thinking ?? null,
+      approvalTimeoutSec: row!.approvalTimeoutSec,
     });
     return c.json(toInfo(row!), 201);
   })
@@ -106,6 +133,7 @@ export const orchestratorRoutes = new Hono<AppEnv>()
     const orch = await ownedOrchestrator(c, c.req.param("id"));
     const body = await readJson(c, updateOrchestratorBody);
     if (body.model) checkModel(body.model);
+    checkPolicy(body.toolPolicy);
     const [row] = await drizzle(c.env.DB)
       .update(orchestrators)
       .set({ ...body, updatedAt: Date.now() })
@@ -117,6 +145,9 @@ export const orchestratorRoutes = new Hono<AppEnv>()
       ...(body.systemPrompt !== undefined ? { system: body.systemPrompt } : {}),
       ...(body.budgetUsd !== undefined ? { budgetUsd: body.budgetUsd } : {}),
       ...(body.status !== undefined ? { archived: body.status === "archived" } : {}),
+      ...(body.toolPolicy !== undefined ? { toolPolicy: body.toolPolicy } : {}),
+      ...(body.thinking !== undefined ? { thinking: body.thinking } : {}),
+      ...(body.approvalTimeoutSec !== undefined ? { approvalTimeoutSec: body.approvalTimeoutSec } : {}),
     });
     return c.json(toInfo(row!));
   })

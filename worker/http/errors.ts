@@ -2,12 +2,15 @@
 import type { Context } from "hono";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
 import { ZodError, type z } from "zod";
+import type { ApiErrorCode, ApiErrorStatus, SocketErrorCode } from "../../schema/errors";
+import { fieldIssues, issueSentence } from "./issues";
 import { redactSecrets } from "./redact";
 
-export class ApiError extends Error {
+/** A 4xx/5xx answer `{"error":{code,message,details?}}`: `code` from API_ERRORS, with its status. */
+export class ApiError<C extends ApiErrorCode = ApiErrorCode> extends Error {
   constructor(
-    readonly status: ContentfulStatusCode,
-    readonly code: string,
+    readonly status: ApiErrorStatus<C> & ContentfulStatusCode,
+    readonly code: C,
     message: string,
     readonly details?: unknown,
     readonly headers?: Record<string, string>,
@@ -23,16 +26,16 @@ export class ApiError extends Error {
  */
 export class CallerError extends Error {}
 
+/** Codes that mean the same over HTTP and as a socket error frame. */
+export type RefusalCode = ApiErrorCode & SocketErrorCode;
+
 /**
  * A "no" decided below the HTTP layer (rate limits, budgets, queues): data, not an exception, so
- * a route can answer it as a 4xx and a socket as an error frame.
+ * a route can answer it as a 4xx and a socket as an error frame; hence a code of both lists.
  */
 export type Refusal = {
-  status: 402 | 409 | 413 | 429;
-  code: string;
-  message: string;
-  retryAfterSec?: number;
-};
+  [C in RefusalCode]: { status: ApiErrorStatus<C>; code: C; message: string; retryAfterSec?: number };
+}[RefusalCode];
 
 export function refusalError(r: Refusal): ApiError {
   return r.retryAfterSec === undefined
@@ -56,16 +59,9 @@ export function refuse(r: Refusal | null | undefined): void {
 export const notFound = (what: string) => new ApiError(404, "not_found", `${what} was not found.`);
 
 /** Turns zod issues into one readable sentence naming each field, plus structured details. */
-export function validationError(error: z.ZodError, where: "body" | "query" | "frame" = "body"): ApiError {
-  const issues = error.issues.map((i) => ({
-    field: i.path.length ? i.path.join(".") : where,
-    message: i.message,
-  }));
-  const sentence = issues
-    .slice(0, 5)
-    .map((i) => `${i.field}: ${i.message}`)
-    .join("; ");
-  return new ApiError(400, "invalid_request", `Invalid ${where}. ${sentence}.`, { issues });
+export function validationError(error: z.ZodError, where: "body" | "query" = "body"): ApiError {
+  const issues = fieldIssues(error, where);
+  return new ApiError(400, "invalid_request", `Invalid ${where}. ${issueSentence(issues)}.`, { issues });
 }
 
 export function errorResponse(err: unknown, c: Context): Response {

@@ -3,6 +3,7 @@
 import type { Context } from "hono";
 import { z } from "zod";
 import { INPUT_LIMITS } from "../../schema/api";
+import type { ApiErrorCode, ApiErrorStatus } from "../../schema/errors";
 import { ApiError, validationError } from "./errors";
 import { AUTH_QUERY_PARAMS } from "./redact";
 
@@ -36,7 +37,7 @@ function parseWith<T extends z.ZodType>(schema: T, data: unknown, where: "body" 
   return result.data;
 }
 
-const bad = (status: 400 | 413 | 415, code: string, message: string) =>
+const bad = <C extends ApiErrorCode>(status: ApiErrorStatus<C>, code: C, message: string) =>
   new ApiError(status, code, message, { issues: [{ field: "body", message }] });
 
 function checkContentType(header: string | null): void {

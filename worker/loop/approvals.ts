@@ -118,12 +118,13 @@ export class Approvals {
     });
   }
 
-  /** Drops decided approvals of runs that ended, so the record stays small. */
-  prune(runId: string): void {
+  /**
+   * Keeps the record small: every pending approval, and the latest decided ones (so a late second
+   * decision still gets "already decided", not "not found").
+   */
+  prune(): void {
     const all = this.store.get("approvals");
-    if (!all) return;
-    const kept = Object.entries(all).filter(([, a]) => a.runId !== runId || a.status === "pending");
-    if (kept.length !== Object.keys(all).length) this.store.set("approvals", Object.fromEntries(kept));
+    if (all) this.store.set("approvals", keepRecent(all));
   }
 
   /** When the next pending approval times out, or null. */
@@ -131,6 +132,18 @@ export class Approvals {
     const times = this.pending().map((a) => a.expiresAt);
     return times.length ? Math.min(...times) : null;
   }
+}
+
+const KEEP_DECIDED = 100;
+
+/** Pending approvals and the KEEP_DECIDED most recently decided ones. */
+export function keepRecent(all: Record<string, Approval>): Record<string, Approval> {
+  const decided = Object.values(all)
+    .filter((a) => a.status !== "pending")
+    .sort((a, b) => (b.decidedAt ?? 0) - (a.decidedAt ?? 0));
+  if (decided.length <= KEEP_DECIDED) return all;
+  const drop = new Set(decided.slice(KEEP_DECIDED).map((a) => a.approvalId));
+  return Object.fromEntries(Object.entries(all).filter(([id]) => !drop.has(id)));
 }
 
 /** The result the model gets for a denied call. */

@@ -1,5 +1,6 @@
 // One assistant message: a streaming call through the SDK, mapped onto stream events, with retries.
 import Anthropic from "@anthropic-ai/sdk";
+import type { RunFailureCode } from "../../schema/errors";
 import type { EventBody, Usage } from "../../schema/events";
 import { zeroUsage } from "../../schema/events";
 import type { ContentBlock } from "../db/store";
@@ -38,7 +39,7 @@ export type CallOptions = {
 
 export class CallFailed extends Error {
   constructor(
-    readonly code: string,
+    readonly code: RunFailureCode,
     message: string,
   ) {
     super(message);
@@ -51,7 +52,11 @@ export class CallInterrupted extends Error {
   }
 }
 
-type Classified = { retry: boolean; reason: string; retryAfterMs: number | null; code: string };
+/** A retried failure's code names the aborted attempt's stop reason; a final one, the run's failure. */
+type Classified = { reason: string; retryAfterMs: number | null } & (
+  | { retry: true; code: string }
+  | { retry: false; code: RunFailureCode }
+);
 
 function classify(err: unknown, stalled: boolean): Classified {
   if (stalled) return { retry: true, reason: "stream stalled", retryAfterMs: null, code: "llm_stalled" };

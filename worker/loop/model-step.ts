@@ -1,6 +1,7 @@
 // One model step (DESIGN §5.7–§5.10): compact if the context is full, reserve the call's worst
 // case at every budget, stream the call (retries inside), and checkpoint what came back. Returns
 // how the run ends when this step ends it, else null.
+import type { RunFailureCode } from "../../schema/errors";
 import type { RunRow } from "../db/store";
 import { RUN_LIMITS } from "../limits";
 import { modelInfo, reservationUsd } from "../llm/prices";
@@ -10,7 +11,7 @@ import { newId, type RunEnd, type RunnerHost } from "./host";
 import { buildMessages, withCacheBreakpoints } from "./messages";
 import { CallFailed, CallInterrupted, callModel } from "./model-call";
 
-export type StepEnd = { end: RunEnd; error?: { code: string; message: string } } | null;
+export type StepEnd = { end: RunEnd; error?: { code: RunFailureCode; message: string } } | null;
 
 export async function modelStep(
   host: RunnerHost,

@@ -4,6 +4,7 @@
 // This file holds the inbox policy (what starts a run, Stop's hold) and the drive loop; the steps
 // and checkpoints it drives are in model-step.ts, tool-step.ts and checkpoints.ts.
 import type Anthropic from "@anthropic-ai/sdk";
+import type { RunFailureCode } from "../../schema/errors";
 import type { InboxKind, InboxPayload, RunRow, Store } from "../db/store";
 import { RUN_LIMITS } from "../limits";
 import type { Approvals, Decided } from "./approvals";
@@ -295,7 +296,7 @@ export class Runner {
   }
 
   /** Ends a run with exactly one terminal event. */
-  finish(runId: string, end: RunEnd, error?: { code: string; message: string }): void {
+  finish(runId: string, end: RunEnd, error?: { code: RunFailureCode; message: string }): void {
     const run = this.store.run(runId);
     if (!run || run.status === "completed" || run.status === "failed" || run.status === "interrupted") return;
     let held: string | null = null;
@@ -306,7 +307,7 @@ export class Runner {
       this.store.set("waiting", null);
       this.store.set("inflight", null);
       held = this.cp.releaseUnbilled();
-      this.approvals.prune(runId);
+      this.approvals.prune();
       const fresh = this.store.run(runId)!;
       const usage = {
         inputTokens: fresh.inputTokens,
@@ -325,7 +326,7 @@ export class Runner {
         this.host.emit({
           type: "run.failed",
           runId,
-          error: error ?? { code: "failed", message: "The run failed." },
+          error: error ?? { code: "internal_error", message: "The run failed." },
         });
       else this.host.emit({ type: "run.interrupted", runId });
     });

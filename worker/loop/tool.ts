@@ -3,6 +3,7 @@ import { z } from "zod";
 import type { EventBody } from "../../schema/events";
 import type { ObjectConfig } from "../db/store";
 import { CallerError } from "../http/errors";
+import { describeIssues } from "../http/issues";
 
 /** A tool either answers, or (wait_for_agents) asks the runner to suspend the run until woken. */
 export type ToolOutcome =
@@ -77,8 +78,10 @@ export async function runTool<C extends ToolContext>(
 ): Promise<ToolOutcome> {
   const parsed = tool.schema.safeParse(input);
   if (!parsed.success) {
-    const why = parsed.error.issues.map((i) => `${i.path.join(".") || "input"}: ${i.message}`).join("; ");
-    return { content: `Invalid input for ${tool.name}: ${why}`, isError: true };
+    return {
+      content: `Invalid input for ${tool.name}: ${describeIssues(parsed.error, "input")}`,
+      isError: true,
+    };
   }
   try {
     return await tool.run(parsed.data as never, ctx);

@@ -1,5 +1,7 @@
 // An agent: one Durable Object per agent, running tasks from its orchestrator through the shared
 // loop, with the workspace tools. It reports status, usage, file changes and results upward.
+
+import type { SocketErrorCode } from "../../schema/errors";
 import type { ApprovalDecision } from "../../schema/events";
 import { type StreamState, type Totals, type Usage, zeroTotals } from "../../schema/events";
 import type { Approval } from "../db/store-types";
@@ -7,6 +9,7 @@ import { Workspace } from "../db/workspace/workspace";
 import { RUN_LIMITS, TEAM_LIMITS } from "../limits";
 import type { RunEnd } from "../loop/runner";
 import type { Tool, ToolContext } from "../loop/tool";
+import { decide } from "../policy/tool-policy";
 import { type AgentToolContext, toolsForAgent } from "../tools/agent-tools";
 import { LoopObject } from "./loop-object";
 import type { AgentInit, AgentNotice, AgentSettings, NumberedNotice } from "./notices";
@@ -90,7 +93,7 @@ export class Agent extends LoopObject implements AgentRpc {
     return { messageId: r.messageId, runId: r.runId, queued: r.queued };
   }
 
-  protected override sendRefusal(): { code: string; message: string } | null {
+  protected override sendRefusal(): { code: SocketErrorCode; message: string } | null {
     const full = this.queueFull();
     return full ? { code: "queue_full", message: full } : null;
   }
@@ -164,8 +167,12 @@ export class Agent extends LoopObject implements AgentRpc {
 
   // ---- loop hooks ----
 
+  /** Its tools (narrowed by create_agent) minus those the policy denies; `report` is always on. */
   protected tools(): Tool[] {
-    return toolsForAgent(this.store.config().tools) as Tool[];
+    const c = this.store.config();
+    return (toolsForAgent(c.tools) as Tool[]).filter(
+      (t) => t.name === "report" || decide(c.toolPolicy, t.name) !== "deny",
+    );
   }
 
   protected toolContext(base: ToolContext): AgentToolContext {
@@ -224,7 +231,9 @@ export class Agent extends LoopObject implements AgentRpc {
    * Sends on the agent's own socket pass the same checks as POST …/agents/:id/messages, which
    * include the orchestrator's archived status: it lives in D1, not in this object's config.
    */
-  protected override async sendAllowed(userId: string): Promise<{ code: string; message: string } | null> {
+  protected override async sendAllowed(
+    userId: string,
+  ): Promise<{ code: SocketErrorCode; message: string } | null> {
     const orchestrator = await this.env.DB.prepare("SELECT status FROM orchestrators WHERE id = ?1")
       .bind(this.store.config().orchestratorId)
       .first<{ status: string }>();

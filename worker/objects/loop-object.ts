@@ -4,7 +4,9 @@
 import { DurableObject } from "cloudflare:workers";
 import type Anthropic from "@anthropic-ai/sdk";
 import type { EventsPage, SendMessageResult } from "../../schema/api";
+import type { SocketErrorCode } from "../../schema/errors";
 import {
+  type ApprovalDecision,
   clientFrameSchema,
   type EventBody,
   type StreamEvent,
@@ -16,10 +18,11 @@ import { EventLog } from "../db/event-log";
 import { type D1Stats, flushOutbox } from "../db/outbox";
 import { type ObjectConfig, Store } from "../db/store";
 import type { Approval } from "../db/store-types";
+import { describeIssues } from "../http/issues";
 import { RUN_LIMITS } from "../limits";
 import { createLlmClient } from "../llm/client";
 import { modelInfo } from "../llm/prices";
-import { Approvals } from "../loop/approvals";
+import { Approvals, type Decided } from "../loop/approvals";
 import { type RunEnd, Runner, type RunnerHost } from "../loop/runner";
 import type { Tool, ToolContext } from "../loop/tool";
 import { admitSend } from "../policy/admission";
@@ -318,8 +321,8 @@ export abstract class LoopObject extends DurableObject<Env> implements StreamRpc
       }
       const parsed = clientFrameSchema.safeParse(raw);
       if (!parsed.success) {
-        const why = parsed.error.issues.map((i) => `${i.path.join(".") || "frame"}: ${i.message}`).join("; ");
-        return Watchers.send(ws, { type: "error", code: "bad_frame", message: `Invalid frame. ${why}` });
+        const why = describeIssues(parsed.error, "frame");
+        return Watchers.send(ws, { type: "error", code: "bad_frame", message: `Invalid frame. ${why}.` });
       }
       const frame = parsed.data;
       const refusal = await admitFrame(this.env, ws, frame.type);
@@ -350,6 +353,21 @@ export abstract class LoopObject extends DurableObject<Env> implements StreamRpc
         case "interrupt":
           await this.interruptFromClient(frame.agents ?? false);
           return;
+        case "approve": {
+          const r = await this.decideApproval(frame.approvalId, frame.decision, frame.note);
+          if ("approval" in r && r.approval && !("error" in r)) {
+            return Watchers.send(ws, { type: "approval", approval: r.approval });
+          }
+          const decided = "error" in r && r.error === "already_decided";
+          return Watchers.send(ws, {
+            type: "error",
+            code: decided ? "already_decided" : "not_found",
+            message: decided
+              ? "That approval was already decided; the first decision stands."
+              : "There is no such approval on this stream.",
+            frame: "approve",
+          });
+        }
       }
     } catch (err) {
       console.error(`${this.constructor.name} ${this.ctx.id} webSocketMessage failed`, err);
@@ -372,7 +390,7 @@ export abstract class LoopObject extends DurableObject<Env> implements StreamRpc
   }
 
   /** The same checks as POST …/messages, for sends over the socket: a refusal sentence, or null. */
-  protected async sendAllowed(userId: string): Promise<{ code: string; message: string } | null> {
+  protected async sendAllowed(userId: string): Promise<{ code: SocketErrorCode; message: string } | null> {
     if (this.store.config().archived) {
       return { code: "archived", message: "This orchestrator is archived; unarchive it to send messages." };
     }
@@ -386,11 +404,14 @@ export abstract class LoopObject extends DurableObject<Env> implements StreamRpc
 
   protected abstract interruptFromClient(agents: boolean): Promise<void>;
 
+  /** The user's decision on an approval (the orchestrator also takes its agents'). */
+  abstract decideApproval(approvalId: string, decision: ApprovalDecision, note?: string): Promise<Decided>;
+
   /** What an admitted send learned about the user's account budget (orchestrators keep it). */
   protected async accountBudgetKnown(_has: boolean): Promise<void> {}
 
   /** A kind-specific reason to refuse a send (an agent's full queue), checked before admission. */
-  protected sendRefusal(): { code: string; message: string } | null {
+  protected sendRefusal(): { code: SocketErrorCode; message: string } | null {
     return null;
   }
 

@@ -6,9 +6,10 @@ import type { AgentSummary, ApprovalDecision, StreamState, Totals, Usage } from 
 import { zeroTotals } from "../../schema/events";
 import { queueD1 } from "../db/outbox";
 import type { Approval } from "../db/store-types";
-import type { Decided } from "../loop/approvals";
+import { type Decided, keepRecent } from "../loop/approvals";
 import type { RunEnd } from "../loop/runner";
 import { type Tool, type ToolContext, ToolError } from "../loop/tool";
+import { decide } from "../policy/tool-policy";
 import {
   isSettled,
   type OrchestratorToolContext,
@@ -66,9 +67,10 @@ export class Orchestrator extends LoopObject implements OrchestratorRpc {
 
   /** Pending approvals: its own and its agents' (DESIGN §9). */
   listApprovals(): Approval[] {
-    return [...this.approvals.pending(), ...Object.values(this.store.get("agentApprovals") ?? {})].sort(
-      (a, b) => a.requestedAt - b.requestedAt,
+    const agents = Object.values(this.store.get("agentApprovals") ?? {}).filter(
+      (a) => a.status === "pending",
     );
+    return [...this.approvals.pending(), ...agents].sort((a, b) => a.requestedAt - b.requestedAt);
   }
 
   /** The user's decision on an approval of this orchestrator or one of its agents. */
@@ -189,6 +191,12 @@ export class Orchestrator extends LoopObject implements OrchestratorRpc {
         this.agents().filter((a) => a.id !== agent.id),
       );
       this.budget.settle((_key, r) => r.agentId === agent.id);
+      // Its pending approvals went with it.
+      const mirrored = this.store.get("agentApprovals") ?? {};
+      this.store.set(
+        "agentApprovals",
+        Object.fromEntries(Object.entries(mirrored).filter(([, m]) => m.agentId !== agent.id)),
+      );
       this.emit({ type: "agent.deleted", agentId: agent.id });
       queueD1(this.store, { kind: "agent", row: { ...this.agentRow(current), deletedAt: Date.now() } });
       this.emitTeamUsage();
@@ -243,8 +251,10 @@ export class Orchestrator extends LoopObject implements OrchestratorRpc {
 
   // ---- loop hooks ----
 
+  /** Its tools minus those the policy denies (a denied tool is not offered to the model). */
   protected tools(): Tool[] {
-    return orchestratorTools as Tool[];
+    const policy = this.store.config().toolPolicy;
+    return (orchestratorTools as Tool[]).filter((t) => decide(policy, t.name) !== "deny");
   }
 
   protected toolContext(base: ToolContext): OrchestratorToolContext {
@@ -345,12 +355,12 @@ export class Orchestrator extends LoopObject implements OrchestratorRpc {
     );
   }
 
-  /** Keeps the copy of an agent's pending approval, for the list and the snapshot. */
+  /** Keeps a copy of an agent's approval, for the list, the snapshot and routing decisions. */
   private mirrorApproval(a: Approval): void {
-    const all = { ...(this.store.get("agentApprovals") ?? {}) };
-    if (a.status === "pending") all[a.approvalId] = a;
-    else delete all[a.approvalId];
-    this.store.set("agentApprovals", all);
+    this.store.set(
+      "agentApprovals",
+      keepRecent({ ...(this.store.get("agentApprovals") ?? {}), [a.approvalId]: a }),
+    );
   }
 
   private patchAgent(agentId: string, patch: Partial<AgentSummary>): void {

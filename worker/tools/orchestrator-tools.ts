@@ -7,6 +7,7 @@ import type { Workspace } from "../db/workspace/workspace";
 import { TEAM_LIMITS } from "../limits";
 import { DEFAULT_AGENT_MODEL, isKnownModel, MODELS } from "../llm/prices";
 import { defineTool, type Tool, type ToolContext, ToolError } from "../loop/tool";
+import { decide, SERVER_TOOLS } from "../policy/tool-policy";
 import { AGENT_TOOL_NAMES, readOnlyWorkspaceTools } from "./agent-tools";
 
 export const FINISHED = new Set(["complete", "failed", "interrupted", "idle"]);
@@ -97,12 +98,19 @@ export const orchestratorTools: Tool<Ctx>[] = [
       name: agentName,
       instructions: z.string().min(1).max(20_000).describe("Who the agent is and how it should work"),
       model: z.string().optional(),
-      tools: z.array(z.enum(AGENT_TOOL_NAMES as [string, ...string[]])).optional(),
+      tools: z
+        .array(z.enum([...new Set([...AGENT_TOOL_NAMES, ...SERVER_TOOLS])] as [string, ...string[]]))
+        .optional()
+        .describe("Only these tools (narrows the orchestrator's tool policy; report is always on)"),
     }),
     async run(input, ctx: Ctx) {
       const model = input.model ?? DEFAULT_AGENT_MODEL;
       if (!isKnownModel(model))
         throw new ToolError(`Unknown model ${model}. Use one of: ${MODELS.map((m) => m.id).join(", ")}.`);
+      // An agent's tools can only narrow the policy: a denied tool can't be handed out.
+      const denied = (input.tools ?? []).filter((t) => decide(ctx.config.toolPolicy, t) === "deny");
+      if (denied.length)
+        throw new ToolError(`The user's tool policy denies ${denied.join(", ")}; leave them out of tools.`);
       // The name and the agent cap are checked by the orchestrator, atomically with the claim.
       const agent = await ctx.createAgent(ctx.toolUseId, {
         name: input.name,

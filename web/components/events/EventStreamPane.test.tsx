@@ -15,7 +15,7 @@ function bigLog(n: number): StreamEvent[] {
   for (let i = 0; i < n; i++) {
     out.push(
       i % 1000 === 999
-        ? ev({ type: "run.failed", runId: `r${i}`, error: { code: "boom", message: "It broke." } })
+        ? ev({ type: "run.failed", runId: `r${i}`, error: { code: "llm_error", message: "It broke." } })
         : ev({ type: "text.delta", messageId: "m", index: 0, text: `t${i}` }),
     );
   }

@@ -1,0 +1,194 @@
+// Public HTTP API answers (DESIGN §3): the response shapes the web app and scripts read, and the
+// WebSocket's server frames in zod form. The OpenAPI document names them as components
+// (worker/api/routes.ts). Responses may gain fields; clients must not reject ones they don't know.
+import { z } from "zod";
+import { API_ERROR_CODES, SOCKET_ERROR_CODES } from "./errors";
+import {
+  agentSummarySchema,
+  approvalInfoSchema,
+  type ServerFrame,
+  streamEventSchema,
+  streamStateSchema,
+  totalsSchema,
+} from "./events";
+import type { ModelInfo } from "./models";
+import { thinkingSchema, toolPolicySchema } from "./settings";
+
+// ---- Tools and approvals (DESIGN §9) ----
+
+export const toolInfoSchema = z.object({
+  name: z.string(),
+  kind: z.enum(["workspace", "orchestrator", "server", "mcp"]),
+  description: z.string(),
+  defaultPolicy: z.enum(["allow", "ask", "deny"]),
+  /** The policies it can have: server tools run inside the response, so they can't ask. */
+  policies: z.array(z.enum(["allow", "ask", "deny"])),
+});
+export type ToolInfo = z.infer<typeof toolInfoSchema>;
+export const toolCatalogue = z.object({ tools: z.array(toolInfoSchema) });
+export const approvalList = z.object({ approvals: z.array(approvalInfoSchema) });
+
+// ---- System ----
+
+export const healthResponse = z.object({
+  ok: z.boolean(),
+  service: z.literal("baton"),
+  llm: z.enum(["anthropic", "simulator"]),
+  dbMs: z.number(),
+  time: z.string(),
+});
+export const modelSchema = z.object({
+  id: z.string(),
+  label: z.string(),
+  input: z.number().describe("USD per million input tokens"),
+  output: z.number().describe("USD per million output tokens"),
+  cacheWrite: z.number().describe("USD per million 5-minute cache-write tokens"),
+  cacheRead: z.number().describe("USD per million cache-read tokens"),
+  contextWindow: z.number().int(),
+  maxOutput: z.number().int(),
+}) satisfies z.ZodType<ModelInfo>;
+export const modelsResponse = z.object({
+  models: z.array(modelSchema),
+  defaults: z.object({ orchestrator: z.string(), agent: z.string() }),
+});
+
+// ---- Accounts and tokens ----
+
+export const meResponse = z.object({
+  user: z.object({
+    id: z.string(),
+    email: z.string(),
+    createdAt: z.number(),
+    budgetUsd: z.number().nullable(),
+    defaultModel: z.string().nullable(),
+  }),
+  via: z.enum(["session", "token"]),
+  llm: z.enum(["anthropic", "simulator"]),
+});
+export type Me = z.infer<typeof meResponse>;
+
+export const tokenSchema = z.object({
+  id: z.string(),
+  name: z.string(),
+  prefix: z.string(),
+  createdAt: z.number(),
+  lastUsedAt: z.number().nullable(),
+});
+export type ApiToken = z.infer<typeof tokenSchema>;
+/** Returned once, at creation: the only time the secret is shown. */
+export const createdTokenSchema = tokenSchema.extend({ secret: z.string() });
+export const tokenList = z.object({ tokens: z.array(tokenSchema) });
+export const streamTicketSchema = z.object({
+  ticket: z.string().describe("`bst_…`: pass as `?ticket=` on one …/stream or …/ws request"),
+  expiresAt: z.number().describe("Unix ms; a ticket lives 60 s and is good once"),
+});
+
+// ---- Orchestrators ----
+
+export const orchestratorSchema = z.object({
+  id: z.string(),
+  name: z.string(),
+  model: z.string(),
+  systemPrompt: z.string().nullable(),
+  budgetUsd: z.number().nullable(),
+  status: z.enum(["active", "archived"]),
+  simulated: z.boolean(),
+  createdAt: z.number(),
+  updatedAt: z.number(),
+  lastActivityAt: z.number().nullable(),
+  totals: totalsSchema,
+  /** Tool → allow/ask/deny; tools not listed take their default (GET /api/tools). */
+  toolPolicy: toolPolicySchema,
+  thinking: thinkingSchema,
+  approvalTimeoutSec: z.number().int(),
+});
+export type OrchestratorInfo = z.infer<typeof orchestratorSchema>;
+export const orchestratorList = z.object({ orchestrators: z.array(orchestratorSchema) });
+
+export const sendMessageResponse = z.object({
+  messageId: z.string(),
+  runId: z.string().nullable(),
+  queued: z.boolean(),
+});
+export type SendMessageResult = z.infer<typeof sendMessageResponse>;
+export const interruptResponse = z.object({
+  run: z.boolean().describe("whether a running turn was stopped"),
+  agents: z.number().int().describe("how many agents were interrupted"),
+});
+
+export const eventsResponse = z.object({
+  events: z.array(streamEventSchema),
+  lastSeq: z.number().int(),
+  hasMore: z.boolean(),
+});
+export type EventsPage = z.infer<typeof eventsResponse>;
+
+// ---- Agents ----
+
+export const agentList = z.object({ agents: z.array(agentSummarySchema) });
+export const agentTaskResponse = z.object({ agentId: z.string(), taskId: z.string() });
+export const agentInterruptResponse = z.object({ interrupted: z.boolean() });
+
+// ---- Files ----
+
+export const fileInfoSchema = z.object({
+  path: z.string(),
+  size: z.number().int(),
+  version: z.number().int(),
+  updatedBy: z.string(),
+  updatedAt: z.number(),
+});
+export type FileInfo = z.infer<typeof fileInfoSchema>;
+export const filesPageSchema = z.object({
+  files: z.array(fileInfoSchema).describe("by path"),
+  nextCursor: z.string().nullable().describe("pass as ?cursor= for the next page; null on the last page"),
+});
+export type FilesPage = z.infer<typeof filesPageSchema>;
+export const fileSchema = fileInfoSchema.extend({ content: z.string() });
+export const fileList = filesPageSchema;
+
+// ---- Usage ----
+
+export const usageResponse = z.object({
+  groupBy: z.enum(["day", "model", "orchestrator"]),
+  rows: z.array(
+    totalsSchema.extend({ key: z.string(), label: z.string().optional(), calls: z.number().int() }),
+  ),
+  totals: totalsSchema,
+});
+export type UsageReport = z.infer<typeof usageResponse>;
+
+// ---- Errors and server frames ----
+
+/** Every 4xx/5xx body; `code` is one of API_ERRORS (schema/errors.ts). */
+export const errorResponse = z.object({
+  error: z.object({
+    code: z
+      .enum(API_ERROR_CODES)
+      .describe("the codes sent today; more may be added: treat an unknown one by its status"),
+    message: z.string(),
+    details: z.unknown().optional(),
+  }),
+});
+
+/** Server → client WebSocket frames (DESIGN §4), checked against the ServerFrame type. */
+export const serverFrameSchema = z.discriminatedUnion("type", [
+  z.object({ type: z.literal("ready"), state: streamStateSchema, lastSeq: z.number().int() }),
+  z.object({ type: z.literal("event"), event: streamEventSchema }),
+  z.object({ type: z.literal("events"), events: z.array(streamEventSchema) }),
+  z.object({ type: z.literal("approval"), approval: approvalInfoSchema }),
+  z.object({
+    type: z.literal("error"),
+    code: z.enum(SOCKET_ERROR_CODES).describe("the codes sent today; more may be added"),
+    message: z.string(),
+    frame: z.enum(["resume", "send", "interrupt", "ping", "approve"]).optional(),
+  }),
+  z.object({
+    type: z.literal("sent"),
+    messageId: z.string(),
+    runId: z.string().nullable(),
+    queued: z.boolean(),
+    clientId: z.string().optional(),
+  }),
+  z.object({ type: z.literal("pong") }),
+]) satisfies z.ZodType<ServerFrame>;
