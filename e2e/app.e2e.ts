@@ -121,6 +121,24 @@ function traceSockets() {
   window.addEventListener("offline", () => note("window offline"));
 }
 
+/**
+ * What the browser itself logs for failed requests (a 401 while signed out, anything while offline)
+ * is expected; anything else the app or react-router writes to the console as an error or warning
+ * (e.g. "No `HydrateFallback` element provided") fails the run.
+ */
+const EXPECTED_CONSOLE = [
+  /^Failed to load resource/,
+  /^WebSocket connection to .* failed/,
+  /net::ERR_INTERNET_DISCONNECTED/,
+];
+function watchConsole(page: Page, into: string[]) {
+  page.on("console", (m) => {
+    if (m.type() !== "error" && m.type() !== "warning") return;
+    if (EXPECTED_CONSOLE.some((re) => re.test(m.text()))) return;
+    into.push(`${m.type()} on ${page.url()}: ${m.text()}`);
+  });
+}
+
 /** The main page, whose socket trace a failure prints. */
 const traced: { page: Page | null } = { page: null };
 
@@ -136,6 +154,8 @@ async function run(app: { url: string }, browser: Browser) {
   traced.page = page;
   const errors: string[] = [];
   page.on("pageerror", (e) => errors.push(String(e)));
+  const noise: string[] = [];
+  watchConsole(page, noise);
   const base = app.url;
 
   begin("signed-out pages");
@@ -322,6 +342,16 @@ async function run(app: { url: string }, browser: Browser) {
   await shot(page, "desktop-events-tools");
   await page.getByRole("button", { name: "Tool calls" }).click();
 
+  begin("an unknown orchestrator");
+  await page.goto(`${base}/o/orc_does_not_exist`);
+  await page.getByRole("heading", { name: "Orchestrator not found" }).waitFor();
+  await page.waitForTimeout(300);
+  const opened = await page.evaluate(() =>
+    (window as unknown as { __wsTrace: string[] }).__wsTrace.filter((l) => /ws\d+ new/.test(l)),
+  );
+  assert(opened.length === 0, `a socket was opened for an unknown orchestrator: ${opened.join(", ")}`);
+  await shot(page, "desktop-orchestrator-not-found");
+
   begin("other pages");
   await page.goto(`${base}/`);
   await page.locator(".orch-name", { hasText: "Launch research" }).waitFor();
@@ -374,6 +404,7 @@ async function run(app: { url: string }, browser: Browser) {
   });
   const d = await dark.newPage();
   d.on("pageerror", (e) => errors.push(String(e)));
+  watchConsole(d, noise);
   await d.goto(`${base}/o/${id}`);
   await d.locator('[data-connection="live"]').waitFor();
   await d.locator(".msg-assistant").last().waitFor();
@@ -393,6 +424,7 @@ async function run(app: { url: string }, browser: Browser) {
   });
   const p = await phone.newPage();
   p.on("pageerror", (e) => errors.push(String(e)));
+  watchConsole(p, noise);
   for (const [name, path, ready] of [
     ["orchestrators", "/", ".orch-name"],
     ["orchestrator", `/o/${id}`, '[data-connection="live"]'],
@@ -420,6 +452,7 @@ async function run(app: { url: string }, browser: Browser) {
   await shot(p, "phone-menu");
   const signedOut = await browser.newContext({ viewport: PHONE, deviceScaleFactor: 2, isMobile: true });
   const q = await signedOut.newPage();
+  watchConsole(q, noise);
   await q.goto(`${base}/login`);
   await q.getByRole("heading", { name: "Sign in to Baton" }).waitFor();
   await shot(q, "phone-login");
@@ -454,6 +487,7 @@ async function run(app: { url: string }, browser: Browser) {
   await page.locator(".tree-row").first().waitFor();
   log("signed back in with the new password and landed where we were headed");
   assert(errors.length === 0, `page errors:\n${errors.join("\n")}`);
+  assert(noise.length === 0, `console errors or warnings:\n${noise.join("\n")}`);
   await phone.close();
   await signedOut.close();
   await context.close();

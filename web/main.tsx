@@ -1,12 +1,14 @@
 import { StrictMode } from "react";
 import { createRoot } from "react-dom/client";
-import { App } from "./App";
+import { RouterProvider } from "react-router";
+import { createAppRouter } from "./App";
 import "./styles/base.css";
 
 const root = document.getElementById("root");
 if (!root) throw new Error("index.html has no #root element");
+const router = createAppRouter();
 createRoot(root).render(
   <StrictMode>
-    <App />
+    <RouterProvider router={router} />
   </StrictMode>,
 );

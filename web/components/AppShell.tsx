@@ -1,10 +1,22 @@
 // The signed-in frame: a slim top bar (brand, navigation, model mode, account) over the page.
-// Also the auth guard: signed-out visitors and any 401 from the API go to /login.
-import { useEffect, useState } from "react";
-import { Navigate, NavLink, Outlet, useLocation, useNavigate } from "react-router";
+// Also the auth guard: its route loader answers /api/me before any signed-in page renders (in
+// parallel with the page's own loader and code), a signed-out visitor is redirected to /login, and
+// any later 401 from the API sends the user there too.
+import { type ReactNode, useEffect, useRef, useState } from "react";
+import {
+  type LoaderFunctionArgs,
+  NavLink,
+  Outlet,
+  type ShouldRevalidateFunctionArgs,
+  useLocation,
+  useNavigate,
+  useNavigation,
+} from "react-router";
+import type { Me } from "../../schema/api";
 import { resetStreams } from "../hooks/streamRegistry";
-import { useMe } from "../hooks/useMe";
+import { type ShellData, useMe } from "../hooks/useMe";
 import { onUnauthorized } from "../lib/http";
+import { fetchFor, loginPath } from "../lib/loaders";
 import { session } from "../lib/session";
 import { Icon } from "./Icon";
 import { Logo } from "./Logo";
@@ -18,44 +30,77 @@ const NAV = [
   { to: "/docs", label: "API", end: false },
 ];
 
+export async function shellLoader({ request }: LoaderFunctionArgs): Promise<ShellData> {
+  try {
+    return { me: await fetchFor(request, session.me) };
+  } catch (e) {
+    if (e instanceof Response) resetStreams(); // signed out: the next user never sees these
+    throw e;
+  }
+}
+
+/** The account loads once per visit to the signed-in pages, and again when asked (`useMe().refresh`). */
+export function shellShouldRevalidate({
+  currentUrl,
+  nextUrl,
+  defaultShouldRevalidate,
+}: ShouldRevalidateFunctionArgs) {
+  return currentUrl.href === nextUrl.href && defaultShouldRevalidate;
+}
+
 export function AppShell() {
-  const { me, status, setMe } = useMe();
+  const { me } = useMe();
   const navigate = useNavigate();
   const location = useLocation();
-  const [menuOpen, setMenuOpen] = useState(false);
+  const navigation = useNavigation();
+  const here = useRef({ path: "/", navigating: false });
+  here.current = { path: location.pathname + location.search, navigating: navigation.state !== "idle" };
 
   useEffect(
     () =>
       onUnauthorized(() => {
         resetStreams();
-        setMe(null);
+        // A loader's 401 already redirects, to where the visitor was going.
+        if (!here.current.navigating) navigate(loginPath(here.current.path), { replace: true });
       }),
-    [setMe],
+    [navigate],
   );
+
+  return (
+    <Frame me={me} pending={navigation.state === "loading"}>
+      <Outlet />
+    </Frame>
+  );
+}
+
+/** Shown while the first signed-in page's account, code and data load. */
+export function ShellFallback() {
+  return (
+    <Frame me={null} pending={false}>
+      <div className="boot" aria-busy="true" />
+    </Frame>
+  );
+}
+
+function Frame({ me, pending, children }: { me: Me | null; pending: boolean; children: ReactNode }) {
+  const navigate = useNavigate();
+  const location = useLocation();
+  const [menuOpen, setMenuOpen] = useState(false);
   // biome-ignore lint/correctness/useExhaustiveDependencies: close the menu on every navigation.
   useEffect(() => setMenuOpen(false), [location.pathname]);
-
-  // While /api/me is in flight the page renders already, so its own requests and stream start in
-  // parallel instead of after it (~150–230 ms on a cold load). A signed-out visitor's requests
-  // answer 401, which lands here as signed_out and redirects.
-  const loading = status === "loading";
-  if (!loading && (status === "signed_out" || !me)) {
-    const next = location.pathname + location.search;
-    return <Navigate to={`/login${next !== "/" ? `?next=${encodeURIComponent(next)}` : ""}`} replace />;
-  }
 
   const signOut = async () => {
     try {
       await session.logout();
     } finally {
       resetStreams();
-      setMe(null);
       navigate("/login", { replace: true });
     }
   };
 
   return (
-    <div className="shell">
+    // data-pending: a navigation waits for its page's code and data (a thin bar under the top bar).
+    <div className="shell" data-pending={pending}>
       <header className="topbar">
         <NavLink to="/" className="brand" aria-label="Baton home">
           <Logo />
@@ -96,7 +141,7 @@ export function AppShell() {
               <span className="sim-short">Simulated</span>
             </span>
           )}
-          <span className="faint truncate account-email" title={me?.user.email} aria-busy={loading}>
+          <span className="faint truncate account-email" title={me?.user.email} aria-busy={!me}>
             {me?.user.email}
           </span>
           <button type="button" className="btn btn-sm btn-ghost account-signout" onClick={signOut}>
@@ -104,8 +149,8 @@ export function AppShell() {
           </button>
         </div>
       </header>
-      <main className="page-host">
-        <Outlet />
+      <main className="page-host" aria-busy={pending || undefined}>
+        {children}
       </main>
     </div>
   );

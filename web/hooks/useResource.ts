@@ -1,7 +1,9 @@
 // Loads something from the API when its key changes, with reload and local patching. Cancels
-// stale answers so a fast navigation never shows the previous page's data.
+// stale answers so a fast navigation never shows the previous page's data. Only for data that
+// follows state inside a page (a page's own data comes from its route loader, lib/loaders.ts).
 import { useCallback, useEffect, useRef, useState } from "react";
-import { ApiError } from "../lib/http";
+import type { ApiError } from "../lib/http";
+import { asApiError } from "../lib/loaders";
 
 export type Resource<T> = {
   data: T | undefined;
@@ -11,9 +13,6 @@ export type Resource<T> = {
   /** Local update after a successful write, without a refetch. */
   setData: (fn: (prev: T | undefined) => T | undefined) => void;
 };
-
-const asApiError = (e: unknown): ApiError =>
-  e instanceof ApiError ? e : new ApiError(0, "client_error", e instanceof Error ? e.message : String(e));
 
 export function useResource<T>(load: () => Promise<T>, key: string): Resource<T> {
   const [data, setDataState] = useState<T | undefined>(undefined);

@@ -64,12 +64,26 @@ export function reloadFailedStylesheets(root: ParentNode = document): void {
  * Runs `load` until it succeeds. Failures while offline don't count: we wait for `online`.
  * Chromium no longer caches a failed dynamic import, so calling `import()` again refetches.
  */
-export async function loadChunk<T>(load: () => Promise<T>, deps: ChunkDeps = browserDeps()): Promise<T> {
+export function loadChunk<T>(load: () => Promise<T>, deps: ChunkDeps = browserDeps()): Promise<T> {
+  return retryThroughOutages(load, () => true, deps);
+}
+
+/**
+ * The same policy for anything else that crosses the network (route loaders' requests, see
+ * lib/loaders.ts): only failures `retryable` accepts are waited out or tried again; any other
+ * failure is the answer at once.
+ */
+export async function retryThroughOutages<T>(
+  load: () => Promise<T>,
+  retryable: (err: unknown) => boolean,
+  deps: ChunkDeps = browserDeps(),
+): Promise<T> {
   let failures = 0;
   for (;;) {
     try {
       return await load();
     } catch (err) {
+      if (!retryable(err)) throw err;
       if (!deps.online()) {
         await deps.untilOnline(); // not counted as a failure, however often
       } else {

@@ -1,7 +1,7 @@
 // Account endpoints used before any other page loads (the auth guard and the sign-in form), kept
 // free of zod so the first screen stays small. The /api/me answer is checked by hand.
 import type { Me } from "../../schema/api";
-import { type Parser, request } from "./http";
+import { ApiError, type Parser, request } from "./http";
 
 const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null;
 
@@ -22,13 +22,31 @@ export const meParser: Parser<Me> = {
 
 type Ok = { ok?: boolean };
 
+/** /api/me answered 401 and no one signed in since: the sign-in page needn't ask again. */
+let signedOut = false;
+const signedIn = <T>(p: Promise<T>): Promise<T> =>
+  p.then((v) => {
+    signedOut = false;
+    return v;
+  });
+
 export const session = {
   signup: (email: string, password: string) =>
-    request<Me | Ok>("POST", "/api/auth/signup", { email, password }, undefined, { quiet401: true }),
+    signedIn(
+      request<Me | Ok>("POST", "/api/auth/signup", { email, password }, undefined, { quiet401: true }),
+    ),
   login: (email: string, password: string) =>
-    request<Me | Ok>("POST", "/api/auth/login", { email, password }, undefined, { quiet401: true }),
-  logout: () => request<Ok>("POST", "/api/auth/logout"),
-  me: () => request("GET", "/api/me", undefined, meParser, { quiet401: true }),
+    signedIn(request<Me | Ok>("POST", "/api/auth/login", { email, password }, undefined, { quiet401: true })),
+  logout: () =>
+    request<Ok>("POST", "/api/auth/logout").finally(() => {
+      signedOut = true;
+    }),
+  me: () =>
+    signedIn(request("GET", "/api/me", undefined, meParser, { quiet401: true })).catch((e: unknown) => {
+      if (e instanceof ApiError && e.status === 401) signedOut = true;
+      throw e;
+    }),
+  knownSignedOut: () => signedOut,
   /** Ends every other session (this one is renewed by the answer's cookie) and, unless kept, the API tokens. */
   changePassword: (currentPassword: string, newPassword: string, keepTokens = false) =>
     request("POST", "/api/auth/password", { currentPassword, newPassword, keepTokens }, meParser),

@@ -1,7 +1,7 @@
 // One agent: its status, task, result, the files it touched, its own fine-grained stream (as a
 // transcript and as raw events), and direct control: message, interrupt, delete.
 import { useEffect, useMemo, useState } from "react";
-import { Link, useNavigate, useParams } from "react-router";
+import { Link, useLoaderData, useNavigate, useParams } from "react-router";
 import type { StreamEvent } from "../../schema/events";
 import { ConnectionBadge } from "../components/ConnectionBadge";
 import { ContextBar } from "../components/ContextBar";
@@ -10,15 +10,17 @@ import { Dialog } from "../components/Dialog";
 import { EventStreamPane } from "../components/events/EventStreamPane";
 import { Icon } from "../components/Icon";
 import { Markdown } from "../components/Markdown";
+import { NotFoundView } from "../components/RouteError";
 import { StatusBadge } from "../components/StatusBadge";
 import { useFold } from "../hooks/useFold";
-import { useResource } from "../hooks/useResource";
 import { agentTarget, orchestratorTarget, useStream } from "../hooks/useStream";
 import { ApiError, api } from "../lib/api";
 import { formatRelative, formatTokens, formatUsd, totalTokens } from "../lib/format";
+import type { DataOf } from "../lib/loaders";
 import { modelLabel } from "../lib/models";
 import { emptyAgents, foldAgents, isActiveStatus, seedAgents } from "../lib/views/agents";
 import { emptyTranscript, foldTranscript } from "../lib/views/transcript";
+import type { loader } from "./AgentPage.loader";
 import "../styles/agent.css";
 
 /** Paths an agent wrote, edited or deleted, from its own tool calls. */
@@ -40,7 +42,7 @@ export default function AgentPage() {
   const navigate = useNavigate();
   const orchestrator = useStream(useMemo(() => orchestratorTarget(id), [id]));
   const stream = useStream(useMemo(() => agentTarget(id, agentId), [id, agentId]));
-  const fetched = useResource(() => api.getAgent(id, agentId), `a:${id}:${agentId}`);
+  const loaded = useLoaderData<DataOf<typeof loader>>();
   const seed = orchestrator.state?.agents;
   const agentsView = useFold(orchestrator.log, () => seedAgents(emptyAgents(), seed ?? []), foldAgents, seed);
   const transcript = useFold(stream.log, emptyTranscript, foldTranscript);
@@ -51,21 +53,19 @@ export default function AgentPage() {
 
   const fromStream = agentsView.byId.get(agentId);
   const agent =
-    fromStream ?? (fetched.data ? { ...fetched.data, notes: [], deleted: false, statusSince: 0 } : null);
+    fromStream ?? (loaded.agent ? { ...loaded.agent, notes: [], deleted: false, statusSince: 0 } : null);
 
   useEffect(() => {
     document.title = `${agent?.name ?? "Agent"} · Baton`;
   }, [agent?.name]);
 
-  if (fetched.error?.status === 404 && !fromStream) {
+  if (loaded.agentMissing && !fromStream) {
     return (
-      <div className="empty" style={{ minHeight: "60vh" }}>
-        <h2>Agent not found</h2>
-        <p>It may have been deleted.</p>
-        <Link className="btn" to={`/o/${id}`}>
-          Back to the orchestrator
-        </Link>
-      </div>
+      <NotFoundView
+        title="Agent not found"
+        detail="It may have been deleted."
+        back={{ to: `/o/${id}`, label: "Back to the orchestrator" }}
+      />
     );
   }
 
@@ -94,7 +94,7 @@ export default function AgentPage() {
       <header className="room-header">
         <nav aria-label="Breadcrumb" className="crumbs">
           <Link to={`/o/${id}`} className="faint">
-            {orchestrator.state?.name ?? "Orchestrator"}
+            {orchestrator.state?.name ?? loaded.orchestrator?.name ?? "Orchestrator"}
           </Link>
           <Icon name="chevronRight" size={12} />
           <h1 className="truncate">{agent?.name ?? "Agent"}</h1>

@@ -1,7 +1,6 @@
 import { act, cleanup, fireEvent, render, screen } from "@testing-library/react";
 import { createMemoryRouter, RouterProvider } from "react-router";
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { MeProvider } from "../hooks/useMe";
 import { AuthPage, safeNext } from "./AuthPage";
 
 afterEach(() => {
@@ -18,11 +17,7 @@ function renderAt(path: string, mode: "login" | "signup") {
     ],
     { initialEntries: [path] },
   );
-  render(
-    <MeProvider initial={null}>
-      <RouterProvider router={router} />
-    </MeProvider>,
-  );
+  render(<RouterProvider router={router} />);
   return { router, mode };
 }
 
@@ -100,20 +95,42 @@ describe("AuthPage", () => {
       via: "session",
       llm: "simulator",
     };
+    let signedIn = false;
     vi.stubGlobal(
       "fetch",
-      vi.fn(
-        async (url: string) =>
-          new Response(JSON.stringify(url === "/api/me" ? me : { ok: true }), { status: 200 }),
-      ),
+      vi.fn(async (url: string) => {
+        if (url === "/api/auth/login") signedIn = true;
+        if (url === "/api/me" && !signedIn) {
+          return new Response(JSON.stringify({ error: { code: "unauthorized", message: "Sign in." } }), {
+            status: 401,
+          });
+        }
+        return new Response(JSON.stringify(url === "/api/me" ? me : { ok: true }), { status: 200 });
+      }),
     );
     const { router } = renderAt("/login?next=%2Fusage", "login");
+    await act(async () => {}); // the "already signed in?" check answers 401
+    expect(router.state.location.pathname).toBe("/login");
     fireEvent.change(screen.getByLabelText("Email"), { target: { value: "a@b.co" } });
     fireEvent.change(screen.getByLabelText("Password"), { target: { value: "whatever-password" } });
     await act(async () => {
       fireEvent.click(screen.getByRole("button", { name: "Sign in" }));
     });
     expect(router.state.location.pathname).toBe("/usage");
+  });
+
+  it("sends a visitor who is already signed in where they were headed", async () => {
+    const me = {
+      user: { id: "u", email: "a@b.co", createdAt: 1, budgetUsd: null, defaultModel: null },
+      via: "session",
+      llm: "simulator",
+    };
+    vi.stubGlobal(
+      "fetch",
+      vi.fn(async () => new Response(JSON.stringify(me), { status: 200 })),
+    );
+    const { router } = renderAt("/login?next=%2Fsettings", "login");
+    await vi.waitFor(() => expect(router.state.location.pathname).toBe("/settings"));
   });
 
   it("only follows same-app next paths", () => {

@@ -2,7 +2,6 @@
 import { type FormEvent, useEffect, useState } from "react";
 import { Link, useNavigate, useSearchParams } from "react-router";
 import { Logo } from "../components/Logo";
-import { useMe } from "../hooks/useMe";
 import { ApiError } from "../lib/http";
 import { session } from "../lib/session";
 import "../styles/auth.css";
@@ -30,7 +29,6 @@ function fieldSentences(err: ApiError): Record<string, string> {
 }
 
 export function AuthPage({ mode }: { mode: "login" | "signup" }) {
-  const { status, refresh } = useMe();
   const navigate = useNavigate();
   const [params] = useSearchParams();
   const next = safeNext(params.get("next"));
@@ -42,9 +40,19 @@ export function AuthPage({ mode }: { mode: "login" | "signup" }) {
   const [fields, setFields] = useState<Record<string, string>>({});
   const signup = mode === "signup";
 
+  // Already signed in (a bookmark, the back button): go on. Not asked again right after /api/me
+  // said otherwise (the shell's redirect here, signing out).
   useEffect(() => {
-    if (status === "signed_in") navigate(next, { replace: true });
-  }, [status, navigate, next]);
+    if (session.knownSignedOut()) return;
+    let live = true;
+    session.me().then(
+      () => live && navigate(next, { replace: true }),
+      () => {},
+    );
+    return () => {
+      live = false;
+    };
+  }, [navigate, next]);
 
   useEffect(() => {
     document.title = signup ? "Sign up · Baton" : "Sign in · Baton";
@@ -58,8 +66,7 @@ export function AuthPage({ mode }: { mode: "login" | "signup" }) {
     setFields({});
     try {
       await (signup ? session.signup(email, password) : session.login(email, password));
-      await refresh();
-      navigate(next, { replace: true });
+      navigate(next, { replace: true }); // the shell's loader asks /api/me
     } catch (err) {
       if (err instanceof ApiError) {
         // A field's problem is said once, next to the field; anything else once, at the top.

@@ -2,6 +2,7 @@ import { cleanup, render, screen } from "@testing-library/react";
 import { createMemoryRouter, RouterProvider } from "react-router";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import DocsPage from "./DocsPage";
+import { loader } from "./DocsPage.loader";
 
 afterEach(() => {
   cleanup();
@@ -57,9 +58,10 @@ describe("DocsPage", () => {
       "fetch",
       vi.fn(async () => new Response(JSON.stringify(spec), { status: 200 })),
     );
-    const router = createMemoryRouter([{ path: "/docs", element: <DocsPage /> }], {
-      initialEntries: ["/docs"],
-    });
+    const router = createMemoryRouter(
+      [{ path: "/docs", Component: DocsPage, loader, hydrateFallbackElement: <p>Loading…</p> }],
+      { initialEntries: ["/docs"] },
+    );
     render(<RouterProvider router={router} />);
     expect(await screen.findByText("Create an orchestrator")).toBeTruthy();
     expect(screen.getByRole("heading", { name: "Baton API" })).toBeTruthy();

@@ -1,8 +1,8 @@
 // API reference rendered from /api/openapi.json: endpoints by tag, parameters, bodies, responses.
 import { Fragment, useEffect, useMemo, useState } from "react";
+import { useLoaderData } from "react-router";
 import { Icon } from "../components/Icon";
-import { useResource } from "../hooks/useResource";
-import { api } from "../lib/api";
+import type { DataOf } from "../lib/loaders";
 import {
   type JsonSchema,
   type Operation,
@@ -11,10 +11,11 @@ import {
   resolveRef,
   typeLabel,
 } from "../lib/openapi";
+import type { loader } from "./DocsPage.loader";
 import "../styles/docs.css";
 
 export default function DocsPage() {
-  const spec = useResource(api.openapi, "openapi");
+  const spec = useLoaderData<DataOf<typeof loader>>();
   const doc = useMemo(() => (spec.data ? parseOpenApi(spec.data) : null), [spec.data]);
   const [q, setQ] = useState("");
 
@@ -74,7 +75,6 @@ export default function DocsPage() {
             Couldn't load the API description: {spec.error.message}
           </div>
         )}
-        {spec.loading && !doc && <p className="faint">Loading…</p>}
         {tags.map((tag) => (
           <section key={tag} aria-labelledby={`tag-${tag}`}>
             <h2 id={`tag-${tag}`} className="docs-tag">

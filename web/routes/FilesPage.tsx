@@ -1,7 +1,7 @@
 // The orchestrator's shared workspace: a live tree (file.changed events) and a preview —
 // markdown rendered, code highlighted, anything downloadable.
 import { useEffect, useMemo, useRef, useState } from "react";
-import { Link, useParams, useSearchParams } from "react-router";
+import { Link, useLoaderData, useParams, useSearchParams } from "react-router";
 import { CodeView } from "../components/CodeView";
 import { ConnectionBadge } from "../components/ConnectionBadge";
 import { Icon } from "../components/Icon";
@@ -12,6 +12,7 @@ import { orchestratorTarget, useStream } from "../hooks/useStream";
 import { api } from "../lib/api";
 import { formatBytes, formatRelative } from "../lib/format";
 import { langFromPath } from "../lib/highlight";
+import type { DataOf } from "../lib/loaders";
 import { emptyAgents, foldAgents, seedAgents } from "../lib/views/agents";
 import {
   emptyFiles,
@@ -21,6 +22,7 @@ import {
   seedFiles,
   type TreeNode,
 } from "../lib/views/files";
+import type { loader } from "./FilesPage.loader";
 import "../styles/files.css";
 
 export default function FilesPage() {
@@ -28,7 +30,7 @@ export default function FilesPage() {
   const [params, setParams] = useSearchParams();
   const selected = params.get("path");
   const stream = useStream(useMemo(() => orchestratorTarget(id), [id]));
-  const listing = useResource(() => api.listFiles(id), `files:${id}`);
+  const listing = useLoaderData<DataOf<typeof loader>>();
   const files = useFold(
     stream.log,
     () => seedFiles(emptyFiles(), listing.data ?? []),
@@ -80,7 +82,7 @@ export default function FilesPage() {
           {files.size === 0 ? (
             <div className="empty">
               <Icon name="folder" size={22} />
-              <p>{listing.loading ? "Loading…" : "No files yet. Agents write here as they work."}</p>
+              <p>No files yet. Agents write here as they work.</p>
             </div>
           ) : (
             <ul aria-label="Files">

@@ -1,7 +1,7 @@
 // The control room for one orchestrator: agents, the raw event stream and the chat, side by side
 // (tabs on a phone), with the connection, model, spend and context always in view.
 import { useEffect, useMemo } from "react";
-import { Link, useParams } from "react-router";
+import { Link, useLoaderData, useParams } from "react-router";
 import type { StreamEvent } from "../../schema/events";
 import { AgentsPane } from "../components/agents/AgentsPane";
 import { ConnectionBadge } from "../components/ConnectionBadge";
@@ -10,17 +10,19 @@ import { ChatPane } from "../components/chat/ChatPane";
 import { EventStreamPane } from "../components/events/EventStreamPane";
 import { Icon } from "../components/Icon";
 import { Panes } from "../components/Panes";
+import { NotFoundView } from "../components/RouteError";
 import { SimulatedBadge } from "../components/SimulatedBadge";
 import { useFold } from "../hooks/useFold";
 import { useMe } from "../hooks/useMe";
-import { useResource } from "../hooks/useResource";
 import { orchestratorTarget, useStream } from "../hooks/useStream";
 import { api } from "../lib/api";
 import { describeUsage, formatTokens, formatUsd, totalTokens } from "../lib/format";
+import type { DataOf } from "../lib/loaders";
 import { modelLabel } from "../lib/models";
 import { agentList, emptyAgents, foldAgents, isActiveStatus, seedAgents } from "../lib/views/agents";
 import { currentTotals, emptyLiveTotals, foldLiveTotals } from "../lib/views/liveTotals";
 import { emptyTranscript, foldTranscript } from "../lib/views/transcript";
+import { type loader, ORCHESTRATOR_NOT_FOUND } from "./OrchestratorPage.loader";
 import "../styles/orchestrator.css";
 
 type Live = { fileCount: number; files: Set<string> };
@@ -39,7 +41,8 @@ export default function OrchestratorPage() {
   const { id = "" } = useParams();
   const target = useMemo(() => orchestratorTarget(id), [id]);
   const stream = useStream(target);
-  const info = useResource(() => api.getOrchestrator(id), `o:${id}`);
+  // Loaded with the page's code; an unknown id never gets here (the loader shows "not found").
+  const { orchestrator: o } = useLoaderData<DataOf<typeof loader>>();
   const { me } = useMe();
 
   const seed = stream.state?.agents;
@@ -53,7 +56,6 @@ export default function OrchestratorPage() {
     [agentsView],
   );
 
-  const o = info.data;
   const name = o?.name ?? stream.state?.name ?? "Orchestrator";
   useEffect(() => {
     document.title = `${name} · Baton`;
@@ -66,17 +68,8 @@ export default function OrchestratorPage() {
   const running = transcript.activeRun !== null;
   const activeAgents = agents.filter((a) => isActiveStatus(a.status)).length;
 
-  if (stream.fatal?.status === 404 || info.error?.status === 404) {
-    return (
-      <div className="empty" style={{ minHeight: "60vh" }}>
-        <h2>Orchestrator not found</h2>
-        <p>It may have been deleted, or it belongs to another account.</p>
-        <Link className="btn" to="/">
-          Back to orchestrators
-        </Link>
-      </div>
-    );
-  }
+  // Deleted while open (the loader answers an unknown id before the page renders).
+  if (stream.fatal?.status === 404) return <NotFoundView {...ORCHESTRATOR_NOT_FOUND} />;
 
   return (
     <div

@@ -2,8 +2,8 @@ import { act, cleanup, fireEvent, render, screen } from "@testing-library/react"
 import { createMemoryRouter, RouterProvider } from "react-router";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import type { OrchestratorInfo } from "../../schema/api";
-import { MeProvider } from "../hooks/useMe";
 import OrchestratorsPage from "./OrchestratorsPage";
+import { loader } from "./OrchestratorsPage.loader";
 
 afterEach(() => {
   cleanup();
@@ -40,16 +40,12 @@ function mount(fetch: (url: string, init?: RequestInit) => unknown) {
   );
   const router = createMemoryRouter(
     [
-      { path: "/", element: <OrchestratorsPage /> },
+      { path: "/", Component: OrchestratorsPage, loader, hydrateFallbackElement: <p>Loading…</p> },
       { path: "/o/:id", element: <p>opened</p> },
     ],
     { initialEntries: ["/"] },
   );
-  render(
-    <MeProvider initial={null}>
-      <RouterProvider router={router} />
-    </MeProvider>,
-  );
+  render(<RouterProvider router={router} />);
   return router;
 }
 

@@ -1,20 +1,24 @@
 // The home page: the user's orchestrators with model, spend and last activity; create, rename,
 // archive and restore.
 import { useEffect, useState } from "react";
-import { Link, useNavigate } from "react-router";
+import { Link, useLoaderData, useNavigate, useRevalidator } from "react-router";
 import type { OrchestratorInfo } from "../../schema/api";
 import { Dialog } from "../components/Dialog";
 import { Icon } from "../components/Icon";
 import { ModelPicker } from "../components/ModelPicker";
 import { useMe } from "../hooks/useMe";
-import { useResource } from "../hooks/useResource";
+import { usePatchable } from "../hooks/usePatchable";
 import { ApiError, api } from "../lib/api";
 import { formatRelative, formatTokens, formatUsd, totalTokens } from "../lib/format";
+import type { DataOf } from "../lib/loaders";
 import { modelLabel } from "../lib/models";
+import type { loader } from "./OrchestratorsPage.loader";
 import "../styles/orchestrators.css";
 
 export default function OrchestratorsPage() {
-  const list = useResource(api.listOrchestrators, "orchestrators");
+  const loaded = useLoaderData<DataOf<typeof loader>>();
+  const revalidator = useRevalidator();
+  const [list, patchList] = usePatchable(loaded.data);
   const [tab, setTab] = useState<"active" | "archived">("active");
   const [creating, setCreating] = useState(false);
   const [renaming, setRenaming] = useState<OrchestratorInfo | null>(null);
@@ -25,13 +29,13 @@ export default function OrchestratorsPage() {
     document.title = "Orchestrators · Baton";
   }, []);
 
-  const all = list.data ?? [];
+  const all = list ?? [];
   const shown = all
     .filter((o) => o.status === tab)
     .sort((a, b) => (b.lastActivityAt ?? b.updatedAt) - (a.lastActivityAt ?? a.updatedAt));
   const archivedCount = all.filter((o) => o.status === "archived").length;
 
-  const replace = (o: OrchestratorInfo) => list.setData((prev) => prev?.map((p) => (p.id === o.id ? o : p)));
+  const replace = (o: OrchestratorInfo) => patchList((prev) => prev?.map((p) => (p.id === o.id ? o : p)));
 
   const setStatus = async (o: OrchestratorInfo, status: "active" | "archived") => {
     setActionError(null);
@@ -49,7 +53,7 @@ export default function OrchestratorsPage() {
     setActionError(null);
     try {
       await api.deleteOrchestrator(o.id);
-      list.setData((prev) => prev?.filter((p) => p.id !== o.id));
+      patchList((prev) => prev?.filter((p) => p.id !== o.id));
     } catch (e) {
       setActionError(e instanceof ApiError ? e.message : String(e));
     }
@@ -87,22 +91,22 @@ export default function OrchestratorsPage() {
           {actionError}
         </div>
       )}
-      {list.error && (
+      {loaded.error && (
         <div className="notice notice-error" role="alert">
-          {list.error.message}{" "}
-          <button type="button" className="btn btn-sm" onClick={() => void list.reload()}>
+          {loaded.error.message}{" "}
+          <button type="button" className="btn btn-sm" onClick={() => void revalidator.revalidate()}>
             Retry
           </button>
         </div>
       )}
 
-      {list.loading && !list.data ? (
+      {revalidator.state === "loading" && !list ? (
         <div className="card orch-list" aria-busy="true">
           {[0, 1, 2].map((i) => (
             <div key={i} className="skeleton-row" />
           ))}
         </div>
-      ) : shown.length === 0 && !list.error ? (
+      ) : shown.length === 0 && !loaded.error ? (
         <div className="card empty">
           {tab === "active" ? (
             <>

@@ -1,20 +1,24 @@
 // Account settings: personal API tokens (the secret shown once), a spending budget, the default model.
 import { type FormEvent, useEffect, useState } from "react";
-import { Link } from "react-router";
+import { Link, useLoaderData, useRevalidator } from "react-router";
 import type { ApiToken } from "../../schema/api";
 import { Dialog } from "../components/Dialog";
 import { Icon } from "../components/Icon";
 import { ModelPicker } from "../components/ModelPicker";
 import { useMe } from "../hooks/useMe";
-import { useResource } from "../hooks/useResource";
+import { usePatchable } from "../hooks/usePatchable";
 import { ApiError, api } from "../lib/api";
 import { formatDateTime, formatRelative } from "../lib/format";
+import type { DataOf } from "../lib/loaders";
 import { session } from "../lib/session";
+import type { loader } from "./SettingsPage.loader";
 import "../styles/settings.css";
 
 export default function SettingsPage() {
-  // A password change may revoke the tokens: remounting the list reloads it.
+  // A password change may revoke the tokens: the list starts over (a new secret shown once is gone
+  // too) and the page's data loads again.
   const [tokensEpoch, setTokensEpoch] = useState(0);
+  const { revalidate } = useRevalidator();
   useEffect(() => {
     document.title = "Settings · Baton";
   }, []);
@@ -28,13 +32,19 @@ export default function SettingsPage() {
       </div>
       <TokensSection key={tokensEpoch} />
       <PreferencesGate />
-      <PasswordSection onTokensRevoked={() => setTokensEpoch((n) => n + 1)} />
+      <PasswordSection
+        onTokensRevoked={() => {
+          setTokensEpoch((n) => n + 1);
+          void revalidate();
+        }}
+      />
     </div>
   );
 }
 
 function TokensSection() {
-  const tokens = useResource(api.listTokens, "tokens");
+  const loaded = useLoaderData<DataOf<typeof loader>>();
+  const [tokens, patchTokens] = usePatchable(loaded.data);
   const [name, setName] = useState("");
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
@@ -52,7 +62,7 @@ function TokensSection() {
       const { secret, ...info } = t;
       setCreated({ name: t.name, secret });
       setCopied(false);
-      tokens.setData((prev) => [info, ...(prev ?? [])]);
+      patchTokens((prev) => [info, ...(prev ?? [])]);
       setName("");
     } catch (err) {
       setError(err instanceof ApiError ? err.message : String(err));
@@ -77,7 +87,7 @@ function TokensSection() {
     setRevoking(null);
     try {
       await api.revokeToken(t.id);
-      tokens.setData((prev) => prev?.filter((x) => x.id !== t.id));
+      patchTokens((prev) => prev?.filter((x) => x.id !== t.id));
     } catch (err) {
       setError(err instanceof ApiError ? err.message : String(err));
     }
@@ -108,9 +118,9 @@ function TokensSection() {
           <Icon name="key" size={14} /> Create token
         </button>
       </form>
-      {error && (
+      {(error ?? loaded.error) && (
         <div className="notice notice-error" role="alert">
-          {error}
+          {error ?? loaded.error?.message}
         </div>
       )}
       {created && (
@@ -132,9 +142,7 @@ function TokensSection() {
           </div>
         </div>
       )}
-      {tokens.loading && !tokens.data ? (
-        <p className="faint">Loading…</p>
-      ) : (tokens.data ?? []).length === 0 ? (
+      {(tokens ?? []).length === 0 ? (
         <p className="faint">No tokens yet.</p>
       ) : (
         <table className="table">
@@ -150,7 +158,7 @@ function TokensSection() {
             </tr>
           </thead>
           <tbody>
-            {(tokens.data ?? []).map((t) => (
+            {(tokens ?? []).map((t) => (
               <tr key={t.id}>
                 <td>{t.name}</td>
                 <td className="mono faint">{t.prefix}…</td>

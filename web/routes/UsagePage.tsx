@@ -1,14 +1,13 @@
 // Tokens and USD over time, by model and by orchestrator.
-import { useEffect, useState } from "react";
+import { useEffect } from "react";
+import { useLoaderData, useNavigation, useSearchParams } from "react-router";
 import { BarChart, RankedBars } from "../components/charts/BarChart";
-import { useResource } from "../hooks/useResource";
-import { api } from "../lib/api";
 import { formatTokens, formatUsd, totalTokens, USAGE_FIELDS } from "../lib/format";
+import type { DataOf } from "../lib/loaders";
 import { modelLabel } from "../lib/models";
-import { cacheHitRate, fillDays, lastDays } from "../lib/usageSeries";
+import { cacheHitRate, fillDays } from "../lib/usageSeries";
+import { DEFAULT_RANGE, type loader, RANGES, type Range, rangeOf } from "./UsagePage.loader";
 import "../styles/usage.css";
-
-const RANGES = [7, 30, 90] as const;
 
 const SERIES_COLORS: Record<(typeof USAGE_FIELDS)[number]["key"], string> = {
   inputTokens: "var(--accent)",
@@ -24,16 +23,23 @@ const TOKEN_SERIES = USAGE_FIELDS.map((f) => ({
 }));
 
 export default function UsagePage() {
-  const [days, setDays] = useState<(typeof RANGES)[number]>(30);
-  const { from, to } = lastDays(days);
-  const report = useResource(async () => {
-    const [byDay, byModel, byOrch] = await Promise.all([
-      api.usage({ from, to, groupBy: "day" }),
-      api.usage({ from, to, groupBy: "model" }),
-      api.usage({ from, to, groupBy: "orchestrator" }),
-    ]);
-    return { byDay, byModel, byOrch };
-  }, `${from}:${to}`);
+  // The range lives in the URL (`?days=`), so the loader fetches it; the page shows the range asked
+  // for at once and the previous report until the new one is in.
+  const { days: loadedDays, from, to, report } = useLoaderData<DataOf<typeof loader>>();
+  const [, setParams] = useSearchParams();
+  const pending = useNavigation().location;
+  const loading = pending?.pathname === "/usage";
+  const days = loading ? rangeOf(new URLSearchParams(pending.search)) : loadedDays;
+  const setDays = (r: Range) =>
+    setParams(
+      (p) => {
+        const q = new URLSearchParams(p);
+        if (r === DEFAULT_RANGE) q.delete("days");
+        else q.set("days", String(r));
+        return q;
+      },
+      { replace: true, preventScrollReset: true },
+    );
 
   useEffect(() => {
     document.title = "Usage · Baton";
@@ -73,7 +79,7 @@ export default function UsagePage() {
         </div>
       )}
 
-      <div className="stat-grid" aria-busy={report.loading}>
+      <div className="stat-grid" aria-busy={loading}>
         <Stat label="Spend" value={t ? formatUsd(t.costUsd) : "—"} />
         <Stat label="Tokens" value={t ? formatTokens(totalTokens(t)) : "—"} />
         <Stat label="Model calls" value={data ? calls.toLocaleString() : "—"} />

@@ -1,0 +1,19 @@
+// The signed-in user: loaded by the app shell's route loader (components/AppShell.tsx) before any
+// signed-in page renders, and shared with every page below it.
+import { useRevalidator, useRouteLoaderData } from "react-router";
+import type { Me } from "../../schema/api";
+
+/** The route id of the app shell, whose loader answers /api/me. */
+export const SHELL_ROUTE = "shell";
+export type ShellData = { me: Me };
+
+export function useMe(): {
+  /** Null only outside the signed-in app (tests, the sign-in page). */
+  me: Me | null;
+  /** Loads the account again (and the current page's data with it). */
+  refresh: () => Promise<void>;
+} {
+  const data = useRouteLoaderData<ShellData>(SHELL_ROUTE);
+  const { revalidate } = useRevalidator();
+  return { me: data?.me ?? null, refresh: revalidate };
+}

@@ -1,0 +1,79 @@
+// What every route loader does with its requests (App.tsx wires the loaders; each page's own is in
+// routes/<Page>.loader.ts). Kept free of zod: the app shell's loader uses it on the first screen.
+//   - A request that gets no answer waits out an offline spell, or is tried again, like a lazy
+//     chunk (lib/chunks.ts), so a navigation started offline finishes once the network is back.
+//   - 401 redirects to /login?next=<where the visitor was going>.
+//   - 404 of the thing a page is about becomes the not-found view (components/RouteError.tsx),
+//     before the page renders: no stream is opened for an id that doesn't exist.
+//   - Any other failure reaches the page as data (`Loaded`), which shows it inline with a Retry.
+import { type ChunkDeps, retryThroughOutages } from "./chunks";
+import { ApiError, isNetworkError } from "./http";
+
+/** A page's data, or why it couldn't be loaded. */
+export type Loaded<T> = { data: T; error: null } | { data: undefined; error: ApiError };
+
+/** The data a loader resolves to, for `useLoaderData<DataOf<typeof loader>>()`. */
+// biome-ignore lint/suspicious/noExplicitAny: any function's arguments
+export type DataOf<L extends (...args: any[]) => unknown> = Awaited<ReturnType<L>>;
+
+/** The not-found view's words, thrown by a loader as a 404 route error. */
+export type NotFound = { title: string; detail: string; back: { to: string; label: string } };
+
+export const asApiError = (e: unknown): ApiError =>
+  e instanceof ApiError ? e : new ApiError(0, "client_error", e instanceof Error ? e.message : String(e));
+
+export const isNotFound = (e: unknown): boolean => e instanceof ApiError && e.status === 404;
+
+/** The sign-in page, coming back to `next` (a path with its query) afterwards. */
+export function loginPath(next: string): string {
+  return `/login${next !== "/" ? `?next=${encodeURIComponent(next)}` : ""}`;
+}
+
+/**
+ * Runs a loader's request: outages are waited out (until the navigation is abandoned), a 401
+ * becomes a redirect to sign in, any other failure is thrown as it is.
+ */
+export async function fetchFor<T>(request: Request, load: () => Promise<T>, deps?: ChunkDeps): Promise<T> {
+  try {
+    return await retryThroughOutages(load, (e) => isNetworkError(e) && !request.signal.aborted, deps);
+  } catch (e) {
+    if (e instanceof ApiError && e.status === 401) {
+      const url = new URL(request.url);
+      throw redirectTo(loginPath(url.pathname + url.search));
+    }
+    throw e;
+  }
+}
+
+/** Like `fetchFor`, but a failure other than 401 is returned for the page to show. */
+export async function settle<T>(
+  request: Request,
+  load: () => Promise<T>,
+  deps?: ChunkDeps,
+): Promise<Loaded<T>> {
+  try {
+    return { data: await fetchFor(request, load, deps), error: null };
+  } catch (e) {
+    if (e instanceof Response) throw e; // the redirect
+    return { data: undefined, error: asApiError(e) };
+  }
+}
+
+// Plain Responses, which react-router reads as a redirect (3xx + Location) and as a route error
+// response whose `data` is the parsed JSON body. Its own redirect()/data() would do the same, but
+// importing them here made the bundler split React and react-router out of the entry chunk.
+const redirectTo = (location: string) => new Response(null, { status: 302, headers: { Location: location } });
+
+/** Ends a loader with the not-found view. */
+export function notFound(view: NotFound): never {
+  throw new Response(JSON.stringify(view), {
+    status: 404,
+    statusText: "Not Found",
+    headers: { "Content-Type": "application/json" },
+  });
+}
+
+export function isNotFoundView(value: unknown): value is NotFound {
+  const v = value as Partial<NotFound> | null;
+  return typeof v?.title === "string" && typeof v.detail === "string" && typeof v.back?.to === "string";
+}
