@@ -10,6 +10,7 @@ import {
   streamEventSchema,
   streamStateSchema,
   totalsSchema,
+  usageSchema,
 } from "./events";
 import type { ModelInfo } from "./models";
 import { thinkingSchema, toolPolicySchema } from "./settings";
@@ -27,6 +28,22 @@ export const toolInfoSchema = z.object({
 export type ToolInfo = z.infer<typeof toolInfoSchema>;
 export const toolCatalogue = z.object({ tools: z.array(toolInfoSchema) });
 export const approvalList = z.object({ approvals: z.array(approvalInfoSchema) });
+
+/** What became of one run (GET …/runs/{runId}). */
+export const runInfoSchema = z.object({
+  runId: z.string(),
+  trigger: z.string(),
+  status: z.enum(["active", "waiting", "completed", "failed", "interrupted"]),
+  /** The text of the last assistant message the run wrote (its answer, once it ends). */
+  text: z.string(),
+  usage: usageSchema,
+  costUsd: z.number(),
+  steps: z.number().int(),
+  startedAt: z.number(),
+  endedAt: z.number().nullable(),
+  error: z.object({ code: z.string(), message: z.string() }).nullable(),
+});
+export type RunInfo = z.infer<typeof runInfoSchema>;
 
 // ---- System ----
 

@@ -53,6 +53,7 @@ beforeAll(async () => {
     token: "none",
     file: "notes/bad-input.md",
     approval: "apr_none",
+    run: "run_none",
   };
 });
 

@@ -177,6 +177,7 @@ beforeAll(async () => {
     token: tokA.id,
     file: FILE,
     approval: "apr_none",
+    run: "run_none",
   };
   secrets = [
     a.userId,

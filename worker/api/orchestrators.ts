@@ -14,7 +14,7 @@ import { messages, orchestrators, toolCalls, users } from "../../schema/d1";
 import type { ToolPolicyInput } from "../../schema/settings";
 import { requireAuth } from "../auth/middleware";
 import type { AppEnv } from "../http/context";
-import { ApiError, refuse } from "../http/errors";
+import { ApiError, notFound, refuse } from "../http/errors";
 import { readJson } from "../http/validate";
 import { isSimulated } from "../llm/client";
 import { DEFAULT_ORCHESTRATOR_MODEL, isKnownModel, MODELS } from "../llm/prices";
@@ -176,6 +176,12 @@ export const orchestratorRoutes = new Hono<AppEnv>()
     const orch = await ownedOrchestrator(c, c.req.param("id"));
     const body = await readJson(c, interruptBody, { allowEmpty: true });
     return c.json(await orchestratorStub(c.env, orch.id).interrupt({ agents: body.agents ?? false }));
+  })
+  .get("/:id/runs/:runId", async (c) => {
+    const orch = await ownedOrchestrator(c, c.req.param("id"));
+    const info = await orchestratorStub(c.env, orch.id).runInfo(c.req.param("runId"));
+    if (!info) throw notFound("That run");
+    return c.json(info);
   })
   .get("/:id/events", async (c) =>
     eventsPage(c, orchestratorStub(c.env, (await ownedOrchestrator(c, c.req.param("id"))).id)),

@@ -22,6 +22,7 @@ import {
   modelsResponse,
   orchestratorList,
   orchestratorSchema,
+  runInfoSchema,
   sendMessageResponse,
   serverFrameSchema,
   streamTicketSchema,
@@ -98,6 +99,7 @@ export const COMPONENTS = {
   File: fileSchema,
   FileList: fileList,
   Approval: approvalInfoSchema,
+  RunInfo: runInfoSchema,
   ApprovalList: approvalList,
   ToolCatalogue: toolCatalogue,
 } satisfies Record<string, z.ZodType>;

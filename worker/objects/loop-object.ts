@@ -3,7 +3,7 @@
 
 import { DurableObject } from "cloudflare:workers";
 import type Anthropic from "@anthropic-ai/sdk";
-import type { EventsPage, SendMessageResult } from "../../schema/api";
+import type { EventsPage, RunInfo, SendMessageResult } from "../../schema/api";
 import type { SocketErrorCode } from "../../schema/errors";
 import {
   type ApprovalDecision,
@@ -27,6 +27,7 @@ import { type RunEnd, Runner, type RunnerHost } from "../loop/runner";
 import type { Tool, ToolContext } from "../loop/tool";
 import { admitSend } from "../policy/admission";
 import type { StreamRpc } from "./rpc";
+import { runInfo, runOfMessage } from "./run-info";
 import { admitFrame, refuseFrame, stillOpen } from "./stream-guard";
 import { type SocketAttachment, Watchers } from "./watchers";
 
@@ -284,6 +285,16 @@ export abstract class LoopObject extends DurableObject<Env> implements StreamRpc
   /** Diagnostics: what this instance has written to D1, and who is watching. */
   stats(): { d1: D1Stats; watchers: { sockets: number; sse: number }; lastSeq: number } {
     return { d1: { ...this.d1Stats }, watchers: this.watchers.count, lastSeq: this.log.lastSeq };
+  }
+
+  /** What became of a run: status, final text, usage, cost, error (null if unknown here). */
+  runInfo(runId: string): RunInfo | null {
+    return runInfo(this.store, runId);
+  }
+
+  /** The run that took in a message, once one has (a queued message has none yet). */
+  runOfMessage(messageId: string): string | null {
+    return runOfMessage(this.store, messageId);
   }
 
   /** Test and diagnostics: recent events without going through HTTP. */

@@ -1,0 +1,61 @@
+// What became of one run (GET …/runs/:runId, the MCP server's get_run and send_message {wait}):
+// its status, usage and cost from the runs table, its final text (the last assistant message it
+// wrote), and the error it failed with. Read from the object's own SQLite; nothing is kept extra.
+import type { RunInfo } from "../../schema/api";
+import type { Store } from "../db/store";
+
+type Row = { content: string };
+
+export function runInfo(store: Store, runId: string): RunInfo | null {
+  const run = store.run(runId);
+  if (!run) return null;
+  const rows = store.sql
+    .exec<Row>(
+      "SELECT content FROM conversation WHERE run_id = ? AND role = 'assistant' ORDER BY idx DESC LIMIT 1",
+      runId,
+    )
+    .toArray();
+  const blocks = rows[0] ? (JSON.parse(rows[0].content) as { type: string; text?: string }[]) : [];
+  const text = blocks
+    .filter((b) => b.type === "text")
+    .map((b) => b.text ?? "")
+    .join("");
+  let error: RunInfo["error"] = null;
+  if (run.status === "failed") {
+    const failed = store.sql
+      .exec<{ body: string }>(
+        "SELECT body FROM events WHERE type = 'run.failed' AND json_extract(body, '$.runId') = ? LIMIT 1",
+        runId,
+      )
+      .toArray()[0];
+    if (failed) error = (JSON.parse(failed.body) as { error: NonNullable<RunInfo["error"]> }).error;
+  }
+  return {
+    runId,
+    trigger: run.trigger,
+    status: run.status,
+    text,
+    usage: {
+      inputTokens: run.inputTokens,
+      outputTokens: run.outputTokens,
+      cacheReadTokens: run.cacheReadTokens,
+      cacheWriteTokens: run.cacheWriteTokens,
+    },
+    costUsd: Math.round(run.costUsd * 1e6) / 1e6,
+    steps: run.steps,
+    startedAt: run.createdAt,
+    endedAt: run.endedAt,
+    error,
+  };
+}
+
+/** The run that took in a message (null while it waits in the inbox). */
+export function runOfMessage(store: Store, messageId: string): string | null {
+  const row = store.sql
+    .exec<{ run_id: string | null }>(
+      "SELECT run_id FROM inbox WHERE json_extract(payload, '$.messageId') = ? LIMIT 1",
+      messageId,
+    )
+    .toArray()[0];
+  return row?.run_id ?? null;
+}
