@@ -45,6 +45,14 @@ export const runInfoSchema = z.object({
 });
 export type RunInfo = z.infer<typeof runInfoSchema>;
 
+/** Where a sent message stands (GET …/messages/{messageId}). */
+export const messageStateSchema = z.object({
+  messageId: z.string(),
+  runId: z.string().nullable(),
+  state: z.enum(["queued", "taken", "cancelled"]),
+});
+export type MessageState = z.infer<typeof messageStateSchema>;
+
 // ---- System ----
 
 export const healthResponse = z.object({

@@ -54,6 +54,7 @@ beforeAll(async () => {
     file: "notes/bad-input.md",
     approval: "apr_none",
     run: "run_none",
+    message: "msg_none",
   };
 });
 

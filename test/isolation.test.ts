@@ -141,11 +141,12 @@ beforeAll(async () => {
     body: JSON.stringify({ name }),
   });
   const orchestratorId = (await made.json<{ id: string }>()).id;
-  await SELF.fetch(`${ORIGIN}/api/orchestrators/${orchestratorId}/messages`, {
+  const sent = await SELF.fetch(`${ORIGIN}/api/orchestrators/${orchestratorId}/messages`, {
     method: "POST",
     headers: { Authorization: `Bearer ${tokA2.secret}`, "Content-Type": "application/json" },
     body: JSON.stringify({ text: teamScript() }),
   });
+  const firstRun = await sent.json<{ messageId: string; runId: string }>();
   await waitFor(env.ORCHESTRATOR.getByName(orchestratorId), runsIdle(1));
   const list = await SELF.fetch(`${ORIGIN}/api/orchestrators/${orchestratorId}/agents`, {
     headers: { Authorization: `Bearer ${tokA2.secret}` },
@@ -177,7 +178,8 @@ beforeAll(async () => {
     token: tokA.id,
     file: FILE,
     approval: "apr_none",
-    run: "run_none",
+    run: firstRun.runId,
+    message: firstRun.messageId,
   };
   secrets = [
     a.userId,

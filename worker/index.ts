@@ -5,6 +5,7 @@ import { approvalRoutes } from "./api/approvals";
 import { auth } from "./api/auth";
 import { fileRoutes } from "./api/files";
 import { health } from "./api/health";
+import { mcpRoutes } from "./api/mcp";
 import { me } from "./api/me";
 import { models } from "./api/models";
 import { openapi } from "./api/openapi";
@@ -35,6 +36,11 @@ app.route("/api/orchestrators/:id/agents", agentRoutes);
 app.route("/api/orchestrators/:id/files", fileRoutes);
 app.route("/api/orchestrators/:id/approvals", approvalRoutes);
 app.route("/api/tools", tools);
+// Baton as an MCP server: its tools call this app's own routes with the caller's credential.
+app.route(
+  "/mcp",
+  mcpRoutes((req, env, ctx) => Promise.resolve(app.fetch(req, env, ctx))),
+);
 app.all("/api/*", () => {
   throw notFound("That API route");
 });

@@ -24,3 +24,6 @@ export const TEAM_LIMITS = {
 
 /** Message sends per user (HTTP and socket alike). */
 export const SEND_LIMIT = { perMinute: 30 } as const;
+
+/** Baton's MCP server: how long send_message {wait} follows a run, and how often it looks. */
+export const MCP_LIMITS = { defaultWaitSec: 300, maxWaitSec: 3600, pollMs: 1000 } as const;

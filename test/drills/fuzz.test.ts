@@ -473,6 +473,7 @@ async function httpCase(r: Rng, fx: Fixture): Promise<HttpCase> {
       file: r.pick(["notes/fuzz.md", "out/x.txt", `f/${r.int(20)}.md`]),
       approval: r.pick(["apr_none", "apr_0", "%2e%2e"]),
       run: r.pick(["run_none", "run_0", "%2e%2e"]),
+      message: r.pick(["msg_none", "msg_0", "%2e%2e"]),
     };
     // Destructive requests against a fixture go to a sacrificial copy.
     if (route.operationId === "deleteOrchestrator" && values.orchestrator === fx.n)

@@ -74,6 +74,7 @@ const PARAM_TEXT = {
   file: "Workspace file path, slashes included (e.g. notes/moons.md); percent-encode each segment",
   approval: "Approval id (apr_…), from approval.requested or GET …/approvals",
   run: "Run id (run_…), from a message's answer or run.started",
+  message: "Message id (msg_…), from a message's answer",
 } as const;
 
 function parameters(r: RouteSpec): Parameter[] {

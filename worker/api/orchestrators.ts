@@ -177,6 +177,13 @@ export const orchestratorRoutes = new Hono<AppEnv>()
     const body = await readJson(c, interruptBody, { allowEmpty: true });
     return c.json(await orchestratorStub(c.env, orch.id).interrupt({ agents: body.agents ?? false }));
   })
+  .get("/:id/messages/:messageId", async (c) => {
+    const orch = await ownedOrchestrator(c, c.req.param("id"));
+    const messageId = c.req.param("messageId");
+    const state = await orchestratorStub(c.env, orch.id).runOfMessage(messageId);
+    if (!state) throw notFound("That message");
+    return c.json(state);
+  })
   .get("/:id/runs/:runId", async (c) => {
     const orch = await ownedOrchestrator(c, c.req.param("id"));
     const info = await orchestratorStub(c.env, orch.id).runInfo(c.req.param("runId"));

@@ -18,6 +18,7 @@ import {
   healthResponse,
   interruptResponse,
   meResponse,
+  messageStateSchema,
   modelSchema,
   modelsResponse,
   orchestratorList,
@@ -100,6 +101,7 @@ export const COMPONENTS = {
   FileList: fileList,
   Approval: approvalInfoSchema,
   RunInfo: runInfoSchema,
+  MessageState: messageStateSchema,
   ApprovalList: approvalList,
   ToolCatalogue: toolCatalogue,
 } satisfies Record<string, z.ZodType>;

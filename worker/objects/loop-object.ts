@@ -3,7 +3,7 @@
 
 import { DurableObject } from "cloudflare:workers";
 import type Anthropic from "@anthropic-ai/sdk";
-import type { EventsPage, RunInfo, SendMessageResult } from "../../schema/api";
+import type { EventsPage, MessageState, RunInfo, SendMessageResult } from "../../schema/api";
 import type { SocketErrorCode } from "../../schema/errors";
 import {
   type ApprovalDecision,
@@ -293,7 +293,7 @@ export abstract class LoopObject extends DurableObject<Env> implements StreamRpc
   }
 
   /** The run that took in a message, once one has (a queued message has none yet). */
-  runOfMessage(messageId: string): string | null {
+  runOfMessage(messageId: string): MessageState | null {
     return runOfMessage(this.store, messageId);
   }
 

@@ -1,6 +1,6 @@
 // The RPC surface of the two Durable Object classes: exactly what Worker code (routes, the other
 // object) may call. Everything else on the classes is protected and reached only from inside.
-import type { EventsPage, RunInfo, SendMessageResult } from "../../schema/api";
+import type { EventsPage, MessageState, RunInfo, SendMessageResult } from "../../schema/api";
 import type { AgentSummary, ApprovalDecision, StreamEvent, StreamState, Totals } from "../../schema/events";
 import type { D1Stats } from "../db/outbox";
 import type { ObjectConfig } from "../db/store";
@@ -23,7 +23,7 @@ export interface StreamRpc {
   stats(): { d1: D1Stats; watchers: { sockets: number; sse: number }; lastSeq: number };
   tail(n: number): StreamEvent[];
   runInfo(runId: string): RunInfo | null;
-  runOfMessage(messageId: string): string | null;
+  runOfMessage(messageId: string): MessageState | null;
 }
 
 export type OrchestratorInit = Omit<ObjectConfig, "kind" | "orchestratorId">;

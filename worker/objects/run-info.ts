@@ -1,7 +1,7 @@
 // What became of one run (GET …/runs/:runId, the MCP server's get_run and send_message {wait}):
 // its status, usage and cost from the runs table, its final text (the last assistant message it
 // wrote), and the error it failed with. Read from the object's own SQLite; nothing is kept extra.
-import type { RunInfo } from "../../schema/api";
+import type { MessageState, RunInfo } from "../../schema/api";
 import type { Store } from "../db/store";
 
 type Row = { content: string };
@@ -49,13 +49,18 @@ export function runInfo(store: Store, runId: string): RunInfo | null {
   };
 }
 
-/** The run that took in a message (null while it waits in the inbox). */
-export function runOfMessage(store: Store, messageId: string): string | null {
+/**
+ * Where a message stands: waiting in the inbox, taken in by a run, or dropped unrun (Stop all
+ * cancels an agent's queue). Null when this object never had it.
+ */
+export function runOfMessage(store: Store, messageId: string): MessageState | null {
   const row = store.sql
-    .exec<{ run_id: string | null }>(
-      "SELECT run_id FROM inbox WHERE json_extract(payload, '$.messageId') = ? LIMIT 1",
+    .exec<{ run_id: string | null; consumed_at: number | null }>(
+      "SELECT run_id, consumed_at FROM inbox WHERE json_extract(payload, '$.messageId') = ? LIMIT 1",
       messageId,
     )
     .toArray()[0];
-  return row?.run_id ?? null;
+  if (!row) return null;
+  const state = row.run_id ? "taken" : row.consumed_at === null ? "queued" : "cancelled";
+  return { messageId, runId: row.run_id, state };
 }

@@ -8,7 +8,7 @@ export type Method = "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
 /** none: public · caller: session cookie or API token · session: cookie only (tokens get 403). */
 export type Auth = "none" | "caller" | "session";
 /** What a path parameter names, so tests can put real ids in. `file` spans slashes. */
-export type ParamKind = "orchestrator" | "agent" | "token" | "file" | "approval" | "run";
+export type ParamKind = "orchestrator" | "agent" | "token" | "file" | "approval" | "run" | "message";
 export type Tag = "System" | "Accounts" | "Tokens" | "Usage" | "Orchestrators" | "Agents" | "Files";
 
 export type BodySpec =
