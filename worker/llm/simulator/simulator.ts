@@ -11,6 +11,7 @@ import { messageId, requestId } from "./ids";
 import { finishedMessage, startedMessage } from "./message";
 import { parseRequest } from "./request";
 import { exhaustedReply, type FaultKind, invalidScriptReply, scriptStep } from "./script";
+import { undeclaredServerCall } from "./server-tools";
 import { buildSteps, type Pace, sseBody, totalDelayMs } from "./sse";
 import { countInputTokens, PromptCache } from "./usage";
 
@@ -81,6 +82,9 @@ export class Simulator {
     } else {
       reply = demoReply(request);
     }
+    // The model can only call server tools the request declares; the API refuses the request.
+    const undeclared = undeclaredServerCall(request, reply.tools);
+    if (undeclared) return apiError(400, "invalid_request_error", undeclared);
 
     if (fault === "overloaded") return apiError(529, "overloaded_error", "Overloaded");
     if (fault === "server_error") return apiError(500, "api_error", "Internal server error");
