@@ -77,7 +77,11 @@ function classify(err: unknown, stalled: boolean): Classified {
     if (status >= 500 || status === 408 || status === 409) {
       return { retry: true, reason: `server error (${status})`, retryAfterMs, code: "llm_server_error" };
     }
-    return { retry: false, reason: text, retryAfterMs: null, code: "llm_request_rejected" };
+    // A refused request (400 and the like): the API's own sentence, not its raw JSON.
+    const refusal = err.apiMessage
+      ? `the API refused the request (${status}${err.type ? ` ${err.type}` : ""}): ${err.apiMessage.replace(/\.$/, "")}`
+      : text;
+    return { retry: false, reason: refusal, retryAfterMs: null, code: "llm_request_rejected" };
   }
   if (err instanceof Anthropic.APIConnectionError || err instanceof Disconnected) {
     return { retry: true, reason: "connection lost", retryAfterMs: null, code: "llm_disconnected" };
