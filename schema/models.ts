@@ -1,5 +1,6 @@
 // The model catalogue: USD per million tokens (input, output, 5-minute cache write, cache read),
-// context window and max output. Shared by the Worker (pricing, budgets) and the web app (pickers).
+// context window and max output, and the server tools' rates. Shared by the Worker (pricing,
+// budgets) and the web app (pickers).
 import type { Usage } from "./events";
 
 export type ModelInfo = {
@@ -57,7 +58,37 @@ export function modelInfo(id: string): ModelInfo {
   return MODELS.reduce((a, b) => (b.output > a.output ? b : a));
 }
 
-/** What a call's usage costs: tokens × the catalogue's rates, cache writes and reads included. */
+/**
+ * Server tools (DESIGN §9), the same for every model, on top of the tokens their results add:
+ * - web search: $10 per 1,000 searches (`usage.server_tool_use.web_search_requests`);
+ * - web fetch: no charge beyond the tokens of the fetched content;
+ * - code execution: $0.05 per container-hour, each session billed at least 5 minutes. The API
+ *   reports no container time, so Baton estimates it: every response that ran code is billed the
+ *   5-minute minimum (worker/loop/server-tools.ts). That ignores the organisation's monthly free
+ *   hours and the rule that code execution is free alongside web search/fetch, so it can overstate
+ *   (by at most $0.0042 a response), never understate, what Anthropic charges.
+ */
+export const SERVER_TOOL_PRICES = {
+  webSearchPerRequest: 10 / 1000,
+  webFetchPerRequest: 0,
+  codeExecutionPerHour: 0.05,
+  codeExecutionMinimumSeconds: 300,
+} as const;
+
+/** What the server tools a call used cost (zero when it used none). */
+export function serverToolsUsd(usage: Usage): number {
+  const s = SERVER_TOOL_PRICES;
+  return (
+    (usage.webSearchRequests ?? 0) * s.webSearchPerRequest +
+    (usage.webFetchRequests ?? 0) * s.webFetchPerRequest +
+    ((usage.codeExecutionSeconds ?? 0) / 3600) * s.codeExecutionPerHour
+  );
+}
+
+/**
+ * What a call's usage costs: tokens × the catalogue's rates, cache writes and reads included, plus
+ * its server tools at SERVER_TOOL_PRICES.
+ */
 export function costUsd(modelId: string, usage: Usage): number {
   const p = modelInfo(modelId);
   const usd =
@@ -65,7 +96,8 @@ export function costUsd(modelId: string, usage: Usage): number {
       usage.outputTokens * p.output +
       usage.cacheWriteTokens * p.cacheWrite +
       usage.cacheReadTokens * p.cacheRead) /
-    1_000_000;
+      1_000_000 +
+    serverToolsUsd(usage);
   // Micro-dollar precision keeps sums stable across many rows.
   return Math.round(usd * 1e6) / 1e6;
 }

@@ -27,3 +27,14 @@ export const SEND_LIMIT = { perMinute: 30 } as const;
 
 /** Baton's MCP server: how long send_message {wait} follows a run, and how often it looks. */
 export const MCP_LIMITS = { defaultWaitSec: 300, maxWaitSec: 3600, pollMs: 1000 } as const;
+
+/**
+ * Server tools (DESIGN §9), per model call: the `max_uses` each is declared with, which is also what
+ * the budget reserves before the call (searches × the per-search rate).
+ */
+export const SERVER_TOOL_LIMITS = {
+  webSearchMaxUses: 5,
+  webFetchMaxUses: 5,
+  /** Fetched page text kept in context, in tokens (the API's approximate `max_content_tokens`). */
+  webFetchMaxContentTokens: 25_000,
+} as const;

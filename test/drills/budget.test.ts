@@ -7,7 +7,7 @@
 // executing); every failed run failed with budget_exceeded and made no model call after its last
 // completed message (the refusal came before the call); total spend — the D1 ledger, and the live
 // team totals — never exceeds the budget by more than one call's reservation, computed the way the
-// loop computes it (worker/llm/prices.ts reservationUsd over the request the object would send).
+// loop computes it (worker/loop/model-step.ts nextRequest over the request the object would send).
 import { runInDurableObject, SELF } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { eq } from "drizzle-orm";
@@ -15,9 +15,7 @@ import { drizzle } from "drizzle-orm/d1";
 import { describe, expect, it } from "vitest";
 import { usageLedger } from "../../schema/d1";
 import type { StreamEvent } from "../../schema/events";
-import { RUN_LIMITS as LIMITS } from "../../worker/limits";
-import { modelInfo, reservationUsd } from "../../worker/llm/prices";
-import { buildMessages, withCacheBreakpoints } from "../../worker/loop/messages";
+import { nextRequest } from "../../worker/loop/model-step";
 import type { LoopObject } from "../../worker/objects/loop-object";
 import { api, BASE, createOrchestrator, internals, makeUser, sim, terminalRuns } from "../helpers";
 import {
@@ -78,16 +76,9 @@ function teamScript(nonce: string): string {
 /** The reservation the object's next call would make: the loop's own formula over its own request. */
 async function nextReservation(stub: DurableObjectStub): Promise<number> {
   return runInDurableObject(stub, (instance: LoopObject) => {
-    const config = instance.store.config();
-    const maxTokens = config.maxTokens ?? Math.min(LIMITS.maxTokens, modelInfo(config.model).maxOutput);
-    const params = withCacheBreakpoints({
-      model: config.model,
-      max_tokens: maxTokens,
-      system: internals(instance).system(),
-      tools: internals(instance).tools(),
-      messages: buildMessages(instance.store.conversation()),
-    });
-    return reservationUsd(config.model, Math.ceil(JSON.stringify(params).length / 4), maxTokens);
+    const i = internals(instance);
+    return nextRequest(instance.store.config(), i.system(), i.tools(), instance.store.conversation())
+      .reserveUsd;
   });
 }
 

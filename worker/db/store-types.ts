@@ -66,6 +66,11 @@ export type MetaShape = {
   totals: Totals;
   contextTokens: number;
   activeRunId: string | null;
+  /**
+   * The assistant message that stopped with pause_turn (server tools mid-way): the run goes on by
+   * sending it back as the last message, rather than ending there (DESIGN §9).
+   */
+  pausedTurn: string | null;
   /** Set while an assistant message is streaming, so a restart can record it as aborted. */
   inflight: { runId: string; messageId: string; usage?: Usage } | null;
   status: AgentStatus;

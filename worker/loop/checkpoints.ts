@@ -8,6 +8,7 @@ import { queueD1 } from "../db/outbox";
 import type { ContentBlock, Store } from "../db/store";
 import { costUsd } from "../llm/prices";
 import { newId, type RunEnd, type RunnerHost, type ToolCallRef } from "./host";
+import { collectCitations } from "./server-tools";
 import { truncateOutput } from "./tool";
 
 export class Checkpoints {
@@ -116,6 +117,12 @@ export class Checkpoints {
     const now = Date.now();
     return this.store.transaction(() => {
       const kept = content.filter((b) => b.type !== "text" || b.text.length > 0);
+      // Sources the text cites; a continued (pause_turn) message may cite pages its first part fetched.
+      const cites = kept.some((b) => b.type === "text" && b.citations?.length);
+      const before = cites ? this.store.conversation().at(-1) : undefined;
+      const citations = cites
+        ? collectCitations(kept, before?.role === "assistant" ? before.content : [])
+        : [];
       if (keep && kept.length) this.store.appendMessage(runId, messageId, "assistant", kept);
       this.store.addRunUsage(runId, usage, costUsd);
       const totals = this.store.get("totals") ?? zeroTotals();
@@ -124,7 +131,15 @@ export class Checkpoints {
         usage.inputTokens + usage.cacheReadTokens + usage.cacheWriteTokens + usage.outputTokens;
       if (keep) this.store.set("contextTokens", contextTokens);
       this.store.set("inflight", null);
-      if (announce) this.host.emit({ type: "message.completed", messageId, stopReason, usage, costUsd });
+      if (announce)
+        this.host.emit({
+          type: "message.completed",
+          messageId,
+          stopReason,
+          usage,
+          costUsd,
+          ...(citations.length ? { citations } : {}),
+        });
       const agentId = config.kind === "agent" ? config.id : null;
       const base = { userId: config.userId, orchestratorId: config.orchestratorId, agentId, runId };
       queueD1(this.store, {

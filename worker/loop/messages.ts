@@ -1,6 +1,7 @@
 // Turns the stored conversation into a valid Messages API request, with prompt-cache breakpoints.
 import type Anthropic from "@anthropic-ai/sdk";
-import type { ContentBlock, Role } from "../db/store";
+import type { ContentBlock, ObjectConfig, Role } from "../db/store";
+import type { ServerToolParam } from "./server-tools";
 import { type Tool, toolParams } from "./tool";
 
 type Stored = { role: Role; content: ContentBlock[] };
@@ -9,6 +10,9 @@ const ephemeral = { type: "ephemeral" } as const;
 /**
  * Merges consecutive same-role turns, drops empty text and unsigned thinking blocks (the API
  * rejects both), and answers any tool call left without a result, so the request is always valid.
+ * Server tool blocks (server_tool_use and its result, encrypted content included) and text
+ * citations pass through unchanged; a turn that stopped with pause_turn stays the last message,
+ * which is how the API continues it.
  */
 export function buildMessages(conv: Stored[]): Anthropic.MessageParam[] {
   const out: { role: Role; content: ContentBlock[] }[] = [];
@@ -59,15 +63,22 @@ export function buildMessages(conv: Stored[]): Anthropic.MessageParam[] {
 /**
  * Breakpoints: the tools, the system prompt, the previous request's tail and this request's tail.
  * The previous tail makes the whole earlier conversation a cache read; the new tail is written.
+ * Server tools are declared after the object's own tools, so the tools breakpoint covers them too.
+ * With `thinking`, the request asks for adaptive thinking (and its effort, when set).
  */
 export function withCacheBreakpoints(p: {
   model: string;
   max_tokens: number;
   system: string;
   tools: Tool[];
+  serverTools?: ServerToolParam[];
+  thinking?: ObjectConfig["thinking"];
   messages: Anthropic.MessageParam[];
 }): Omit<Anthropic.MessageCreateParamsStreaming, "stream"> {
-  const tools = toolParams(p.tools) as Anthropic.Tool[];
+  const tools: Anthropic.ToolUnion[] = [
+    ...(toolParams(p.tools) as Anthropic.Tool[]),
+    ...(p.serverTools ?? []).map((t) => ({ ...t })),
+  ];
   const last = tools[tools.length - 1];
   if (last) last.cache_control = ephemeral;
   const messages = p.messages;
@@ -87,5 +98,7 @@ export function withCacheBreakpoints(p: {
     system: [{ type: "text", text: p.system, cache_control: ephemeral }],
     tools,
     messages,
+    ...(p.thinking ? { thinking: { type: "adaptive" } } : {}),
+    ...(p.thinking?.effort ? { output_config: { effort: p.thinking.effort } } : {}),
   };
 }

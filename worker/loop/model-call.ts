@@ -5,6 +5,7 @@ import type { EventBody, Usage } from "../../schema/events";
 import { zeroUsage } from "../../schema/events";
 import type { ContentBlock } from "../db/store";
 import { costUsd } from "../llm/prices";
+import { isServerResult, summarizeServerResult, withCodeExecution } from "./server-tools";
 
 export type CallParams = Omit<Anthropic.MessageCreateParamsStreaming, "stream">;
 
@@ -81,7 +82,11 @@ function classify(err: unknown, stalled: boolean): Classified {
     if (status >= 500 || status === 408 || status === 409) {
       return { retry: true, reason: `server error (${status})`, retryAfterMs, code: "llm_server_error" };
     }
-    return { retry: false, reason: text, retryAfterMs: null, code: "llm_request_rejected" };
+    // A refused request (400 and the like): the API's own sentence, not its raw JSON.
+    const refusal = err.apiMessage
+      ? `the API refused the request (${status}${err.type ? ` ${err.type}` : ""}): ${err.apiMessage.replace(/\.$/, "")}`
+      : text;
+    return { retry: false, reason: refusal, retryAfterMs: null, code: "llm_request_rejected" };
   }
   if (err instanceof Anthropic.APIConnectionError || err instanceof Disconnected) {
     return { retry: true, reason: "connection lost", retryAfterMs: null, code: "llm_disconnected" };
@@ -141,12 +146,13 @@ export async function callModel(opts: CallOptions, hooks: CallHooks): Promise<Ca
           state.started ? snapshot(state, opts.params.model, hooks.emit, false) : null,
         );
       if (!stopped) throw new Disconnected("stream ended before message_stop");
+      const usage = withCodeExecution(state.usage, state.blocks);
       return {
         messageId,
         content: state.blocks,
         stopReason: state.stopReason ?? "end_turn",
-        usage: state.usage,
-        costUsd: costUsd(opts.params.model, state.usage),
+        usage,
+        costUsd: costUsd(opts.params.model, usage),
       };
     } catch (err) {
       if (err instanceof CallInterrupted) throw err;
@@ -182,6 +188,8 @@ type AttemptState = {
   started: boolean;
   blocks: ContentBlock[];
   extra: Map<number, BlockState>;
+  /** When each server tool call began streaming, to time it when its result block arrives. */
+  serverStarts: Map<string, number>;
   usage: Usage;
   stopReason: string | null;
   /** Characters received so far, to estimate output tokens when the final snapshot never came. */
@@ -194,6 +202,7 @@ function newAttemptState(messageId: string): AttemptState {
     started: false,
     blocks: [],
     extra: new Map(),
+    serverStarts: new Map(),
     usage: zeroUsage(),
     stopReason: null,
     streamedChars: 0,
@@ -207,7 +216,8 @@ const NOT_RUN = "Not run: the response was cut off before this call was complete
  * (they can't be executed or replayed) and get their closing result on the stream, so no tool card
  * outlives the attempt. `retried`: the attempt is discarded for a retry, so its finished calls will
  * never run either and are closed the same way; an interrupted attempt keeps them in the
- * conversation, where the run's end answers them.
+ * conversation, where the run's end answers them. A server tool call whose result never came is
+ * dropped and closed too: the API only takes one back together with its result.
  */
 function snapshot(
   s: AttemptState,
@@ -216,7 +226,14 @@ function snapshot(
   retried: boolean,
 ): AbortedAttempt {
   const content: ContentBlock[] = [];
+  const answered = new Set(s.blocks.flatMap((b) => (isServerResult(b) ? [b.tool_use_id] : [])));
   s.blocks.forEach((b, i) => {
+    if (b.type === "server_tool_use") {
+      if (answered.has(b.id)) content.push(b);
+      else
+        emit({ type: "tool.result", toolUseId: b.id, isError: true, content: NOT_RUN, ms: 0, server: true });
+      return;
+    }
     const unfinished = s.extra.has(i);
     if (b.type === "tool_use" && retried && !unfinished)
       emit({ type: "tool.result", toolUseId: b.id, isError: true, content: NOT_RUN, ms: 0 });
@@ -231,19 +248,29 @@ function snapshot(
       });
   });
   // A cut-off stream never sent its final usage; bill what was visibly generated (≈ 4 chars a token).
-  const usage = { ...s.usage, outputTokens: Math.max(s.usage.outputTokens, Math.ceil(s.streamedChars / 4)) };
+  const usage = withCodeExecution(
+    { ...s.usage, outputTokens: Math.max(s.usage.outputTokens, Math.ceil(s.streamedChars / 4)) },
+    content,
+  );
   return { messageId: s.messageId, content, usage, costUsd: costUsd(model, usage) };
 }
 
 function takeUsage(s: AttemptState, u: Partial<Record<string, number | null | unknown>>): void {
-  // Usage fields are cumulative snapshots: the latest value replaces, never adds.
+  // Usage fields are cumulative snapshots: the latest value replaces, never adds. Server tool
+  // requests too (absent while none were made).
   const num = (v: unknown) => (typeof v === "number" ? v : null);
-  s.usage = {
+  const next: Usage = {
     inputTokens: num(u.input_tokens) ?? s.usage.inputTokens,
     outputTokens: num(u.output_tokens) ?? s.usage.outputTokens,
     cacheReadTokens: num(u.cache_read_input_tokens) ?? s.usage.cacheReadTokens,
     cacheWriteTokens: num(u.cache_creation_input_tokens) ?? s.usage.cacheWriteTokens,
   };
+  const server = (u.server_tool_use ?? null) as Record<string, unknown> | null;
+  const searches = server ? num(server.web_search_requests) : (s.usage.webSearchRequests ?? null);
+  const fetches = server ? num(server.web_fetch_requests) : (s.usage.webFetchRequests ?? null);
+  if (searches) next.webSearchRequests = searches;
+  if (fetches) next.webFetchRequests = fetches;
+  s.usage = next;
 }
 
 /** Applies one SSE event; returns true on message_stop. */
@@ -266,7 +293,12 @@ function applyStreamEvent(
       return false;
     case "content_block_start": {
       const b = ev.content_block;
-      if (b.type === "text") s.blocks[ev.index] = { type: "text", text: "" };
+      if (b.type === "text")
+        s.blocks[ev.index] = {
+          type: "text",
+          text: "",
+          ...(b.citations?.length ? { citations: [...b.citations] } : {}),
+        };
       else if (b.type === "thinking") s.blocks[ev.index] = { type: "thinking", thinking: "", signature: "" };
       else if (b.type === "redacted_thinking")
         s.blocks[ev.index] = { type: "redacted_thinking", data: b.data };
@@ -274,6 +306,29 @@ function applyStreamEvent(
         s.blocks[ev.index] = { type: "tool_use", id: b.id, name: b.name, input: {} };
         s.extra.set(ev.index, { partialJson: "" });
         emit({ type: "tool.started", messageId: s.messageId, toolUseId: b.id, name: b.name });
+      } else if (b.type === "server_tool_use") {
+        // Run by the API inside this response: announced like a tool call, answered by the result
+        // block that follows it in the same message. Its input streams as JSON like a tool's.
+        s.blocks[ev.index] = { ...b } as ContentBlock;
+        s.extra.set(ev.index, { partialJson: "" });
+        s.serverStarts.set(b.id, Date.now());
+        emit({ type: "tool.started", messageId: s.messageId, toolUseId: b.id, name: b.name, server: true });
+      } else if (isServerResult(b)) {
+        // Kept verbatim (encrypted content included): it goes back to the API unchanged.
+        s.blocks[ev.index] = b as ContentBlock;
+        const started = s.serverStarts.get(b.tool_use_id);
+        const result = summarizeServerResult(b);
+        emit({
+          type: "tool.result",
+          toolUseId: b.tool_use_id,
+          isError: result.isError,
+          content: result.content,
+          ms: started === undefined ? 0 : Date.now() - started,
+          server: true,
+        });
+      } else {
+        // Any other block (a container upload, a tool search result…) goes back as it came.
+        s.blocks[ev.index] = b as ContentBlock;
       }
       return false;
     }
@@ -290,6 +345,8 @@ function applyStreamEvent(
         emit({ type: "thinking.delta", messageId: s.messageId, index: ev.index, text: d.thinking });
       } else if (d.type === "signature_delta" && block?.type === "thinking") {
         block.signature += d.signature;
+      } else if (d.type === "citations_delta" && block?.type === "text") {
+        block.citations = [...(block.citations ?? []), d.citation as Anthropic.TextCitationParam];
       } else if (d.type === "input_json_delta") {
         const extra = s.extra.get(ev.index);
         if (extra) extra.partialJson += d.partial_json;
@@ -300,16 +357,17 @@ function applyStreamEvent(
     case "content_block_stop": {
       const block = s.blocks[ev.index];
       const extra = s.extra.get(ev.index);
-      if (block?.type === "tool_use" && extra) {
-        let input: unknown = {};
+      if ((block?.type === "tool_use" || block?.type === "server_tool_use") && extra) {
+        let input: unknown = block.type === "server_tool_use" ? (block.input ?? {}) : {};
         try {
-          input = extra.partialJson ? JSON.parse(extra.partialJson) : {};
+          if (extra.partialJson) input = JSON.parse(extra.partialJson);
         } catch {
           input = { _unparseable: extra.partialJson };
         }
         block.input = input;
         s.extra.delete(ev.index);
-        emit({ type: "tool.called", toolUseId: block.id, name: block.name, input });
+        const server = block.type === "server_tool_use" ? { server: true } : {};
+        emit({ type: "tool.called", toolUseId: block.id, name: block.name, input, ...server });
       }
       return false;
     }

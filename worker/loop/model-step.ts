@@ -1,17 +1,45 @@
-// One model step (DESIGN §5.7–§5.10): compact if the context is full, reserve the call's worst
-// case at every budget, stream the call (retries inside), and checkpoint what came back. Returns
-// how the run ends when this step ends it, else null.
+// One model step (DESIGN §5.7–§5.10, §9): compact if the context is full, reserve the call's worst
+// case at every budget (its declared server tools' included), stream the call (retries inside),
+// and checkpoint what came back. A response that stopped with pause_turn is marked so the run
+// continues it with one more step. Returns how the run ends when this step ends it, else null.
 import type { RunFailureCode } from "../../schema/errors";
-import type { RunRow } from "../db/store";
+import type { ConversationRow, ObjectConfig, RunRow } from "../db/store";
 import { RUN_LIMITS } from "../limits";
 import { modelInfo, reservationUsd } from "../llm/prices";
 import type { Checkpoints } from "./checkpoints";
 import { compactIfNeeded } from "./compaction";
 import { newId, type RunEnd, type RunnerHost } from "./host";
 import { buildMessages, withCacheBreakpoints } from "./messages";
-import { CallFailed, CallInterrupted, callModel } from "./model-call";
+import { CallFailed, CallInterrupted, type CallParams, callModel } from "./model-call";
+import { declaredServerTools } from "./server-tools";
+import type { Tool } from "./tool";
 
 export type StepEnd = { end: RunEnd; error?: { code: RunFailureCode; message: string } } | null;
+
+/**
+ * The request the next call sends, and what the budgets reserve for it: the prompt (≈ 4 characters
+ * a token), `max_tokens` of output, and the worst case of the server tools it declares.
+ */
+export function nextRequest(
+  config: ObjectConfig,
+  system: string,
+  tools: Tool[],
+  conversation: ConversationRow[],
+): { params: CallParams; reserveUsd: number } {
+  const maxTokens = config.maxTokens ?? Math.min(RUN_LIMITS.maxTokens, modelInfo(config.model).maxOutput);
+  const serverTools = declaredServerTools(config);
+  const params = withCacheBreakpoints({
+    model: config.model,
+    max_tokens: maxTokens,
+    system,
+    tools,
+    serverTools,
+    thinking: config.thinking,
+    messages: buildMessages(conversation),
+  });
+  const estimatedInput = Math.ceil(JSON.stringify(params).length / 4);
+  return { params, reserveUsd: reservationUsd(config.model, estimatedInput, maxTokens, serverTools) };
+}
 
 export async function modelStep(
   host: RunnerHost,
@@ -31,16 +59,8 @@ export async function modelStep(
   if (compaction.refusal) {
     return { end: "failed", error: { code: "budget_exceeded", message: compaction.refusal } };
   }
-  const maxTokens = config.maxTokens ?? Math.min(RUN_LIMITS.maxTokens, modelInfo(config.model).maxOutput);
-  const params = withCacheBreakpoints({
-    model: config.model,
-    max_tokens: maxTokens,
-    system: host.system(),
-    tools,
-    messages: buildMessages(store.conversation()),
-  });
-  const estimatedInput = Math.ceil(JSON.stringify(params).length / 4);
-  const refusal = await cp.reserveCall(reservationUsd(config.model, estimatedInput, maxTokens));
+  const { params, reserveUsd } = nextRequest(config, host.system(), tools, store.conversation());
+  const refusal = await cp.reserveCall(reserveUsd);
   if (refusal) return { end: "failed", error: { code: "budget_exceeded", message: refusal } };
 
   const messageId = newId("msg");
@@ -63,16 +83,21 @@ export async function modelStep(
           cp.recordMessage(run.id, a.messageId, a.content, reason, a.usage, a.costUsd, false),
       },
     );
-    const settles = cp.recordMessage(
-      run.id,
-      out.messageId,
-      out.content,
-      out.stopReason,
-      out.usage,
-      out.costUsd,
-      true,
-      true,
-    );
+    const settles = store.transaction(() => {
+      // pause_turn: the API paused a long turn (server tools mid-way); the run sends the content
+      // back as-is for it to go on (runner.ts continues a paused turn instead of ending the run).
+      store.set("pausedTurn", out.stopReason === "pause_turn" ? out.messageId : null);
+      return cp.recordMessage(
+        run.id,
+        out.messageId,
+        out.content,
+        out.stopReason,
+        out.usage,
+        out.costUsd,
+        true,
+        true,
+      );
+    });
     await host.messageCheckpointed(out.usage, out.costUsd, settles);
     await host.flush();
     if (out.stopReason === "max_tokens" && !out.content.some((b) => b.type === "tool_use")) {

@@ -267,7 +267,8 @@ export class Runner {
       if (abort.signal.aborted) return this.finish(runId, "interrupted");
       const conv = this.store.conversation();
       const last = conv[conv.length - 1];
-      if (last?.role === "assistant") {
+      // A turn paused by the API (pause_turn) is continued by the model step below, not ended.
+      if (last?.role === "assistant" && this.store.get("pausedTurn") !== last.messageId) {
         const uses = last.content.filter((b): b is Anthropic.ToolUseBlockParam => b.type === "tool_use");
         if (!uses.length) return this.finish(runId, "completed");
         const suspended = await toolStep(

@@ -1,7 +1,9 @@
-// A tool call as a card: name, state, duration; input and result expandable.
+// A tool call as a card: name, state, duration; input and result expandable. A server tool (run by
+// the API inside the response) is marked so, and its result is shown in its own terms.
 import { formatMs } from "../../lib/format";
 import type { ToolBlock } from "../../lib/views/transcript";
 import { Icon } from "../Icon";
+import { ServerToolResult } from "./ServerToolResult";
 
 const STATE: Record<ToolBlock["status"], { label: string; tone: string }> = {
   started: { label: "Preparing", tone: "" },
@@ -24,7 +26,7 @@ function pretty(v: unknown): string {
 function hint(input: unknown): string {
   if (!input || typeof input !== "object") return "";
   const o = input as Record<string, unknown>;
-  for (const k of ["name", "path", "pattern", "names", "task"]) {
+  for (const k of ["name", "path", "pattern", "names", "task", "query", "url", "command", "code"]) {
     const v = o[k];
     if (typeof v === "string") return v.length > 60 ? `${v.slice(0, 59)}…` : v;
     if (Array.isArray(v)) return v.join(", ");
@@ -40,6 +42,11 @@ export function ToolCard({ tool }: { tool: ToolBlock }) {
       <summary>
         <Icon name="tool" size={14} />
         <span className="tool-name mono">{tool.name}</span>
+        {tool.server && (
+          <span className="badge" title="Run by Anthropic inside the model's response">
+            server
+          </span>
+        )}
         <span className="tool-hint faint truncate">{hint(tool.input)}</span>
         <span className="spacer" />
         {tool.ms !== null && <span className="faint num tool-ms">{formatMs(tool.ms)}</span>}
@@ -51,22 +58,30 @@ export function ToolCard({ tool }: { tool: ToolBlock }) {
         </span>
       </summary>
       <div className="tool-body">
-        {tool.input !== undefined && (
-          <div>
-            <div className="tool-section">Input</div>
-            <pre>{pretty(tool.input)}</pre>
-          </div>
-        )}
-        {tool.result !== null && (
-          <div>
-            <div className="tool-section">
-              Result{tool.truncated ? <span className="badge badge-amber">truncated</span> : null}
-            </div>
-            <pre className={tool.status === "error" ? "tool-error" : undefined}>{tool.result}</pre>
-          </div>
-        )}
+        {tool.server && tool.result !== null ? <ServerToolResult tool={tool} /> : <ToolDetails tool={tool} />}
         {tool.input === undefined && tool.result === null && <p className="faint">Waiting for the call…</p>}
       </div>
     </details>
+  );
+}
+
+function ToolDetails({ tool }: { tool: ToolBlock }) {
+  return (
+    <>
+      {tool.input !== undefined && (
+        <div>
+          <div className="tool-section">Input</div>
+          <pre>{pretty(tool.input)}</pre>
+        </div>
+      )}
+      {tool.result !== null && (
+        <div>
+          <div className="tool-section">
+            Result{tool.truncated ? <span className="badge badge-amber">truncated</span> : null}
+          </div>
+          <pre className={tool.status === "error" ? "tool-error" : undefined}>{tool.result}</pre>
+        </div>
+      )}
+    </>
   );
 }

@@ -5,6 +5,7 @@ import { memo, useEffect, useState } from "react";
 import { formatMs, formatUsage, formatUsd } from "../../lib/format";
 import type { AssistantItem, TranscriptItem, TurnItem } from "../../lib/views/transcript";
 import { Markdown, preloadMarkdown } from "../Markdown";
+import { Sources } from "./Sources";
 import { ToolCard } from "./ToolCard";
 
 export type PendingMessage = {
@@ -126,6 +127,7 @@ function AssistantMessage({ item }: { item: AssistantItem }) {
           />
         ),
       )}
+      <Sources citations={item.citations} />
       {item.usage && (
         <div className="msg-meta num" title={`Stop reason: ${item.stopReason ?? "?"}`}>
           {formatUsage(item.usage)}

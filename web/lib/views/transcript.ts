@@ -2,7 +2,7 @@
 // assembled from deltas by (messageId, index), tool cards, per-turn usage, run state and notices.
 // `foldTranscript(state, event)` never mutates its input, so it works both incrementally (fold
 // only new events) and from scratch (after an out-of-order insert).
-import type { StreamEvent, Usage } from "../../../schema/events";
+import type { Citation, StreamEvent, Usage } from "../../../schema/events";
 import { formatUsd } from "../../../schema/money";
 
 export type ToolBlock = {
@@ -15,6 +15,8 @@ export type ToolBlock = {
   result: string | null;
   ms: number | null;
   truncated: boolean;
+  /** A server tool (web search, fetch, code execution): run by the API inside the response. */
+  server: boolean;
 };
 export type TextBlock = { kind: "text" | "thinking"; index: number; text: string };
 export type Block = TextBlock | ToolBlock;
@@ -37,6 +39,8 @@ export type AssistantItem = {
   usage: Usage | null;
   costUsd: number | null;
   stopReason: string | null;
+  /** The sources its text cites, numbered in order (message.completed). */
+  citations: Citation[];
   ts: number;
 };
 export type NoticeItem = {
@@ -165,6 +169,7 @@ function ensureMessage(t: Transcript, messageId: string, ev: StreamEvent): Trans
     usage: null,
     costUsd: null,
     stopReason: null,
+    citations: [],
     ts: ev.ts,
   };
   const messageIndex = new Map(t.messageIndex).set(messageId, t.items.length);
@@ -279,6 +284,7 @@ export function foldTranscript(t0: Transcript, ev: StreamEvent): Transcript {
                   result: null,
                   ms: null,
                   truncated: false,
+                  server: ev.server ?? false,
                 },
               ],
             },
@@ -314,6 +320,7 @@ export function foldTranscript(t0: Transcript, ev: StreamEvent): Transcript {
           usage: ev.usage,
           costUsd: ev.costUsd,
           stopReason: ev.stopReason,
+          citations: ev.citations ?? m.citations,
         })),
         phase: t.activeRun ? "waiting_model" : "idle",
       };

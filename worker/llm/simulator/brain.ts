@@ -6,7 +6,8 @@
 // - Orchestrator (offered `create_agent`): asked for work, it creates a researcher and a writer,
 //   commands both, waits for both, then summarises their reports.
 // - Agent (offered `write_file` and `report`): writes notes/<slug>.md about its task, reports a
-//   one-line result, and ends its turn.
+//   one-line result, and ends its turn. A research-like task ("research", "find out", "look up",
+//   "search") searches the web first, in the same response, when web_search is declared.
 // - Anything else: a short, friendly text answer.
 import {
   asRecord,
@@ -19,8 +20,9 @@ import {
   textOf,
 } from "./conversation";
 import { hashOf } from "./hash";
-import { chatAnswer, greeting, notesFor, quote, slugify, titleOf } from "./prose";
+import { chatAnswer, greeting, keywords, notesFor, quote, slugify, titleOf } from "./prose";
 import type { SimRequest } from "./request";
+import { declaresServerTool } from "./server-tools";
 
 type Decision = { why: string; text?: string; tools: ToolCall[] };
 type Member = { name: string; instructions: string; task: string };
@@ -36,7 +38,7 @@ export function demoReply(request: SimRequest): Reply {
   if (offered.has("create_agent")) {
     decision = orchestrate(said, calls, callsAfter(request.messages, -1));
   } else if (offered.has("write_file") && offered.has("report")) {
-    decision = work(said, calls);
+    decision = work(said, calls, declaresServerTool(request, "web_search"));
   } else {
     decision = chat(said, false);
   }
@@ -138,7 +140,7 @@ function summarise(names: string[], outcome: string): Decision {
   };
 }
 
-function work(said: string, calls: PastCall[]): Decision {
+function work(said: string, calls: PastCall[], canSearch: boolean): Decision {
   // The hash keeps two agents given the same topic (researcher, writer) from overwriting each other.
   const path = `notes/${slugify(said)}-${hashOf(said).slice(0, 4)}.md`;
   if (calls.some((c) => c.name === "report")) {
@@ -146,10 +148,20 @@ function work(said: string, calls: PastCall[]): Decision {
   }
   const write = calls.find((c) => c.name === "write_file");
   if (!write) {
+    const write: ToolCall = { name: "write_file", input: { path, content: notesFor(said) } };
+    if (canSearch && researchLike(said)) {
+      // The search runs inside this response; the text after it cites a (simulated) result.
+      const query = keywords(said, 6).join(" ") || quote(said, 80);
+      return {
+        why: `My task: "${quote(said, 100)}". It's research: search the web first, then write my notes to ${path}.`,
+        text: `I searched the web for "${query}" (simulated results) and will write my notes to ${path}.`,
+        tools: [{ name: "web_search", input: { query } }, write],
+      };
+    }
     return {
       why: `My task: "${quote(said, 100)}". I'll write my notes to ${path}, then report.`,
       text: `I'll write my notes to ${path}.`,
-      tools: [{ name: "write_file", input: { path, content: notesFor(said) } }],
+      tools: [write],
     };
   }
   const result = write.result?.isError
@@ -159,6 +171,10 @@ function work(said: string, calls: PastCall[]): Decision {
     why: "The notes are written; report the outcome.",
     tools: [{ name: "report", input: { result } }],
   };
+}
+
+function researchLike(said: string): boolean {
+  return /\b(research|find out|look up|search)/i.test(said);
 }
 
 function chat(said: string, orchestrator: boolean): Decision {

@@ -6,8 +6,12 @@ import { blocksOf, type Message, stringField } from "./request";
 
 export type ToolCall = { name: string; input: Record<string, unknown> };
 
-/** What the simulated model says in one assistant message, before limits are applied. */
-export type Reply = { thinking?: string; text?: string; tools: ToolCall[] };
+/**
+ * What the simulated model says in one assistant message, before limits are applied. `pause`: the
+ * response stops with pause_turn after its server tool calls, and the request that sends it back
+ * (as the last, assistant message) gets the rest — the text and any client tool calls.
+ */
+export type Reply = { thinking?: string; text?: string; tools: ToolCall[]; pause?: boolean };
 
 export type PastCall = {
   id: string;

@@ -13,3 +13,4 @@ export function randomId(prefix: string, length = 24): string {
 export const messageId = (): string => randomId("msg_sim_");
 export const toolUseId = (): string => randomId("toolu_sim_");
 export const requestId = (): string => randomId("req_sim_");
+export const serverToolUseId = (): string => randomId("srvtoolu_sim_");

@@ -7,6 +7,16 @@
 //   ```
 //
 // Faults don't count as responses: each spoils the attempts at the response that follows it.
+//
+// Elements: {"text"}, {"thinking","text"} (thinking only when the request enables it),
+// {"tools":[{"name","input"}],"text"?}, or a fault. A tool named web_search, web_fetch or
+// code_execution (or bash_code_execution / text_editor_code_execution) is a server tool: it runs
+// inside the response, if the request declares it (else the request fails with a 400, as the real
+// API's does), with simulated results the text then cites. `"pause": true` stops the response with
+// pause_turn after its server tools; the request that sends that content back (as the last,
+// assistant message) gets the element's text and client tools — one element, two calls:
+//
+//   [{"tools":[{"name":"web_search","input":{"query":"bicycle history"}}],"pause":true,"text":"Found it."}]
 import { z } from "zod";
 import { asRecord, type Reply, responsesAfter, textOf } from "./conversation";
 import { RollingHash } from "./hash";
@@ -36,6 +46,7 @@ const replyElement = z
         z.strictObject({ name: z.string().min(1), input: z.record(z.string(), z.unknown()).default({}) }),
       )
       .optional(),
+    pause: z.boolean().optional(),
   })
   .refine((e) => e.thinking !== undefined || e.text !== undefined || (e.tools?.length ?? 0) > 0, {
     message: "an element needs text, thinking, tools or fault",
@@ -132,6 +143,7 @@ function parseScript(json: string): { ok: true; steps: Slot[] } | { ok: false; e
     };
     if (element.thinking !== undefined) reply.thinking = element.thinking;
     if (element.text !== undefined) reply.text = element.text;
+    if (element.pause) reply.pause = true;
     steps.push({ faults: pending, reply });
     pending = [];
   }

@@ -9,8 +9,9 @@ import type { Reply } from "./conversation";
 import { FaultLedger } from "./faults";
 import { messageId, requestId } from "./ids";
 import { finishedMessage, startedMessage } from "./message";
-import { parseRequest } from "./request";
+import { parseRequest, type SimRequest } from "./request";
 import { exhaustedReply, type FaultKind, invalidScriptReply, scriptStep } from "./script";
+import { undeclaredServerCall } from "./server-tools";
 import { buildSteps, type Pace, sseBody, totalDelayMs } from "./sse";
 import { countInputTokens, PromptCache } from "./usage";
 
@@ -32,6 +33,7 @@ export class Simulator {
   readonly #pace: Pace;
   readonly #cache: PromptCache;
   readonly #faults: FaultLedger;
+  readonly #observers = new Set<(request: SimRequest) => void>();
 
   constructor(opts: SimulatorOptions) {
     const now = opts.now ?? Date.now;
@@ -41,6 +43,15 @@ export class Simulator {
     };
     this.#cache = new PromptCache(now);
     this.#faults = new FaultLedger(now);
+  }
+
+  /**
+   * Calls `fn` with every valid Messages request from now on — what the app actually sent, for
+   * tests to check. Returns the function that stops it.
+   */
+  observe(fn: (request: SimRequest) => void): () => void {
+    this.#observers.add(fn);
+    return () => this.#observers.delete(fn);
   }
 
   /** Handles POST /v1/messages (streaming and non-streaming). Anything else: Anthropic-style JSON error 404. */
@@ -69,6 +80,7 @@ export class Simulator {
     const parsed = parseRequest(body.value);
     if (!parsed.ok) return apiError(400, "invalid_request_error", parsed.message);
     const request = parsed.request;
+    for (const fn of this.#observers) fn(structuredClone(request));
 
     let reply: Reply;
     let fault: FaultKind | null = null;
@@ -81,6 +93,9 @@ export class Simulator {
     } else {
       reply = demoReply(request);
     }
+    // The model can only call server tools the request declares; the API refuses the request.
+    const undeclared = undeclaredServerCall(request, reply.tools);
+    if (undeclared) return apiError(400, "invalid_request_error", undeclared);
 
     if (fault === "overloaded") return apiError(529, "overloaded_error", "Overloaded");
     if (fault === "server_error") return apiError(500, "api_error", "Internal server error");

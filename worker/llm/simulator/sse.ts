@@ -3,10 +3,11 @@
 //   message_start → (content_block_start → [ping after the first] → content_block_delta… →
 //   content_block_stop)… → message_delta (stop_reason, cumulative usage) → message_stop
 //
-// Text and thinking arrive a few words per delta and tool input as several partial_json
-// fragments, paced by tokens-per-second, the first after firstTokenMs. A stream fault cuts the
-// same stream short after a few deltas: an `error` event, a plain end of body, or silence until
-// the caller aborts.
+// Text and thinking arrive a few words per delta (a cited text's citations_delta events first),
+// tool and server tool input as several partial_json fragments, a server tool's result whole in
+// its content_block_start; paced by tokens-per-second, the first after firstTokenMs. A stream
+// fault cuts the same stream short after a few deltas: an `error` event, a plain end of body, or
+// silence until the caller aborts.
 import type { Message, RawMessageStreamEvent } from "@anthropic-ai/sdk/resources/messages";
 import { abortError, isAbort, sleep, untilAborted } from "./async";
 import type { Outcome } from "./compose";
@@ -59,6 +60,10 @@ export function buildSteps(start: Message, outcome: Outcome, input: InputUsage, 
         );
         break;
       case "text":
+        // Citations arrive as deltas ahead of the text they support.
+        for (const citation of block.citations) {
+          pushDelta({ type: "content_block_delta", index, delta: { type: "citations_delta", citation } }, 0);
+        }
         for (const text of wordChunks(block.text)) {
           pushDelta(
             { type: "content_block_delta", index, delta: { type: "text_delta", text } },
@@ -66,7 +71,11 @@ export function buildSteps(start: Message, outcome: Outcome, input: InputUsage, 
           );
         }
         break;
+      case "server_result":
+        // The result comes whole in content_block_start: no deltas.
+        break;
       case "tool_use":
+      case "server_tool_use":
         for (const partial_json of jsonFragments(block.json)) {
           pushDelta(
             { type: "content_block_delta", index, delta: { type: "input_json_delta", partial_json } },
