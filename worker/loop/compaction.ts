@@ -5,10 +5,13 @@ import type { EventBody, Usage } from "../../schema/events";
 import type { Store } from "../db/store";
 import { costUsd, modelInfo, reservationUsd } from "../llm/prices";
 import { buildMessages } from "./messages";
+import { declaredServerTools } from "./server-tools";
+import { type Tool, toolParams } from "./tool";
 
 /** What compaction needs from the object. */
 export type CompactionHost = {
   readonly store: Store;
+  tools(): Tool[];
   client(): Anthropic;
   emit(body: EventBody): void;
 };
@@ -56,9 +59,16 @@ export async function compactIfNeeded(
     if (tail > window * KEEP_SHARE) break;
   }
   if (cut <= 0) return none;
+  // The API requires a request holding tool calls to declare the tools; the summary may not use
+  // them (tool_choice none), and server tools stay declared so their blocks go back as they are.
+  const tools: Anthropic.ToolUnion[] = [
+    ...(toolParams(host.tools()) as Anthropic.Tool[]),
+    ...declaredServerTools(config),
+  ];
   const params: Anthropic.MessageCreateParamsNonStreaming = {
     model: config.model,
     max_tokens: SUMMARY_MAX_TOKENS,
+    ...(tools.length ? { tools, tool_choice: { type: "none" as const } } : {}),
     system: "You write faithful, compact summaries of conversations for an AI agent's memory.",
     messages: [
       ...buildMessages(conv.slice(0, cut)),
