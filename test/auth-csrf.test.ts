@@ -70,18 +70,21 @@ describe("CSRF guard", () => {
     expect(signupRes.status).toBe(403);
   });
 
-  it("checks Origin on every WebSocket upgrade, token or not", async () => {
+  it("checks Origin on cookie upgrades only: a token upgrade needs none (scripts send no Origin)", async () => {
     const a = await signup();
     const tok = await newToken(a);
-    const upgrade = (headers: Record<string, string>) =>
-      SELF.fetch(`${ORIGIN}/api/orchestrators/x/ws?access_token=${tok.secret}`, {
-        headers: { Upgrade: "websocket", ...headers },
-      });
-    expect((await upgrade({})).status).toBe(403);
-    expect((await upgrade({ Origin: "https://evil.example" })).status).toBe(403);
-    // Past the guard (the route itself belongs to the orchestrator API): anything but bad_origin.
-    const ok = await upgrade({ Origin: ORIGIN });
-    expect(ok.status).not.toBe(403);
+    const path = `${ORIGIN}/api/orchestrators/x/ws`;
+    const upgrade = (url: string, headers: Record<string, string>) =>
+      SELF.fetch(url, { headers: { Upgrade: "websocket", ...headers } });
+    // The session cookie is ambient: a page on another site could make the browser send it.
+    expect((await upgrade(path, { Cookie: a.cookie })).status).toBe(403);
+    expect((await upgrade(path, { Cookie: a.cookie, Origin: "https://evil.example" })).status).toBe(403);
+    expect((await upgrade(path, { Cookie: a.cookie, Origin: ORIGIN })).status).not.toBe(403);
+    // A token the client names itself borrows nothing: past the guard (404: no such orchestrator).
+    for (const headers of [{}, { Origin: "https://elsewhere.example" }]) {
+      expect((await upgrade(`${path}?access_token=${tok.secret}`, headers)).status).toBe(404);
+      expect((await upgrade(path, { ...headers, Authorization: `Bearer ${tok.secret}` })).status).toBe(404);
+    }
   });
 });
 

@@ -51,12 +51,24 @@ export const isWebSocketUpgrade = (req: Request): boolean =>
   (req.headers.get("Upgrade") ?? "").toLowerCase() === "websocket";
 
 /**
- * CSRF guard for /api/*: state-changing requests without a Bearer header (cookie-authenticated,
- * or login/sign-up, which set cookies) and every WebSocket upgrade must carry an allowed Origin.
+ * Whether the request names its credential itself (a bearer header, or for streams
+ * `?access_token=`/`?ticket=`): then no ambient cookie is what authenticates it, and a foreign page
+ * can't borrow one — cross-site request forgery (and WebSocket hijacking) is about cookies.
+ */
+const namesItsCredential = (req: Request): boolean => {
+  if (hasBearer(req)) return true;
+  const q = new URL(req.url).searchParams;
+  return q.has("access_token") || q.has("ticket");
+};
+
+/**
+ * CSRF guard for /api/*: state-changing requests and WebSocket upgrades that rely on the session
+ * cookie (and login/sign-up, which set one) must carry an allowed Origin. Scripts with an API token
+ * need none — `ws`, Node's WebSocket and curl send no Origin at all.
  */
 export const csrfGuard = createMiddleware<AppEnv>(async (c, next) => {
   const req = c.req.raw;
-  if (isWebSocketUpgrade(req) || (STATE_CHANGING.has(req.method) && !hasBearer(req))) {
+  if ((isWebSocketUpgrade(req) || STATE_CHANGING.has(req.method)) && !namesItsCredential(req)) {
     checkOrigin(req, c.env);
   }
   await next();
