@@ -1,6 +1,33 @@
 // Smoke check: the app started the README's way renders in Chromium and its API answers.
 import { mkdirSync } from "node:fs";
+import { request } from "node:http";
 import { launchBrowser, startApp } from "./server.ts";
+
+/** A WebSocket upgrade with a session cookie from a foreign Origin, answered as raw HTTP. */
+function refusedUpgrade(base: string): Promise<{ status: number; body: string }> {
+  return new Promise((resolve, reject) => {
+    const req = request(`${base}/api/orchestrators/x/ws`, {
+      headers: {
+        Connection: "Upgrade",
+        Upgrade: "websocket",
+        "Sec-WebSocket-Version": "13",
+        "Sec-WebSocket-Key": "dGhlIHNhbXBsZSBub25jZQ==",
+        Origin: "https://evil.example",
+        Cookie: "__Host-baton_session=x",
+      },
+    });
+    req.on("response", (res) => {
+      let body = "";
+      res.on("data", (d) => {
+        body += d;
+      });
+      res.on("end", () => resolve({ status: res.statusCode ?? 0, body }));
+    });
+    req.on("upgrade", () => reject(new Error("the foreign upgrade was accepted")));
+    req.on("error", reject);
+    req.end();
+  });
+}
 
 const app = await startApp({ build: process.env.SMOKE_BUILD !== "0" });
 const browser = await launchBrowser();
@@ -11,12 +38,19 @@ try {
   await page.goto(app.url, { waitUntil: "networkidle" });
   const health = await page.evaluate(async () => (await fetch("/api/health")).json());
   if (health.ok !== true) throw new Error(`/api/health answered ${JSON.stringify(health)}`);
+  // A refused upgrade reaches the client as the documented HTTP answer (npm start serves the built
+  // Worker with wrangler dev, as production does; vite preview used to drop it as a hang-up).
+  const refused = await refusedUpgrade(app.url);
+  if (refused.status !== 403 || !refused.body.includes('"bad_origin"'))
+    throw new Error(`a cookie upgrade from a foreign Origin answered ${refused.status} ${refused.body}`);
   const title = await page.title();
   if (!title.includes("Baton")) throw new Error(`unexpected title ${title}`);
   mkdirSync("artifacts", { recursive: true });
   await page.screenshot({ path: "artifacts/smoke-home.png" });
   if (errors.length) throw new Error(`page errors: ${errors.join("\n")}`);
-  console.log(`smoke ok: ${app.url} title="${title}" health=${JSON.stringify(health)}`);
+  console.log(
+    `smoke ok: ${app.url} title="${title}" health=${JSON.stringify(health)} foreign-upgrade=${refused.status}`,
+  );
 } finally {
   await browser.close();
   await app.stop();
