@@ -81,7 +81,7 @@ describe("CSRF guard", () => {
     expect((await upgrade(path, { Cookie: a.cookie, Origin: "https://evil.example" })).status).toBe(403);
     expect((await upgrade(path, { Cookie: a.cookie, Origin: ORIGIN })).status).not.toBe(403);
     // A token the client names itself borrows nothing: past the guard (404: no such orchestrator).
-    for (const headers of [{}, { Origin: "https://elsewhere.example" }]) {
+    for (const headers of [{}, { Origin: "https://elsewhere.example" }] as Record<string, string>[]) {
       expect((await upgrade(`${path}?access_token=${tok.secret}`, headers)).status).toBe(404);
       expect((await upgrade(path, { ...headers, Authorization: `Bearer ${tok.secret}` })).status).toBe(404);
     }
