@@ -10,6 +10,7 @@ import { models } from "./api/models";
 import { openapi } from "./api/openapi";
 import { orchestratorRoutes } from "./api/orchestrators";
 import { streamTickets } from "./api/stream-tickets";
+import { templateRoutes } from "./api/templates";
 import { tokens } from "./api/tokens";
 import { tools } from "./api/tools";
 import { usage } from "./api/usage";
@@ -35,6 +36,7 @@ app.route("/api/orchestrators/:id/agents", agentRoutes);
 app.route("/api/orchestrators/:id/files", fileRoutes);
 app.route("/api/orchestrators/:id/approvals", approvalRoutes);
 app.route("/api/tools", tools);
+app.route("/api/templates", templateRoutes);
 app.all("/api/*", () => {
   throw notFound("That API route");
 });

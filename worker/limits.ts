@@ -24,3 +24,6 @@ export const TEAM_LIMITS = {
 
 /** Message sends per user (HTTP and socket alike). */
 export const SEND_LIMIT = { perMinute: 30 } as const;
+
+/** Agent templates (GET/POST /api/templates) per user. */
+export const TEMPLATE_LIMITS = { maxPerUser: 100 } as const;

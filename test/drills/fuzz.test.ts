@@ -472,6 +472,7 @@ async function httpCase(r: Rng, fx: Fixture): Promise<HttpCase> {
       token: "tok_none",
       file: r.pick(["notes/fuzz.md", "out/x.txt", `f/${r.int(20)}.md`]),
       approval: r.pick(["apr_none", "apr_0", "%2e%2e"]),
+      template: r.pick(["tpl_none", "%2e%2e"]),
     };
     // Destructive requests against a fixture go to a sacrificial copy.
     if (route.operationId === "deleteOrchestrator" && values.orchestrator === fx.n)

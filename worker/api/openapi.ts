@@ -73,6 +73,7 @@ const PARAM_TEXT = {
   token: "API token id",
   file: "Workspace file path, slashes included (e.g. notes/moons.md); percent-encode each segment",
   approval: "Approval id (apr_…), from approval.requested or GET …/approvals",
+  template: "Agent template id (tpl_…)",
 } as const;
 
 function parameters(r: RouteSpec): Parameter[] {
@@ -229,6 +230,7 @@ const TAGS = {
   Usage: "Tokens and spend",
   Orchestrators: "Orchestrators: create, talk to, watch",
   Agents: "An orchestrator's agents: watch and control directly",
+  Templates: "Reusable agent definitions that create_agent and New agent start from",
   Files: "The orchestrator's shared workspace",
 } as const;
 

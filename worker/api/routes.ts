@@ -25,6 +25,8 @@ import {
   sendMessageResponse,
   serverFrameSchema,
   streamTicketSchema,
+  templateList,
+  templateSchema,
   tokenList,
   tokenSchema,
   toolCatalogue,
@@ -45,6 +47,7 @@ import { approvalRoutes } from "./spec/approvals";
 import { fileRoutes } from "./spec/files";
 import { orchestratorRoutes } from "./spec/orchestrators";
 import type { RouteSpec } from "./spec/route-spec";
+import { templateRoutes } from "./spec/templates";
 
 export {
   type Auth,
@@ -66,6 +69,7 @@ export const ROUTES: readonly RouteSpec[] = [
   ...agentRoutes,
   ...fileRoutes,
   ...approvalRoutes,
+  ...templateRoutes,
 ];
 
 /** Named schemas: components of the OpenAPI document, referenced by every response. */
@@ -100,6 +104,8 @@ export const COMPONENTS = {
   Approval: approvalInfoSchema,
   ApprovalList: approvalList,
   ToolCatalogue: toolCatalogue,
+  Template: templateSchema,
+  TemplateList: templateList,
 } satisfies Record<string, z.ZodType>;
 /** Input-side components (what clients send). */
 export const INPUT_COMPONENTS = { ClientFrame: clientFrameSchema } satisfies Record<string, z.ZodType>;
