@@ -17,6 +17,7 @@ const HELP = `baton — the Baton API from the command line
   baton send <orchestratorId> <text…|->      send, then follow the run to its end ("-" reads stdin)
   baton events <orchestratorId> [--after N] [--agent AGENT_ID]
   baton usage [--group-by day|model|orchestrator] [--from YYYY-MM-DD] [--to YYYY-MM-DD] [--json]
+  baton templates [--json]                  your agent templates
 
 Environment: BATON_URL (default http://localhost:8787), BATON_TOKEN (an API token, bat_…).
 Exit codes: 0 ok · 1 run failed/interrupted or API error · 2 usage error.`;
@@ -177,6 +178,24 @@ async function usage(client: BatonClient, args: string[], io: Io): Promise<numbe
   return 0;
 }
 
+async function templates(client: BatonClient, args: string[], io: Io): Promise<number> {
+  const { values } = parseArgs({ args, options: { json: { type: "boolean" } } });
+  const list = await client.templates();
+  if (values.json) io.out(`${JSON.stringify(list, null, 2)}\n`);
+  else if (!list.length)
+    io.err("No agent templates yet: create them in Settings or with POST /api/templates.");
+  else {
+    const rows = list.map((t) => [
+      t.name,
+      t.model ?? "default",
+      t.tools?.join(",") ?? "all",
+      t.description ?? "",
+    ]);
+    io.out(`${table(["name", "model", "tools", "description"], rows)}\n`);
+  }
+  return 0;
+}
+
 export async function main(argv: string[], env: Record<string, string | undefined>, io: Io): Promise<number> {
   const [command, ...args] = argv;
   if (!command || command === "help" || command === "--help" || command === "-h") {
@@ -197,6 +216,8 @@ export async function main(argv: string[], env: Record<string, string | undefine
         return await events(client, args, io);
       case "usage":
         return await usage(client, args, io);
+      case "templates":
+        return await templates(client, args, io);
       default:
         throw new UsageError(`Unknown command ${JSON.stringify(command)}.`);
     }

@@ -2,6 +2,7 @@
 // Runs on Node 24 as-is (type stripping: erasable syntax only, type-only imports of the shared
 // schemas, so zod never loads here). Authenticates with an API token as a bearer credential.
 import type {
+  AgentTemplate,
   EventsPage,
   FileInfo,
   OrchestratorInfo,
@@ -182,6 +183,11 @@ export class BatonClient {
       "GET",
       `/api/orchestrators/${encodeURIComponent(orchestratorId)}/agents`,
     ).then((r) => r.agents);
+  }
+
+  /** Your agent templates, by name. */
+  templates(): Promise<AgentTemplate[]> {
+    return this.request<{ templates: AgentTemplate[] }>("GET", "/api/templates").then((r) => r.templates);
   }
 
   /** Every file, following the listing's pages. */

@@ -154,6 +154,21 @@ export const agentList = z.object({ agents: z.array(agentSummarySchema) });
 export const agentTaskResponse = z.object({ agentId: z.string(), taskId: z.string() });
 export const agentInterruptResponse = z.object({ interrupted: z.boolean() });
 
+// ---- Agent templates ----
+
+export const templateSchema = z.object({
+  id: z.string(),
+  name: z.string().describe("unique per user; create_agent and POST …/agents name it as `template`"),
+  description: z.string().nullable().describe("what the orchestrator is told the template is for"),
+  instructions: z.string(),
+  model: z.string().nullable().describe("null: the default agent model"),
+  tools: z.array(z.string()).nullable().describe("null: every workspace tool"),
+  createdAt: z.number(),
+  updatedAt: z.number(),
+});
+export type AgentTemplate = z.infer<typeof templateSchema>;
+export const templateList = z.object({ templates: z.array(templateSchema).describe("by name") });
+
 // ---- Files ----
 
 export const fileInfoSchema = z.object({

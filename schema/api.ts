@@ -3,6 +3,7 @@
 // The OpenAPI document is generated from both.
 import { z } from "zod";
 import { approvalDecisionSchema } from "./events";
+import { MODELS } from "./models";
 import { approvalTimeoutSchema, thinkingSchema, toolPolicySchema } from "./settings";
 
 export * from "./api-responses";
@@ -20,6 +21,10 @@ export const INPUT_LIMITS = {
   workspaceBytes: 100 * 1024 * 1024,
   /** Largest (and default) page of GET …/files. */
   filesPage: 1000,
+  /** An agent's (or a template's) instructions. */
+  instructionsChars: 20_000,
+  /** A template's one-line description, shown to the orchestrator. */
+  descriptionChars: 500,
 } as const;
 
 const name = z.string().trim().min(1, "must not be empty").max(INPUT_LIMITS.nameChars);
@@ -66,6 +71,64 @@ export const updateOrchestratorBody = z.strictObject({
   status: z.enum(["active", "archived"]).optional(),
   ...settings,
 });
+
+/** An agent's name, as create_agent and POST …/agents take it (also a template's). */
+export const AGENT_NAME = /^[A-Za-z0-9][A-Za-z0-9_-]{0,39}$/;
+export const agentNameSchema = z
+  .string()
+  .regex(AGENT_NAME, "use 1–40 letters, digits, - or _, starting with a letter or digit");
+
+const MODEL_IDS = MODELS.map((m) => m.id) as [string, ...string[]];
+/** A model of the catalogue (GET /api/models). */
+const knownModel = z.enum(MODEL_IDS, { error: `must be one of ${MODEL_IDS.join(", ")}` });
+/**
+ * An agent's tools: workspace and server tool names (GET /api/tools); the route checks each is one.
+ * Leave the list out for all of them (`report` is always on).
+ */
+const agentToolList = z
+  .array(z.string().max(64))
+  .min(1, "must name at least one tool; leave it out for all of them")
+  .max(50)
+  .refine((l) => new Set(l).size === l.length, "must not name a tool twice");
+const instructions = z.string().min(1, "must not be empty").max(INPUT_LIMITS.instructionsChars);
+const description = z.string().trim().max(INPUT_LIMITS.descriptionChars);
+
+/** A reusable agent definition (DESIGN §5 create_agent {template}). */
+export const createTemplateBody = z.strictObject({
+  name: agentNameSchema,
+  description: description.nullable().optional(),
+  instructions,
+  model: knownModel.nullable().optional().describe("the agent's model; omit for the default agent model"),
+  tools: agentToolList.nullable().optional(),
+});
+/** Every field optional; null clears description, model or tools. */
+export const updateTemplateBody = z.strictObject({
+  name: agentNameSchema.optional(),
+  description: description.nullable().optional(),
+  instructions: instructions.optional(),
+  model: knownModel.nullable().optional(),
+  tools: agentToolList.nullable().optional(),
+});
+
+/** The user's own "New agent": like create_agent, without asking the orchestrator. */
+export const createAgentBody = z
+  .strictObject({
+    name: agentNameSchema,
+    template: agentNameSchema.optional().describe("start from your template of this name"),
+    instructions: instructions.optional().describe("required unless `template` is given"),
+    model: knownModel.optional(),
+    tools: agentToolList.optional(),
+    /** Idempotency key: a retried request with the same clientId doesn't create a second agent. */
+    clientId: z.string().min(1).max(128).optional(),
+  })
+  .superRefine((b, ctx) => {
+    if (b.instructions === undefined && b.template === undefined)
+      ctx.addIssue({
+        code: "custom",
+        path: ["instructions"],
+        message: "is required unless you name a template",
+      });
+  });
 
 export const decideApprovalBody = z.strictObject({
   decision: approvalDecisionSchema,

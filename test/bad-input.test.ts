@@ -47,6 +47,12 @@ beforeAll(async () => {
   await waitFor(env.ORCHESTRATOR.getByName(id), runsIdle(1));
   const list = await SELF.fetch(`${ORIGIN}/api/orchestrators/${id}/agents`, { headers });
   const agent = (await list.json<{ agents: AgentSummary[] }>()).agents[0]!;
+  // A template to aim the template routes at, so validation (not a 404) is what answers.
+  const template = await SELF.fetch(`${ORIGIN}/api/templates`, {
+    method: "POST",
+    headers: { ...headers, "Content-Type": "application/json" },
+    body: JSON.stringify({ name: "bad-input", instructions: "Wait." }),
+  });
   ids = {
     orchestrator: id,
     agent: agent.id,
@@ -55,6 +61,7 @@ beforeAll(async () => {
     approval: "apr_none",
     run: "run_none",
     message: "msg_none",
+    template: (await template.json<{ id: string }>()).id,
   };
 });
 

@@ -122,6 +122,20 @@ describe("bin/client.ts", () => {
     }
   });
 
+  it("lists agent templates", async () => {
+    const user = await makeUser();
+    const client = clientFor(user.token);
+    expect(await client.templates()).toEqual([]);
+    await client.request("POST", "/api/templates", {
+      name: "writer",
+      instructions: "Write.",
+      tools: ["read_file"],
+    });
+    expect(await client.templates()).toMatchObject([
+      { name: "writer", instructions: "Write.", model: null, tools: ["read_file"] },
+    ]);
+  });
+
   it("formats events, money and tables for people", () => {
     const names = new Map([["ag_1", "alpha"]]);
     const base = { stream: "orchestrator:o", seq: 1, ts: 0 };

@@ -163,6 +163,15 @@ beforeAll(async () => {
     await new Promise((ok) => setTimeout(ok, 50));
   }
 
+  const templateName = `a-only-${crypto.randomUUID().slice(0, 8)}`;
+  const template = await SELF.fetch(`${ORIGIN}/api/templates`, {
+    method: "POST",
+    headers: { Authorization: `Bearer ${tokA2.secret}`, "Content-Type": "application/json" },
+    body: JSON.stringify({ name: templateName, instructions: "A's private template instructions." }),
+  });
+  expect(template.status).toBe(201);
+  const templateId = (await template.json<{ id: string }>()).id;
+
   b = await signup();
   tokB = await newToken(b, "b-script");
   const own = await SELF.fetch(`${ORIGIN}/api/orchestrators`, {
@@ -180,8 +189,12 @@ beforeAll(async () => {
     approval: "apr_none",
     run: firstRun.runId,
     message: firstRun.messageId,
+    template: templateId,
   };
   secrets = [
+    templateId,
+    templateName,
+    "A's private template instructions",
     a.userId,
     a.email,
     orchestratorId,
@@ -292,6 +305,9 @@ describe("tenant isolation", () => {
     expect(file.content).toBe("# alpha\n\nWritten by alpha.\n");
     const tokens = await (await get("/api/tokens")).json<{ tokens: { id: string }[] }>();
     expect(tokens.tokens.map((t) => t.id).sort()).toEqual([tokA.id, tokA2.id].sort());
+    // B's PATCH and DELETE of A's template were 404s: it is still there, unchanged.
+    const template = await (await get(`/api/templates/${ids.template}`)).json<{ instructions: string }>();
+    expect(template.instructions).toBe("A's private template instructions.");
   });
 
   it("A's revoked token fails at once on every authenticated route, header or query", async () => {

@@ -11,6 +11,7 @@ import { models } from "./api/models";
 import { openapi } from "./api/openapi";
 import { orchestratorRoutes } from "./api/orchestrators";
 import { streamTickets } from "./api/stream-tickets";
+import { templateRoutes } from "./api/templates";
 import { tokens } from "./api/tokens";
 import { tools } from "./api/tools";
 import { usage } from "./api/usage";
@@ -36,6 +37,7 @@ app.route("/api/orchestrators/:id/agents", agentRoutes);
 app.route("/api/orchestrators/:id/files", fileRoutes);
 app.route("/api/orchestrators/:id/approvals", approvalRoutes);
 app.route("/api/tools", tools);
+app.route("/api/templates", templateRoutes);
 // Baton as an MCP server: its tools call this app's own routes with the caller's credential.
 app.route(
   "/mcp",

@@ -38,3 +38,6 @@ export const SERVER_TOOL_LIMITS = {
   /** Fetched page text kept in context, in tokens (the API's approximate `max_content_tokens`). */
   webFetchMaxContentTokens: 25_000,
 } as const;
+
+/** Agent templates (GET/POST /api/templates) per user. */
+export const TEMPLATE_LIMITS = { maxPerUser: 100 } as const;

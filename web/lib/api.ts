@@ -2,6 +2,7 @@
 // and error type live in lib/http.ts.
 
 import {
+  type AgentTemplate,
   type ApiToken,
   createdTokenSchema,
   type EventsPage,
@@ -15,7 +16,10 @@ import {
   orchestratorSchema,
   type SendMessageResult,
   sendMessageResponse,
+  type ToolInfo,
+  templateSchema,
   tokenSchema,
+  toolInfoSchema,
   type UsageReport,
   usageResponse,
 } from "../../schema/api";
@@ -31,6 +35,25 @@ export const orchestratorPath = (id: string) => `/api/orchestrators/${enc(id)}`;
 export const agentPath = (id: string, agentId: string) => `${orchestratorPath(id)}/agents/${enc(agentId)}`;
 
 type Ok = { ok?: boolean };
+
+/** A template as the API takes it (POST /api/templates; PATCH takes any part, null clears). */
+export type TemplateInput = {
+  name: string;
+  description?: string | null;
+  instructions: string;
+  model?: string | null;
+  tools?: string[] | null;
+};
+
+/** POST …/agents: from scratch (instructions) or from a template; given fields override it. */
+export type NewAgentInput = {
+  name: string;
+  template?: string;
+  instructions?: string;
+  model?: string;
+  tools?: string[];
+  clientId?: string;
+};
 
 export const api = {
   // accounts
@@ -93,6 +116,22 @@ export const api = {
   interruptAgent: (id: string, agentId: string) =>
     request<Ok>("POST", `${agentPath(id, agentId)}/interrupt`, {}),
   deleteAgent: (id: string, agentId: string) => request<Ok>("DELETE", agentPath(id, agentId)),
+  createAgent: (id: string, body: NewAgentInput) =>
+    request("POST", `${orchestratorPath(id)}/agents`, body, agentSummarySchema),
+
+  // agent templates, and the tools an agent can be given
+  listTemplates: async (): Promise<AgentTemplate[]> => {
+    const res = await request<{ templates: unknown }>("GET", "/api/templates");
+    return templateSchema.array().parse(res.templates);
+  },
+  createTemplate: (body: TemplateInput) => request("POST", "/api/templates", body, templateSchema),
+  updateTemplate: (id: string, patch: Partial<TemplateInput>) =>
+    request("PATCH", `/api/templates/${enc(id)}`, patch, templateSchema),
+  deleteTemplate: (id: string) => request<Ok>("DELETE", `/api/templates/${enc(id)}`),
+  listTools: async (): Promise<ToolInfo[]> => {
+    const res = await request<{ tools: unknown }>("GET", "/api/tools");
+    return toolInfoSchema.array().parse(res.tools);
+  },
 
   // workspace
   /** Every file in the workspace: the listing comes in pages, followed here to the end. */

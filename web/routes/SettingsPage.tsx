@@ -1,10 +1,12 @@
-// Account settings: personal API tokens (the secret shown once), a spending budget, the default model.
+// Account settings: personal API tokens (the secret shown once), agent templates, a spending budget,
+// the default model, the password.
 import { type FormEvent, useEffect, useState } from "react";
 import { Link, useLoaderData, useRevalidator } from "react-router";
 import type { ApiToken } from "../../schema/api";
 import { Dialog } from "../components/Dialog";
 import { Icon } from "../components/Icon";
 import { ModelPicker } from "../components/ModelPicker";
+import { TemplatesSection } from "../components/settings/TemplatesSection";
 import { useMe } from "../hooks/useMe";
 import { usePatchable } from "../hooks/usePatchable";
 import { ApiError, api } from "../lib/api";
@@ -19,6 +21,7 @@ export default function SettingsPage() {
   // too) and the page's data loads again.
   const [tokensEpoch, setTokensEpoch] = useState(0);
   const { revalidate } = useRevalidator();
+  const loaded = useLoaderData<DataOf<typeof loader>>();
   useEffect(() => {
     document.title = "Settings · Baton";
   }, []);
@@ -27,10 +30,11 @@ export default function SettingsPage() {
       <div className="page-header">
         <div>
           <h1>Settings</h1>
-          <p>API access, spending limits and defaults for your account.</p>
+          <p>API access, agent templates, spending limits and defaults for your account.</p>
         </div>
       </div>
       <TokensSection key={tokensEpoch} />
+      <TemplatesSection loaded={loaded.templates} />
       <PreferencesGate />
       <PasswordSection
         onTokensRevoked={() => {
@@ -43,7 +47,7 @@ export default function SettingsPage() {
 }
 
 function TokensSection() {
-  const loaded = useLoaderData<DataOf<typeof loader>>();
+  const loaded = useLoaderData<DataOf<typeof loader>>().tokens;
   const [tokens, patchTokens] = usePatchable(loaded.data);
   const [name, setName] = useState("");
   const [busy, setBusy] = useState(false);

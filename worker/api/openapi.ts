@@ -75,6 +75,7 @@ const PARAM_TEXT = {
   approval: "Approval id (apr_…), from approval.requested or GET …/approvals",
   run: "Run id (run_…), from a message's answer or run.started",
   message: "Message id (msg_…), from a message's answer",
+  template: "Agent template id (tpl_…)",
 } as const;
 
 function parameters(r: RouteSpec): Parameter[] {
@@ -231,6 +232,7 @@ const TAGS = {
   Usage: "Tokens and spend",
   Orchestrators: "Orchestrators: create, talk to, watch",
   Agents: "An orchestrator's agents: watch and control directly",
+  Templates: "Reusable agent definitions that create_agent and New agent start from",
   Files: "The orchestrator's shared workspace",
 } as const;
 

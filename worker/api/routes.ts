@@ -27,6 +27,8 @@ import {
   sendMessageResponse,
   serverFrameSchema,
   streamTicketSchema,
+  templateList,
+  templateSchema,
   tokenList,
   tokenSchema,
   toolCatalogue,
@@ -47,6 +49,7 @@ import { approvalRoutes } from "./spec/approvals";
 import { fileRoutes } from "./spec/files";
 import { orchestratorRoutes } from "./spec/orchestrators";
 import type { RouteSpec } from "./spec/route-spec";
+import { templateRoutes } from "./spec/templates";
 
 export {
   type Auth,
@@ -68,6 +71,7 @@ export const ROUTES: readonly RouteSpec[] = [
   ...agentRoutes,
   ...fileRoutes,
   ...approvalRoutes,
+  ...templateRoutes,
 ];
 
 /** Named schemas: components of the OpenAPI document, referenced by every response. */
@@ -104,6 +108,8 @@ export const COMPONENTS = {
   MessageState: messageStateSchema,
   ApprovalList: approvalList,
   ToolCatalogue: toolCatalogue,
+  Template: templateSchema,
+  TemplateList: templateList,
 } satisfies Record<string, z.ZodType>;
 /** Input-side components (what clients send). */
 export const INPUT_COMPONENTS = { ClientFrame: clientFrameSchema } satisfies Record<string, z.ZodType>;

@@ -3,6 +3,7 @@
 import type Anthropic from "@anthropic-ai/sdk";
 import type * as t from "../../schema/do";
 import type { AgentStatus, AgentSummary, Totals, Usage } from "../../schema/events";
+import type { TemplateDigest } from "./templates";
 
 export type ContentBlock = Anthropic.ContentBlockParam;
 export type Role = "user" | "assistant";
@@ -96,6 +97,11 @@ export type MetaShape = {
   result: string | null;
   /** Consecutive runs started by agent reports, reset by user input (a runaway guard). */
   autoRuns: number;
+  /**
+   * Orchestrator: the user's agent templates as the run `runId` saw them when it started, for its
+   * system prompt (read once per run, so the prompt and its cache prefix stay the same throughout).
+   */
+  templates: { runId: string; list: TemplateDigest[] };
   /** Orchestrator: its agents, live. */
   agents: AgentSummary[];
   /** Orchestrator: the last notice id applied per agent (notices are retried, so deduplicated). */

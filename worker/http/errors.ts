@@ -3,7 +3,7 @@ import type { Context } from "hono";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
 import { ZodError, type z } from "zod";
 import type { ApiErrorCode, ApiErrorStatus, SocketErrorCode } from "../../schema/errors";
-import { fieldIssues, issueSentence } from "./issues";
+import { type FieldIssue, fieldIssues, issueSentence } from "./issues";
 import { redactSecrets } from "./redact";
 
 /** A 4xx/5xx answer `{"error":{code,message,details?}}`: `code` from API_ERRORS, with its status. */
@@ -60,7 +60,11 @@ export const notFound = (what: string) => new ApiError(404, "not_found", `${what
 
 /** Turns zod issues into one readable sentence naming each field, plus structured details. */
 export function validationError(error: z.ZodError, where: "body" | "query" = "body"): ApiError {
-  const issues = fieldIssues(error, where);
+  return invalidInput(fieldIssues(error, where), where);
+}
+
+/** The same 400 for input that passed its schema but not a check beyond it (a lookup, a policy). */
+export function invalidInput(issues: FieldIssue[], where: "body" | "query" = "body"): ApiError {
   return new ApiError(400, "invalid_request", `Invalid ${where}. ${issueSentence(issues)}.`, { issues });
 }
 

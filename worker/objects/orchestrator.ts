@@ -6,10 +6,12 @@ import type { AgentSummary, ApprovalDecision, StreamState, Totals, Usage } from 
 import { zeroTotals } from "../../schema/events";
 import { queueD1 } from "../db/outbox";
 import type { Approval } from "../db/store-types";
+import { templateDigests } from "../db/templates";
 import { type Decided, keepRecent } from "../loop/approvals";
 import type { RunEnd } from "../loop/runner";
 import { type Tool, type ToolContext, ToolError } from "../loop/tool";
 import { decide } from "../policy/tool-policy";
+import { type AgentSpec, describeTemplates } from "../tools/agent-spec";
 import {
   isSettled,
   type OrchestratorToolContext,
@@ -21,7 +23,7 @@ import { type AgentSettings, type NumberedNotice, noticeEffect } from "./notices
 import type { OrchestratorInit, OrchestratorPatch, OrchestratorRpc } from "./rpc";
 import { agentStub } from "./stubs";
 import { addTotals, agentRow as agentRowOf, TeamBudget, teamTotals as teamTotalsOf } from "./team";
-import { TeamControl } from "./team-control";
+import { TeamControl, TeamRefusal } from "./team-control";
 
 const PREAMBLE = `You are the orchestrator of a team of AI agents working in a shared workspace of files.
 Break the user's request into tasks, create specialised agents for them, command them, wait for
@@ -167,6 +169,21 @@ export class Orchestrator extends LoopObject implements OrchestratorRpc {
     return { taskId };
   }
 
+  /** The user's "New agent": created like create_agent's, exactly once per key. */
+  async createAgent(
+    key: string,
+    spec: AgentSpec,
+  ): Promise<
+    { agent: AgentSummary } | { refused: { code: "agent_exists" | "too_many_agents"; message: string } }
+  > {
+    try {
+      return { agent: await this.team.createAgent(`user_${key}`, spec) };
+    } catch (err) {
+      if (err instanceof TeamRefusal) return { refused: { code: err.code, message: err.message } };
+      throw err;
+    }
+  }
+
   async interruptAgent(agentId: string): Promise<boolean | null> {
     const agent = this.agent(agentId);
     if (!agent) return null;
@@ -261,9 +278,30 @@ export class Orchestrator extends LoopObject implements OrchestratorRpc {
     return this.team.toolContext(base);
   }
 
+  /** The preamble, the user's agent templates (as this run saw them), then the user's own prompt. */
   protected system(): string {
     const c = this.store.config();
-    return c.system ? `${PREAMBLE}\n\n${c.system}` : PREAMBLE;
+    const templates = describeTemplates(this.store.get("templates")?.list ?? []);
+    return [PREAMBLE, templates, c.system].filter(Boolean).join("\n\n");
+  }
+
+  /**
+   * Every drive of a run starts with a heartbeat: the first one of a run reads the user's templates
+   * for its system prompt, once; later drives (after a wait, a restart) reuse what it stored.
+   */
+  protected override async heartbeat(): Promise<void> {
+    await super.heartbeat();
+    const runId = this.store.get("activeRunId");
+    const seen = this.store.get("templates");
+    if (!runId || seen?.runId === runId) return;
+    let list = seen?.list ?? [];
+    try {
+      list = await templateDigests(this.env.DB, this.store.config().userId);
+    } catch (err) {
+      // The run goes on with the list the previous run saw.
+      console.error("reading agent templates failed", err);
+    }
+    this.store.set("templates", { runId, list });
   }
 
   protected async reserve(

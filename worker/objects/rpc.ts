@@ -6,6 +6,7 @@ import type { D1Stats } from "../db/outbox";
 import type { ObjectConfig } from "../db/store";
 import type { Approval } from "../db/store-types";
 import type { Decided } from "../loop/approvals";
+import type { AgentSpec } from "../tools/agent-spec";
 import type { AgentInit, AgentSettings, NumberedNotice } from "./notices";
 
 /** Both kinds: a stream to read and follow, and a conversation to send to. */
@@ -53,6 +54,16 @@ export interface OrchestratorRpc extends StreamRpc {
     text: string,
     clientId?: string,
   ): Promise<{ taskId: string } | { refused: string } | null>;
+  /**
+   * The user's own new agent (POST …/agents), under the same caps and unique names as create_agent;
+   * exactly once per `key` (a retry with the same key returns the agent it made).
+   */
+  createAgent(
+    key: string,
+    spec: AgentSpec,
+  ): Promise<
+    { agent: AgentSummary } | { refused: { code: "agent_exists" | "too_many_agents"; message: string } }
+  >;
   interruptAgent(agentId: string): Promise<boolean | null>;
   deleteAgent(agentId: string): Promise<boolean>;
   /** From agents: hold a model call's worst case against the team (and account) budget. */

@@ -5,9 +5,11 @@ import { createHash } from "node:crypto";
 import type { AgentSummary, EventBody } from "../../schema/events";
 import { queueD1 } from "../db/outbox";
 import type { Store } from "../db/store";
+import { findTemplate, templateDigests } from "../db/templates";
 import { Workspace } from "../db/workspace/workspace";
 import { TEAM_LIMITS } from "../limits";
 import { type ToolContext, ToolError } from "../loop/tool";
+import type { AgentSpec } from "../tools/agent-spec";
 import type { OrchestratorToolContext } from "../tools/orchestrator-tools";
 import { agentStub } from "./stubs";
 import { type agentRow, newAgentSummary } from "./team";
@@ -27,6 +29,16 @@ export type TeamHost = {
 /** An agent's id: derived from the orchestrator and the tool call that created it (replays find it). */
 function agentIdFor(orchestratorId: string, toolUseId: string): string {
   return `ag_${createHash("sha256").update(`${orchestratorId}:${toolUseId}`).digest("hex").slice(0, 24)}`;
+}
+
+/** A creation the team's rules refuse: the name is taken, or the team is full. */
+export class TeamRefusal extends ToolError {
+  constructor(
+    readonly code: "agent_exists" | "too_many_agents",
+    message: string,
+  ) {
+    super(message);
+  }
 }
 
 export class TeamControl {
@@ -58,6 +70,9 @@ export class TeamControl {
         return a;
       },
       createAgent: (toolUseId, spec) => this.createAgent(toolUseId, spec),
+      template: (name) => findTemplate(this.host.env.DB, base.config.userId, name),
+      templateNames: async () =>
+        (await templateDigests(this.host.env.DB, base.config.userId)).map((t) => t.name),
       commandAgent: (agent, taskId, task) => this.commandAgent(agent, taskId, task, base.signal),
       agentTail: (agent, n) => agentStub(this.host.env, agent.id).tail(n),
       agentOutput: (agent) => agentStub(this.host.env, agent.id).output(),
@@ -74,20 +89,18 @@ export class TeamControl {
    * The name and the cap are checked and claimed before the first await, so parallel calls in one
    * step can't together pass them (DESIGN §8).
    */
-  async createAgent(
-    toolUseId: string,
-    spec: { name: string; instructions: string; model: string; tools: string[] | null },
-  ): Promise<AgentSummary> {
+  async createAgent(toolUseId: string, spec: AgentSpec): Promise<AgentSummary> {
     const c = this.host.store.config();
     const id = agentIdFor(c.id, toolUseId);
     const existing = this.agent(id);
     if (existing) return existing;
     const live = this.host.agents();
     if (live.some((a) => a.name === spec.name) || [...this.creating.values()].includes(spec.name)) {
-      throw new ToolError(`An agent named ${spec.name} already exists.`);
+      throw new TeamRefusal("agent_exists", `An agent named ${spec.name} already exists.`);
     }
     if (live.length + this.creating.size >= TEAM_LIMITS.maxAgents) {
-      throw new ToolError(
+      throw new TeamRefusal(
+        "too_many_agents",
         `This orchestrator already has ${live.length + this.creating.size} agents (the limit is ${TEAM_LIMITS.maxAgents}). Delete one first.`,
       );
     }

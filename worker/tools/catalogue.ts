@@ -2,6 +2,7 @@
 // policy. Workspace and orchestrator tools come from their definitions; server tools run inside
 // the model's response; MCP tools (per connector) appear once connectors exist.
 import type { ToolInfo } from "../../schema/api";
+import type { FieldIssue } from "../http/issues";
 import { defaultDecision, isServerTool, SERVER_TOOLS, type ServerToolName } from "../policy/tool-policy";
 import { agentTools, readOnlyWorkspaceTools } from "./agent-tools";
 import { orchestratorTools } from "./orchestrator-tools";
@@ -40,3 +41,21 @@ export function toolCatalogue(): ToolInfo[] {
 
 /** Names a policy may list (besides `mcp__…`). */
 export const grantableTools = (): ReadonlySet<string> => new Set(toolCatalogue().map((t) => t.name));
+
+/** Names an agent's tool list may hold (templates, POST …/agents): workspace and server tools. */
+export const agentGrantableTools = (): ReadonlySet<string> =>
+  new Set(
+    toolCatalogue()
+      .filter((t) => t.kind === "workspace" || t.kind === "server")
+      .map((t) => t.name),
+  );
+
+/** Each entry of a tool list a person sent that an agent can't have, naming its position. */
+export function agentToolProblems(tools: readonly string[] | null | undefined): FieldIssue[] {
+  const known = agentGrantableTools();
+  return (tools ?? []).flatMap((t, i) =>
+    known.has(t)
+      ? []
+      : [{ field: `tools.${i}`, message: `${t} is not a tool an agent can have (GET /api/tools)` }],
+  );
+}

@@ -1,13 +1,16 @@
 // The orchestrator's tools: create, command, watch, wait for, interrupt and delete agents, and read
 // the shared workspace. They act through the host (the Orchestrator object), which owns the registry.
 import { z } from "zod";
+import { type AgentTemplate, agentNameSchema, INPUT_LIMITS } from "../../schema/api";
 import type { AgentSummary, StreamEvent } from "../../schema/events";
 import { formatUsd, USAGE_FIELDS } from "../../schema/money";
 import type { Workspace } from "../db/workspace/workspace";
+import { issueSentence } from "../http/issues";
 import { TEAM_LIMITS } from "../limits";
-import { DEFAULT_AGENT_MODEL, isKnownModel, MODELS } from "../llm/prices";
+import { DEFAULT_AGENT_MODEL, MODELS } from "../llm/prices";
 import { defineTool, type Tool, type ToolContext, ToolError } from "../loop/tool";
-import { decide, SERVER_TOOLS } from "../policy/tool-policy";
+import { SERVER_TOOLS } from "../policy/tool-policy";
+import { type AgentSpec, resolveAgentSpec } from "./agent-spec";
 import { AGENT_TOOL_NAMES, readOnlyWorkspaceTools } from "./agent-tools";
 
 export const FINISHED = new Set(["complete", "failed", "interrupted", "idle"]);
@@ -21,10 +24,10 @@ export type OrchestratorToolContext = ToolContext & {
   workspace: Workspace;
   agents: () => AgentSummary[];
   findAgent: (name: string) => AgentSummary;
-  createAgent: (
-    toolUseId: string,
-    spec: { name: string; instructions: string; model: string; tools: string[] | null },
-  ) => Promise<AgentSummary>;
+  createAgent: (toolUseId: string, spec: AgentSpec) => Promise<AgentSummary>;
+  /** The user's template of this name (D1), or null; and the names of all of them. */
+  template: (name: string) => Promise<AgentTemplate | null>;
+  templateNames: () => Promise<string[]>;
   commandAgent: (agent: AgentSummary, taskId: string, task: string) => Promise<string>;
   agentTail: (agent: AgentSummary, n: number) => Promise<StreamEvent[]>;
   agentOutput: (agent: AgentSummary) => Promise<{ result: string | null; lastText: string | null }>;
@@ -34,12 +37,7 @@ export type OrchestratorToolContext = ToolContext & {
   reportsDelivered: (agentIds: string[]) => void;
 };
 
-const agentName = z
-  .string()
-  .regex(
-    /^[A-Za-z0-9][A-Za-z0-9_-]{0,39}$/,
-    "use 1–40 letters, digits, - or _, starting with a letter or digit",
-  );
+const agentName = agentNameSchema;
 
 export function describeAgent(a: AgentSummary): string {
   const t = a.totals;
@@ -93,10 +91,18 @@ export const orchestratorTools: Tool<Ctx>[] = [
   defineTool({
     name: "create_agent",
     phase: 0,
-    description: `Create a specialised agent with its own tool loop over the shared workspace. Models: ${MODELS.map((m) => m.id).join(", ")} (default ${DEFAULT_AGENT_MODEL}). Tools default to all of: ${AGENT_TOOL_NAMES.join(", ")}.`,
+    description: `Create a specialised agent with its own tool loop over the shared workspace, from scratch or from one of the user's agent templates. Models: ${MODELS.map((m) => m.id).join(", ")} (default ${DEFAULT_AGENT_MODEL}). Tools default to all of: ${AGENT_TOOL_NAMES.join(", ")}.`,
     schema: z.object({
       name: agentName,
-      instructions: z.string().min(1).max(20_000).describe("Who the agent is and how it should work"),
+      template: agentName
+        .optional()
+        .describe("Start from the user's agent template of this name; the fields you give override its"),
+      instructions: z
+        .string()
+        .min(1)
+        .max(INPUT_LIMITS.instructionsChars)
+        .optional()
+        .describe("Who the agent is and how it should work (required unless template is given)"),
       model: z.string().optional(),
       tools: z
         .array(z.enum([...new Set([...AGENT_TOOL_NAMES, ...SERVER_TOOLS])] as [string, ...string[]]))
@@ -104,21 +110,24 @@ export const orchestratorTools: Tool<Ctx>[] = [
         .describe("Only these tools (narrows the orchestrator's tool policy; report is always on)"),
     }),
     async run(input, ctx: Ctx) {
-      const model = input.model ?? DEFAULT_AGENT_MODEL;
-      if (!isKnownModel(model))
-        throw new ToolError(`Unknown model ${model}. Use one of: ${MODELS.map((m) => m.id).join(", ")}.`);
-      // An agent's tools can only narrow the policy: a denied tool can't be handed out.
-      const denied = (input.tools ?? []).filter((t) => decide(ctx.config.toolPolicy, t) === "deny");
-      if (denied.length)
-        throw new ToolError(`The user's tool policy denies ${denied.join(", ")}; leave them out of tools.`);
+      let template: AgentTemplate | null = null;
+      if (input.template) {
+        template = await ctx.template(input.template);
+        if (!template) {
+          const names = await ctx.templateNames();
+          throw new ToolError(
+            `There is no agent template named ${input.template}. Templates: ${names.join(", ") || "none"}.`,
+          );
+        }
+      }
+      const r = resolveAgentSpec(input, template, ctx.config.toolPolicy);
+      if ("problems" in r) throw new ToolError(`${issueSentence(r.problems)}.`);
       // The name and the agent cap are checked by the orchestrator, atomically with the claim.
-      const agent = await ctx.createAgent(ctx.toolUseId, {
-        name: input.name,
-        instructions: input.instructions,
-        model,
-        tools: input.tools ?? null,
-      });
-      return { content: `Created agent ${agent.name} (${agent.model}). Give it work with command_agent.` };
+      const agent = await ctx.createAgent(ctx.toolUseId, r.spec);
+      const from = template ? ` from template ${template.name}` : "";
+      return {
+        content: `Created agent ${agent.name} (${agent.model})${from}. Give it work with command_agent.`,
+      };
     },
   }),
   defineTool({

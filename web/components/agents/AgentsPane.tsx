@@ -1,11 +1,15 @@
 // The orchestrator's agents: status (colour + label), model, context window, tokens and cost, the
-// latest note. Each card opens the agent's own page.
+// latest note. Each card opens the agent's own page. "New agent" creates one without asking the
+// orchestrator; it appears here through the stream.
+import { useState } from "react";
 import { Link } from "react-router";
 import { formatTokens, formatUsd, totalTokens } from "../../lib/format";
 import { modelLabel } from "../../lib/models";
 import type { AgentView } from "../../lib/views/agents";
 import { ContextBar } from "../ContextBar";
+import { Icon } from "../Icon";
 import { StatusBadge } from "../StatusBadge";
+import { NewAgentDialog } from "./NewAgentDialog";
 import "../../styles/agents.css";
 
 export function AgentsPane({
@@ -15,25 +19,33 @@ export function AgentsPane({
   orchestratorId: string;
   agents: readonly AgentView[];
 }) {
-  if (agents.length === 0) {
-    return (
-      <div className="empty agents-empty">
-        <h2>No agents yet</h2>
-        <p>
-          Ask the orchestrator to create a team, e.g. "Create a researcher and a writer and have them draft a
-          brief."
-        </p>
-      </div>
-    );
-  }
+  const [creating, setCreating] = useState(false);
   return (
-    <ul className="agents-list" aria-label="Agents">
-      {agents.map((a) => (
-        <li key={a.id}>
-          <AgentCard orchestratorId={orchestratorId} agent={a} />
-        </li>
-      ))}
-    </ul>
+    <div className="agents-pane">
+      <div className="agents-toolbar">
+        <button type="button" className="btn btn-sm" onClick={() => setCreating(true)}>
+          <Icon name="plus" size={14} /> New agent
+        </button>
+      </div>
+      {agents.length === 0 ? (
+        <div className="empty agents-empty">
+          <h2>No agents yet</h2>
+          <p>
+            Ask the orchestrator to create a team, e.g. "Create a researcher and a writer and have them draft
+            a brief." Or add one yourself with New agent.
+          </p>
+        </div>
+      ) : (
+        <ul className="agents-list" aria-label="Agents">
+          {agents.map((a) => (
+            <li key={a.id}>
+              <AgentCard orchestratorId={orchestratorId} agent={a} />
+            </li>
+          ))}
+        </ul>
+      )}
+      {creating && <NewAgentDialog orchestratorId={orchestratorId} onClose={() => setCreating(false)} />}
+    </div>
   );
 }
 

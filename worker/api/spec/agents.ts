@@ -4,6 +4,7 @@ import {
   agentList,
   agentMessageBody,
   agentTaskResponse,
+  createAgentBody,
   eventsQuery,
   eventsResponse,
   streamQuery,
@@ -23,6 +24,36 @@ export const agentRoutes: RouteSpec[] = [
     auth: "caller",
     params: orch,
     ok: { status: 200, description: "Agents", schema: agentList },
+  },
+  {
+    method: "POST",
+    path: "/api/orchestrators/{id}/agents",
+    operationId: "createAgent",
+    summary: "Create an agent yourself, from scratch or from one of your templates",
+    description:
+      "What the orchestrator's `create_agent` does, without asking it: `agent.created` follows on the " +
+      "orchestrator's stream, and the orchestrator sees the agent in `list_agents`. Fields you give override " +
+      "the template's; `tools` can only narrow the orchestrator's tool policy. Idempotent per `clientId`: a " +
+      "retry with the same clientId returns the agent it created.",
+    tag: "Agents",
+    auth: "caller",
+    params: orch,
+    body: {
+      type: "json",
+      schema: createAgentBody,
+      example: {
+        name: "editor",
+        template: "writer",
+        instructions: "Edit drafts for clarity.",
+        clientId: "cli-0003",
+      },
+    },
+    ok: { status: 201, description: "Created", schema: agentSummarySchema },
+    errors: {
+      archived: "unarchive the orchestrator first",
+      agent_exists: "the orchestrator already has an agent with that name",
+      too_many_agents: `the orchestrator already has ${TEAM_LIMITS.maxAgents} agents; delete one first`,
+    },
   },
   {
     method: "GET",

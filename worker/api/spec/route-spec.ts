@@ -8,8 +8,24 @@ export type Method = "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
 /** none: public · caller: session cookie or API token · session: cookie only (tokens get 403). */
 export type Auth = "none" | "caller" | "session";
 /** What a path parameter names, so tests can put real ids in. `file` spans slashes. */
-export type ParamKind = "orchestrator" | "agent" | "token" | "file" | "approval" | "run" | "message";
-export type Tag = "System" | "Accounts" | "Tokens" | "Usage" | "Orchestrators" | "Agents" | "Files";
+export type ParamKind =
+  | "orchestrator"
+  | "agent"
+  | "token"
+  | "file"
+  | "approval"
+  | "run"
+  | "message"
+  | "template";
+export type Tag =
+  | "System"
+  | "Accounts"
+  | "Tokens"
+  | "Usage"
+  | "Orchestrators"
+  | "Agents"
+  | "Templates"
+  | "Files";
 
 export type BodySpec =
   | { type: "json"; schema: z.ZodType; example: Record<string, unknown>; optional?: boolean }
