@@ -182,6 +182,13 @@ export const eventBodySchema = z.discriminatedUnion("type", [
   e("agent.usage", { agentId: z.string(), totals: totalsSchema, contextTokens: z.number().int() }),
   e("agent.completed", { agentId: z.string(), result: z.string() }),
   e("agent.deleted", { agentId: z.string() }),
+  /** What an agent is doing now (at most every ~500 ms): its current tool call, or its latest line. */
+  e("agent.activity", {
+    agentId: z.string(),
+    kind: z.enum(["tool", "text"]),
+    name: z.string().optional(),
+    summary: z.string(),
+  }),
   e("file.changed", {
     path: z.string(),
     size: z.number().int(),

@@ -123,6 +123,8 @@ export function summarize(ev: StreamEvent, names: ReadonlyMap<string, string> = 
       return `${who(ev.agentId)} completed: ${clip(ev.result)}`;
     case "agent.deleted":
       return `${who(ev.agentId)} deleted`;
+    case "agent.activity":
+      return `${who(ev.agentId)} ${ev.kind === "tool" ? `→ ${ev.name} ${clip(ev.summary, 100)}` : `“${clip(ev.summary, 110)}”`}`;
     case "file.changed":
       return `${ev.deleted ? "Deleted" : "Wrote"} ${ev.path}${ev.deleted ? "" : ` (${ev.size} B)`} by ${who(ev.by)}`;
     case "usage.updated":

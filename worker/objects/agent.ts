@@ -2,7 +2,7 @@
 // loop, with the workspace tools. It reports status, usage, file changes and results upward.
 
 import type { SocketErrorCode } from "../../schema/errors";
-import type { ApprovalDecision } from "../../schema/events";
+import type { ApprovalDecision, EventBody } from "../../schema/events";
 import { type StreamState, type Totals, type Usage, zeroTotals } from "../../schema/events";
 import type { Approval } from "../db/store-types";
 import { Workspace } from "../db/workspace/workspace";
@@ -11,6 +11,7 @@ import type { RunEnd } from "../loop/runner";
 import type { Tool, ToolContext } from "../loop/tool";
 import { decide } from "../policy/tool-policy";
 import { type AgentToolContext, toolsForAgent } from "../tools/agent-tools";
+import { ActivityTracker } from "./activity";
 import { LoopObject } from "./loop-object";
 import type { AgentInit, AgentNotice, AgentSettings, NumberedNotice } from "./notices";
 import type { AgentRpc } from "./rpc";
@@ -272,6 +273,20 @@ export class Agent extends LoopObject implements AgentRpc {
   private orchestrator() {
     const c = this.store.config();
     return orchestratorStub(this.env, c.orchestratorId);
+  }
+
+  /** Fire and forget: activity is a hint for the control room, not a record (DESIGN §4). */
+  private readonly activity = new ActivityTracker((a) => {
+    if (!this.initialised()) return;
+    void this.orchestrator()
+      .agentActivity(this.store.config().id, a)
+      .catch(() => {
+        // the orchestrator may be restarting; the next activity tells it anyway
+      });
+  });
+
+  protected override observe(body: EventBody): void {
+    this.activity.observe(body);
   }
 
   private notify(notice: AgentNotice): void {

@@ -130,7 +130,11 @@ export abstract class LoopObject extends DurableObject<Env> implements StreamRpc
   protected emit(body: EventBody): void {
     const { event, json } = this.log.append(body);
     this.store.afterCommit(() => this.watchers.broadcast(event, json));
+    this.observe(body);
   }
+
+  /** Sees every event this object emits (agents tell their orchestrator what they're doing). */
+  protected observe(_body: EventBody): void {}
 
   protected client(): Anthropic {
     this.llm ??= createLlmClient(this.env);

@@ -18,6 +18,7 @@ import {
   orchestratorTools,
   summariseWait,
 } from "../tools/orchestrator-tools";
+import type { Activity } from "./activity";
 import { LoopObject } from "./loop-object";
 import { type AgentSettings, type NumberedNotice, noticeEffect } from "./notices";
 import type { OrchestratorInit, OrchestratorPatch, OrchestratorRpc } from "./rpc";
@@ -65,6 +66,18 @@ export class Orchestrator extends LoopObject implements OrchestratorRpc {
       const settings = this.agentSettings();
       await Promise.allSettled(this.agents().map((a) => this.agentStub(a.id).applySettings(settings)));
     }
+  }
+
+  /** An agent's current step or line (agent.activity); ignored for agents it no longer has. */
+  async agentActivity(agentId: string, a: Activity): Promise<void> {
+    if (!this.agent(agentId)) return;
+    this.emit({
+      type: "agent.activity",
+      agentId,
+      kind: a.kind,
+      ...(a.name ? { name: a.name } : {}),
+      summary: a.summary,
+    });
   }
 
   /** Pending approvals: its own and its agents' (DESIGN §9). */

@@ -7,6 +7,7 @@ import type { ObjectConfig } from "../db/store";
 import type { Approval } from "../db/store-types";
 import type { Decided } from "../loop/approvals";
 import type { AgentSpec } from "../tools/agent-spec";
+import type { Activity } from "./activity";
 import type { AgentInit, AgentSettings, NumberedNotice } from "./notices";
 
 /** Both kinds: a stream to read and follow, and a conversation to send to. */
@@ -73,6 +74,8 @@ export interface OrchestratorRpc extends StreamRpc {
     reservationId: string,
     replaces: string | null,
   ): Promise<Reservation>;
+  /** From agents: what they are doing now (at most every ~500 ms each; not retried). */
+  agentActivity(agentId: string, activity: Activity): Promise<void>;
   /** From agents: their status, usage, file and completion notices, applied once each, in order. */
   agentNotices(agentId: string, notices: NumberedNotice[]): Promise<void>;
 }

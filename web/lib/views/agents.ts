@@ -8,6 +8,8 @@ export type AgentView = AgentSummary & {
   /** The agent.status note history, newest last, capped. */
   notes: readonly { ts: number; status: AgentStatus; note: string | null }[];
   deleted: boolean;
+  /** What it is doing now (agent.activity), until its run ends. */
+  activity: { kind: "tool" | "text"; name?: string; summary: string; ts: number } | null;
 };
 
 export type AgentsView = {
@@ -32,6 +34,7 @@ export function seedAgents(view: AgentsView, agents: readonly AgentSummary[]): A
       statusSince: prev?.statusSince ?? a.createdAt,
       notes: prev?.notes ?? [],
       deleted: false,
+      activity: prev?.activity ?? null,
     });
   }
   return { byId, order };
@@ -71,6 +74,7 @@ export function foldAgents(view: AgentsView, ev: StreamEvent): AgentsView {
         statusSince: prev?.statusSince ?? ev.ts,
         notes: prev?.notes ?? [],
         deleted: false,
+        activity: prev?.activity ?? null,
       };
       return {
         byId: new Map(view.byId).set(ev.agent.id, next),
@@ -88,7 +92,12 @@ export function foldAgents(view: AgentsView, ev: StreamEvent): AgentsView {
     case "agent.usage":
       return update(view, ev.agentId, (a) => ({ ...a, totals: ev.totals, contextTokens: ev.contextTokens }));
     case "agent.completed":
-      return update(view, ev.agentId, (a) => ({ ...a, result: ev.result }));
+      return update(view, ev.agentId, (a) => ({ ...a, result: ev.result, activity: null }));
+    case "agent.activity":
+      return update(view, ev.agentId, (a) => ({
+        ...a,
+        activity: { kind: ev.kind, ...(ev.name ? { name: ev.name } : {}), summary: ev.summary, ts: ev.ts },
+      }));
     case "agent.deleted":
       return update(view, ev.agentId, (a) => ({ ...a, deleted: true }));
     case "tool.called": {

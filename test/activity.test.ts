@@ -1,0 +1,47 @@
+// The control room sees what each agent is doing (issue "control room"): `agent.activity` on the
+// orchestrator's stream — a tool call at once, streaming text at most every ~500 ms per agent.
+import { env } from "cloudflare:workers";
+import { describe, expect, it } from "vitest";
+import type { StreamEvent } from "../schema/events";
+import { allEvents, api, createOrchestrator, makeUser, runsIdle, sim, waitFor } from "./helpers";
+
+const of = <T extends StreamEvent["type"]>(events: StreamEvent[], type: T) =>
+  events.filter((e): e is Extract<StreamEvent, { type: T }> => e.type === type);
+
+describe("agent activity on the orchestrator stream", () => {
+  it("reports each tool call and the agent's latest line, throttled per agent", async () => {
+    const user = await makeUser();
+    const id = await createOrchestrator(user);
+    // ~1,700 tokens of text per message (the whole task must fit the orchestrator's own response).
+    const long = "The quick brown fox jumps over the lazy dog. ".repeat(150);
+    const task = sim([
+      { text: long, tools: [{ name: "write_file", input: { path: "notes/a.md", content: "a" } }] },
+      { text: `${long} Finishing now.`, tools: [{ name: "report", input: { result: "wrote notes/a.md" } }] },
+      { text: "Done." },
+    ]);
+    await api(user, "POST", `/api/orchestrators/${id}/messages`, {
+      text: sim([
+        { tools: [{ name: "create_agent", input: { name: "writer", instructions: "Write." } }] },
+        { tools: [{ name: "command_agent", input: { name: "writer", task } }] },
+        { tools: [{ name: "wait_for_agents", input: { names: ["writer"] } }] },
+        { text: "Done." },
+      ]),
+    });
+    const events = await waitFor(env.ORCHESTRATOR.getByName(id), runsIdle(1), 30_000);
+    expect(events.at(-1)?.type).toBe("run.completed");
+    const activity = of(events, "agent.activity");
+    const tools = activity.filter((a) => a.kind === "tool").map((a) => a.name);
+    expect(tools).toEqual(["write_file", "report"]);
+    expect(activity.find((a) => a.name === "write_file")?.summary).toContain("notes/a.md");
+    const lines = activity.filter((a) => a.kind === "text");
+    expect(lines.length).toBeGreaterThan(0);
+    expect(lines.every((l) => l.summary.length <= 170)).toBe(true);
+    // Throttled: text activity at least ~500 ms apart (a tool call may come sooner).
+    for (let i = 1; i < lines.length; i++)
+      expect(lines[i]!.ts - lines[i - 1]!.ts).toBeGreaterThanOrEqual(450);
+    // Far fewer than the agent's own deltas.
+    const [agent] = await env.ORCHESTRATOR.getByName(id).agents();
+    const own = await allEvents({ events: (a, l) => env.AGENT.getByName(agent!.id).events(a, l) });
+    expect(lines.length).toBeLessThan(of(own, "text.delta").length / 10);
+  });
+});

@@ -1,0 +1,88 @@
+// What an agent is doing right now, told to its orchestrator's stream at most every ~500 ms
+// (`agent.activity`), so the control room shows every agent's current tool or line without
+// opening each agent's own stream. Coarse on purpose: the agent's own stream has every delta.
+import type { EventBody } from "../../schema/events";
+
+export type Activity = { kind: "tool" | "text"; name?: string; summary: string };
+
+const EVERY_MS = 500;
+const MAX_CHARS = 160;
+
+const oneLine = (s: string) => s.replace(/\s+/g, " ").trim();
+
+/** The last `MAX_CHARS` characters of the text so far, cut at a word. */
+function tailOf(text: string): string {
+  const flat = oneLine(text);
+  if (flat.length <= MAX_CHARS) return flat;
+  const cut = flat.slice(-MAX_CHARS);
+  const space = cut.indexOf(" ");
+  return `…${space > 0 && space < 40 ? cut.slice(space + 1) : cut}`;
+}
+
+export function inputSummary(input: unknown): string {
+  let s: string;
+  try {
+    s = JSON.stringify(input ?? {});
+  } catch {
+    s = "";
+  }
+  return s.length > MAX_CHARS ? `${s.slice(0, MAX_CHARS - 1)}…` : s;
+}
+
+/**
+ * Watches an agent's own events and calls `send` with its activity: a tool call at once (a step
+ * changed), streaming text at most every EVERY_MS. Holds only the current message's text.
+ */
+export class ActivityTracker {
+  private text = "";
+  private messageId: string | null = null;
+  private lastSent = 0;
+  private timer: ReturnType<typeof setTimeout> | null = null;
+
+  constructor(private readonly send: (a: Activity) => void) {}
+
+  observe(ev: EventBody): void {
+    switch (ev.type) {
+      case "tool.called":
+        this.flushLater(null);
+        this.emit({ kind: "tool", name: ev.name, summary: inputSummary(ev.input) });
+        return;
+      case "text.delta":
+        if (ev.messageId !== this.messageId) {
+          this.messageId = ev.messageId;
+          this.text = "";
+        }
+        this.text = (this.text + ev.text).slice(-4 * MAX_CHARS);
+        this.flushLater({ kind: "text", summary: "" });
+        return;
+      case "run.completed":
+      case "run.failed":
+      case "run.interrupted":
+        this.flushLater(null);
+        this.text = "";
+        this.messageId = null;
+        return;
+      default:
+        return;
+    }
+  }
+
+  private flushLater(a: Activity | null): void {
+    if (!a) {
+      if (this.timer) clearTimeout(this.timer);
+      this.timer = null;
+      return;
+    }
+    const wait = this.lastSent + EVERY_MS - Date.now();
+    if (wait <= 0) return this.emit({ kind: "text", summary: tailOf(this.text) });
+    this.timer ??= setTimeout(() => {
+      this.timer = null;
+      if (this.text) this.emit({ kind: "text", summary: tailOf(this.text) });
+    }, wait);
+  }
+
+  private emit(a: Activity): void {
+    this.lastSent = Date.now();
+    this.send(a);
+  }
+}
