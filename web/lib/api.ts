@@ -3,6 +3,7 @@
 
 import {
   type ApiToken,
+  approvalList,
   createdTokenSchema,
   type EventsPage,
   eventsResponse,
@@ -15,11 +16,20 @@ import {
   orchestratorSchema,
   type SendMessageResult,
   sendMessageResponse,
+  type ToolInfo,
   tokenSchema,
+  toolCatalogue,
   type UsageReport,
   usageResponse,
 } from "../../schema/api";
-import { type AgentSummary, agentSummarySchema } from "../../schema/events";
+import {
+  type AgentSummary,
+  type ApprovalDecision,
+  type ApprovalInfo,
+  agentSummarySchema,
+  approvalInfoSchema,
+} from "../../schema/events";
+import type { ToolPolicyInput } from "../../schema/settings";
 import { encodePath, request } from "./http";
 import { session } from "./session";
 
@@ -68,6 +78,9 @@ export const api = {
       systemPrompt?: string | null;
       budgetUsd?: number | null;
       status?: "active" | "archived";
+      toolPolicy?: ToolPolicyInput;
+      thinking?: OrchestratorInfo["thinking"];
+      approvalTimeoutSec?: number;
     },
   ) => request("PATCH", orchestratorPath(id), patch, orchestratorSchema),
   deleteOrchestrator: (id: string) => request<Ok>("DELETE", orchestratorPath(id)),
@@ -80,6 +93,19 @@ export const api = {
     request("GET", `${streamPath}/events?after=${after}&limit=${limit}`, undefined, eventsResponse, {
       signal,
     }),
+
+  // tools and approvals (DESIGN §9)
+  listTools: async (): Promise<ToolInfo[]> =>
+    (await request("GET", "/api/tools", undefined, toolCatalogue)).tools,
+  listApprovals: async (id: string): Promise<ApprovalInfo[]> =>
+    (await request("GET", `${orchestratorPath(id)}/approvals`, undefined, approvalList)).approvals,
+  decideApproval: (id: string, approvalId: string, decision: ApprovalDecision, note?: string) =>
+    request(
+      "POST",
+      `${orchestratorPath(id)}/approvals/${enc(approvalId)}`,
+      { decision, ...(note ? { note } : {}) },
+      approvalInfoSchema,
+    ),
 
   // agents
   listAgents: async (id: string): Promise<AgentSummary[]> => {

@@ -1,5 +1,6 @@
 // The orchestrator's agents: status (colour + label), model, context window, tokens and cost, the
 // latest note. Each card opens the agent's own page.
+import type { ReactNode } from "react";
 import { Link } from "react-router";
 import { formatTokens, formatUsd, totalTokens } from "../../lib/format";
 import { modelLabel } from "../../lib/models";
@@ -11,9 +12,12 @@ import "../../styles/agents.css";
 export function AgentsPane({
   orchestratorId,
   agents,
+  below,
 }: {
   orchestratorId: string;
   agents: readonly AgentView[];
+  /** Shown under an agent's card (its approvals waiting), outside the card's link. */
+  below?: (agent: AgentView) => ReactNode;
 }) {
   if (agents.length === 0) {
     return (
@@ -28,11 +32,15 @@ export function AgentsPane({
   }
   return (
     <ul className="agents-list" aria-label="Agents">
-      {agents.map((a) => (
-        <li key={a.id}>
-          <AgentCard orchestratorId={orchestratorId} agent={a} />
-        </li>
-      ))}
+      {agents.map((a) => {
+        const extra = below?.(a);
+        return (
+          <li key={a.id}>
+            <AgentCard orchestratorId={orchestratorId} agent={a} />
+            {extra ? <div className="agent-card-below">{extra}</div> : null}
+          </li>
+        );
+      })}
     </ul>
   );
 }
