@@ -141,11 +141,11 @@ export default function OrchestratorPage() {
         {o && (
           <button
             type="button"
-            className="btn btn-sm"
+            className="btn btn-sm settings-open"
             onClick={() => openSettings("open")}
             title="Model, budget, thinking, approvals and tool policy"
           >
-            <Icon name="sliders" size={14} /> Settings
+            <Icon name="sliders" size={14} /> <span className="settings-word">Settings</span>
           </button>
         )}
         <Link to={`/o/${id}/files`} className="btn btn-sm">

@@ -132,30 +132,39 @@ describe("ApprovalCard", () => {
 });
 
 describe("PendingApprovalsButton", () => {
-  it("counts what waits and brings the first card into view, focused", async () => {
+  it("counts what waits and brings the first card into view, focused, scrolling only its own pane", async () => {
     vi.stubGlobal("requestAnimationFrame", (fn: FrameRequestCallback) => setTimeout(() => fn(0), 0));
-    const scrolled: string[] = [];
-    Element.prototype.scrollIntoView = function (this: Element) {
-      scrolled.push(this.getAttribute("data-approval-id") ?? "");
-    };
     const pending = [view(), view({ approvalId: "apr_2" })];
     mount(
       <>
         <PendingApprovalsButton pending={pending} />
-        <div className="chat">
-          {pending.map((a) => (
-            <ApprovalCard key={a.approvalId} approval={a} />
-          ))}
+        <div className="chat-scroll" style={{ overflowY: "auto", height: "100px" }}>
+          <div className="chat">
+            {pending.map((a) => (
+              <ApprovalCard key={a.approvalId} approval={a} />
+            ))}
+          </div>
         </div>
       </>,
     );
+    const scroller = document.querySelector<HTMLElement>(".chat-scroll")!;
+    Object.defineProperty(scroller, "scrollHeight", { value: 1000 });
+    Object.defineProperty(scroller, "clientHeight", { value: 100 });
+    const scrolled = vi.fn();
+    scroller.scrollTo = scrolled;
+    const pageScroll = vi.spyOn(window, "scrollTo");
     const button = screen.getByRole("button", { name: "2 approvals waiting" });
+    expect(button.querySelector(".count")?.textContent).toBe("2");
+    expect(button.querySelector(".approvals-word")?.textContent).toBe("approvals");
     await act(async () => {
       fireEvent.click(button);
       await new Promise((r) => setTimeout(r, 20));
     });
-    expect(scrolled).toEqual(["apr_1"]);
-    expect(document.activeElement?.getAttribute("data-approval-id")).toBe("apr_1");
+    expect(scrolled).toHaveBeenCalledTimes(1);
+    expect(pageScroll).not.toHaveBeenCalled();
+    const focused = document.activeElement as HTMLElement;
+    expect(focused.getAttribute("data-approval-id")).toBe("apr_1");
+    expect(focused.hasAttribute("data-flash")).toBe(true);
     vi.unstubAllGlobals();
   });
 

@@ -12,7 +12,16 @@ function findCard(approvalId: string): HTMLElement | null {
   return document.querySelector<HTMLElement>(`.chat ${sel}`) ?? document.querySelector<HTMLElement>(sel);
 }
 
-/** Scrolls to the approval's card and focuses it; true if it was found. */
+/** The card's own scroller (the chat's, the agents list's): only it moves, never the page around it. */
+function scrollerOf(el: HTMLElement): HTMLElement | null {
+  for (let p = el.parentElement; p; p = p.parentElement) {
+    const { overflowY } = getComputedStyle(p);
+    if ((overflowY === "auto" || overflowY === "scroll") && p.scrollHeight > p.clientHeight) return p;
+  }
+  return null;
+}
+
+/** Scrolls to the approval's card, focuses it and makes it flash; true if it was found. */
 export async function revealApproval(approvalId: string): Promise<boolean> {
   let card = findCard(approvalId);
   if (!card?.closest(".chat")) {
@@ -33,8 +42,16 @@ export async function revealApproval(approvalId: string): Promise<boolean> {
     await nextFrame();
   }
   const smooth = !window.matchMedia?.("(prefers-reduced-motion: reduce)").matches;
-  card.scrollIntoView({ block: "center", behavior: smooth ? "smooth" : "auto" });
+  const scroller = scrollerOf(card);
+  if (scroller) {
+    const box = scroller.getBoundingClientRect();
+    const at = card.getBoundingClientRect();
+    const top = scroller.scrollTop + at.top - box.top - Math.max(12, (box.height - at.height) / 2);
+    scroller.scrollTo({ top: Math.max(0, top), behavior: smooth ? "smooth" : "auto" });
+  }
   card.focus({ preventScroll: true });
+  card.setAttribute("data-flash", "");
+  setTimeout(() => card.removeAttribute("data-flash"), 1600);
   return true;
 }
 
@@ -52,7 +69,8 @@ export function PendingApprovalsButton({
     <button
       type="button"
       className="btn btn-sm approvals-pending"
-      title="Go to the first approval waiting for you"
+      aria-label={`${n} approval${n === 1 ? "" : "s"} waiting`}
+      title="Waiting for you: go to the first"
       onClick={async () => {
         beforeReveal?.();
         await nextFrame();
@@ -60,7 +78,8 @@ export function PendingApprovalsButton({
       }}
     >
       <Icon name="pause" size={14} />
-      <span className="count num">{n}</span> approval{n === 1 ? "" : "s"} waiting
+      <span className="count num">{n}</span>
+      <span className="approvals-word">approval{n === 1 ? "" : "s"}</span>
     </button>
   );
 }
