@@ -1,6 +1,10 @@
 import { act, cleanup, fireEvent, render, screen, within } from "@testing-library/react";
+import { createMemoryRouter, RouterProvider } from "react-router";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import type { OrchestratorInfo, ToolInfo } from "../../../schema/api";
+import { makeStream } from "../../lib/fixtures";
+import { buildTranscript } from "../../lib/views/transcript";
+import { TranscriptView } from "../chat/TranscriptView";
 import { diff, formFrom, parseBudget, SettingsDialog } from "./SettingsDialog";
 
 afterEach(() => {
@@ -181,5 +185,29 @@ describe("settings form", () => {
       thinking: null,
     });
     expect(diff(o, { ...f, budget: "1.234" })).toBe("budgetUsd");
+  });
+});
+
+describe("Budget exceeded notices", () => {
+  const ev = makeStream();
+  const items = buildTranscript([
+    ev({ type: "run.started", runId: "r1", trigger: "user" }),
+    ev({ type: "run.failed", runId: "r1", error: { code: "budget_exceeded", message: "Over budget" } }),
+  ]).items;
+
+  it("link to the orchestrator's settings at the budget, from any page under it", () => {
+    const router = createMemoryRouter(
+      [{ path: "/o/:id/agents/:agentId", element: <TranscriptView items={items} /> }],
+      { initialEntries: ["/o/o1/agents/a1"] },
+    );
+    render(<RouterProvider router={router} />);
+    const link = screen.getByRole("link", { name: "Raise the budget" });
+    expect(link.getAttribute("href")).toBe("/o/o1?settings=budget");
+  });
+
+  it("render without the link outside a router", () => {
+    render(<TranscriptView items={items} />);
+    expect(screen.getByText("Budget exceeded — the run was stopped")).toBeTruthy();
+    expect(screen.queryByRole("link")).toBeNull();
   });
 });
