@@ -636,7 +636,7 @@ async function approvals(
   await p.waitForTimeout(600);
   await shot(p, "phone-approvals-pending");
   await p.locator(".room-header").getByRole("button", { name: "Settings" }).click();
-  await p.locator('.policy-row[data-tool="write_file"]').waitFor();
+  await p.locator('.policy-row[data-tool="write_file"]').scrollIntoViewIfNeeded();
   await shot(p, "phone-settings-panel");
   await p.getByRole("button", { name: "Cancel" }).click();
   assert(phoneErrors.length === 0, `phone page errors: ${phoneErrors.join("\n")}`);
