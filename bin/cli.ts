@@ -1,20 +1,32 @@
-// The `baton` command line (bin/README.md): orchestrators, send-and-follow, events, usage.
+// The `baton` command line (bin/README.md): orchestrators, send-and-follow, approvals, events, usage.
 // Exit codes: 0 ok · 1 the run failed or was interrupted, or the API refused · 2 bad usage.
 import { randomUUID } from "node:crypto";
-import { parseArgs } from "node:util";
 import type { StreamEvent, Usage } from "../schema/events.ts";
 import { USAGE_FIELDS } from "../schema/money.ts";
+import { ArgsError, parseArgs } from "./args.ts";
 import { BatonClient, BatonError, streamPathOf } from "./client.ts";
-import { formatEvent, runSummary, table, usd } from "./format.ts";
+import { approvalRows, formatEvent, runSummary, table, usd } from "./format.ts";
 
-/** `out` writes as is (deltas stream mid-line); `err` writes a whole line. */
-export type Io = { out: (s: string) => void; err: (s: string) => void; stdin: () => Promise<string> };
+/**
+ * `out` writes as is (deltas stream mid-line); `err` writes a whole line. `fetch` replaces the
+ * global one (tests pass the Worker's own).
+ */
+export type Io = {
+  out: (s: string) => void;
+  err: (s: string) => void;
+  stdin: () => Promise<string>;
+  fetch?: (input: string, init?: RequestInit) => Promise<Response>;
+};
 
 const HELP = `baton — the Baton API from the command line
 
   baton orchestrators list [--json]
   baton orchestrators create <name> [--model M] [--budget USD] [--system TEXT]
-  baton send <orchestratorId> <text…|->      send, then follow the run to its end ("-" reads stdin)
+  baton send <orchestratorId> <text…|->      send, then follow the run to its end ("-" reads stdin);
+                                             a call waiting for approval prints how to answer it
+  baton approvals <orchestratorId> [--json]  the tool calls waiting for your decision
+  baton approve <orchestratorId> <approvalId> [--note TEXT]
+  baton deny <orchestratorId> <approvalId> [--note TEXT]
   baton events <orchestratorId> [--after N] [--agent AGENT_ID]
   baton usage [--group-by day|model|orchestrator] [--from YYYY-MM-DD] [--to YYYY-MM-DD] [--json]
   baton templates [--json]                  your agent templates
@@ -102,6 +114,7 @@ async function send(client: BatonClient, args: string[], io: Io): Promise<number
   };
   const print = (ev: StreamEvent, ours: boolean) => {
     if (ev.type === "agent.created") names.set(ev.agent.id, ev.agent.name);
+    if (ev.type === "approval.requested") names.set(ev.approvalId, ev.name);
     if (values.json) return io.out(`${JSON.stringify(ev)}\n`);
     if (!ours) return;
     if (ev.type === "text.delta") {
@@ -109,7 +122,7 @@ async function send(client: BatonClient, args: string[], io: Io): Promise<number
       midLine = !ev.text.endsWith("\n");
       return;
     }
-    const shown = formatEvent(ev, names);
+    const shown = formatEvent(ev, names, id);
     if (shown) line(shown);
   };
 
@@ -131,6 +144,50 @@ async function send(client: BatonClient, args: string[], io: Io): Promise<number
   } finally {
     process.off("SIGINT", onInt);
   }
+}
+
+async function approvals(client: BatonClient, args: string[], io: Io): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args,
+    allowPositionals: true,
+    options: { json: { type: "boolean" } },
+  });
+  const [id] = positionals;
+  if (!id) throw new UsageError("approvals needs an orchestrator id");
+  const list = await client.approvals(id);
+  if (values.json) {
+    io.out(`${JSON.stringify(list, null, 2)}\n`);
+    return 0;
+  }
+  if (!list.length) {
+    io.err("No approvals waiting.");
+    return 0;
+  }
+  const names = new Map((await client.agents(id)).map((a) => [a.id, a.name]));
+  io.out(
+    `${table(["id", "tool", "agent", "asked", "denied automatically", "input"], approvalRows(list, names))}\n`,
+  );
+  return 0;
+}
+
+/** `baton approve|deny <orchestratorId> <approvalId> [--note TEXT]`. */
+async function decide(
+  client: BatonClient,
+  decision: "approve" | "deny",
+  args: string[],
+  io: Io,
+): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args,
+    allowPositionals: true,
+    options: { note: { type: "string" }, json: { type: "boolean" } },
+  });
+  const [id, approvalId] = positionals;
+  if (!id || !approvalId) throw new UsageError(`${decision} needs an orchestrator id and an approval id`);
+  const a = await client.decide(id, approvalId, decision, values.note);
+  if (values.json) io.out(`${JSON.stringify(a, null, 2)}\n`);
+  else io.out(`${a.status === "approved" ? "Approved" : "Denied"} ${a.name} (${a.approvalId}).\n`);
+  return 0;
 }
 
 async function events(client: BatonClient, args: string[], io: Io): Promise<number> {
@@ -205,13 +262,18 @@ export async function main(argv: string[], env: Record<string, string | undefine
   const token = env.BATON_TOKEN;
   try {
     if (!token) throw new UsageError("Set BATON_TOKEN to an API token (Settings → API tokens in the app).");
-    const client = new BatonClient(env.BATON_URL || "http://localhost:8787", token);
+    const client = new BatonClient(env.BATON_URL || "http://localhost:8787", token, io.fetch);
     switch (command) {
       case "orchestrators":
       case "orch":
         return await orchestrators(client, args, io);
       case "send":
         return await send(client, args, io);
+      case "approvals":
+        return await approvals(client, args, io);
+      case "approve":
+      case "deny":
+        return await decide(client, command, args, io);
       case "events":
         return await events(client, args, io);
       case "usage":
@@ -222,10 +284,7 @@ export async function main(argv: string[], env: Record<string, string | undefine
         throw new UsageError(`Unknown command ${JSON.stringify(command)}.`);
     }
   } catch (err) {
-    if (
-      err instanceof UsageError ||
-      (err instanceof TypeError && "code" in err && String(err.code).startsWith("ERR_PARSE_ARGS"))
-    ) {
+    if (err instanceof UsageError || err instanceof ArgsError) {
       io.err(`${err.message}\n\n${HELP}`);
       return 2;
     }

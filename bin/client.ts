@@ -9,7 +9,8 @@ import type {
   SendMessageResult,
   UsageReport,
 } from "../schema/api.ts";
-import type { AgentSummary, StreamEvent } from "../schema/events.ts";
+import type { AgentSummary, ApprovalDecision, ApprovalInfo, StreamEvent } from "../schema/events.ts";
+import type { ToolPolicyInput } from "../schema/settings.ts";
 
 export type ErrorBody = { error: { code: string; message: string; details?: unknown } };
 
@@ -24,7 +25,13 @@ export class BatonError extends Error {
   }
 }
 
-export type CreateOrchestrator = { name: string; model?: string; systemPrompt?: string; budgetUsd?: number };
+export type CreateOrchestrator = {
+  name: string;
+  model?: string;
+  systemPrompt?: string;
+  budgetUsd?: number;
+  toolPolicy?: ToolPolicyInput;
+};
 export type UsageQuery = { groupBy?: "day" | "model" | "orchestrator"; from?: string; to?: string };
 export type StreamOptions = {
   after?: number;
@@ -188,6 +195,28 @@ export class BatonClient {
   /** Your agent templates, by name. */
   templates(): Promise<AgentTemplate[]> {
     return this.request<{ templates: AgentTemplate[] }>("GET", "/api/templates").then((r) => r.templates);
+  }
+
+  /** Approvals waiting for a decision: the orchestrator's own and its agents' (DESIGN §9). */
+  approvals(orchestratorId: string): Promise<ApprovalInfo[]> {
+    return this.request<{ approvals: ApprovalInfo[] }>(
+      "GET",
+      `/api/orchestrators/${encodeURIComponent(orchestratorId)}/approvals`,
+    ).then((r) => r.approvals);
+  }
+
+  /** Approves or denies a call; a second decision is a 409 `already_decided` (the first stands). */
+  decide(
+    orchestratorId: string,
+    approvalId: string,
+    decision: ApprovalDecision,
+    note?: string,
+  ): Promise<ApprovalInfo> {
+    return this.request(
+      "POST",
+      `/api/orchestrators/${encodeURIComponent(orchestratorId)}/approvals/${encodeURIComponent(approvalId)}`,
+      { decision, ...(note ? { note } : {}) },
+    );
   }
 
   /** Every file, following the listing's pages. */

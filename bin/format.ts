@@ -1,5 +1,5 @@
 // Human output for the `baton` CLI: one-liners for stream events, tables, money.
-import type { StreamEvent, Usage } from "../schema/events.ts";
+import type { ApprovalInfo, StreamEvent, Usage } from "../schema/events.ts";
 import { formatUsd, USAGE_FIELDS } from "../schema/money.ts";
 
 /** Money as every Baton surface writes it. */
@@ -14,10 +14,29 @@ const clip = (s: string, n: number): string => {
   return flat.length > n ? `${flat.slice(0, n - 1)}…` : flat;
 };
 
-/** A one-line rendering of an event worth showing during a run, or null for the rest. */
-export function formatEvent(ev: StreamEvent, names: Map<string, string>): string | null {
+/**
+ * A one-line rendering of an event worth showing during a run, or null for the rest. `names` maps
+ * agent ids to names (and approval ids to their tools); with `orchestratorId`, an approval request
+ * says how to answer it.
+ */
+export function formatEvent(
+  ev: StreamEvent,
+  names: Map<string, string>,
+  orchestratorId?: string,
+): string | null {
   const who = (id: string) => names.get(id) ?? id;
   switch (ev.type) {
+    case "approval.requested": {
+      const agent = ev.agentId ? ` (${who(ev.agentId)})` : "";
+      const how = orchestratorId ? ` — baton approve ${orchestratorId} ${ev.approvalId}` : "";
+      return `  ⏸ approval needed: ${ev.name} ${clip(JSON.stringify(ev.input ?? {}), 80)}${agent}${how}`;
+    }
+    case "approval.resolved": {
+      const why =
+        ev.by === "timeout" ? " (nobody answered in time)" : ev.by === "interrupt" ? " (run stopped)" : "";
+      const verdict = ev.decision === "approve" ? "▶ approved" : "■ denied";
+      return `  ${verdict}: ${who(ev.approvalId)}${why}${ev.note ? ` — ${clip(ev.note, 80)}` : ""}`;
+    }
     case "tool.called":
       return `  ⚙ ${ev.name} ${clip(JSON.stringify(ev.input ?? {}), 100)}`;
     case "tool.result":
@@ -39,6 +58,22 @@ export function formatEvent(ev: StreamEvent, names: Map<string, string>): string
     default:
       return null;
   }
+}
+
+/** One line per approval for `baton approvals`: when it was asked and when it is denied on its own. */
+export function approvalRows(list: ApprovalInfo[], names: Map<string, string>, now = Date.now()): string[][] {
+  const ago = (ms: number) => {
+    const m = Math.round(Math.abs(ms) / 60_000);
+    return m < 1 ? "<1 min" : m < 120 ? `${m} min` : `${Math.round(m / 60)} h`;
+  };
+  return list.map((a) => [
+    a.approvalId,
+    a.name,
+    a.agentId ? (names.get(a.agentId) ?? a.agentId) : "(orchestrator)",
+    `${ago(now - a.requestedAt)} ago`,
+    `in ${ago(a.expiresAt - now)}`,
+    clip(JSON.stringify(a.input ?? {}), 60),
+  ]);
 }
 
 /** The final line of `baton send`. */

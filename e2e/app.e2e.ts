@@ -1,7 +1,8 @@
 // End-to-end: the whole app the README's way (`npm start`), driven in headless Chromium.
 // Sign up, create an orchestrator, let the simulator's demo brain build a two-agent team, watch the
 // agents run to completion, open a file they wrote, reload mid-stream and go offline/online without
-// losing or doubling an event, stop a run, and screenshot every page at desktop and phone sizes.
+// losing or doubling an event, stop a run, set a tool to ask in the settings panel and approve/deny
+// its calls from the chat, and screenshot every page at desktop and phone sizes.
 //   node e2e/app.e2e.ts            (E2E_BUILD=0 to skip the build, E2E_URL to use a running app)
 import { mkdirSync } from "node:fs";
 import type { Browser, BrowserContext, Page } from "playwright-core";
@@ -342,6 +343,8 @@ async function run(app: { url: string }, browser: Browser) {
   await shot(page, "desktop-events-tools");
   await page.getByRole("button", { name: "Tool calls" }).click();
 
+  await approvals(browser, context, page, base, noise);
+
   begin("an unknown orchestrator");
   await page.goto(`${base}/o/orc_does_not_exist`);
   await page.getByRole("heading", { name: "Orchestrator not found" }).waitFor();
@@ -491,6 +494,204 @@ async function run(app: { url: string }, browser: Browser) {
   await phone.close();
   await signedOut.close();
   await context.close();
+}
+
+const sim = (steps: unknown[], prose = "Please do this.") =>
+  `${prose}\n\`\`\`sim\n${JSON.stringify(steps)}\n\`\`\``;
+
+/**
+ * Tool policy and approvals (DESIGN §9) through the UI: the settings panel takes a budget in cents
+ * and sets write_file to ask; an agent writes two files; one is approved from its chat card, the
+ * other denied with a note; only the approved file exists. Screenshots at desktop and phone sizes.
+ */
+async function approvals(
+  browser: Browser,
+  context: BrowserContext,
+  page: Page,
+  base: string,
+  noise: string[],
+) {
+  begin("settings panel: a budget in cents, write_file set to ask");
+  const created = await page.request.post(`${base}/api/orchestrators`, {
+    data: { name: "Approvals", budgetUsd: 5 },
+    headers: { origin: base },
+  });
+  assert(created.status() === 201, `create answered ${created.status()}`);
+  const aid = ((await created.json()) as { id: string }).id;
+  await page.goto(`${base}/o/${aid}`);
+  await page.locator('[data-connection="live"]').waitFor();
+  await page.locator(".room-header").getByRole("button", { name: "Settings" }).click();
+  const dialog = page.getByRole("dialog", { name: "Orchestrator settings" });
+  await dialog.waitFor();
+  const row = (tool: string) => dialog.locator(`.policy-row[data-tool="${tool}"]`);
+  await row("write_file").waitFor();
+  assert(
+    (await row("web_search").getByRole("radio", { name: "Ask" }).count()) === 0,
+    "a server tool offers Ask",
+  );
+  await dialog.getByLabel("Budget (USD)").fill("0.10");
+  await row("write_file").getByRole("radio", { name: "Ask" }).check();
+  await shot(page, "desktop-settings-panel");
+  await dialog.getByRole("button", { name: "Save" }).click();
+  await dialog.waitFor({ state: "hidden" });
+  await page.locator(".room-stats", { hasText: "/ $0.10" }).waitFor();
+  // A link can open the panel at a field (the chat's "Budget exceeded" notice does).
+  await page.goto(`${base}/o/${aid}?settings=budget`);
+  await dialog.waitFor();
+  assert(
+    await dialog.getByLabel("Budget (USD)").evaluate((el) => el === document.activeElement),
+    "?settings=budget did not focus the budget",
+  );
+  await dialog.getByLabel("Budget (USD)").fill("1.25");
+  await dialog.getByRole("button", { name: "Save" }).click();
+  await dialog.waitFor({ state: "hidden" });
+  await page.locator(".room-stats", { hasText: "/ $1.25" }).waitFor();
+  const saved = (await (await page.request.get(`${base}/api/orchestrators/${aid}`)).json()) as {
+    budgetUsd: number;
+    toolPolicy: Record<string, string>;
+  };
+  assert(saved.budgetUsd === 1.25, `budget saved as ${saved.budgetUsd}`);
+  assert(
+    JSON.stringify(saved.toolPolicy) === '{"write_file":"ask"}',
+    `policy ${JSON.stringify(saved.toolPolicy)}`,
+  );
+  log("budget $0.10 then $1.25 saved; write_file asks");
+
+  begin("an agent asks twice: approve one from the chat, deny the other with a note");
+  const task = sim(
+    [
+      {
+        text: "Writing both notes.",
+        tools: [
+          {
+            name: "write_file",
+            input: { path: "notes/approved.md", content: "# Approved\n\nThis one may be written.\n" },
+          },
+          {
+            name: "write_file",
+            input: {
+              path: "notes/denied.md",
+              content: Array.from({ length: 30 }, (_, i) => `Line ${i + 1} of a note nobody wants.`).join(
+                "\n",
+              ),
+            },
+          },
+        ],
+      },
+      { tools: [{ name: "report", input: { result: "Wrote what I was allowed to." } }] },
+      { text: "Done." },
+    ],
+    "Write two notes.",
+  );
+  const composer = page.getByLabel("Message", { exact: true });
+  await composer.fill(
+    sim([
+      {
+        text: "A scribe will write both notes.",
+        tools: [{ name: "create_agent", input: { name: "scribe", instructions: "You write notes." } }],
+      },
+      { tools: [{ name: "command_agent", input: { name: "scribe", task } }] },
+      { tools: [{ name: "wait_for_agents", input: { names: ["scribe"] } }] },
+      { text: "The scribe is done." },
+    ]),
+  );
+  await composer.press("Enter");
+  const badge = page.getByRole("button", { name: "2 approvals waiting" });
+  await badge.waitFor({ timeout: 60_000 });
+  const chat = page.locator(".chat");
+  const yes = chat.locator(".approval-card", { hasText: "notes/approved.md" });
+  const no = chat.locator(".approval-card", { hasText: "notes/denied.md" });
+  await yes.getByText("Denied automatically in 24 h if nobody answers").waitFor();
+  await page.locator('.agent-card[data-agent="scribe"][data-status="waiting"]').waitFor();
+  assert(
+    (await page.locator(".agent-card-below .approval-card").count()) === 2,
+    "the agent's card shows both",
+  );
+  await shot(page, "desktop-approvals-pending");
+
+  // The same moment on a phone: the chat tab holds the cards; the agents tab has them under the card.
+  const phone = await browser.newContext({
+    viewport: PHONE,
+    deviceScaleFactor: 2,
+    isMobile: true,
+    hasTouch: true,
+    storageState: await context.storageState(),
+  });
+  const p = await phone.newPage();
+  const phoneErrors: string[] = [];
+  p.on("pageerror", (e) => phoneErrors.push(String(e)));
+  watchConsole(p, noise);
+  await p.goto(`${base}/o/${aid}`);
+  await p.locator('[data-connection="live"]').waitFor();
+  await p.getByRole("tab", { name: /Agents/ }).click();
+  await p.locator(".agent-card-below .approval-card").first().waitFor();
+  await shot(p, "phone-approvals-agents");
+  // The header's count brings the chat back and the first card into view.
+  await p.getByRole("button", { name: "2 approvals waiting" }).click();
+  await p.waitForFunction(
+    () =>
+      document.activeElement?.closest(".chat") !== null &&
+      document.activeElement?.classList.contains("approval-card"),
+  );
+  await p.waitForTimeout(600);
+  await shot(p, "phone-approvals-pending");
+  await p.locator(".room-header").getByRole("button", { name: "Settings" }).click();
+  await p.locator('.policy-row[data-tool="write_file"]').scrollIntoViewIfNeeded();
+  await shot(p, "phone-settings-panel");
+  await p.getByRole("button", { name: "Cancel" }).click();
+  assert(phoneErrors.length === 0, `phone page errors: ${phoneErrors.join("\n")}`);
+  await phone.close();
+
+  await badge.click();
+  await page.waitForFunction(() => document.activeElement?.classList.contains("approval-card"));
+  const focused = await page.evaluate(() => document.activeElement?.textContent ?? "");
+  assert(focused.includes("notes/approved.md"), "the count did not lead to the first approval");
+  await yes.getByRole("button", { name: "Approve" }).click();
+  await no.getByRole("textbox", { name: /Note/ }).fill("Not this one, thanks.");
+  await no.getByRole("button", { name: "Deny" }).click();
+  await yes.getByText("Approved by you").waitFor();
+  await no.getByText("Denied by you").waitFor();
+  assert(
+    (await no.locator(".approval-note-text").textContent()) === "Not this one, thanks.",
+    "the denial's note is not shown",
+  );
+  await waitForIdle(page);
+  await page.locator('.agent-card[data-agent="scribe"][data-status="complete"]').waitFor();
+  assert((await badge.count()) === 0, "the pending count is still shown");
+  await shot(page, "desktop-approvals-resolved");
+
+  const listed = (await (await page.request.get(`${base}/api/orchestrators/${aid}/files`)).json()) as {
+    files: { path: string }[];
+  };
+  const paths = listed.files.map((f) => f.path);
+  assert(JSON.stringify(paths) === '["notes/approved.md"]', `files: ${JSON.stringify(paths)}`);
+  await page.goto(`${base}/o/${aid}/files`);
+  await page.locator('.tree-row[data-path="notes/approved.md"]').waitFor();
+  assert(
+    (await page.locator('.tree-row[data-path="notes/denied.md"]').count()) === 0,
+    "the denied file is listed",
+  );
+  // The agent's own page shows its side: the denial with the note, in its transcript.
+  await page.goto(`${base}/o/${aid}`);
+  await page.locator('.agent-card[data-agent="scribe"]').click();
+  await page.waitForURL(/\/agents\//);
+  await page
+    .locator(".agent-main .approval-card[data-status='denied']", { hasText: "Not this one, thanks." })
+    .waitFor();
+  log(`files: ${paths.join(", ")}; the denial and its note are shown on the chat and the agent's page`);
+
+  const dark = await browser.newContext({
+    viewport: DESKTOP,
+    colorScheme: "dark",
+    storageState: await context.storageState(),
+  });
+  const d = await dark.newPage();
+  watchConsole(d, noise);
+  await d.goto(`${base}/o/${aid}`);
+  await d.locator('[data-connection="live"]').waitFor();
+  await d.locator(".chat .approval-card").last().waitFor();
+  await shot(d, "desktop-dark-approvals");
+  await dark.close();
 }
 
 const external = process.env.E2E_URL;

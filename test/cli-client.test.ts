@@ -1,12 +1,15 @@
 // bin/client.ts (the library behind `baton`) against the real Worker: send-and-follow over SSE to
-// the run's terminal event, API errors, and the SSE parser on awkward chunk boundaries.
+// the run's terminal event, API errors, and the SSE parser on awkward chunk boundaries; and the
+// `baton` commands themselves (bin/cli.ts main) for approvals, driven the same way.
 import { SELF } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
+import { ArgsError, parseArgs } from "../bin/args";
+import { main } from "../bin/cli";
 import { BatonClient, BatonError, sseMessages, streamPathOf } from "../bin/client";
-import { formatEvent, runSummary, table, usd } from "../bin/format";
+import { approvalRows, formatEvent, runSummary, table, usd } from "../bin/format";
 import type { StreamEvent } from "../schema/events";
-import { BASE, createOrchestrator, makeUser, sim } from "./helpers";
+import { BASE, createOrchestrator, makeUser, sim, type TestUser } from "./helpers";
 
 const clientFor = (token: string) => new BatonClient(BASE, token, (input, init) => SELF.fetch(input, init));
 
@@ -158,5 +161,191 @@ describe("bin/client.ts", () => {
         ],
       ),
     ).toBe("k     cost\na    $1.00\nbb  $10.00");
+  });
+});
+
+/** Runs `baton <argv…>` against the Worker; what it printed, and its exit code. */
+async function baton(user: TestUser, ...argv: string[]) {
+  const out: string[] = [];
+  const err: string[] = [];
+  const code = await main(
+    argv,
+    { BATON_URL: BASE, BATON_TOKEN: user.token },
+    {
+      out: (s) => out.push(s),
+      err: (s) => err.push(s),
+      stdin: async () => "",
+      fetch: (input, init) => SELF.fetch(input, init),
+    },
+  );
+  return { code, out: out.join(""), err: err.join("\n") };
+}
+
+/** An orchestrator whose agent writes two files in one step, with write_file set to ask. */
+const twoWrites = () =>
+  sim([
+    { tools: [{ name: "create_agent", input: { name: "scribe", instructions: "You write notes." } }] },
+    {
+      tools: [
+        {
+          name: "command_agent",
+          input: {
+            name: "scribe",
+            task: sim([
+              {
+                tools: [
+                  { name: "write_file", input: { path: "notes/yes.md", content: "yes" } },
+                  { name: "write_file", input: { path: "notes/no.md", content: "no" } },
+                ],
+              },
+              { tools: [{ name: "report", input: { result: "wrote what I could" } }] },
+              { text: "Done." },
+            ]),
+          },
+        },
+      ],
+    },
+    { tools: [{ name: "wait_for_agents", input: { names: ["scribe"] } }] },
+    { text: "All done." },
+  ]);
+
+describe("baton approvals | approve | deny", () => {
+  it("lists what waits, approves one, denies one with a note; send says how to answer", async () => {
+    const user = await makeUser();
+    const id = await createOrchestrator(user, { toolPolicy: { write_file: "ask" } });
+    expect(await baton(user, "approvals", id)).toMatchObject({
+      code: 0,
+      out: "",
+      err: "No approvals waiting.",
+    });
+
+    const sending = baton(user, "send", id, twoWrites());
+    const client = clientFor(user.token);
+    let waiting = await client.approvals(id);
+    for (let i = 0; waiting.length < 2 && i < 400; i++) {
+      await new Promise((r) => setTimeout(r, 25));
+      waiting = await client.approvals(id);
+    }
+    expect(waiting.map((a) => a.name)).toEqual(["write_file", "write_file"]);
+    const yes = waiting.find((a) => (a.input as { path: string }).path === "notes/yes.md")!;
+    const no = waiting.find((a) => (a.input as { path: string }).path === "notes/no.md")!;
+
+    const listed = await baton(user, "approvals", id);
+    expect(listed.code).toBe(0);
+    const [header, ...rows] = listed.out.trimEnd().split("\n");
+    expect(header).toMatch(/^id\s+tool\s+agent\s+asked\s+denied automatically\s+input$/);
+    expect(rows).toHaveLength(2);
+    expect(rows.join("\n")).toContain(yes.approvalId);
+    expect(rows[0]).toMatch(/write_file\s+scribe\s+.* ago\s+in 24 h\s+\{"path":"notes\//);
+    const json = await baton(user, "approvals", id, "--json");
+    expect(
+      JSON.parse(json.out)
+        .map((a: { approvalId: string }) => a.approvalId)
+        .sort(),
+    ).toEqual([yes.approvalId, no.approvalId].sort());
+
+    expect(await baton(user, "approve", id, yes.approvalId)).toMatchObject({
+      code: 0,
+      out: `Approved write_file (${yes.approvalId}).\n`,
+    });
+    expect(await baton(user, "deny", id, no.approvalId, "--note", "Not that one.")).toMatchObject({
+      code: 0,
+      out: `Denied write_file (${no.approvalId}).\n`,
+    });
+    // The first decision stands.
+    const again = await baton(user, "approve", id, no.approvalId);
+    expect(again.code).toBe(1);
+    expect(again.err).toMatch(/\(409 already_decided\)$/);
+
+    const sent = await sending;
+    expect(sent.code).toBe(0);
+    expect(sent.out).toContain(
+      `  ⏸ approval needed: write_file {"path":"notes/yes.md","content":"yes"} (scribe) — baton approve ${id} ${yes.approvalId}\n`,
+    );
+    expect(sent.out).toContain("  ▶ approved: write_file\n");
+    expect(sent.out).toContain("  ■ denied: write_file — Not that one.\n");
+    expect(sent.out).toMatch(/✔ run completed/);
+    expect((await client.files(id)).map((f) => f.path)).toEqual(["notes/yes.md"]);
+    expect(await baton(user, "approvals", id)).toMatchObject({ err: "No approvals waiting." });
+  }, 60_000);
+
+  it("refuses bad usage with exit 2 and the help, and an unknown approval with 404", async () => {
+    const user = await makeUser();
+    const id = await createOrchestrator(user);
+    const bad = await baton(user, "approve", id);
+    expect(bad.code).toBe(2);
+    expect(bad.err).toMatch(/^approve needs an orchestrator id and an approval id/);
+    expect(bad.err).toContain("baton deny <orchestratorId> <approvalId> [--note TEXT]");
+    const unknown = await baton(user, "deny", id, "apr_nope", "--note", "x");
+    expect(unknown).toMatchObject({ code: 1 });
+    expect(unknown.err).toMatch(/\(404 not_found\)$/);
+    const help = await baton(user, "--help");
+    expect(help.out).toContain("baton approvals <orchestratorId> [--json]");
+  });
+
+  it("parses options the way node's parseArgs does, strictly", () => {
+    const options = { note: { type: "string" }, json: { type: "boolean" } } as const;
+    const parse = (...args: string[]) => parseArgs({ args, options, allowPositionals: true });
+    expect(parse("o1", "apr_1", "--note", "not now", "--json")).toEqual({
+      values: { note: "not now", json: true },
+      positionals: ["o1", "apr_1"],
+    });
+    expect(parse("--note=a=b", "-", "--", "--json")).toEqual({
+      values: { note: "a=b", json: undefined },
+      positionals: ["-", "--json"],
+    });
+    expect(parseArgs({ args: [], options: { by: { type: "string", default: "day" } } }).values.by).toBe(
+      "day",
+    );
+    for (const bad of [["--nope"], ["-x"], ["--note"], ["--json=1"]]) {
+      expect(() => parse(...bad), bad.join(" ")).toThrow(ArgsError);
+    }
+    expect(() => parseArgs({ args: ["extra"], options })).toThrow(ArgsError);
+  });
+
+  it("formats approvals for people", () => {
+    const names = new Map([
+      ["ag_1", "scribe"],
+      ["apr_1", "write_file"],
+    ]);
+    const base = { stream: "orchestrator:o", seq: 1, ts: 0 };
+    expect(
+      formatEvent(
+        { ...base, type: "approval.resolved", approvalId: "apr_1", decision: "deny", by: "timeout" },
+        names,
+      ),
+    ).toBe("  ■ denied: write_file (nobody answered in time)");
+    expect(
+      formatEvent(
+        {
+          ...base,
+          type: "approval.requested",
+          approvalId: "apr_2",
+          toolUseId: "t",
+          name: "create_agent",
+          input: { name: "x" },
+        },
+        names,
+      ),
+    ).toBe('  ⏸ approval needed: create_agent {"name":"x"}');
+    const now = 1_000_000_000;
+    expect(
+      approvalRows(
+        [
+          {
+            approvalId: "apr_3",
+            toolUseId: "t",
+            name: "delete_file",
+            input: { path: "a" },
+            status: "pending",
+            requestedAt: now - 5 * 60_000,
+            expiresAt: now + 3 * 3_600_000,
+            runId: "r",
+          },
+        ],
+        names,
+        now,
+      ),
+    ).toEqual([["apr_3", "delete_file", "(orchestrator)", "5 min ago", "in 3 h", '{"path":"a"}']]);
   });
 });

@@ -25,6 +25,8 @@ const PATHS = {
   check: "M3 8.5 6.5 12 13 4.5",
   pencil: "M11 2.5l2.5 2.5-8 8H3v-2.5zM9.5 4l2.5 2.5",
   archive: "M2 3h12v3H2zM3 6v7.5h10V6M6.5 9h3",
+  pause: "M5.5 3.5v9M10.5 3.5v9",
+  sliders: "M2.5 4.5h6M11.5 4.5h2M2.5 11.5h2M7.5 11.5h6M10 3v3M6 10v3",
 } as const;
 
 export type IconName = keyof typeof PATHS;

@@ -15,6 +15,7 @@ export function orchestratorTarget(id: string): StreamTarget {
     path: orchestratorPath(id),
     sendOverHttp: (text, clientId) => api.sendMessage(id, text, clientId),
     interruptOverHttp: () => api.interrupt(id),
+    approveOverHttp: (approvalId, decision, note) => api.decideApproval(id, approvalId, decision, note),
   };
 }
 
@@ -24,6 +25,8 @@ export function agentTarget(id: string, agentId: string): StreamTarget {
     // The agent message endpoint takes no clientId; the socket path is the idempotent one.
     sendOverHttp: (text) => api.messageAgent(id, agentId, text),
     interruptOverHttp: () => api.interruptAgent(id, agentId),
+    // Decided through the orchestrator, which answers for its agents' approvals.
+    approveOverHttp: (approvalId, decision, note) => api.decideApproval(id, approvalId, decision, note),
   };
 }
 

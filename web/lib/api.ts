@@ -4,6 +4,7 @@
 import {
   type AgentTemplate,
   type ApiToken,
+  approvalList,
   createdTokenSchema,
   type EventsPage,
   eventsResponse,
@@ -19,11 +20,18 @@ import {
   type ToolInfo,
   templateSchema,
   tokenSchema,
-  toolInfoSchema,
+  toolCatalogue,
   type UsageReport,
   usageResponse,
 } from "../../schema/api";
-import { type AgentSummary, agentSummarySchema } from "../../schema/events";
+import {
+  type AgentSummary,
+  type ApprovalDecision,
+  type ApprovalInfo,
+  agentSummarySchema,
+  approvalInfoSchema,
+} from "../../schema/events";
+import type { ToolPolicyInput } from "../../schema/settings";
 import { encodePath, request } from "./http";
 import { session } from "./session";
 
@@ -91,6 +99,9 @@ export const api = {
       systemPrompt?: string | null;
       budgetUsd?: number | null;
       status?: "active" | "archived";
+      toolPolicy?: ToolPolicyInput;
+      thinking?: OrchestratorInfo["thinking"];
+      approvalTimeoutSec?: number;
     },
   ) => request("PATCH", orchestratorPath(id), patch, orchestratorSchema),
   deleteOrchestrator: (id: string) => request<Ok>("DELETE", orchestratorPath(id)),
@@ -103,6 +114,19 @@ export const api = {
     request("GET", `${streamPath}/events?after=${after}&limit=${limit}`, undefined, eventsResponse, {
       signal,
     }),
+
+  // tools and approvals (DESIGN §9)
+  listTools: async (): Promise<ToolInfo[]> =>
+    (await request("GET", "/api/tools", undefined, toolCatalogue)).tools,
+  listApprovals: async (id: string): Promise<ApprovalInfo[]> =>
+    (await request("GET", `${orchestratorPath(id)}/approvals`, undefined, approvalList)).approvals,
+  decideApproval: (id: string, approvalId: string, decision: ApprovalDecision, note?: string) =>
+    request(
+      "POST",
+      `${orchestratorPath(id)}/approvals/${enc(approvalId)}`,
+      { decision, ...(note ? { note } : {}) },
+      approvalInfoSchema,
+    ),
 
   // agents
   listAgents: async (id: string): Promise<AgentSummary[]> => {
@@ -128,10 +152,6 @@ export const api = {
   updateTemplate: (id: string, patch: Partial<TemplateInput>) =>
     request("PATCH", `/api/templates/${enc(id)}`, patch, templateSchema),
   deleteTemplate: (id: string) => request<Ok>("DELETE", `/api/templates/${enc(id)}`),
-  listTools: async (): Promise<ToolInfo[]> => {
-    const res = await request<{ tools: unknown }>("GET", "/api/tools");
-    return toolInfoSchema.array().parse(res.tools);
-  },
 
   // workspace
   /** Every file in the workspace: the listing comes in pages, followed here to the end. */

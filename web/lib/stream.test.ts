@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
 import type { EventsPage } from "../../schema/api";
 import { SOCKET_ERRORS, type SocketErrorCode, WS_CLOSE } from "../../schema/errors";
-import type { StreamEvent, StreamState } from "../../schema/events";
+import type { ApprovalInfo, StreamEvent, StreamState } from "../../schema/events";
 import { ApiError } from "./api";
 import { makeStream } from "./fixtures";
 import {
@@ -56,14 +56,38 @@ const state: StreamState = {
   contextWindow: 200_000,
 };
 
+/** The approval as the server answers a decision. */
+const decided = (approvalId: string, decision: "approve" | "deny", note?: string): ApprovalInfo => ({
+  approvalId,
+  toolUseId: `tu_${approvalId}`,
+  name: "write_file",
+  input: {},
+  status: decision === "approve" ? "approved" : "denied",
+  requestedAt: 1,
+  expiresAt: 2,
+  decidedAt: 3,
+  by: "user",
+  ...(note ? { note } : {}),
+  runId: "r1",
+});
+
 function setup(over: Partial<StreamDeps> = {}, history: StreamEvent[] = []) {
   const sockets: FakeSocket[] = [];
   const fetches: number[] = [];
   const send = vi.fn(async () => ({ messageId: "mh", runId: "rh", queued: false }));
   const interrupt = vi.fn(async () => ({}));
+  const approve = vi.fn(
+    async (approvalId: string, decision: "approve" | "deny", note?: string): Promise<ApprovalInfo> =>
+      decided(approvalId, decision, note),
+  );
   let online = true;
   const client = new StreamClient(
-    { path: "/api/orchestrators/o1", sendOverHttp: send, interruptOverHttp: interrupt },
+    {
+      path: "/api/orchestrators/o1",
+      sendOverHttp: send,
+      interruptOverHttp: interrupt,
+      approveOverHttp: approve,
+    },
     {
       openSocket: (url) => {
         const s = new FakeSocket(url);
@@ -82,7 +106,7 @@ function setup(over: Partial<StreamDeps> = {}, history: StreamEvent[] = []) {
       ...over,
     },
   );
-  return { client, sockets, fetches, send, interrupt, setOnline: (v: boolean) => (online = v) };
+  return { client, sockets, fetches, send, interrupt, approve, setOnline: (v: boolean) => (online = v) };
 }
 
 /** The same, on vitest's fake clock, so timers (backoff, ping, handshake) can be stepped through. */
@@ -397,6 +421,85 @@ describe("StreamClient", () => {
     sockets[0]!.onmessage?.({ data: "not json" } as MessageEvent);
     sockets[0]!.frame({ type: "events", events: "nope" });
     expect(client.getSnapshot().log.events).toHaveLength(0);
+    client.stop();
+  });
+});
+
+describe("StreamClient approvals", () => {
+  function live() {
+    const t = setup();
+    t.client.start();
+    t.sockets[0]!.open();
+    t.sockets[0]!.frame({ type: "ready", state, lastSeq: 0 });
+    return { ...t, s: t.sockets[0]! };
+  }
+
+  it("decides over the socket when live and resolves with the approval frame", async () => {
+    const { client, s, approve } = live();
+    const p = client.approve("apr_1", "deny", "use drafts/");
+    expect(s.sent).toContainEqual({
+      type: "approve",
+      approvalId: "apr_1",
+      decision: "deny",
+      note: "use drafts/",
+    });
+    s.frame({ type: "approval", approval: decided("apr_2", "approve") }); // someone else's answer
+    s.frame({ type: "approval", approval: decided("apr_1", "deny", "use drafts/") });
+    await expect(p).resolves.toMatchObject({ approvalId: "apr_1", status: "denied", note: "use drafts/" });
+    expect(approve).not.toHaveBeenCalled();
+    client.stop();
+  });
+
+  it("fails the waiting decision with an error frame naming approve, and a send is unaffected", async () => {
+    const { client, s, send } = live();
+    const sending = client.send("hello", "c1");
+    const p = client.approve("apr_1", "approve");
+    expect(s.sent).toContainEqual({ type: "approve", approvalId: "apr_1", decision: "approve" });
+    s.frame({ type: "error", code: "already_decided", message: "decided", frame: "approve" });
+    await expect(p).rejects.toMatchObject({ code: "already_decided", status: 409 });
+    s.frame({ type: "sent", messageId: "m1", runId: "r1", clientId: "c1" });
+    await expect(sending).resolves.toEqual({ messageId: "m1", runId: "r1" });
+    expect(send).not.toHaveBeenCalled();
+    client.stop();
+  });
+
+  it("decides over HTTP when the socket is down", async () => {
+    const { client, approve } = setup();
+    client.start(); // never opened
+    await expect(client.approve("apr_1", "approve")).resolves.toMatchObject({ status: "approved" });
+    expect(approve).toHaveBeenCalledWith("apr_1", "approve", undefined);
+    client.stop();
+  });
+
+  it("retries over HTTP when the socket drops before answering; already_decided then means ours landed", async () => {
+    const { client, s, approve } = live();
+    approve.mockRejectedValueOnce(new ApiError(409, "already_decided", "decided"));
+    const p = client.approve("apr_1", "approve");
+    s.drop();
+    await expect(p).resolves.toBeNull();
+    expect(approve).toHaveBeenCalledWith("apr_1", "approve", undefined);
+    client.stop();
+  });
+
+  it("goes over HTTP when no answer comes in time", async () => {
+    const { client, sockets, approve } = setupWithFakeTimers();
+    client.start();
+    sockets[0]!.open();
+    sockets[0]!.frame({ type: "ready", state, lastSeq: 0 });
+    const p = client.approve("apr_1", "deny");
+    await vi.advanceTimersByTimeAsync(8_000);
+    await expect(p).resolves.toMatchObject({ status: "denied" });
+    expect(approve).toHaveBeenCalledTimes(1);
+    client.stop();
+  });
+
+  it("refuses a second decision on the same approval while the first is on its way", async () => {
+    const { client, s } = live();
+    const first = client.approve("apr_1", "approve");
+    await expect(client.approve("apr_1", "deny")).rejects.toMatchObject({ code: "already_decided" });
+    expect(s.sent.filter((f) => (f as { type: string }).type === "approve")).toHaveLength(1);
+    s.frame({ type: "approval", approval: decided("apr_1", "approve") });
+    await expect(first).resolves.toMatchObject({ status: "approved" });
     client.stop();
   });
 });

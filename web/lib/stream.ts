@@ -3,9 +3,10 @@
 // backoff and jitter, pings to detect dead sockets, and batches incoming events so a burst of
 // deltas costs one React render. Subscribers get an immutable snapshot.
 import { SOCKET_ERRORS } from "../../schema/errors";
-import type { ServerFrame, StreamEvent, StreamState } from "../../schema/events";
+import type { ApprovalDecision, ServerFrame, StreamEvent, StreamState } from "../../schema/events";
 import { ApiError } from "./api";
 import { applyEvents, emptyLog, hasGap, noteServerSeq } from "./eventLog";
+import { PendingApprovals } from "./streamApprovals";
 import {
   defaultDeps,
   type SocketLike,
@@ -43,6 +44,7 @@ export class StreamClient {
   private gapFetching = false;
   private stopped = true;
   private readonly sends: PendingSends;
+  private readonly approvals: PendingApprovals;
   private readonly onOnline = () => this.handleOnline();
   private readonly onOffline = () => this.handleOffline();
 
@@ -52,6 +54,7 @@ export class StreamClient {
   ) {
     this.deps = { ...defaultDeps(), ...deps };
     this.sends = new PendingSends(this.deps, (text, clientId) => target.sendOverHttp(text, clientId));
+    this.approvals = new PendingApprovals(this.deps, target.approveOverHttp);
     this.snap = {
       log: emptyLog(),
       state: null,
@@ -101,15 +104,14 @@ export class StreamClient {
   }
 
   private clearTimers(): void {
-    for (const t of [
+    const timers = [
       this.reconnectTimer,
       this.pingTimer,
       this.pongTimer,
       this.catchupTimer,
       this.handshakeTimer,
-    ]) {
-      if (t !== null) this.deps.clearTimeout(t);
-    }
+    ];
+    for (const t of timers) if (t !== null) this.deps.clearTimeout(t);
     this.reconnectTimer = this.pingTimer = this.pongTimer = this.catchupTimer = this.handshakeTimer = null;
   }
 
@@ -134,7 +136,7 @@ export class StreamClient {
     this.update({ connection, retryAt: null });
     let socket: SocketLike;
     try {
-      socket = this.deps.openSocket(wsUrl(this.target.path, this.locationLike()));
+      socket = this.deps.openSocket(wsUrl(this.target.path));
     } catch {
       this.scheduleReconnect();
       return;
@@ -159,19 +161,17 @@ export class StreamClient {
     };
   }
 
-  private locationLike(): { protocol: string; host: string } {
-    return typeof window !== "undefined" ? window.location : { protocol: "http:", host: "localhost" };
-  }
-
   private handleClose(code: number): void {
     this.socket = null;
     if (this.stopped) return;
     this.clearTimers();
+    // Whatever the close means, what waited on this socket goes over HTTP.
+    this.sends.retryOverHttp();
+    this.approvals.retryOverHttp();
     if (closeHandling(code) === "credential_ended") {
       this.handleCredentialEnded();
       return;
     }
-    this.sends.retryOverHttp();
     this.scheduleReconnect();
   }
 
@@ -183,7 +183,6 @@ export class StreamClient {
    */
   private handleCredentialEnded(): void {
     this.update({ connection: "reconnecting", retryAt: null });
-    this.sends.retryOverHttp();
     void this.fillGap(true).then(() => this.scheduleReconnect());
   }
 
@@ -290,6 +289,9 @@ export class StreamClient {
       case "sent":
         this.sends.resolve(frame.clientId, { messageId: frame.messageId, runId: frame.runId });
         break;
+      case "approval":
+        this.approvals.answered(frame.approval);
+        break;
       case "error":
         this.handleErrorFrame(frame);
         break;
@@ -316,10 +318,10 @@ export class StreamClient {
 
   private handleErrorFrame({ code, message, frame }: Extract<ServerFrame, { type: "error" }>): void {
     if (ON_ERROR_FRAME[code] === "closing") return;
-    // A refusal of the frame it names; naming none, of the send waiting for its answer, if any.
-    if (frame === undefined || frame === "send") {
-      this.sends.rejectOldest(new ApiError(SOCKET_ERRORS[code].status, code, message));
-    }
+    const error = new ApiError(SOCKET_ERRORS[code].status, code, message);
+    // A refusal of the frame it names (a decision's card shows it); naming none, of the send waiting.
+    if (frame === "approve") this.approvals.refused(error);
+    else if (frame === undefined || frame === "send") this.sends.rejectOldest(error);
     this.update({ lastError: { code, message, at: this.deps.now() } });
   }
 
@@ -384,6 +386,10 @@ export class StreamClient {
   send(text: string, clientId: string = crypto.randomUUID()): Promise<SendResult> {
     return this.sends.send(text, clientId, (frame) => this.sendFrame(frame));
   }
+
+  /** Decides an approval: over the socket when live, else (or without an answer) over HTTP. */
+  approve = (approvalId: string, decision: ApprovalDecision, note?: string) =>
+    this.approvals.decide(approvalId, decision, note, (frame) => this.sendFrame(frame));
 
   /** Stops the running turn. Over HTTP for an answer we can report; the socket carries the outcome. */
   async interrupt(): Promise<void> {

@@ -4,6 +4,7 @@ import type { StreamState } from "../../schema/events";
 import { type ApiError, api } from "./api";
 import type { EventLog } from "./eventLog";
 import type { ErrorCode } from "./http";
+import type { ApproveOverHttp } from "./streamApprovals";
 
 export type ConnectionState = "connecting" | "live" | "reconnecting" | "offline";
 
@@ -27,6 +28,8 @@ export type StreamTarget = {
   /** HTTP fallback for send; null when the stream has no message endpoint semantics for clientId. */
   sendOverHttp: (text: string, clientId: string) => Promise<unknown>;
   interruptOverHttp: () => Promise<unknown>;
+  /** HTTP fallback for approval decisions (DESIGN §9). */
+  approveOverHttp?: ApproveOverHttp;
 };
 
 export type SocketLike = Pick<WebSocket, "send" | "close" | "readyState"> & {

@@ -25,7 +25,9 @@ export function backoffDelay(attempt: number, random: () => number = Math.random
   return Math.max(250, Math.round(cap * random()));
 }
 
-export function wsUrl(path: string, loc: { protocol: string; host: string } = window.location): string {
+const here = () =>
+  typeof window !== "undefined" ? window.location : { protocol: "http:", host: "localhost" };
+export function wsUrl(path: string, loc: { protocol: string; host: string } = here()): string {
   return `${loc.protocol === "https:" ? "wss:" : "ws:"}//${loc.host}${path}/ws`;
 }
 

@@ -3,6 +3,8 @@
 import { useEffect, useMemo, useState } from "react";
 import { Link, useLoaderData, useNavigate, useParams } from "react-router";
 import type { StreamEvent } from "../../schema/events";
+import { type ApprovalActions, ApprovalActionsContext } from "../components/approvals/ApprovalActions";
+import { PendingApprovalsButton } from "../components/approvals/PendingApprovalsButton";
 import { ConnectionBadge } from "../components/ConnectionBadge";
 import { ContextBar } from "../components/ContextBar";
 import { ChatPane } from "../components/chat/ChatPane";
@@ -19,6 +21,7 @@ import { formatRelative, formatTokens, formatUsd, totalTokens } from "../lib/for
 import type { DataOf } from "../lib/loaders";
 import { modelLabel } from "../lib/models";
 import { emptyAgents, foldAgents, isActiveStatus, seedAgents } from "../lib/views/agents";
+import { emptyApprovals, foldApprovals, pendingApprovals } from "../lib/views/approvals";
 import { emptyTranscript, foldTranscript } from "../lib/views/transcript";
 import type { loader } from "./AgentPage.loader";
 import "../styles/agent.css";
@@ -47,6 +50,13 @@ export default function AgentPage() {
   const agentsView = useFold(orchestrator.log, () => seedAgents(emptyAgents(), seed ?? []), foldAgents, seed);
   const transcript = useFold(stream.log, emptyTranscript, foldTranscript);
   const touched = useFold(stream.log, () => new Map() as Touched, foldTouched);
+  // Its own approvals, on its own stream; decided over its socket (or through the orchestrator's API).
+  const pending = pendingApprovals(useFold(stream.log, emptyApprovals, foldApprovals));
+  const client = stream.client;
+  const approvalActions = useMemo<ApprovalActions>(
+    () => ({ decide: (a, d, note) => client.approve(a, d, note), agentName: () => null }),
+    [client],
+  );
   const [tab, setTab] = useState<"transcript" | "events">("transcript");
   const [confirmDelete, setConfirmDelete] = useState(false);
   const [actionError, setActionError] = useState<string | null>(null);
@@ -102,6 +112,7 @@ export default function AgentPage() {
         {agent && <StatusBadge status={agent.status} />}
         {agent?.deleted && <span className="badge badge-red">Deleted</span>}
         <div className="spacer" />
+        <PendingApprovalsButton pending={pending} beforeReveal={() => setTab("transcript")} />
         <ConnectionBadge connection={stream.connection} retryAt={stream.retryAt} onRetry={stream.reconnect} />
         <button type="button" className="btn btn-sm" onClick={() => void interrupt()} disabled={!running}>
           <Icon name="stop" size={14} /> Interrupt
@@ -209,15 +220,17 @@ export default function AgentPage() {
             </button>
           </div>
           <div className="agent-main-body" hidden={tab !== "transcript"}>
-            <ChatPane
-              transcript={transcript}
-              running={running}
-              send={stream.send}
-              stop={interrupt}
-              placeholder={`Message ${agent?.name ?? "this agent"} directly…`}
-              readOnlyReason={agent?.deleted ? "This agent was deleted." : null}
-              emptyState={<p className="empty faint">No activity yet.</p>}
-            />
+            <ApprovalActionsContext value={approvalActions}>
+              <ChatPane
+                transcript={transcript}
+                running={running}
+                send={stream.send}
+                stop={interrupt}
+                placeholder={`Message ${agent?.name ?? "this agent"} directly…`}
+                readOnlyReason={agent?.deleted ? "This agent was deleted." : null}
+                emptyState={<p className="empty faint">No activity yet.</p>}
+              />
+            </ApprovalActionsContext>
           </div>
           <div className="agent-main-body" hidden={tab !== "events"}>
             <EventStreamPane events={stream.log.events} agents={[]} names={new Map()} />

@@ -1,6 +1,6 @@
 // The control room (routes/OrchestratorPage.tsx): the orchestrator's record. An id that isn't one
 // of the caller's shows the not-found view before the page (and its stream) starts.
-import type { LoaderFunctionArgs } from "react-router";
+import type { LoaderFunctionArgs, ShouldRevalidateFunctionArgs } from "react-router";
 import type { OrchestratorInfo } from "../../schema/api";
 import { api } from "../lib/api";
 import { isNotFound, type NotFound, notFound, settle } from "../lib/loaders";
@@ -21,4 +21,14 @@ export async function loadOrchestrator(request: Request, id: string): Promise<Or
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   return { orchestrator: await loadOrchestrator(request, params.id ?? "") };
+}
+
+/** Opening or closing the settings panel (`?settings=`) keeps the data: the panel saves it itself. */
+export function shouldRevalidate({
+  currentUrl,
+  nextUrl,
+  defaultShouldRevalidate,
+}: ShouldRevalidateFunctionArgs) {
+  if (currentUrl.pathname === nextUrl.pathname && currentUrl.search !== nextUrl.search) return false;
+  return defaultShouldRevalidate;
 }

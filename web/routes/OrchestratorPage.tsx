@@ -1,25 +1,32 @@
 // The control room for one orchestrator: agents, the raw event stream and the chat, side by side
 // (tabs on a phone), with the connection, model, spend and context always in view.
 import { useEffect, useMemo } from "react";
-import { Link, useLoaderData, useParams } from "react-router";
+import { Link, useLoaderData, useParams, useSearchParams } from "react-router";
 import type { StreamEvent } from "../../schema/events";
 import { AgentsPane } from "../components/agents/AgentsPane";
+import { type ApprovalActions, ApprovalActionsContext } from "../components/approvals/ApprovalActions";
+import { ApprovalCard } from "../components/approvals/ApprovalCard";
+import { PendingApprovalsButton } from "../components/approvals/PendingApprovalsButton";
 import { ConnectionBadge } from "../components/ConnectionBadge";
 import { ContextBar } from "../components/ContextBar";
 import { ChatPane } from "../components/chat/ChatPane";
 import { EventStreamPane } from "../components/events/EventStreamPane";
 import { Icon } from "../components/Icon";
+import { SettingsDialog } from "../components/orchestrator/SettingsDialog";
+import type { SettingsFocus } from "../components/orchestrator/SettingsLink";
 import { Panes } from "../components/Panes";
 import { NotFoundView } from "../components/RouteError";
 import { SimulatedBadge } from "../components/SimulatedBadge";
 import { useFold } from "../hooks/useFold";
 import { useMe } from "../hooks/useMe";
+import { usePatchable } from "../hooks/usePatchable";
 import { orchestratorTarget, useStream } from "../hooks/useStream";
 import { api } from "../lib/api";
 import { describeUsage, formatTokens, formatUsd, totalTokens } from "../lib/format";
 import type { DataOf } from "../lib/loaders";
 import { modelLabel } from "../lib/models";
 import { agentList, emptyAgents, foldAgents, isActiveStatus, seedAgents } from "../lib/views/agents";
+import { emptyApprovals, foldApprovals, pendingApprovals, pendingByAgent } from "../lib/views/approvals";
 import { currentTotals, emptyLiveTotals, foldLiveTotals } from "../lib/views/liveTotals";
 import { emptyTranscript, foldTranscript } from "../lib/views/transcript";
 import { type loader, ORCHESTRATOR_NOT_FOUND } from "./OrchestratorPage.loader";
@@ -42,8 +49,20 @@ export default function OrchestratorPage() {
   const target = useMemo(() => orchestratorTarget(id), [id]);
   const stream = useStream(target);
   // Loaded with the page's code; an unknown id never gets here (the loader shows "not found").
-  const { orchestrator: o } = useLoaderData<DataOf<typeof loader>>();
+  const [{ orchestrator: o }, patchLoaded] = usePatchable(useLoaderData<DataOf<typeof loader>>());
   const { me } = useMe();
+  // The settings panel is in the URL (`?settings=budget` opens it at the budget), so links can open it.
+  const [params, setParams] = useSearchParams();
+  const settingsAt = SETTINGS_FOCUS.find((f) => f === params.get("settings")) ?? null;
+  const openSettings = (at: SettingsFocus | null) =>
+    setParams(
+      (p) => {
+        if (at) p.set("settings", at);
+        else p.delete("settings");
+        return p;
+      },
+      { replace: true },
+    );
 
   const seed = stream.state?.agents;
   const transcript = useFold(stream.log, emptyTranscript, foldTranscript);
@@ -54,6 +73,17 @@ export default function OrchestratorPage() {
   const names = useMemo(
     () => new Map([...agentsView.byId.values()].map((a) => [a.id, a.name])),
     [agentsView],
+  );
+  const approvals = useFold(stream.log, emptyApprovals, foldApprovals);
+  const pending = pendingApprovals(approvals);
+  const pendingOf = pendingByAgent(approvals);
+  const client = stream.client;
+  const approvalActions = useMemo<ApprovalActions>(
+    () => ({
+      decide: (approvalId, decision, note) => client.approve(approvalId, decision, note),
+      agentName: (agentId) => (agentId ? (names.get(agentId) ?? "an agent") : null),
+    }),
+    [client, names],
   );
 
   const name = o?.name ?? stream.state?.name ?? "Orchestrator";
@@ -91,6 +121,7 @@ export default function OrchestratorPage() {
         {simulated && <SimulatedBadge />}
         <span className="room-model faint">{modelLabel(o?.model ?? stream.state?.model ?? "")}</span>
         <div className="spacer" />
+        <PendingApprovalsButton pending={pending} />
         <div className="room-stats">
           {totals && (
             <span
@@ -107,6 +138,16 @@ export default function OrchestratorPage() {
             <ContextBar tokens={contextTokens} window={contextWindow} compact />
           </div>
         </div>
+        {o && (
+          <button
+            type="button"
+            className="btn btn-sm settings-open"
+            onClick={() => openSettings("open")}
+            title="Model, budget, thinking, approvals and tool policy"
+          >
+            <Icon name="sliders" size={14} /> <span className="settings-word">Settings</span>
+          </button>
+        )}
         <Link to={`/o/${id}/files`} className="btn btn-sm">
           <Icon name="folder" size={14} /> Files
           {live.fileCount ? <span className="count">{live.fileCount}</span> : null}
@@ -128,55 +169,83 @@ export default function OrchestratorPage() {
           {stream.fatal.message}
         </div>
       )}
-      <Panes
-        layoutKey="orchestrator"
-        panes={[
-          {
-            id: "agents",
-            title: "Agents",
-            weight: 0.9,
-            minPx: 220,
-            badge: agents.length ? <span className="count">{agents.length}</span> : null,
-            children: <AgentsPane orchestratorId={id} agents={agents} />,
-          },
-          {
-            id: "events",
-            title: "Event stream",
-            weight: 1.5,
-            minPx: 280,
-            badge: <span className="count">{stream.log.events.length.toLocaleString()}</span>,
-            children: <EventStreamPane events={stream.log.events} agents={agents} names={names} />,
-          },
-          {
-            id: "chat",
-            title: "Chat",
-            weight: 1.6,
-            minPx: 320,
-            badge: running ? (
-              <span className="dot dot-pulse chat-live-dot" title="Running">
-                <span className="sr-only">Running</span>
-              </span>
-            ) : null,
-            children: (
-              <ChatPane
-                transcript={transcript}
-                running={running}
-                send={stream.send}
-                stop={stream.interrupt}
-                emptyState={<ChatEmpty simulated={simulated} />}
-                readOnlyReason={
-                  o?.status === "archived"
-                    ? "This orchestrator is archived. Restore it from the orchestrators list to send messages."
-                    : null
-                }
-              />
-            ),
-          },
-        ]}
-      />
+      <ApprovalActionsContext value={approvalActions}>
+        <Panes
+          layoutKey="orchestrator"
+          panes={[
+            {
+              id: "agents",
+              title: "Agents",
+              weight: 0.9,
+              minPx: 220,
+              badge: agents.length ? <span className="count">{agents.length}</span> : null,
+              children: (
+                <AgentsPane
+                  orchestratorId={id}
+                  agents={agents}
+                  below={(a) =>
+                    pendingOf
+                      .get(a.id)
+                      ?.map((ap) => (
+                        <ApprovalCard key={ap.approvalId} approval={ap} showAgent={false} compact />
+                      ))
+                  }
+                />
+              ),
+            },
+            {
+              id: "events",
+              title: "Event stream",
+              weight: 1.5,
+              minPx: 280,
+              badge: <span className="count">{stream.log.events.length.toLocaleString()}</span>,
+              children: <EventStreamPane events={stream.log.events} agents={agents} names={names} />,
+            },
+            {
+              id: "chat",
+              title: "Chat",
+              weight: 1.6,
+              minPx: 320,
+              badge: running ? (
+                <span className="dot dot-pulse chat-live-dot" title="Running">
+                  <span className="sr-only">Running</span>
+                </span>
+              ) : null,
+              children: (
+                <ChatPane
+                  transcript={transcript}
+                  running={running}
+                  send={stream.send}
+                  stop={stream.interrupt}
+                  emptyState={<ChatEmpty simulated={simulated} />}
+                  readOnlyReason={
+                    o?.status === "archived"
+                      ? "This orchestrator is archived. Restore it from the orchestrators list to send messages."
+                      : null
+                  }
+                />
+              ),
+            },
+          ]}
+        />
+      </ApprovalActionsContext>
+      {o && (
+        <SettingsDialog
+          orchestrator={o}
+          open={settingsAt !== null}
+          focus={settingsAt ?? "open"}
+          onClose={() => openSettings(null)}
+          onSaved={(saved) => {
+            patchLoaded((d) => ({ ...d, orchestrator: saved }));
+            openSettings(null);
+          }}
+        />
+      )}
     </div>
   );
 }
+
+const SETTINGS_FOCUS: readonly SettingsFocus[] = ["open", "budget", "tools", "thinking"];
 
 function ChatEmpty({ simulated }: { simulated: boolean }) {
   return (

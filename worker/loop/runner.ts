@@ -220,7 +220,7 @@ export class Runner {
 
   private continueIfUnblocked(): void {
     const run = this.activeRun();
-    if (!run || run.status !== "waiting") return;
+    if (run?.status !== "waiting") return;
     if (this.store.get("waiting") || this.approvals.pending().some((a) => a.runId === run.id)) return;
     this.store.setRunStatus(run.id, "active");
     void this.kick();

@@ -74,7 +74,10 @@ export class ActivityTracker {
       return;
     }
     const wait = this.lastSent + EVERY_MS - Date.now();
-    if (wait <= 0) return this.emit({ kind: "text", summary: tailOf(this.text) });
+    if (wait <= 0) {
+      this.emit({ kind: "text", summary: tailOf(this.text) });
+      return;
+    }
     this.timer ??= setTimeout(() => {
       this.timer = null;
       if (this.text) this.emit({ kind: "text", summary: tailOf(this.text) });

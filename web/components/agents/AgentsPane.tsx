@@ -1,7 +1,7 @@
 // The orchestrator's agents: status (colour + label), model, context window, tokens and cost, the
 // latest note. Each card opens the agent's own page. "New agent" creates one without asking the
 // orchestrator; it appears here through the stream.
-import { useState } from "react";
+import { type ReactNode, useState } from "react";
 import { Link } from "react-router";
 import { formatTokens, formatUsd, totalTokens } from "../../lib/format";
 import { modelLabel } from "../../lib/models";
@@ -15,9 +15,12 @@ import "../../styles/agents.css";
 export function AgentsPane({
   orchestratorId,
   agents,
+  below,
 }: {
   orchestratorId: string;
   agents: readonly AgentView[];
+  /** Shown under an agent's card (its approvals waiting), outside the card's link. */
+  below?: (agent: AgentView) => ReactNode;
 }) {
   const [creating, setCreating] = useState(false);
   return (
@@ -37,11 +40,15 @@ export function AgentsPane({
         </div>
       ) : (
         <ul className="agents-list" aria-label="Agents">
-          {agents.map((a) => (
-            <li key={a.id}>
-              <AgentCard orchestratorId={orchestratorId} agent={a} />
-            </li>
-          ))}
+          {agents.map((a) => {
+            const extra = below?.(a);
+            return (
+              <li key={a.id}>
+                <AgentCard orchestratorId={orchestratorId} agent={a} />
+                {extra ? <div className="agent-card-below">{extra}</div> : null}
+              </li>
+            );
+          })}
         </ul>
       )}
       {creating && <NewAgentDialog orchestratorId={orchestratorId} onClose={() => setCreating(false)} />}

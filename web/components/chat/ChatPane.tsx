@@ -86,15 +86,20 @@ export function ChatPane({
   const lastBlock = last?.kind === "assistant" ? last.blocks[last.blocks.length - 1] : undefined;
   const waitingForAgents =
     lastBlock?.kind === "tool" && lastBlock.name === "wait_for_agents" && lastBlock.status === "running";
-  const typingLabel = waitingForAgents
-    ? "Waiting for agents"
-    : transcript.phase === "retrying"
-      ? "Retrying"
-      : transcript.phase === "tool"
-        ? "Running tools"
-        : transcript.phase === "thinking"
-          ? "Thinking"
-          : "Working";
+  const awaitingApproval = transcript.items.some(
+    (it) => it.kind === "approval" && it.approval.status === "pending",
+  );
+  const typingLabel = awaitingApproval
+    ? "Waiting for your approval"
+    : waitingForAgents
+      ? "Waiting for agents"
+      : transcript.phase === "retrying"
+        ? "Retrying"
+        : transcript.phase === "tool"
+          ? "Running tools"
+          : transcript.phase === "thinking"
+            ? "Thinking"
+            : "Working";
   const showTyping = running && !(streamingText && transcript.phase === "writing");
 
   return (

@@ -4,7 +4,9 @@
 import { memo, useEffect, useState } from "react";
 import { formatMs, formatUsage, formatUsd } from "../../lib/format";
 import type { AssistantItem, TranscriptItem, TurnItem } from "../../lib/views/transcript";
+import { ApprovalCard } from "../approvals/ApprovalCard";
 import { Markdown, preloadMarkdown } from "../Markdown";
+import { SettingsLink } from "../orchestrator/SettingsLink";
 import { Sources } from "./Sources";
 import { ToolCard } from "./ToolCard";
 
@@ -78,11 +80,14 @@ const Item = memo(function Item({ item, userLabel }: { item: TranscriptItem; use
           <div>
             <strong>{item.title}</strong>
             {item.detail && <div className="notice-detail">{item.detail}</div>}
+            {item.code === "budget_exceeded" && <SettingsLink focus="budget">Raise the budget</SettingsLink>}
           </div>
         </div>
       );
     case "turn":
       return <TurnSummary item={item} />;
+    case "approval":
+      return <ApprovalCard approval={item.approval} />;
   }
 });
 

@@ -4,6 +4,7 @@
 // only new events) and from scratch (after an out-of-order insert).
 import type { Citation, StreamEvent, Usage } from "../../../schema/events";
 import { formatUsd } from "../../../schema/money";
+import { type ApprovalView, approvalFromRequest, resolveApproval } from "./approvals";
 
 export type ToolBlock = {
   kind: "tool";
@@ -49,8 +50,12 @@ export type NoticeItem = {
   tone: "info" | "warning" | "error";
   title: string;
   detail: string | null;
+  /** The error code behind it, when there is one (budget_exceeded links to the settings). */
+  code?: string;
   ts: number;
 };
+/** A tool call waiting for (or given) the user's decision, where it was asked. */
+export type ApprovalItem = { kind: "approval"; key: string; approval: ApprovalView; ts: number };
 export type TurnItem = {
   kind: "turn";
   key: string;
@@ -61,7 +66,7 @@ export type TurnItem = {
   ms: number;
   ts: number;
 };
-export type TranscriptItem = UserItem | AssistantItem | NoticeItem | TurnItem;
+export type TranscriptItem = UserItem | AssistantItem | NoticeItem | TurnItem | ApprovalItem;
 
 export type RunPhase = "idle" | "waiting_model" | "thinking" | "writing" | "tool" | "retrying";
 
@@ -349,6 +354,22 @@ export function foldTranscript(t0: Transcript, ev: StreamEvent): Transcript {
     case "run.failed":
     case "run.interrupted":
       return endRun(t, ev);
+    case "approval.requested":
+      if (t.items.some((it) => it.key === `a:${ev.approvalId}`)) return t;
+      return push(t, {
+        kind: "approval",
+        key: `a:${ev.approvalId}`,
+        approval: approvalFromRequest(ev),
+        ts: ev.ts,
+      });
+    case "approval.resolved": {
+      const i = t.items.findLastIndex((it) => it.key === `a:${ev.approvalId}`);
+      const item = t.items[i];
+      if (item?.kind !== "approval") return t;
+      const items = t.items.slice();
+      items[i] = { ...item, approval: resolveApproval(item.approval, ev) };
+      return { ...t, items };
+    }
     default:
       return t;
   }
@@ -380,6 +401,7 @@ function endRun(t: Transcript, ev: Extract<StreamEvent, { type: `run.${string}` 
         title:
           ev.error.code === "budget_exceeded" ? "Budget exceeded — the run was stopped" : "The run failed",
         detail: `${ev.error.message} (${ev.error.code})`,
+        code: ev.error.code,
         ts: ev.ts,
       },
     ];

@@ -1,0 +1,454 @@
+// The orchestrator's settings panel (DESIGN §9): name, model, system prompt, budget, extended
+// thinking, how long an approval waits, and the tool policy (each tool's choices from GET /api/tools,
+// its default marked). Saves the changed fields with one PATCH; a 400 shows next to the fields it
+// names (`toolPolicy.web_search`, `budgetUsd`…).
+import { useEffect, useId, useRef, useState } from "react";
+import type { OrchestratorInfo, ToolInfo } from "../../../schema/api";
+import type { ToolPolicyInput } from "../../../schema/settings";
+import { ApiError, api } from "../../lib/api";
+import { Dialog } from "../Dialog";
+import { ModelPicker } from "../ModelPicker";
+import type { SettingsFocus } from "./SettingsLink";
+import "../../styles/orchestrator-settings.css";
+
+type Decision = "allow" | "ask" | "deny";
+type Effort = "" | "low" | "medium" | "high";
+type Unit = "min" | "h" | "d";
+const UNIT_SEC: Record<Unit, number> = { min: 60, h: 3600, d: 86_400 };
+const DECISION_LABEL: Record<Decision, string> = { allow: "Allow", ask: "Ask", deny: "Deny" };
+const KIND_LABEL: Record<ToolInfo["kind"], string> = {
+  workspace: "Workspace",
+  orchestrator: "Orchestrator",
+  server: "Server (run by the API)",
+  mcp: "Connectors (MCP)",
+};
+
+/** The catalogue changes only with a deploy: one request per page load. */
+let toolsOnce: Promise<ToolInfo[]> | null = null;
+function loadTools(): Promise<ToolInfo[]> {
+  toolsOnce ??= api.listTools().catch((e: unknown) => {
+    toolsOnce = null;
+    throw e;
+  });
+  return toolsOnce;
+}
+
+type Form = {
+  name: string;
+  model: string;
+  systemPrompt: string;
+  budget: string;
+  thinking: "off" | "adaptive";
+  effort: Effort;
+  timeout: string;
+  unit: Unit;
+  policy: ToolPolicyInput;
+};
+
+function splitTimeout(sec: number): { timeout: string; unit: Unit } {
+  for (const unit of ["d", "h", "min"] as const) {
+    if (sec % UNIT_SEC[unit] === 0) return { timeout: String(sec / UNIT_SEC[unit]), unit };
+  }
+  return { timeout: String(Math.round((sec / 60) * 100) / 100), unit: "min" };
+}
+
+export function formFrom(o: OrchestratorInfo): Form {
+  return {
+    name: o.name,
+    model: o.model,
+    systemPrompt: o.systemPrompt ?? "",
+    budget: o.budgetUsd === null ? "" : String(o.budgetUsd),
+    thinking: o.thinking ? "adaptive" : "off",
+    effort: o.thinking?.effort ?? "",
+    ...splitTimeout(o.approvalTimeoutSec),
+    policy: { ...o.toolPolicy },
+  };
+}
+
+/** A dollar amount as typed ("1.25", "$0.10") in whole cents, or null when it isn't one. */
+export function parseBudget(s: string): number | null | undefined {
+  const t = s.trim().replace(/^\$/, "");
+  if (t === "") return null;
+  if (!/^\d+(\.\d{1,2})?$/.test(t)) return undefined;
+  return Math.round(Number(t) * 100) / 100;
+}
+
+const samePolicy = (a: ToolPolicyInput, b: ToolPolicyInput) => {
+  const ka = Object.keys(a);
+  return ka.length === Object.keys(b).length && ka.every((k) => a[k] === b[k]);
+};
+
+export type SettingsPatch = Parameters<typeof api.updateOrchestrator>[1];
+
+/** Only what changed: an untouched field is not sent (and can't be refused). */
+export function diff(o: OrchestratorInfo, f: Form): SettingsPatch | string {
+  const patch: SettingsPatch = {};
+  if (f.name.trim() !== o.name) patch.name = f.name.trim();
+  if (f.model.trim() && f.model.trim() !== o.model) patch.model = f.model.trim();
+  const prompt = f.systemPrompt.trim() ? f.systemPrompt : null;
+  if (prompt !== o.systemPrompt) patch.systemPrompt = prompt;
+  const budget = parseBudget(f.budget);
+  if (budget === undefined) return "budgetUsd";
+  if (budget !== o.budgetUsd) patch.budgetUsd = budget;
+  const thinking =
+    f.thinking === "off" ? null : { type: "adaptive" as const, ...(f.effort ? { effort: f.effort } : {}) };
+  if (JSON.stringify(thinking) !== JSON.stringify(o.thinking)) patch.thinking = thinking;
+  const timeout = Math.round(Number(f.timeout) * UNIT_SEC[f.unit]);
+  if (!Number.isFinite(timeout) || f.timeout.trim() === "") return "approvalTimeoutSec";
+  if (timeout !== o.approvalTimeoutSec) patch.approvalTimeoutSec = timeout;
+  if (!samePolicy(f.policy, o.toolPolicy)) patch.toolPolicy = f.policy;
+  return patch;
+}
+
+/** Sets a tool's decision; the default is left unlisted, so a later change of default still applies. */
+function setDecision(policy: ToolPolicyInput, tool: ToolInfo, d: Decision): ToolPolicyInput {
+  const next = { ...policy };
+  if (d === tool.defaultPolicy) delete next[tool.name];
+  else next[tool.name] = d;
+  return next;
+}
+
+const firstSentence = (s: string) => {
+  const m = /^(.+?[.!?])(\s|$)/.exec(s.trim());
+  return m ? m[1]! : s.trim();
+};
+
+export function SettingsDialog({
+  orchestrator: o,
+  open,
+  focus = "open",
+  onClose,
+  onSaved,
+}: {
+  orchestrator: OrchestratorInfo;
+  open: boolean;
+  focus?: SettingsFocus;
+  onClose: () => void;
+  onSaved: (o: OrchestratorInfo) => void;
+}) {
+  const uid = useId();
+  const [form, setForm] = useState<Form>(() => formFrom(o));
+  const [tools, setTools] = useState<ToolInfo[] | null>(null);
+  const [toolsError, setToolsError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  const [fields, setFields] = useState<Record<string, string>>({});
+  const budgetRef = useRef<HTMLInputElement>(null);
+  const toolsRef = useRef<HTMLHeadingElement>(null);
+  const thinkingRef = useRef<HTMLInputElement>(null);
+
+  // A fresh copy of the settings each time it opens.
+  // biome-ignore lint/correctness/useExhaustiveDependencies: reset on open only, not on every save.
+  useEffect(() => {
+    if (!open) return;
+    setForm(formFrom(o));
+    setError(null);
+    setFields({});
+  }, [open]);
+
+  useEffect(() => {
+    if (!open || tools || toolsError) return;
+    let live = true;
+    loadTools().then(
+      (t) => live && setTools(t),
+      (e: unknown) => live && setToolsError(e instanceof ApiError ? e.message : "Could not load the tools."),
+    );
+    return () => {
+      live = false;
+    };
+  }, [open, tools, toolsError]);
+
+  // Opened at a field (a "Raise the budget" link): take the keyboard there.
+  useEffect(() => {
+    if (!open) return;
+    const target =
+      focus === "budget"
+        ? budgetRef.current
+        : focus === "thinking"
+          ? thinkingRef.current
+          : focus === "tools"
+            ? toolsRef.current
+            : null;
+    if (!target) return;
+    target.focus();
+    target.scrollIntoView({ block: "center" });
+  }, [open, focus]);
+
+  const set = <K extends keyof Form>(k: K, v: Form[K]) => setForm((f) => ({ ...f, [k]: v }));
+
+  const submit = async () => {
+    const patch = diff(o, form);
+    if (typeof patch === "string") {
+      setFields({
+        [patch]: patch === "budgetUsd" ? "enter dollars and cents, e.g. 1.25" : "enter a number",
+      });
+      return;
+    }
+    if (Object.keys(patch).length === 0) return onClose();
+    setBusy(true);
+    setError(null);
+    setFields({});
+    try {
+      onSaved(await api.updateOrchestrator(o.id, patch));
+    } catch (e) {
+      if (e instanceof ApiError) {
+        setError(e.message);
+        setFields(e.fieldErrors());
+      } else setError(String(e));
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  const fieldError = (key: string) =>
+    fields[key] ? (
+      <div className="field-error" id={`${uid}-${key}-error`}>
+        {fields[key]}
+      </div>
+    ) : null;
+  const invalid = (key: string) =>
+    fields[key] ? { "aria-invalid": true, "aria-describedby": `${uid}-${key}-error` } : {};
+  const thinkingError = fields.thinking ?? fields["thinking.effort"] ?? fields["thinking.type"];
+
+  // Tools by kind, catalogue order; rules the catalogue doesn't know (e.g. `mcp__x__*`) after them.
+  const known = new Set(tools?.map((t) => t.name));
+  const extra: ToolInfo[] = Object.keys(form.policy)
+    .filter((name) => tools && !known.has(name))
+    .map((name) => ({
+      name,
+      kind: "mcp",
+      description: "A rule for a connector's tools.",
+      defaultPolicy: "ask",
+      policies: ["allow", "ask", "deny"],
+    }));
+  const groups = new Map<ToolInfo["kind"], ToolInfo[]>();
+  for (const t of [...(tools ?? []), ...extra]) groups.set(t.kind, [...(groups.get(t.kind) ?? []), t]);
+
+  return (
+    <Dialog
+      open={open}
+      onClose={onClose}
+      title="Orchestrator settings"
+      onSubmit={() => void submit()}
+      submit={{ label: "Save", busy, disabled: !form.name.trim() }}
+    >
+      <div className="orch-settings">
+        {error && (
+          <div className="notice notice-error" role="alert">
+            {error}
+          </div>
+        )}
+        <section className="settings-group" aria-labelledby={`${uid}-general`}>
+          <h3 id={`${uid}-general`}>General</h3>
+          <div className="field">
+            <label htmlFor={`${uid}-name`}>Name</label>
+            <input
+              id={`${uid}-name`}
+              className="input"
+              value={form.name}
+              maxLength={100}
+              required
+              onChange={(e) => set("name", e.target.value)}
+              {...invalid("name")}
+            />
+            {fieldError("name")}
+          </div>
+          <div className="settings-row">
+            <div className="field">
+              <label htmlFor={`${uid}-model`}>Model</label>
+              <ModelPicker id={`${uid}-model`} value={form.model} onChange={(v) => set("model", v)} />
+              {fieldError("model")}
+            </div>
+            <div className="field">
+              <label htmlFor={`${uid}-budget`}>Budget (USD)</label>
+              <input
+                id={`${uid}-budget`}
+                ref={budgetRef}
+                className="input num"
+                type="number"
+                inputMode="decimal"
+                min="0.01"
+                step="0.01"
+                placeholder="No limit"
+                value={form.budget}
+                onChange={(e) => set("budget", e.target.value)}
+                {...invalid("budgetUsd")}
+              />
+              {fieldError("budgetUsd") ?? (
+                <div className="field-hint">For it and its agents together; empty for no limit.</div>
+              )}
+            </div>
+          </div>
+          <div className="field">
+            <label htmlFor={`${uid}-prompt`}>System prompt</label>
+            <textarea
+              id={`${uid}-prompt`}
+              className="textarea"
+              rows={3}
+              placeholder="Baton's default orchestrator instructions"
+              value={form.systemPrompt}
+              onChange={(e) => set("systemPrompt", e.target.value)}
+              {...invalid("systemPrompt")}
+            />
+            {fieldError("systemPrompt")}
+          </div>
+        </section>
+
+        <section className="settings-group" aria-labelledby={`${uid}-thinking`}>
+          <h3 id={`${uid}-thinking`}>Extended thinking</h3>
+          <div className="settings-row settings-row-center">
+            <fieldset
+              className="choice"
+              aria-describedby={thinkingError ? `${uid}-thinking-error` : undefined}
+            >
+              <legend className="sr-only">Extended thinking</legend>
+              {(["off", "adaptive"] as const).map((v, i) => (
+                <label key={v}>
+                  <input
+                    type="radio"
+                    name={`${uid}-thinking`}
+                    value={v}
+                    ref={i === 0 ? thinkingRef : undefined}
+                    checked={form.thinking === v}
+                    onChange={() => set("thinking", v)}
+                  />
+                  <span>{v === "off" ? "Off" : "Adaptive"}</span>
+                </label>
+              ))}
+            </fieldset>
+            <div className="field field-inline">
+              <label htmlFor={`${uid}-effort`}>Effort</label>
+              <select
+                id={`${uid}-effort`}
+                className="select input-sm"
+                value={form.effort}
+                disabled={form.thinking === "off"}
+                onChange={(e) => set("effort", e.target.value as Effort)}
+              >
+                <option value="">Model default</option>
+                <option value="low">Low</option>
+                <option value="medium">Medium</option>
+                <option value="high">High</option>
+              </select>
+            </div>
+          </div>
+          {thinkingError ? (
+            <div className="field-error" id={`${uid}-thinking-error`}>
+              {thinkingError}
+            </div>
+          ) : (
+            <div className="field-hint">
+              Claude decides how much to think on each step. For the orchestrator and its agents; the
+              simulator ignores it.
+            </div>
+          )}
+        </section>
+
+        <section className="settings-group" aria-labelledby={`${uid}-approvals`}>
+          <h3 id={`${uid}-approvals`}>Approvals</h3>
+          <div className="field">
+            <label htmlFor={`${uid}-timeout`}>Deny automatically after</label>
+            <div className="settings-row settings-row-tight">
+              <input
+                id={`${uid}-timeout`}
+                className="input num settings-timeout"
+                type="number"
+                inputMode="decimal"
+                min="0"
+                step="any"
+                required
+                value={form.timeout}
+                onChange={(e) => set("timeout", e.target.value)}
+                {...invalid("approvalTimeoutSec")}
+              />
+              <select
+                className="select settings-unit"
+                aria-label="Unit"
+                value={form.unit}
+                onChange={(e) => set("unit", e.target.value as Unit)}
+              >
+                <option value="min">minutes</option>
+                <option value="h">hours</option>
+                <option value="d">days</option>
+              </select>
+            </div>
+            {fieldError("approvalTimeoutSec") ?? (
+              <div className="field-hint">
+                A tool set to Ask waits this long for you (1 minute to 7 days), then it is denied.
+              </div>
+            )}
+          </div>
+        </section>
+
+        <section className="settings-group" aria-labelledby={`${uid}-tools`}>
+          <h3 id={`${uid}-tools`} ref={toolsRef} tabIndex={-1}>
+            Tool policy
+          </h3>
+          <p className="field-hint">
+            For the orchestrator and all its agents. Ask pauses the call until you approve it; Deny takes the
+            tool away. Server tools run inside the model's response, so they can't ask.
+          </p>
+          {fieldError("toolPolicy")}
+          {toolsError ? (
+            <div className="notice notice-error" role="alert">
+              {toolsError}
+              <button type="button" className="btn btn-sm" onClick={() => setToolsError(null)}>
+                Retry
+              </button>
+            </div>
+          ) : !tools ? (
+            <p className="faint" aria-busy="true">
+              Loading tools…
+            </p>
+          ) : (
+            [...groups].map(([kind, list]) => (
+              <div key={kind} className="policy-group">
+                <h4 className="label">{KIND_LABEL[kind]}</h4>
+                <ul className="policy-list">
+                  {list.map((t) => {
+                    const value = (form.policy[t.name] ?? t.defaultPolicy) as Decision;
+                    const key = `toolPolicy.${t.name}`;
+                    return (
+                      <li key={t.name} className="policy-row" data-tool={t.name}>
+                        <div className="policy-tool">
+                          <span className="mono policy-name" id={`${uid}-tool-${t.name}`}>
+                            {t.name}
+                          </span>
+                          <span className="policy-desc faint" title={t.description}>
+                            {firstSentence(t.description)}
+                          </span>
+                          {fieldError(key)}
+                        </div>
+                        <fieldset
+                          className="choice choice-sm"
+                          aria-labelledby={`${uid}-tool-${t.name}`}
+                          aria-describedby={fields[key] ? `${uid}-${key}-error` : undefined}
+                        >
+                          {t.policies.map((d) => (
+                            <label key={d} title={d === t.defaultPolicy ? "The default" : undefined}>
+                              <input
+                                type="radio"
+                                name={`${uid}-policy-${t.name}`}
+                                value={d}
+                                checked={value === d}
+                                onChange={() => set("policy", setDecision(form.policy, t, d))}
+                              />
+                              <span>
+                                {DECISION_LABEL[d]}
+                                {d === t.defaultPolicy && <span className="choice-default"> (default)</span>}
+                              </span>
+                            </label>
+                          ))}
+                        </fieldset>
+                      </li>
+                    );
+                  })}
+                </ul>
+              </div>
+            ))
+          )}
+        </section>
+      </div>
+    </Dialog>
+  );
+}
