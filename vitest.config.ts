@@ -39,6 +39,7 @@ export default defineConfig({
           name: "web",
           include: ["web/**/*.test.tsx", "web/**/*.test.ts"],
           environment: "happy-dom",
+          setupFiles: ["./web/test-setup.ts"],
         },
       },
     ],

@@ -88,7 +88,7 @@ describe("routes", () => {
     // Before anything answers: the frame, busy (react-router's HydrateFallback).
     expect(screen.getByRole("link", { name: "Baton home" })).toBeTruthy();
     expect(document.querySelector('.boot[aria-busy="true"]')).toBeTruthy();
-    expect(await screen.findByRole("link", { name: "Launch research" })).toBeTruthy();
+    expect(await screen.findByRole("link", { name: "Launch research" }, SLOW)).toBeTruthy();
     expect(screen.getAllByText("ada@example.com").length).toBeGreaterThan(0);
     expect(requests.filter((r) => r === "/api/me")).toHaveLength(1);
     expect(requests.filter((r) => r === "/api/orchestrators")).toHaveLength(1);
@@ -101,7 +101,7 @@ describe("routes", () => {
       "/api/orchestrators/o1/files": () => apiError(401, "unauthorized"),
     });
     const router = open("/o/o1/files?path=notes.md");
-    expect(await screen.findByRole("heading", { name: "Sign in to Baton" })).toBeTruthy();
+    expect(await screen.findByRole("heading", { name: "Sign in to Baton" }, SLOW)).toBeTruthy();
     expect(router.state.location.pathname + router.state.location.search).toBe(
       `/login?next=${encodeURIComponent("/o/o1/files?path=notes.md")}`,
     );
