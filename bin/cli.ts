@@ -27,6 +27,13 @@ const HELP = `baton — the Baton API from the command line
   baton approvals <orchestratorId> [--json]  the tool calls waiting for your decision
   baton approve <orchestratorId> <approvalId> [--note TEXT]
   baton deny <orchestratorId> <approvalId> [--note TEXT]
+  baton agents <orchestratorId> [--json]     the orchestrator's agents: status, task, tokens, cost
+  baton interrupt <orchestratorId> [--agents] [--json]
+                                             stop the running turn (--agents: Stop all)
+  baton files ls <orchestratorId> [--json]
+  baton files get <orchestratorId> <path>    the file's text on stdout
+  baton files put <orchestratorId> <path> [<file>|-]   upload a file (a local file, or stdin)
+  baton files rm <orchestratorId> <path>
   baton events <orchestratorId> [--after N] [--agent AGENT_ID]
   baton usage [--group-by day|model|orchestrator] [--from YYYY-MM-DD] [--to YYYY-MM-DD] [--json]
   baton templates [--json]                  your agent templates
@@ -253,6 +260,140 @@ async function templates(client: BatonClient, args: string[], io: Io): Promise<n
   return 0;
 }
 
+const COMMANDS = [
+  "orchestrators",
+  "orch",
+  "send",
+  "approvals",
+  "approve",
+  "deny",
+  "events",
+  "usage",
+  "templates",
+  "agents",
+  "interrupt",
+  "files",
+];
+
+/** Edit distance, to suggest the command a typo meant. */
+function distance(a: string, b: string): number {
+  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const row = [i];
+    for (let j = 1; j <= b.length; j++) {
+      row[j] = Math.min(prev[j]! + 1, row[j - 1]! + 1, prev[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
+    }
+    prev = row;
+  }
+  return prev[b.length]!;
+}
+
+/** Names the unknown command and the nearest known one. */
+function unknownCommand(command: string): string {
+  const near = COMMANDS.filter((c) => c !== "orch").find((c) => distance(command, c) <= 2);
+  return `Unknown command ${JSON.stringify(command)}.${near ? ` Did you mean "${near}"?` : ""} Commands: ${COMMANDS.filter((c) => c !== "orch").join(", ")}.`;
+}
+
+async function agents(client: BatonClient, args: string[], io: Io): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args,
+    allowPositionals: true,
+    options: { json: { type: "boolean" } },
+  });
+  const id = positionals[0];
+  if (!id || positionals.length > 1) throw new UsageError("usage: baton agents <orchestratorId> [--json]");
+  const list = await client.agents(id);
+  if (values.json) io.out(`${JSON.stringify(list, null, 2)}\n`);
+  else if (!list.length) io.err("No agents yet.");
+  else {
+    const rows = list.map((a) => [
+      a.name,
+      a.status,
+      a.model,
+      (a.task ?? "").split("\n")[0]!.slice(0, 60),
+      (
+        a.totals.inputTokens +
+        a.totals.outputTokens +
+        a.totals.cacheReadTokens +
+        a.totals.cacheWriteTokens
+      ).toLocaleString("en-US"),
+      usd(a.totals.costUsd),
+    ]);
+    io.out(`${table(["name", "status", "model", "task", "tokens", "cost"], rows)}\n`);
+  }
+  return 0;
+}
+
+async function interrupt(client: BatonClient, args: string[], io: Io): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args,
+    allowPositionals: true,
+    options: { agents: { type: "boolean" }, json: { type: "boolean" } },
+  });
+  const id = positionals[0];
+  if (!id || positionals.length > 1)
+    throw new UsageError("usage: baton interrupt <orchestratorId> [--agents]");
+  const r = await client.interrupt(id, values.agents ?? false);
+  if (values.json) io.out(`${JSON.stringify(r)}\n`);
+  else
+    io.out(
+      `${r.run ? "stopped the running turn" : "no turn was running"}${values.agents ? `; interrupted ${r.agents} agent${r.agents === 1 ? "" : "s"}` : ""}\n`,
+    );
+  return 0;
+}
+
+async function files(client: BatonClient, args: string[], io: Io): Promise<number> {
+  const [verb, ...rest] = args;
+  const { values, positionals } = parseArgs({
+    args: rest,
+    allowPositionals: true,
+    options: { json: { type: "boolean" } },
+  });
+  const [id, path, source] = positionals;
+  const need = (ok: boolean, usage: string) => {
+    if (!ok) throw new UsageError(`usage: baton files ${usage}`);
+  };
+  switch (verb) {
+    case "ls": {
+      need(!!id && positionals.length === 1, "ls <orchestratorId> [--json]");
+      const list = await client.files(id!);
+      if (values.json) io.out(`${JSON.stringify(list, null, 2)}\n`);
+      else if (!list.length) io.err("The workspace is empty.");
+      else
+        io.out(
+          `${table(
+            ["path", "bytes", "version", "by"],
+            list.map((f) => [f.path, String(f.size), String(f.version), f.updatedBy]),
+          )}\n`,
+        );
+      return 0;
+    }
+    case "get":
+      need(!!id && !!path && positionals.length === 2, "get <orchestratorId> <path>");
+      io.out(await client.readFile(id!, path!));
+      return 0;
+    case "put": {
+      need(!!id && !!path && positionals.length <= 3, "put <orchestratorId> <path> [<file>|-]");
+      const content =
+        source && source !== "-" ? (await import("node:fs/promises")).readFile(source, "utf8") : io.stdin();
+      const info = await client.writeFile(id!, path!, await content);
+      if (values.json) io.out(`${JSON.stringify(info)}\n`);
+      else io.err(`wrote ${info.path} (${info.size} bytes, version ${info.version})`);
+      return 0;
+    }
+    case "rm":
+      need(!!id && !!path && positionals.length === 2, "rm <orchestratorId> <path>");
+      await client.deleteFile(id!, path!);
+      if (values.json) io.out(`${JSON.stringify({ deleted: path })}\n`);
+      else io.err(`deleted ${path}`);
+      return 0;
+    default:
+      throw new UsageError(
+        `baton files takes ls, get, put or rm${verb ? `, not ${JSON.stringify(verb)}` : ""}.`,
+      );
+  }
+}
+
 export async function main(argv: string[], env: Record<string, string | undefined>, io: Io): Promise<number> {
   const [command, ...args] = argv;
   if (!command || command === "help" || command === "--help" || command === "-h") {
@@ -261,6 +402,7 @@ export async function main(argv: string[], env: Record<string, string | undefine
   }
   const token = env.BATON_TOKEN;
   try {
+    if (!COMMANDS.includes(command)) throw new UsageError(unknownCommand(command));
     if (!token) throw new UsageError("Set BATON_TOKEN to an API token (Settings → API tokens in the app).");
     const client = new BatonClient(env.BATON_URL || "http://localhost:8787", token, io.fetch);
     switch (command) {
@@ -280,8 +422,14 @@ export async function main(argv: string[], env: Record<string, string | undefine
         return await usage(client, args, io);
       case "templates":
         return await templates(client, args, io);
+      case "agents":
+        return await agents(client, args, io);
+      case "interrupt":
+        return await interrupt(client, args, io);
+      case "files":
+        return await files(client, args, io);
       default:
-        throw new UsageError(`Unknown command ${JSON.stringify(command)}.`);
+        throw new UsageError(unknownCommand(command));
     }
   } catch (err) {
     if (err instanceof UsageError || err instanceof ArgsError) {

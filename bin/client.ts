@@ -162,6 +162,33 @@ export class BatonClient {
     );
   }
 
+  private filePath(orchestratorId: string, path: string): string {
+    const segments = path.split("/").map(encodeURIComponent).join("/");
+    return `/api/orchestrators/${encodeURIComponent(orchestratorId)}/files/${segments}`;
+  }
+
+  /** A workspace file's raw text. */
+  async readFile(orchestratorId: string, path: string): Promise<string> {
+    const res = await this.fetch(`${this.filePath(orchestratorId, path)}?raw=1`, {
+      method: "GET",
+      headers: {},
+    });
+    return res.text();
+  }
+
+  /** Writes a workspace file (the body is the file). */
+  writeFile(orchestratorId: string, path: string, content: string): Promise<FileInfo> {
+    return this.fetch(this.filePath(orchestratorId, path), {
+      method: "PUT",
+      headers: { "Content-Type": "text/plain; charset=utf-8" },
+      body: content,
+    }).then((r) => r.json() as Promise<FileInfo>);
+  }
+
+  async deleteFile(orchestratorId: string, path: string): Promise<void> {
+    await this.fetch(this.filePath(orchestratorId, path), { method: "DELETE", headers: {} });
+  }
+
   listOrchestrators(): Promise<OrchestratorInfo[]> {
     return this.request<{ orchestrators: OrchestratorInfo[] }>("GET", "/api/orchestrators").then(
       (r) => r.orchestrators,

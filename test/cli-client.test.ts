@@ -349,3 +349,58 @@ describe("baton approvals | approve | deny", () => {
     ).toEqual([["apr_3", "delete_file", "(orchestrator)", "5 min ago", "in 3 h", '{"path":"a"}']]);
   });
 });
+
+describe("baton agents | files | interrupt | unknown commands", () => {
+  it("covers what a script needs: files put/ls/get/rm, agents, interrupt, --json everywhere", async () => {
+    const user = await makeUser();
+    const id = await createOrchestrator(user);
+    let stdin = "# From stdin\n";
+    const run = async (...argv: string[]) => {
+      let out = "";
+      let err = "";
+      const code = await main(
+        argv,
+        { BATON_TOKEN: user.token, BATON_URL: BASE },
+        {
+          out: (s) => {
+            out += s;
+          },
+          err: (s) => {
+            err += `${s}\n`;
+          },
+          stdin: async () => stdin,
+          fetch: (input, init) => SELF.fetch(input, init),
+        },
+      );
+      return { code, out, err };
+    };
+    expect((await run("files", "put", id, "notes/a.md", "-")).code).toBe(0);
+    stdin = "second";
+    const put = await run("files", "put", id, "notes/b.md", "--json");
+    expect(JSON.parse(put.out)).toMatchObject({ path: "notes/b.md", size: 6 });
+    const ls = await run("files", "ls", id);
+    expect(ls.out).toMatch(/notes\/a\.md +13 +1 +user/);
+    expect(
+      JSON.parse((await run("files", "ls", id, "--json")).out).map((f: { path: string }) => f.path),
+    ).toEqual(["notes/a.md", "notes/b.md"]);
+    expect((await run("files", "get", id, "notes/a.md")).out).toBe("# From stdin\n");
+    expect((await run("files", "rm", id, "notes/b.md")).code).toBe(0);
+    const gone = await run("files", "get", id, "notes/b.md");
+    expect(gone.code).toBe(1);
+    expect(gone.err).toMatch(/404 not_found/);
+
+    expect((await run("agents", id)).err).toMatch(/No agents yet/);
+    expect(JSON.parse((await run("agents", id, "--json")).out)).toEqual([]);
+    const stop = await run("interrupt", id, "--agents", "--json");
+    expect(JSON.parse(stop.out)).toEqual({ run: false, agents: 0 });
+    expect((await run("interrupt", id)).out).toMatch(/no turn was running/);
+
+    const typo = await run("agnets", id);
+    expect(typo.code).toBe(2);
+    expect(typo.err).toMatch(/Unknown command "agnets"\. Did you mean "agents"\?/);
+    expect(typo.err).not.toMatch(/Set BATON_TOKEN/);
+    const bad = await run("files", "mv", id);
+    expect(bad.code).toBe(2);
+    expect(bad.err).toMatch(/ls, get, put or rm, not "mv"/);
+  });
+});
