@@ -6,6 +6,7 @@ import { approvalDecisionSchema } from "./events";
 import { approvalTimeoutSchema, thinkingSchema, toolPolicySchema } from "./settings";
 
 export * from "./api-responses";
+export * from "./connectors";
 
 export const INPUT_LIMITS = {
   bodyBytes: 256 * 1024,
@@ -65,6 +66,8 @@ export const updateOrchestratorBody = z.strictObject({
   budgetUsd: budget.optional(),
   status: z.enum(["active", "archived"]).optional(),
   ...settings,
+  /** The connectors (ids) whose MCP tools it and its agents get; replaces the list (DESIGN §10). */
+  connectors: z.array(z.string().min(1).max(64)).max(50).optional(),
 });
 
 export const decideApprovalBody = z.strictObject({

@@ -25,6 +25,8 @@ export const API_ERRORS = {
   queue_full: { status: 409, meaning: "the agent's task queue is full" },
   too_many_files: { status: 409, meaning: "the workspace already holds the most files allowed" },
   already_decided: { status: 409, meaning: "the approval was already decided; the first decision stands" },
+  connector_name_taken: { status: 409, meaning: "you already have a connector with that name" },
+  too_many_connectors: { status: 409, meaning: "you already have the most connectors allowed" },
   payload_too_large: { status: 413, meaning: "the JSON body is over the body limit" },
   too_large: { status: 413, meaning: "the file is over the limit for one file" },
   workspace_too_large: { status: 413, meaning: "the write would take the workspace past its byte limit" },
@@ -37,6 +39,10 @@ export const API_ERRORS = {
   internal_error: {
     status: 500,
     meaning: "our fault: the message carries a reference to quote, never internals",
+  },
+  not_configured: {
+    status: 503,
+    meaning: "the server lacks a setting this needs (connector secrets need BATON_SECRET_KEY)",
   },
 } as const;
 export type ApiErrorCode = keyof typeof API_ERRORS;

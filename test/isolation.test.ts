@@ -9,6 +9,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import type { AgentSummary } from "../schema/events";
 import { fillPath, originChecked, type ParamKind, ROUTES, type RouteSpec } from "../worker/api/routes";
 import { type Account, freshIp, newToken, ORIGIN, PASSWORD, signup } from "./auth-helpers";
+import { FIXTURE_API_KEY, plainFixtureUrl } from "./connector-helpers";
 import { runsIdle, teamScript, waitFor } from "./helpers";
 
 type Cred = { cookie: string } | { token: string } | { queryToken: string };
@@ -163,6 +164,19 @@ beforeAll(async () => {
     await new Promise((ok) => setTimeout(ok, 50));
   }
 
+  // A connector with a secret header (the fixture server answers only with it).
+  const madeConnector = await SELF.fetch(`${ORIGIN}/api/connectors`, {
+    method: "POST",
+    headers: { Authorization: `Bearer ${tokA2.secret}`, "Content-Type": "application/json" },
+    body: JSON.stringify({
+      name: `a${crypto.randomUUID().replace(/-/g, "").slice(0, 12)}`,
+      url: `${plainFixtureUrl()}/keyed/mcp`,
+      headers: { "X-Api-Key": FIXTURE_API_KEY },
+    }),
+  });
+  const connector = await madeConnector.json<{ id: string; name: string; status: string }>();
+  expect(connector.status).toBe("ok");
+
   b = await signup();
   tokB = await newToken(b, "b-script");
   const own = await SELF.fetch(`${ORIGIN}/api/orchestrators`, {
@@ -180,6 +194,7 @@ beforeAll(async () => {
     approval: "apr_none",
     run: firstRun.runId,
     message: firstRun.messageId,
+    connector: connector.id,
   };
   secrets = [
     a.userId,
@@ -194,6 +209,9 @@ beforeAll(async () => {
     tokA2.secret,
     "Written by alpha",
     "set up two agents",
+    connector.id,
+    connector.name,
+    FIXTURE_API_KEY,
   ];
 }, 60_000);
 

@@ -474,6 +474,7 @@ async function httpCase(r: Rng, fx: Fixture): Promise<HttpCase> {
       approval: r.pick(["apr_none", "apr_0", "%2e%2e"]),
       run: r.pick(["run_none", "run_0", "%2e%2e"]),
       message: r.pick(["msg_none", "msg_0", "%2e%2e"]),
+      connector: r.pick(["con_none", "con_0", "%2e%2e"]),
     };
     // Destructive requests against a fixture go to a sacrificial copy.
     if (route.operationId === "deleteOrchestrator" && values.orchestrator === fx.n)

@@ -75,6 +75,7 @@ const PARAM_TEXT = {
   approval: "Approval id (apr_…), from approval.requested or GET …/approvals",
   run: "Run id (run_…), from a message's answer or run.started",
   message: "Message id (msg_…), from a message's answer",
+  connector: "Connector id (con_…)",
 } as const;
 
 function parameters(r: RouteSpec): Parameter[] {
@@ -182,6 +183,9 @@ function operation(r: RouteSpec, names: Map<z.ZodType, string>): Operation {
       ...(r.ok.rawText ? { "text/plain": { schema: { type: "string" } } } : {}),
     };
   }
+  if (r.ok.status === 302) {
+    ok.headers = { Location: { description: "where the browser goes next", schema: { type: "string" } } };
+  }
   const responses: Record<string, JsonSchema> = { [String(r.ok.status)]: ok };
   for (const [status, text] of errorStatuses(r)) {
     responses[String(status)] = {
@@ -232,6 +236,7 @@ const TAGS = {
   Orchestrators: "Orchestrators: create, talk to, watch",
   Agents: "An orchestrator's agents: watch and control directly",
   Files: "The orchestrator's shared workspace",
+  Connectors: "Remote MCP servers whose tools your orchestrators and agents can use",
 } as const;
 
 const DESCRIPTION = [

@@ -8,8 +8,24 @@ export type Method = "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
 /** none: public · caller: session cookie or API token · session: cookie only (tokens get 403). */
 export type Auth = "none" | "caller" | "session";
 /** What a path parameter names, so tests can put real ids in. `file` spans slashes. */
-export type ParamKind = "orchestrator" | "agent" | "token" | "file" | "approval" | "run" | "message";
-export type Tag = "System" | "Accounts" | "Tokens" | "Usage" | "Orchestrators" | "Agents" | "Files";
+export type ParamKind =
+  | "orchestrator"
+  | "agent"
+  | "token"
+  | "file"
+  | "approval"
+  | "run"
+  | "message"
+  | "connector";
+export type Tag =
+  | "System"
+  | "Accounts"
+  | "Tokens"
+  | "Usage"
+  | "Orchestrators"
+  | "Agents"
+  | "Files"
+  | "Connectors";
 
 export type BodySpec =
   | { type: "json"; schema: z.ZodType; example: Record<string, unknown>; optional?: boolean }
@@ -31,7 +47,8 @@ export type RouteSpec = {
   query?: z.ZodObject;
   body?: BodySpec;
   ok: {
-    status: 101 | 200 | 201 | 202 | 204;
+    /** 302: a browser redirect (the OAuth callback), described by `description`. */
+    status: 101 | 200 | 201 | 202 | 204 | 302;
     description: string;
     schema?: z.ZodType;
     /** Also answers text/plain (the raw file) when asked with ?raw=1. */
