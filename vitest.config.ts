@@ -18,6 +18,12 @@ export default defineConfig({
                 LLM_IDLE_TIMEOUT_MS: "1500",
                 LLM_RETRY_BASE_MS: "5",
                 PBKDF2_ITERATIONS: "1000",
+                // Connectors (DESIGN §10): a test key for secrets at rest; the MCP fixture server
+                // listens on 127.0.0.1, so private addresses are allowed here (never by default).
+                BATON_SECRET_KEY: "test-only-key-7f3a9c1e5b2d4f6a8c0e1b3d5f7a9c2e",
+                ALLOW_PRIVATE_CONNECTORS: "1",
+                MCP_CALL_TIMEOUT_MS: "3000",
+                MCP_CONNECT_TIMEOUT_MS: "5000",
               },
             },
           })),
@@ -26,6 +32,8 @@ export default defineConfig({
           name: "worker",
           include: ["worker/**/*.test.ts", "schema/**/*.test.ts", "test/**/*.test.ts"],
           setupFiles: ["./test/apply-migrations.ts"],
+          // A real MCP server (test/mcp-fixture/server.ts) in Node; its URL reaches tests via inject.
+          globalSetup: ["./test/mcp-fixture/global-setup.ts"],
           testTimeout: 30_000,
           provide: {
             DRILL_SCALE: Number(process.env.DRILL_SCALE ?? 1),

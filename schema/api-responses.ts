@@ -126,6 +126,8 @@ export const orchestratorSchema = z.object({
   toolPolicy: toolPolicySchema,
   thinking: thinkingSchema,
   approvalTimeoutSec: z.number().int(),
+  /** Ids of the connectors whose MCP tools it and its agents get (DESIGN §10); [] when absent. */
+  connectors: z.array(z.string()).default([]),
 });
 export type OrchestratorInfo = z.infer<typeof orchestratorSchema>;
 export const orchestratorList = z.object({ orchestrators: z.array(orchestratorSchema) });

@@ -7,6 +7,7 @@ import { MODELS } from "./models";
 import { approvalTimeoutSchema, thinkingSchema, toolPolicySchema } from "./settings";
 
 export * from "./api-responses";
+export * from "./connectors";
 
 export const INPUT_LIMITS = {
   bodyBytes: 256 * 1024,
@@ -70,6 +71,8 @@ export const updateOrchestratorBody = z.strictObject({
   budgetUsd: budget.optional(),
   status: z.enum(["active", "archived"]).optional(),
   ...settings,
+  /** The connectors (ids) whose MCP tools it and its agents get; replaces the list (DESIGN §10). */
+  connectors: z.array(z.string().min(1).max(64)).max(50).optional(),
 });
 
 /** An agent's name, as create_agent and POST …/agents take it (also a template's). */

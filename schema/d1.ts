@@ -96,6 +96,8 @@ export const orchestrators = sqliteTable(
     }>(),
     /** A pending approval not answered within this many seconds is denied by timeout. */
     approvalTimeoutSec: integer("approval_timeout_sec").notNull().default(86_400),
+    /** Ids of the user's connectors whose tools it and its agents get (DESIGN §10). */
+    connectors: text("connectors", { mode: "json" }).$type<string[]>(),
     ...usageColumns(),
   },
   (t) => [index("orchestrators_user").on(t.userId, t.createdAt)],
@@ -251,6 +253,49 @@ export const agentTemplates = sqliteTable(
     updatedAt: integer("updated_at").notNull().default(now),
   },
   (t) => [uniqueIndex("agent_templates_user_name").on(t.userId, t.name)],
+);
+
+/**
+ * Remote MCP servers a user connects (DESIGN §10). Secrets rest only encrypted (AES-GCM under
+ * BATON_SECRET_KEY, bound to the row's id and column): header values and the URL's query string in
+ * `secrets`, the OAuth client registration, tokens and PKCE verifier in `oauth`. The OAuth `state`
+ * is kept as a SHA-256 only, for the callback to find (once) the flow it started.
+ */
+export const connectors = sqliteTable(
+  "connectors",
+  {
+    id: text("id").primaryKey(),
+    userId: text("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    name: text("name").notNull(),
+    /** The endpoint without its query string (which is a secret). */
+    url: text("url").notNull(),
+    /** Names of the query parameters (values in `secrets`), to show a masked URL. */
+    queryNames: text("query_names", { mode: "json" }).$type<string[]>().notNull(),
+    headerNames: text("header_names", { mode: "json" }).$type<string[]>().notNull(),
+    /** Encrypted JSON {headers, query}; null when there are none. */
+    secrets: text("secrets"),
+    /** Encrypted JSON of the OAuth client state; null until the server asks for OAuth. */
+    oauth: text("oauth"),
+    oauthStateHash: text("oauth_state_hash"),
+    oauthStateExpiresAt: integer("oauth_state_expires_at"),
+    status: text("status", { enum: ["ok", "needs_auth", "error"] })
+      .notNull()
+      .default("error"),
+    message: text("message"),
+    /** The server's tools as last listed: [{tool, key, description, inputSchema}]. */
+    tools: text("tools", { mode: "json" })
+      .$type<{ tool: string; key: string; description: string; inputSchema: Record<string, unknown> }[]>()
+      .notNull(),
+    lastRefreshedAt: integer("last_refreshed_at"),
+    createdAt: integer("created_at").notNull().default(now),
+    updatedAt: integer("updated_at").notNull().default(now),
+  },
+  (t) => [
+    uniqueIndex("connectors_user_name").on(t.userId, t.name),
+    uniqueIndex("connectors_oauth_state").on(t.oauthStateHash),
+  ],
 );
 
 /** Fixed-window counters for rate limits (login, sign-up, message sends). */

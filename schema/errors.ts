@@ -29,6 +29,8 @@ export const API_ERRORS = {
   too_many_templates: { status: 409, meaning: "you already have the most agent templates allowed" },
   agent_exists: { status: 409, meaning: "the orchestrator already has an agent with that name" },
   too_many_agents: { status: 409, meaning: "the orchestrator already has the most agents allowed" },
+  connector_name_taken: { status: 409, meaning: "you already have a connector with that name" },
+  too_many_connectors: { status: 409, meaning: "you already have the most connectors allowed" },
   payload_too_large: { status: 413, meaning: "the JSON body is over the body limit" },
   too_large: { status: 413, meaning: "the file is over the limit for one file" },
   workspace_too_large: { status: 413, meaning: "the write would take the workspace past its byte limit" },
@@ -41,6 +43,10 @@ export const API_ERRORS = {
   internal_error: {
     status: 500,
     meaning: "our fault: the message carries a reference to quote, never internals",
+  },
+  not_configured: {
+    status: 503,
+    meaning: "the server lacks a setting this needs (connector secrets need BATON_SECRET_KEY)",
   },
 } as const;
 export type ApiErrorCode = keyof typeof API_ERRORS;

@@ -9,6 +9,7 @@ import { INPUT_LIMITS } from "../schema/api";
 import type { AgentSummary } from "../schema/events";
 import { fillPath, type ParamKind, ROUTES, type RouteSpec } from "../worker/api/routes";
 import { type Account, type ErrorBody, freshIp, ORIGIN, signup } from "./auth-helpers";
+import { fixtureUrl } from "./connector-helpers";
 import { allEvents, makeUser, runsIdle, sim, waitFor } from "./helpers";
 import { WsClient } from "./ws-client";
 
@@ -53,6 +54,12 @@ beforeAll(async () => {
     headers: { ...headers, "Content-Type": "application/json" },
     body: JSON.stringify({ name: "bad-input", instructions: "Wait." }),
   });
+  // A connector of the owner's, so the connector routes answer validation, not a 404.
+  const connector = await SELF.fetch(`${ORIGIN}/api/connectors`, {
+    method: "POST",
+    headers: { ...headers, "Content-Type": "application/json" },
+    body: JSON.stringify({ name: "bad-input", url: `${fixtureUrl()}/mcp` }),
+  });
   ids = {
     orchestrator: id,
     agent: agent.id,
@@ -62,6 +69,7 @@ beforeAll(async () => {
     run: "run_none",
     message: "msg_none",
     template: (await template.json<{ id: string }>()).id,
+    connector: (await connector.json<{ id: string }>()).id,
   };
 });
 

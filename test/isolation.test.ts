@@ -9,6 +9,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import type { AgentSummary } from "../schema/events";
 import { fillPath, originChecked, type ParamKind, ROUTES, type RouteSpec } from "../worker/api/routes";
 import { type Account, freshIp, newToken, ORIGIN, PASSWORD, signup } from "./auth-helpers";
+import { FIXTURE_API_KEY, plainFixtureUrl } from "./connector-helpers";
 import { runsIdle, teamScript, waitFor } from "./helpers";
 
 type Cred = { cookie: string } | { token: string } | { queryToken: string };
@@ -171,6 +172,18 @@ beforeAll(async () => {
   });
   expect(template.status).toBe(201);
   const templateId = (await template.json<{ id: string }>()).id;
+  // A connector with a secret header (the fixture server answers only with it).
+  const madeConnector = await SELF.fetch(`${ORIGIN}/api/connectors`, {
+    method: "POST",
+    headers: { Authorization: `Bearer ${tokA2.secret}`, "Content-Type": "application/json" },
+    body: JSON.stringify({
+      name: `a${crypto.randomUUID().replace(/-/g, "").slice(0, 12)}`,
+      url: `${plainFixtureUrl()}/keyed/mcp`,
+      headers: { "X-Api-Key": FIXTURE_API_KEY },
+    }),
+  });
+  const connector = await madeConnector.json<{ id: string; name: string; status: string }>();
+  expect(connector.status).toBe("ok");
 
   b = await signup();
   tokB = await newToken(b, "b-script");
@@ -190,6 +203,7 @@ beforeAll(async () => {
     run: firstRun.runId,
     message: firstRun.messageId,
     template: templateId,
+    connector: connector.id,
   };
   secrets = [
     templateId,
@@ -207,6 +221,9 @@ beforeAll(async () => {
     tokA2.secret,
     "Written by alpha",
     "set up two agents",
+    connector.id,
+    connector.name,
+    FIXTURE_API_KEY,
   ];
 }, 60_000);
 

@@ -9,4 +9,14 @@ interface Env {
   PBKDF2_ITERATIONS?: string;
   /** Multiplies every rate limit (≥ 1). For load tests against a private deployment. */
   RATE_LIMIT_MULTIPLIER?: string;
+  /**
+   * Connectors (DESIGN §10): the key their secrets are encrypted with at rest (32+ characters;
+   * `wrangler secret put BATON_SECRET_KEY`). Without it, connectors that need secrets are refused.
+   */
+  BATON_SECRET_KEY?: string;
+  /** "1" lets connectors reach private, loopback and link-local addresses: local development only. */
+  ALLOW_PRIVATE_CONNECTORS?: string;
+  /** Test knobs: how long a connector call, and connecting to one, may take. */
+  MCP_CALL_TIMEOUT_MS?: string;
+  MCP_CONNECT_TIMEOUT_MS?: string;
 }

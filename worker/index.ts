@@ -3,6 +3,7 @@ import { Hono } from "hono";
 import { agentRoutes } from "./api/agents";
 import { approvalRoutes } from "./api/approvals";
 import { auth } from "./api/auth";
+import { connectorRoutes } from "./api/connectors";
 import { fileRoutes } from "./api/files";
 import { health } from "./api/health";
 import { mcpRoutes } from "./api/mcp";
@@ -38,6 +39,7 @@ app.route("/api/orchestrators/:id/files", fileRoutes);
 app.route("/api/orchestrators/:id/approvals", approvalRoutes);
 app.route("/api/tools", tools);
 app.route("/api/templates", templateRoutes);
+app.route("/api/connectors", connectorRoutes);
 // Baton as an MCP server: its tools call this app's own routes with the caller's credential.
 app.route(
   "/mcp",

@@ -41,3 +41,19 @@ export const SERVER_TOOL_LIMITS = {
 
 /** Agent templates (GET/POST /api/templates) per user. */
 export const TEMPLATE_LIMITS = { maxPerUser: 100 } as const;
+
+/**
+ * Connectors: Baton as an MCP client (DESIGN §10). A call to a remote tool that doesn't answer in
+ * `callTimeoutMs` ends as a tool error (its outcome unknown); connecting and listing tools have
+ * `connectTimeoutMs`. Tests shorten both (MCP_CALL_TIMEOUT_MS, MCP_CONNECT_TIMEOUT_MS).
+ */
+export const MCP_CLIENT_LIMITS = {
+  callTimeoutMs: 60_000,
+  connectTimeoutMs: 15_000,
+  /** Redirect hops followed per request, each checked like the connector's own URL. */
+  maxRedirects: 5,
+  /** An OAuth sign-in started must come back to the callback within this time. */
+  oauthStateTtlMs: 15 * 60_000,
+  /** Pages of tools/list read per refresh. */
+  maxListPages: 10,
+} as const;

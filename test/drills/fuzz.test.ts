@@ -475,6 +475,7 @@ async function httpCase(r: Rng, fx: Fixture): Promise<HttpCase> {
       run: r.pick(["run_none", "run_0", "%2e%2e"]),
       message: r.pick(["msg_none", "msg_0", "%2e%2e"]),
       template: r.pick(["tpl_none", "%2e%2e"]),
+      connector: r.pick(["con_none", "con_0", "%2e%2e"]),
     };
     // Destructive requests against a fixture go to a sacrificial copy.
     if (route.operationId === "deleteOrchestrator" && values.orchestrator === fx.n)

@@ -21,6 +21,7 @@ const orch = (over: Partial<OrchestratorInfo>): OrchestratorInfo => ({
   toolPolicy: {},
   thinking: null,
   approvalTimeoutSec: 86_400,
+  connectors: [],
   createdAt: 1,
   updatedAt: 1,
   lastActivityAt: null,

@@ -76,6 +76,7 @@ const PARAM_TEXT = {
   run: "Run id (run_…), from a message's answer or run.started",
   message: "Message id (msg_…), from a message's answer",
   template: "Agent template id (tpl_…)",
+  connector: "Connector id (con_…)",
 } as const;
 
 function parameters(r: RouteSpec): Parameter[] {
@@ -183,6 +184,9 @@ function operation(r: RouteSpec, names: Map<z.ZodType, string>): Operation {
       ...(r.ok.rawText ? { "text/plain": { schema: { type: "string" } } } : {}),
     };
   }
+  if (r.ok.status === 302) {
+    ok.headers = { Location: { description: "where the browser goes next", schema: { type: "string" } } };
+  }
   const responses: Record<string, JsonSchema> = { [String(r.ok.status)]: ok };
   for (const [status, text] of errorStatuses(r)) {
     responses[String(status)] = {
@@ -234,6 +238,7 @@ const TAGS = {
   Agents: "An orchestrator's agents: watch and control directly",
   Templates: "Reusable agent definitions that create_agent and New agent start from",
   Files: "The orchestrator's shared workspace",
+  Connectors: "Remote MCP servers whose tools your orchestrators and agents can use",
 } as const;
 
 const DESCRIPTION = [

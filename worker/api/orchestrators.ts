@@ -23,6 +23,7 @@ import { admitSend } from "../policy/admission";
 import { policyProblems } from "../policy/tool-policy";
 import { grantableTools } from "../tools/catalogue";
 import { type OrchestratorRow, ownedOrchestrator, refuseIfArchived } from "./access";
+import { checkEnabled, snapshotsFor } from "./connector-sync";
 import { eventsPage, sseStream, webSocket } from "./streams";
 
 function toInfo(r: OrchestratorRow): OrchestratorInfo {
@@ -47,6 +48,7 @@ function toInfo(r: OrchestratorRow): OrchestratorInfo {
     toolPolicy: r.toolPolicy ?? {},
     thinking: r.thinking ?? null,
     approvalTimeoutSec: r.approvalTimeoutSec,
+    connectors: r.connectors ?? [],
   };
 }
 
@@ -134,9 +136,11 @@ export const orchestratorRoutes = new Hono<AppEnv>()
     const body = await readJson(c, updateOrchestratorBody);
     if (body.model) checkModel(body.model);
     checkPolicy(body.toolPolicy);
+    const { connectors: asked, ...fields } = body;
+    const enabled = asked === undefined ? undefined : await checkEnabled(c.env, c.var.caller.userId, asked);
     const [row] = await drizzle(c.env.DB)
       .update(orchestrators)
-      .set({ ...body, updatedAt: Date.now() })
+      .set({ ...fields, ...(enabled ? { connectors: enabled } : {}), updatedAt: Date.now() })
       .where(and(eq(orchestrators.id, orch.id), eq(orchestrators.userId, c.var.caller.userId)))
       .returning();
     await orchestratorStub(c.env, orch.id).update({
@@ -148,6 +152,7 @@ export const orchestratorRoutes = new Hono<AppEnv>()
       ...(body.toolPolicy !== undefined ? { toolPolicy: body.toolPolicy } : {}),
       ...(body.thinking !== undefined ? { thinking: body.thinking } : {}),
       ...(body.approvalTimeoutSec !== undefined ? { approvalTimeoutSec: body.approvalTimeoutSec } : {}),
+      ...(enabled ? { connectors: await snapshotsFor(c.env, c.var.caller.userId, enabled) } : {}),
     });
     return c.json(toInfo(row!));
   })

@@ -9,6 +9,9 @@ import {
   agentList,
   agentTaskResponse,
   approvalList,
+  connectorList,
+  connectorSchema,
+  connectorToolSchema,
   createdTokenSchema,
   errorResponse,
   eventsResponse,
@@ -46,6 +49,7 @@ import {
 import { accountRoutes } from "./spec/accounts";
 import { agentRoutes } from "./spec/agents";
 import { approvalRoutes } from "./spec/approvals";
+import { connectorRoutes } from "./spec/connectors";
 import { fileRoutes } from "./spec/files";
 import { orchestratorRoutes } from "./spec/orchestrators";
 import type { RouteSpec } from "./spec/route-spec";
@@ -72,6 +76,7 @@ export const ROUTES: readonly RouteSpec[] = [
   ...fileRoutes,
   ...approvalRoutes,
   ...templateRoutes,
+  ...connectorRoutes,
 ];
 
 /** Named schemas: components of the OpenAPI document, referenced by every response. */
@@ -110,6 +115,9 @@ export const COMPONENTS = {
   ToolCatalogue: toolCatalogue,
   Template: templateSchema,
   TemplateList: templateList,
+  Connector: connectorSchema,
+  ConnectorList: connectorList,
+  ConnectorTool: connectorToolSchema,
 } satisfies Record<string, z.ZodType>;
 /** Input-side components (what clients send). */
 export const INPUT_COMPONENTS = { ClientFrame: clientFrameSchema } satisfies Record<string, z.ZodType>;

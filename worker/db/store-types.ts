@@ -1,6 +1,7 @@
 // The shapes of an object's own SQLite state: its config, the meta keys, and the rows of runs, the
 // inbox and tool results, with the mappers from their SQL columns. store.ts reads and writes them.
 import type Anthropic from "@anthropic-ai/sdk";
+import type { ConnectorSnapshot } from "../../schema/connectors";
 import type * as t from "../../schema/do";
 import type { AgentStatus, AgentSummary, Totals, Usage } from "../../schema/events";
 import type { TemplateDigest } from "./templates";
@@ -25,6 +26,11 @@ export type ObjectConfig = {
   accountBudget?: boolean;
   /** Agents only: the subset of agent tools allowed, null for all. */
   tools?: string[] | null;
+  /**
+   * Connectors enabled on the orchestrator (DESIGN §10), with their tools; agents get a copy. No
+   * secrets: a call reads the connector's row.
+   */
+  connectors?: ConnectorSnapshot[];
   /**
    * The orchestrator's tool policy (DESIGN §9); agents get a copy with their orchestrator's
    * settings when they start a task (the orchestrator passes it on).
@@ -84,6 +90,12 @@ export type MetaShape = {
    * reports wait in the inbox and are handed over with that message (DESIGN §8).
    */
   held: boolean;
+  /**
+   * Calls of `once` tools (remote MCP) that were sent and have no result yet, by tool_use_id →
+   * when sent. Written before the request leaves; one still here after a restart had its outcome
+   * lost with the crash.
+   */
+  sentCalls: Record<string, number>;
   /** Approvals of this object's runs, by approval id (pending ones, and decided ones until the run ends). */
   approvals: Record<string, Approval>;
   /** Orchestrator: its agents' pending approvals (copies, for the list and the control room). */

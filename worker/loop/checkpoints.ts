@@ -225,6 +225,7 @@ export class Checkpoints {
     if (!uses.length) return;
     const waiting = this.store.get("waiting");
     const why = end === "interrupted" ? "the turn was interrupted" : "the run ended";
+    const sent = this.store.get("sentCalls") ?? {};
     for (const use of uses) {
       if (this.store.toolResult(use.id)) continue;
       const waited = waiting?.toolUseId === use.id && waiting.since ? Date.now() - waiting.since : 0;
@@ -232,10 +233,21 @@ export class Checkpoints {
         runId,
         { id: use.id, name: use.name, input: use.input, messageId: last.messageId },
         {
-          content: waited ? `Stopped waiting: ${why}.` : `Not run: ${why}.`,
+          content:
+            use.id in sent
+              ? `Stopped while ${use.name} was in flight (${why}), so whether it took effect is unknown. It was not sent again.`
+              : waited
+                ? `Stopped waiting: ${why}.`
+                : `Not run: ${why}.`,
           isError: true,
         },
         waited,
+      );
+    }
+    if (uses.some((u) => u.id in sent)) {
+      this.store.set(
+        "sentCalls",
+        Object.fromEntries(Object.entries(sent).filter(([id]) => !uses.some((u) => u.id === id))),
       );
     }
     const results: ContentBlock[] = uses.map((use) => {

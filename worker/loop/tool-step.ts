@@ -53,6 +53,16 @@ export async function toolStep(
             // Approved: it runs now, once; its stored result answers any replay.
           }
           let outcome: ToolOutcome;
+          if (tool?.once) {
+            // Not idempotent: a call recorded as sent but never answered was lost in a crash.
+            const sentAt = store.get("sentCalls")?.[use.id];
+            if (sentAt !== undefined) {
+              cp.saveResult(runId, ref, { content: unknownOutcome(use.name, sentAt), isError: true }, 0);
+              return forgetSent(store, use.id);
+            }
+            store.set("sentCalls", { ...(store.get("sentCalls") ?? {}), [use.id]: Date.now() });
+            await store.storage.sync(); // durable before the request leaves
+          }
           if (!tool) outcome = { content: `There is no tool named ${use.name}.`, isError: true };
           else {
             const ctx = host.toolContext({
@@ -70,6 +80,7 @@ export async function toolStep(
             return;
           }
           cp.saveResult(runId, ref, outcome, Date.now() - started);
+          if (tool?.once) forgetSent(store, use.id);
         }),
     );
   }
@@ -104,6 +115,17 @@ export async function toolStep(
   store.appendMessage(runId, newId("tr"), "user", results);
   await host.flush();
   return false;
+}
+
+/** The result of a `once` call whose answer a restart lost: it is not sent a second time. */
+export const unknownOutcome = (name: string, sentAt: number): string =>
+  `Baton restarted while ${name} was in flight (sent ${new Date(sentAt).toISOString()}), so whether it took effect is unknown. It was not sent again: check its effect before retrying.`;
+
+export function forgetSent(store: Store, toolUseId: string): void {
+  const sent = store.get("sentCalls");
+  if (!sent || !(toolUseId in sent)) return;
+  const { [toolUseId]: _gone, ...rest } = sent;
+  store.set("sentCalls", rest);
 }
 
 /** The call a suspended result answers, from the checkpointed assistant message. */

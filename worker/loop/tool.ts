@@ -23,6 +23,13 @@ export type Tool<C extends ToolContext = ToolContext> = {
   name: string;
   description: string;
   schema: z.ZodType;
+  /** The input's JSON Schema as given to the model, when it comes from elsewhere (MCP servers). */
+  inputSchema?: Record<string, unknown>;
+  /**
+   * Not idempotent (remote MCP calls): the call is recorded durably before it runs, and a call
+   * found recorded without a result after a restart is answered "outcome unknown", never re-run.
+   */
+  once?: boolean;
   /** Calls in one message run in parallel within a phase, phases in order (create, act, wait). */
   phase?: number;
   run: (input: never, ctx: C) => Promise<ToolOutcome>;
@@ -59,6 +66,14 @@ export function toolParams(
   tools: Tool[],
 ): { name: string; description: string; input_schema: { type: "object" } }[] {
   return tools.map((t) => {
+    if (t.inputSchema) {
+      const { $schema: _drop, ...given } = t.inputSchema;
+      return {
+        name: t.name,
+        description: t.description,
+        input_schema: { ...given, type: "object" as const },
+      };
+    }
     let schema = jsonSchemas.get(t.schema);
     if (!schema) {
       const { $schema: _drop, ...rest } = z.toJSONSchema(t.schema) as Record<string, unknown>;

@@ -11,6 +11,7 @@ import type { RunEnd } from "../loop/runner";
 import type { Tool, ToolContext } from "../loop/tool";
 import { decide } from "../policy/tool-policy";
 import { type AgentToolContext, toolsForAgent } from "../tools/agent-tools";
+import { connectorTools } from "../tools/mcp/tools";
 import { ActivityTracker } from "./activity";
 import { LoopObject } from "./loop-object";
 import type { AgentInit, AgentNotice, AgentSettings, NumberedNotice } from "./notices";
@@ -168,12 +169,20 @@ export class Agent extends LoopObject implements AgentRpc {
 
   // ---- loop hooks ----
 
-  /** Its tools (narrowed by create_agent) minus those the policy denies; `report` is always on. */
+  /**
+   * Its tools and its orchestrator's connectors' MCP tools (narrowed by create_agent: an MCP tool
+   * by its name or `mcp__<connector>__*`), minus those the policy denies; `report` is always on.
+   */
   protected tools(): Tool[] {
     const c = this.store.config();
-    return (toolsForAgent(c.tools) as Tool[]).filter(
-      (t) => t.name === "report" || decide(c.toolPolicy, t.name) !== "deny",
-    );
+    const named = (name: string) =>
+      !c.tools?.length || c.tools.includes(name) || c.tools.includes(`mcp__${name.split("__")[1]}__*`);
+    return [
+      ...(toolsForAgent(c.tools) as Tool[]).filter(
+        (t) => t.name === "report" || decide(c.toolPolicy, t.name) !== "deny",
+      ),
+      ...connectorTools(c.connectors, (name) => named(name) && decide(c.toolPolicy, name) !== "deny"),
+    ];
   }
 
   protected toolContext(base: ToolContext): AgentToolContext {

@@ -22,7 +22,10 @@ export type AgentNotice =
   | { kind: "approval"; approval: Approval };
 
 /** The orchestrator's settings its agents follow (DESIGN §9): passed at creation and on change. */
-export type AgentSettings = Pick<ObjectConfig, "toolPolicy" | "thinking" | "approvalTimeoutSec">;
+export type AgentSettings = Pick<
+  ObjectConfig,
+  "toolPolicy" | "thinking" | "approvalTimeoutSec" | "connectors"
+>;
 
 export type NumberedNotice = AgentNotice & { id: number };
 

@@ -12,6 +12,7 @@ import type { RunEnd } from "../loop/runner";
 import { type Tool, type ToolContext, ToolError } from "../loop/tool";
 import { decide } from "../policy/tool-policy";
 import { type AgentSpec, describeTemplates } from "../tools/agent-spec";
+import { connectorTools } from "../tools/mcp/tools";
 import {
   isSettled,
   type OrchestratorToolContext,
@@ -60,9 +61,10 @@ export class Orchestrator extends LoopObject implements OrchestratorRpc {
     if (
       patch.toolPolicy !== undefined ||
       patch.thinking !== undefined ||
-      patch.approvalTimeoutSec !== undefined
+      patch.approvalTimeoutSec !== undefined ||
+      patch.connectors !== undefined
     ) {
-      // The agents follow their orchestrator's tool policy, thinking and approval timeout.
+      // The agents follow their orchestrator's tool policy, thinking, approval timeout and connectors.
       const settings = this.agentSettings();
       await Promise.allSettled(this.agents().map((a) => this.agentStub(a.id).applySettings(settings)));
     }
@@ -100,7 +102,12 @@ export class Orchestrator extends LoopObject implements OrchestratorRpc {
 
   private agentSettings(): AgentSettings {
     const c = this.store.config();
-    return { toolPolicy: c.toolPolicy, thinking: c.thinking, approvalTimeoutSec: c.approvalTimeoutSec };
+    return {
+      toolPolicy: c.toolPolicy,
+      thinking: c.thinking,
+      approvalTimeoutSec: c.approvalTimeoutSec,
+      connectors: c.connectors ?? [],
+    };
   }
 
   /** Deletes the orchestrator: stops everything, erases its agents and its own storage. */
@@ -281,10 +288,17 @@ export class Orchestrator extends LoopObject implements OrchestratorRpc {
 
   // ---- loop hooks ----
 
-  /** Its tools minus those the policy denies (a denied tool is not offered to the model). */
+  /**
+   * Its tools and its connectors' MCP tools, minus those the policy denies (a denied tool is not
+   * offered to the model).
+   */
   protected tools(): Tool[] {
-    const policy = this.store.config().toolPolicy;
-    return (orchestratorTools as Tool[]).filter((t) => decide(policy, t.name) !== "deny");
+    const c = this.store.config();
+    const allowed = (name: string) => decide(c.toolPolicy, name) !== "deny";
+    return [
+      ...(orchestratorTools as Tool[]).filter((t) => allowed(t.name)),
+      ...connectorTools(c.connectors, allowed),
+    ];
   }
 
   protected toolContext(base: ToolContext): OrchestratorToolContext {

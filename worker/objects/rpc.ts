@@ -32,7 +32,15 @@ export type OrchestratorInit = Omit<ObjectConfig, "kind" | "orchestratorId">;
 export type OrchestratorPatch = Partial<
   Pick<
     ObjectConfig,
-    "name" | "model" | "system" | "budgetUsd" | "archived" | "toolPolicy" | "thinking" | "approvalTimeoutSec"
+    | "name"
+    | "model"
+    | "system"
+    | "budgetUsd"
+    | "archived"
+    | "toolPolicy"
+    | "thinking"
+    | "approvalTimeoutSec"
+    | "connectors"
   >
 >;
 export type Reservation = { refusal: string | null; account: boolean };

@@ -115,6 +115,7 @@ export class TeamControl {
           toolPolicy: c.toolPolicy,
           thinking: c.thinking,
           approvalTimeoutSec: c.approvalTimeoutSec,
+          connectors: c.connectors ?? [],
         },
         ...spec,
       });

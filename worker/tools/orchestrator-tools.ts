@@ -105,9 +105,17 @@ export const orchestratorTools: Tool<Ctx>[] = [
         .describe("Who the agent is and how it should work (required unless template is given)"),
       model: z.string().optional(),
       tools: z
-        .array(z.enum([...new Set([...AGENT_TOOL_NAMES, ...SERVER_TOOLS])] as [string, ...string[]]))
+        .array(
+          z.union([
+            z.enum([...new Set([...AGENT_TOOL_NAMES, ...SERVER_TOOLS])] as [string, ...string[]]),
+            // A connector's tool, or all of one connector's (mcp__<connector>__*).
+            z.string().regex(/^mcp__[a-z][a-z0-9_-]{0,23}__(?:\*|[A-Za-z0-9_-]{1,64})$/),
+          ]),
+        )
         .optional()
-        .describe("Only these tools (narrows the orchestrator's tool policy; report is always on)"),
+        .describe(
+          "Only these tools (narrows the orchestrator's tool policy; report is always on). Connector tools: mcp__<connector>__<tool>, or mcp__<connector>__* for all of one",
+        ),
     }),
     async run(input, ctx: Ctx) {
       let template: AgentTemplate | null = null;

@@ -23,6 +23,7 @@ const orch = (over: Partial<OrchestratorInfo> = {}): OrchestratorInfo => ({
   toolPolicy: { delete_file: "deny", "mcp__github__*": "allow" },
   thinking: null,
   approvalTimeoutSec: 86_400,
+  connectors: [],
   createdAt: 1,
   updatedAt: 1,
   lastActivityAt: null,

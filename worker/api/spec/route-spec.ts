@@ -16,7 +16,8 @@ export type ParamKind =
   | "approval"
   | "run"
   | "message"
-  | "template";
+  | "template"
+  | "connector";
 export type Tag =
   | "System"
   | "Accounts"
@@ -25,7 +26,8 @@ export type Tag =
   | "Orchestrators"
   | "Agents"
   | "Templates"
-  | "Files";
+  | "Files"
+  | "Connectors";
 
 export type BodySpec =
   | { type: "json"; schema: z.ZodType; example: Record<string, unknown>; optional?: boolean }
@@ -47,7 +49,8 @@ export type RouteSpec = {
   query?: z.ZodObject;
   body?: BodySpec;
   ok: {
-    status: 101 | 200 | 201 | 202 | 204;
+    /** 302: a browser redirect (the OAuth callback), described by `description`. */
+    status: 101 | 200 | 201 | 202 | 204 | 302;
     description: string;
     schema?: z.ZodType;
     /** Also answers text/plain (the raw file) when asked with ?raw=1. */
