@@ -250,6 +250,24 @@ describe("json-schema samples", () => {
     expect(schemaError(value, schema)).toBeNull();
   });
 
+  it("keeps to constraints the SDKs move into descriptions (`{enum: […], minimum: …}`)", () => {
+    const schema = {
+      type: "object",
+      properties: {
+        role: { type: "string", description: 'The role\n{enum: ["engineer","designer"]}' },
+        age: { type: "integer", description: "{minimum: 18, maximum: 99}" },
+        tags: { type: "array", items: { type: "string" }, description: "{minItems: 3}" },
+      },
+      required: ["role", "age", "tags"],
+      additionalProperties: false,
+    };
+    expect(sampleOf(schema)).toEqual({
+      role: "engineer",
+      age: 18,
+      tags: ["Simulated tag 1", "Simulated tag 2", "Simulated tag 3"],
+    });
+  });
+
   it("names what doesn't fit", () => {
     expect(schemaError({ name: "x" }, RECIPE)).toMatch(/missing "servings"/);
     expect(schemaError({ ...(sampleOf(RECIPE) as object), extra: 1 }, RECIPE)).toMatch(

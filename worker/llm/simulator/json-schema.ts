@@ -54,11 +54,30 @@ const FORMATS: Record<string, string> = {
   uuid: "00000000-0000-4000-8000-000000000000",
 };
 
+/**
+ * Constraints structured outputs can't enforce travel in the description instead: the SDKs'
+ * schema transform (transformJSONSchema) appends them as `{enum: ["a","b"], minimum: 1}`. The
+ * model reads them and keeps to them, so the simulated one does too (they never override the
+ * schema's own keywords, and validation ignores them, as the API does).
+ */
+function withHints(s: JsonSchema): JsonSchema {
+  if (typeof s.description !== "string") return s;
+  const last = s.description.trimEnd().split("\n").at(-1)?.trim() ?? "";
+  if (!last.startsWith("{") || !last.endsWith("}")) return s;
+  try {
+    const quoted = last.replace(/([{,]\s*)(\$?[A-Za-z_][\w$]*)\s*:/g, '$1"$2":');
+    const hints: unknown = JSON.parse(quoted);
+    return isRecord(hints) ? { ...hints, ...s } : s;
+  } catch {
+    return s;
+  }
+}
+
 /** A value valid against `schema`; `hint` (the property name) makes strings read sensibly. */
 export function sampleOf(schema: unknown, root: unknown = schema, hint = "value", depth = 0): unknown {
   if (schema === true || !isRecord(schema)) return hint === "value" ? {} : `Simulated ${hint}`;
   const rootSchema = isRecord(root) ? root : schema;
-  const s = resolve(schema, rootSchema);
+  const s = withHints(resolve(schema, rootSchema));
   if ("const" in s) return s.const;
   if (Array.isArray(s.enum) && s.enum.length > 0) return s.enum[0];
   for (const key of ["anyOf", "oneOf"] as const) {
