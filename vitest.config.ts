@@ -42,6 +42,17 @@ export default defineConfig({
         },
       },
       {
+        // Outside clients (Anthropic SDK, Vercel AI SDK, LangChain) against the standalone simulator,
+        // and the OpenAPI document through Redocly and swagger-parser: plain Node, not workerd.
+        test: {
+          name: "compat",
+          include: ["compat/**/*.test.ts"],
+          environment: "node",
+          globalSetup: ["./compat/global-setup.ts"],
+          testTimeout: 20_000,
+        },
+      },
+      {
         plugins: [react()],
         test: {
           name: "web",

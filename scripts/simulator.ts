@@ -1,6 +1,7 @@
 // Standalone simulator: the same Messages endpoint the Worker uses offline, served over HTTP so any
 // Anthropic client (curl, the SDK with baseURL http://localhost:8788) can talk to it.
-//   npm run simulator            PORT (8788), SIM_TOKENS_PER_SECOND (400), SIM_FIRST_TOKEN_MS (250)
+//   npm run simulator            PORT (8788; 0 picks a free one), SIM_TOKENS_PER_SECOND (400),
+//                                SIM_FIRST_TOKEN_MS (250)
 // Web-standard Request/Response are bridged to node:http; response bodies are written chunk by
 // chunk as the simulator produces them, so SSE streams arrive incrementally, and a client that
 // hangs up aborts the request (stopping stalls and timers).
@@ -70,7 +71,9 @@ const server = createServer((req, res) => {
 });
 
 server.listen(port, () => {
-  console.log(`Baton simulator listening on http://localhost:${port} (POST /v1/messages)`);
+  const address = server.address();
+  const actual = typeof address === "object" && address ? address.port : port;
+  console.log(`Baton simulator listening on http://localhost:${actual} (POST /v1/messages)`);
 });
 
 for (const signal of ["SIGINT", "SIGTERM"] as const) {

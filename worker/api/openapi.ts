@@ -27,7 +27,12 @@ type Parameter = {
 type Operation = { [key: string]: unknown };
 export type OpenApiDocument = {
   openapi: "3.1.0";
-  info: { title: string; version: string; description: string };
+  info: {
+    title: string;
+    version: string;
+    description: string;
+    license: { name: string; identifier: string };
+  };
   servers: { url: string }[];
   security: Record<string, string[]>[];
   tags: { name: string; description: string }[];
@@ -178,11 +183,10 @@ function operation(r: RouteSpec, names: Map<z.ZodType, string>): Operation {
   if (r.kind === "sse" && r.ok.schema) {
     ok.content = { "text/event-stream": { schema: named(r.ok.schema) } };
     ok.description = `${r.ok.description}. ${SSE_TEXT}`;
-  } else if (r.ok.schema) {
-    ok.content = {
-      "application/json": { schema: named(r.ok.schema) },
-      ...(r.ok.rawText ? { "text/plain": { schema: { type: "string" } } } : {}),
-    };
+  } else if (r.ok.schema || r.ok.jsonSchema) {
+    const json = r.ok.schema ? named(r.ok.schema) : (r.ok.jsonSchema as JsonSchema);
+    const raw = Object.fromEntries((r.ok.rawMedia ?? []).map((m) => [m, { schema: { type: "string" } }]));
+    ok.content = { "application/json": { schema: json }, ...raw };
   }
   if (r.ok.status === 302) {
     ok.headers = { Location: { description: "where the browser goes next", schema: { type: "string" } } };
@@ -262,7 +266,13 @@ export function buildOpenApi(routes: readonly RouteSpec[] = ROUTES): OpenApiDocu
   }
   return {
     openapi: "3.1.0",
-    info: { title: "Baton API", version: API_VERSION, description: DESCRIPTION },
+    // The project publishes no open-source licence; the API and this description are proprietary.
+    info: {
+      title: "Baton API",
+      version: API_VERSION,
+      description: DESCRIPTION,
+      license: { name: "Proprietary", identifier: "LicenseRef-Proprietary" },
+    },
     servers: [{ url: "/" }],
     security: [{ session: [] }, { bearer: [] }],
     tags: Object.entries(TAGS).map(([name, description]) => ({ name, description })),

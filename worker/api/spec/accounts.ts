@@ -42,7 +42,21 @@ export const accountRoutes: RouteSpec[] = [
     summary: "This document",
     tag: "System",
     auth: "none",
-    ok: { status: 200, description: "OpenAPI 3.1" },
+    ok: {
+      status: 200,
+      description: "This document, OpenAPI 3.1, generated from the route table",
+      jsonSchema: {
+        type: "object",
+        description: "An OpenAPI 3.1 document (https://spec.openapis.org/oas/v3.1.0)",
+        required: ["openapi", "info", "paths", "components"],
+        properties: {
+          openapi: { type: "string", const: "3.1.0" },
+          info: { type: "object" },
+          paths: { type: "object" },
+          components: { type: "object" },
+        },
+      },
+    },
   },
   {
     method: "POST",

@@ -25,7 +25,13 @@ export const fileRoutes: RouteSpec[] = [
     auth: "caller",
     params: file,
     query: fileQuery,
-    ok: { status: 200, description: "The file", schema: fileSchema, rawText: true },
+    ok: {
+      status: 200,
+      description:
+        "The file as JSON; with ?raw=1, the file itself as an attachment (Content-Disposition), typed by its extension with charset=utf-8: .md text/markdown, .csv text/csv, .json application/json (then the body is the file's own JSON, not a File), anything else text/plain",
+      schema: fileSchema,
+      rawMedia: ["text/markdown", "text/csv", "text/plain"],
+    },
   },
   {
     method: "PUT",

@@ -53,8 +53,10 @@ export type RouteSpec = {
     status: 101 | 200 | 201 | 202 | 204 | 302;
     description: string;
     schema?: z.ZodType;
-    /** Also answers text/plain (the raw file) when asked with ?raw=1. */
-    rawText?: boolean;
+    /** A JSON body that isn't one of the named components (this document), as plain JSON Schema. */
+    jsonSchema?: Record<string, unknown>;
+    /** Other media types the route also answers in, each a string body (?raw=1: the file itself). */
+    rawMedia?: readonly string[];
   };
   /**
    * Failures particular to this route, by code (its status comes from API_ERRORS), each with when

@@ -43,7 +43,7 @@ function next(
       max_tokens: 4000,
       tools,
       messages,
-      ...(thinking ? { thinking: { type: "enabled" as const, budget_tokens: 1024 } } : {}),
+      ...(thinking ? { thinking: { type: "adaptive" as const } } : {}),
     })
     .finalMessage();
 }

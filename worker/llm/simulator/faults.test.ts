@@ -1,7 +1,7 @@
 // Scripted faults as the SDK experiences them: HTTP errors with the right status and headers,
 // streams that fail, end early or stall, and `times` counting per response slot.
 import { APIError, APIUserAbortError } from "@anthropic-ai/sdk";
-import type { MessageStreamEvent } from "@anthropic-ai/sdk/resources/messages";
+import type { MessageStreamEvent, Tool } from "@anthropic-ai/sdk/resources/messages";
 import { describe, expect, it } from "vitest";
 import { MODEL, scripted, setup } from "./testing";
 
@@ -34,7 +34,62 @@ describe("simulator faults", () => {
     expect(error.status).toBe(status);
     expect(error.type).toBe(type);
     expect(error.requestID).toMatch(/^req_sim_/);
-    expect(error.headers?.get("retry-after")).toBe(fault === "rate_limit" ? "1" : null);
+    expect(error.headers?.get("request-id")).toBe(error.requestID);
+    // The SDKs retry on x-should-retry: true; 429 and 529 say how long to wait.
+    expect(error.headers?.get("x-should-retry")).toBe("true");
+    expect(error.headers?.get("retry-after")).toBe(fault === "server_error" ? null : "1");
+    expect(error.headers?.get("anthropic-ratelimit-requests-limit")).toMatch(/^\d+$/);
+    expect(error.headers?.get("anthropic-ratelimit-tokens-remaining")).toMatch(/^\d+$/);
+  });
+
+  it("a 429 reads as requests used up until its retry-after has passed; scripts set retryAfter", async () => {
+    let now = Date.parse("2026-03-01T10:00:00Z");
+    const { client } = setup({ now: () => now });
+    const error = await failure(
+      client.messages.create(ask([{ fault: "rate_limit", retryAfter: 7 }, { text: "hi" }])),
+    );
+    if (!(error instanceof APIError)) throw error;
+    expect(error.headers?.get("retry-after")).toBe("7");
+    expect(error.headers?.get("anthropic-ratelimit-requests-remaining")).toBe("0");
+    expect(error.headers?.get("anthropic-ratelimit-requests-reset")).toBe("2026-03-01T10:00:07Z");
+    now += 7000;
+    const ok = await client.messages
+      .create(ask([{ fault: "rate_limit", retryAfter: 7 }, { text: "hi" }]))
+      .withResponse();
+    expect(ok.data.content).toEqual([{ type: "text", text: "hi", citations: null }]);
+    const remaining = Number(ok.response.headers.get("anthropic-ratelimit-requests-remaining"));
+    expect(remaining).toBe(Number(ok.response.headers.get("anthropic-ratelimit-requests-limit")) - 1);
+  });
+
+  it("answers successes with the anthropic-ratelimit-* headers, counting the minute's requests and tokens", async () => {
+    let now = Date.parse("2026-03-01T10:00:00Z");
+    const { client } = setup({ now: () => now });
+    const send = () =>
+      client.messages
+        .create(ask([{ text: "Twelve chars" }]))
+        .withResponse()
+        .then((r) => r.response.headers);
+    const first = await send();
+    now += 10_000;
+    const second = await send();
+    const n = (h: Headers, name: string) => Number(h.get(`anthropic-ratelimit-${name}`));
+    expect(n(second, "requests-remaining")).toBe(n(first, "requests-remaining") - 1);
+    expect(n(second, "output-tokens-remaining")).toBe(n(first, "output-tokens-remaining") - 3);
+    expect(n(second, "input-tokens-remaining")).toBeLessThan(n(first, "input-tokens-remaining"));
+    expect(n(second, "tokens-remaining")).toBeLessThanOrEqual(n(second, "tokens-limit"));
+    // The window is a minute from the first request: that is when everything is back.
+    expect(second.get("anthropic-ratelimit-requests-reset")).toBe("2026-03-01T10:01:00Z");
+    expect(second.get("anthropic-ratelimit-input-tokens-reset")).toBe("2026-03-01T10:01:00Z");
+    now += 60_000;
+    expect(n(await send(), "requests-remaining")).toBe(n(first, "requests-limit") - 1);
+  });
+
+  it("answers a refused request with x-should-retry: false", async () => {
+    const { client } = setup();
+    const error = await failure(client.messages.create({ ...ask([]), messages: [] }));
+    if (!(error instanceof APIError)) throw error;
+    expect(error.status).toBe(400);
+    expect(error.headers?.get("x-should-retry")).toBe("false");
   });
 
   it("stream_error sends a few deltas, then an SSE error event the SDK raises", async () => {
@@ -117,24 +172,32 @@ describe("simulator faults", () => {
     expect(ok.content).toEqual([{ type: "text", text: "finally", citations: null }]);
   });
 
-  it("counts attempts by conversation, even if the system prompt and breakpoints change between retries", async () => {
+  it("counts attempts per distinct request: a retry continues, another system prompt or tool list starts afresh", async () => {
     const { client } = setup();
     const content = scripted([{ fault: "overloaded" }, { text: "ok" }]);
-    await expect(
-      client.messages.create({
-        ...ask([]),
-        system: "Agents: writer (executing)",
-        messages: [{ role: "user", content }],
-      }),
-    ).rejects.toMatchObject({ status: 529 });
-    const retried = await client.messages.create({
+    const request = (system: string, tools: Tool[] = []) => ({
       ...ask([]),
-      system: "Agents: writer (complete)",
+      system,
+      ...(tools.length ? { tools } : {}),
+      messages: [{ role: "user" as const, content }],
+    });
+    // Two clients sending the same scripted message with their own system prompts don't share a
+    // counter: each sees its own fault first.
+    await expect(client.messages.create(request("Client A"))).rejects.toMatchObject({ status: 529 });
+    await expect(client.messages.create(request("Client B"))).rejects.toMatchObject({ status: 529 });
+    const tool = { name: "lookup", input_schema: { type: "object" as const } };
+    await expect(client.messages.create(request("Client A", [tool]))).rejects.toMatchObject({ status: 529 });
+    // Each one's retry goes through; moving a cache breakpoint doesn't make it a different request.
+    const retried = await client.messages.create({
+      ...request("Client A"),
       messages: [
         { role: "user", content: [{ type: "text", text: content, cache_control: { type: "ephemeral" } }] },
       ],
     });
     expect(retried.content).toEqual([{ type: "text", text: "ok", citations: null }]);
+    expect((await client.messages.create(request("Client B"))).content).toEqual([
+      { type: "text", text: "ok", citations: null },
+    ]);
   });
 
   it("once answered, the same conversation sent afresh sees its faults again", async () => {

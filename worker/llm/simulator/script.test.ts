@@ -10,8 +10,14 @@ type Client = Anthropic;
 
 const textOf = (m: Message) => m.content.flatMap((b) => (b.type === "text" ? [b.text] : [])).join("");
 
+/** The tools these scripts call: a script may only call tools the request declares. */
+const TOOLS = ["read_file", "command_agent", "report"].map((name) => ({
+  name,
+  input_schema: { type: "object" as const },
+}));
+
 async function reply(client: Client, messages: MessageParam[]): Promise<Message> {
-  return client.messages.stream({ model: MODEL, max_tokens: 1000, messages }).finalMessage();
+  return client.messages.stream({ model: MODEL, max_tokens: 1000, tools: TOOLS, messages }).finalMessage();
 }
 
 /** The assistant's message plus a user turn with a result for each of its tool calls. */

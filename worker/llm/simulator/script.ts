@@ -20,7 +20,7 @@
 import { z } from "zod";
 import { asRecord, type Reply, responsesAfter, textOf } from "./conversation";
 import { RollingHash } from "./hash";
-import { blocksOf, type Message, type SimRequest } from "./request";
+import { blocksOf, type SimRequest } from "./request";
 
 export const FAULT_KINDS = [
   "overloaded",
@@ -35,7 +35,12 @@ export type FaultKind = (typeof FAULT_KINDS)[number];
 const faultElement = z.strictObject({
   fault: z.enum(FAULT_KINDS),
   times: z.number().int().min(1).max(100).default(1),
+  /** Seconds the 429 or 529 tells the caller to wait (`retry-after`); 1 by default. */
+  retryAfter: z.number().min(0).max(60).optional(),
 });
+
+/** One failing attempt: its kind, and for 429/529 the retry-after it announces (seconds). */
+export type Fault = { kind: FaultKind; retryAfter: number };
 
 const replyElement = z
   .strictObject({
@@ -60,11 +65,11 @@ export type ScriptStep =
   | { kind: "invalid"; error: string }
   | {
       kind: "step";
-      /** Identifies this response slot (conversation up to the script turn, and k) for fault counting. */
+      /** Identifies this request (model, system, tools, messages) for fault counting. */
       key: string;
       k: number;
       /** The fault for each failing attempt, in order; attempt faults.length + 1 succeeds. */
-      faults: FaultKind[];
+      faults: Fault[];
       /** null when the script has run out. */
       reply: Reply | null;
     };
@@ -94,26 +99,33 @@ export function scriptStep(request: SimRequest): ScriptStep {
     if (!parsed.ok) return { kind: "invalid", error: parsed.error };
     const k = responsesAfter(messages, turn);
     const slot = parsed.steps[k] ?? { faults: [], reply: null };
-    return { kind: "step", key: `${slotHash(messages.slice(0, turn + 1))}:${k}`, k, ...slot };
+    return { kind: "step", key: `${requestKey(request)}:${k}`, k, ...slot };
   }
   return { kind: "none" };
 }
 
 /**
- * The conversation up to the script turn, by content only. System prompt, tools and cache_control
- * markers are left out on purpose: an app may rebuild those between retries (say, a system prompt
- * listing agent statuses), and that must not make a retry look like a fresh conversation.
+ * A retry resends the same request, so the request identifies "the same response" across attempts:
+ * model, system prompt, tools and every message, by content. Two clients (or two tests) sending the
+ * same scripted message with different system prompts or tools count their attempts apart. Only
+ * cache_control markers are left out: where the breakpoints sit doesn't change what is asked.
  */
-function slotHash(messages: Message[]): string {
-  const h = new RollingHash();
-  for (const m of messages) {
+function requestKey(request: SimRequest): string {
+  const h = new RollingHash(`model:${request.model}`);
+  const bare = ({ cache_control: _, ...rest }: { cache_control?: unknown; [k: string]: unknown }) => rest;
+  const system = request.system === undefined ? [] : blocksOf(request.system);
+  h.update("system");
+  for (const b of system) h.update(JSON.stringify(bare(b)));
+  h.update("tools");
+  for (const t of request.tools ?? []) h.update(JSON.stringify(bare(t)));
+  for (const m of request.messages) {
     h.update(m.role);
-    for (const { cache_control: _, ...block } of blocksOf(m.content)) h.update(JSON.stringify(block));
+    for (const b of blocksOf(m.content)) h.update(JSON.stringify(bare(b)));
   }
   return h.digest();
 }
 
-type Slot = { faults: FaultKind[]; reply: Reply | null };
+type Slot = { faults: Fault[]; reply: Reply | null };
 
 function parseScript(json: string): { ok: true; steps: Slot[] } | { ok: false; error: string } {
   let raw: unknown;
@@ -132,10 +144,11 @@ function parseScript(json: string): { ok: true; steps: Slot[] } | { ok: false; e
     return { ok: false, error: `${where}${issue?.message ?? "invalid script"}` };
   }
   const steps: Slot[] = [];
-  let pending: FaultKind[] = [];
+  let pending: Fault[] = [];
   for (const element of result.data) {
     if ("fault" in element) {
-      for (let i = 0; i < element.times; i++) pending.push(element.fault);
+      const fault = { kind: element.fault, retryAfter: element.retryAfter ?? 1 };
+      for (let i = 0; i < element.times; i++) pending.push(fault);
       continue;
     }
     const reply: Reply = {

@@ -2,7 +2,7 @@
 // bash and file-edit sub-tools its newer versions call) run "inside the response", as the API
 // runs them. Every result is deterministic and plainly labelled simulated: search results point at
 // https://example.com/sim/…, a fetched page says no fetch was made, code is never run. A call the
-// request didn't declare is refused with a 400, as the real API refuses one.
+// request didn't declare is refused with a 400 (undeclaredCall, for client tools too).
 import type {
   ContentBlock,
   TextCitation,
@@ -51,14 +51,25 @@ export function isServerCall(request: SimRequest, name: string): boolean {
   return !custom;
 }
 
-/** The 400 message for a server tool call the request did not declare, or null when all are. */
-export function undeclaredServerCall(request: SimRequest, calls: readonly ToolCall[]): string | null {
+/**
+ * The 400 message for a call the request did not declare, or null when all are declared. A model
+ * can only call the tools a request offers, so a script step that calls another is refused the way
+ * the API refuses an undeclared server tool.
+ */
+export function undeclaredCall(request: SimRequest, calls: readonly ToolCall[]): string | null {
   for (const call of calls) {
-    if (!isServerCall(request, call.name) || declaration(request, call.name)) continue;
-    const base = declaringName(call.name);
+    if (isServerCall(request, call.name)) {
+      if (declaration(request, call.name)) continue;
+      const base = declaringName(call.name);
+      return (
+        `tools: the response calls the server tool \`${call.name}\`, but the request does not declare ` +
+        `\`${base}\` (add {"type": "${base}_<version>", "name": "${base}"} to \`tools\`).`
+      );
+    }
+    if ((request.tools ?? []).some((t) => t.name === call.name)) continue;
     return (
-      `tools: the response calls the server tool \`${call.name}\`, but the request does not declare ` +
-      `\`${base}\` (add {"type": "${base}_<version>", "name": "${base}"} to \`tools\`).`
+      `tools: the response calls the tool \`${call.name}\`, but the request does not declare it ` +
+      "(a sim script may only call tools the request offers in `tools`)."
     );
   }
   return null;

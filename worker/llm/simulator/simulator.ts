@@ -4,14 +4,17 @@
 // isolate.
 import { abortError, sleep, untilAborted } from "./async";
 import { demoReply } from "./brain";
+import { applyChoice } from "./choice";
 import { compose } from "./compose";
 import type { Reply } from "./conversation";
 import { FaultLedger } from "./faults";
 import { messageId, requestId } from "./ids";
 import { finishedMessage, startedMessage } from "./message";
-import { parseRequest, type SimRequest } from "./request";
-import { exhaustedReply, type FaultKind, invalidScriptReply, scriptStep } from "./script";
-import { undeclaredServerCall } from "./server-tools";
+import { RateLimits } from "./ratelimit";
+import type { SimRequest } from "./request";
+import { validate } from "./rules";
+import { exhaustedReply, type Fault, invalidScriptReply, scriptStep } from "./script";
+import { undeclaredCall } from "./server-tools";
 import { buildSteps, type Pace, sseBody, totalDelayMs } from "./sse";
 import { countInputTokens, PromptCache } from "./usage";
 
@@ -33,6 +36,7 @@ export class Simulator {
   readonly #pace: Pace;
   readonly #cache: PromptCache;
   readonly #faults: FaultLedger;
+  readonly #limits: RateLimits;
   readonly #observers = new Set<(request: SimRequest) => void>();
 
   constructor(opts: SimulatorOptions) {
@@ -43,6 +47,7 @@ export class Simulator {
     };
     this.#cache = new PromptCache(now);
     this.#faults = new FaultLedger(now);
+    this.#limits = new RateLimits(now);
   }
 
   /**
@@ -77,13 +82,13 @@ export class Simulator {
   async #messages(http: Request, signal: AbortSignal): Promise<Response> {
     const body = await readJson(http);
     if (!body.ok) return apiError(400, "invalid_request_error", body.message);
-    const parsed = parseRequest(body.value);
+    const parsed = validate(body.value);
     if (!parsed.ok) return apiError(400, "invalid_request_error", parsed.message);
     const request = parsed.request;
-    for (const fn of this.#observers) fn(structuredClone(request));
+    for (const fn of this.#observers) fn(structuredClone(parsed.sent));
 
     let reply: Reply;
-    let fault: FaultKind | null = null;
+    let fault: Fault | null = null;
     const script = scriptStep(request);
     if (script.kind === "step") {
       fault = this.#faults.attempt(script.key, script.faults);
@@ -93,53 +98,70 @@ export class Simulator {
     } else {
       reply = demoReply(request);
     }
-    // The model can only call server tools the request declares; the API refuses the request.
-    const undeclared = undeclaredServerCall(request, reply.tools);
+    // The model can only call tools the request declares; the API refuses the request.
+    const undeclared = undeclaredCall(request, reply.tools);
     if (undeclared) return apiError(400, "invalid_request_error", undeclared);
+    reply = applyChoice(reply, request);
 
-    if (fault === "overloaded") return apiError(529, "overloaded_error", "Overloaded");
-    if (fault === "server_error") return apiError(500, "api_error", "Internal server error");
-    if (fault === "rate_limit") {
+    const retry = (f: Fault) => ({ "retry-after": String(f.retryAfter) });
+    if (fault?.kind === "overloaded") {
+      return apiError(529, "overloaded_error", "Overloaded", { ...this.#limits.headers(), ...retry(fault) });
+    }
+    if (fault?.kind === "server_error") {
+      return apiError(500, "api_error", "Internal server error", this.#limits.headers());
+    }
+    if (fault?.kind === "rate_limit") {
       return apiError(
         429,
         "rate_limit_error",
         "This request would exceed the rate limit for your organization. Please try again later.",
-        { "retry-after": "1" },
+        { ...this.#limits.headers(fault.retryAfter), ...retry(fault) },
       );
     }
 
     const input = this.#cache.account(request);
     const outcome = compose(reply, request);
+    this.#limits.record(input.input_tokens + input.cache_creation_input_tokens, outcome.outputTokens);
     const id = messageId();
     const steps = buildSteps(startedMessage(id, request.model, input), outcome, input, this.#pace);
+    const streamFault =
+      fault?.kind === "stream_error" || fault?.kind === "disconnect" || fault?.kind === "stall"
+        ? fault.kind
+        : null;
 
     if (request.stream === true) {
-      return new Response(sseBody(steps, fault, signal), {
+      return new Response(sseBody(steps, streamFault, signal), {
         status: 200,
         headers: {
           "content-type": "text/event-stream; charset=utf-8",
           "cache-control": "no-cache",
           "request-id": requestId(),
+          ...this.#limits.headers(),
         },
       });
     }
 
     // Non-streaming: the real API sends nothing until the message is complete, so a stall never
     // answers and a mid-stream error can only surface as an HTTP error.
-    if (fault === "stall") await untilAborted(signal);
-    if (fault === "stream_error") return apiError(529, "overloaded_error", "Overloaded");
+    if (streamFault === "stall") await untilAborted(signal);
+    if (fault?.kind === "stream_error") {
+      return apiError(529, "overloaded_error", "Overloaded", { ...this.#limits.headers(), ...retry(fault) });
+    }
     await sleep(totalDelayMs(steps), signal);
     const json = JSON.stringify(finishedMessage(id, request.model, input, outcome));
-    const headers = { "content-type": "application/json", "request-id": requestId() };
-    if (fault === "disconnect") return new Response(cutShort(json), { status: 200, headers });
+    const headers = {
+      "content-type": "application/json",
+      "request-id": requestId(),
+      ...this.#limits.headers(),
+    };
+    if (streamFault === "disconnect") return new Response(cutShort(json), { status: 200, headers });
     return new Response(json, { status: 200, headers });
   }
 
   async #countTokens(http: Request): Promise<Response> {
     const body = await readJson(http);
     if (!body.ok) return apiError(400, "invalid_request_error", body.message);
-    // count_tokens takes the same body minus max_tokens; supply one so the shared validation applies.
-    const parsed = parseRequest({ max_tokens: 1, ...asObject(body.value) });
+    const parsed = validate(body.value, { countTokens: true });
     if (!parsed.ok) return apiError(400, "invalid_request_error", parsed.message);
     return Response.json(
       { input_tokens: countInputTokens(parsed.request) },
@@ -156,6 +178,10 @@ export function simulatorFetch(sim: Simulator): typeof fetch {
   };
 }
 
+/**
+ * The API's error answer: `{type:"error", error:{type, message}, request_id}`, with `request-id`
+ * and `x-should-retry` (true for 408, 409, 429 and 5xx, which the SDKs retry; false otherwise).
+ */
 export function apiError(
   status: number,
   type: ErrorType,
@@ -163,9 +189,10 @@ export function apiError(
   extraHeaders: Record<string, string> = {},
 ): Response {
   const id = requestId();
+  const retryable = status === 408 || status === 409 || status === 429 || status >= 500;
   return Response.json(
     { type: "error", error: { type, message }, request_id: id },
-    { status, headers: { "request-id": id, ...extraHeaders } },
+    { status, headers: { "request-id": id, "x-should-retry": String(retryable), ...extraHeaders } },
   );
 }
 
@@ -185,10 +212,6 @@ async function readJson(
       message: "There was an error parsing the body of your request: it is not valid JSON.",
     };
   }
-}
-
-function asObject(value: unknown): Record<string, unknown> {
-  return typeof value === "object" && value !== null ? (value as Record<string, unknown>) : {};
 }
 
 /** A body that stops partway, as when the connection drops. */

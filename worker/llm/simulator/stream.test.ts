@@ -86,7 +86,7 @@ describe("simulator streaming", () => {
     const { events, message } = await streamAll(client, {
       model: MODEL,
       max_tokens: 2000,
-      thinking: { type: "enabled", budget_tokens: 1024 },
+      thinking: { type: "adaptive" },
       messages: [{ role: "user", content: scripted([{ thinking, text: "Answer." }]) }],
     });
     expect(deltasOf(events, "thinking_delta").length).toBeGreaterThanOrEqual(3);
@@ -144,6 +144,7 @@ describe("simulator streaming", () => {
     const message = await client.messages.create({
       model: MODEL,
       max_tokens: 300,
+      tools: [{ name: "list_agents", input_schema: { type: "object" } }],
       messages: [{ role: "user", content: scripted([{ tools: [{ name: "list_agents", input: {} }] }]) }],
     });
     expect(message.type).toBe("message");
@@ -167,6 +168,7 @@ describe("simulator streaming", () => {
     const cut = await client.messages.create({
       model: MODEL,
       max_tokens: 10,
+      tools: [{ name: "report", input_schema: { type: "object" } }],
       messages: [
         {
           role: "user",
@@ -197,7 +199,12 @@ describe("simulator streaming", () => {
 });
 
 describe("simulator request validation", () => {
-  const valid = { model: MODEL, max_tokens: 10, messages: [{ role: "user", content: "hi" }] };
+  const valid = {
+    model: MODEL,
+    max_tokens: 10,
+    tools: [{ name: "x", input_schema: { type: "object" } }],
+    messages: [{ role: "user", content: "hi" }],
+  };
   const cases: [string, string, RegExp][] = [
     ["bad JSON", "{nope", /not valid JSON/],
     ["missing model", JSON.stringify({ ...valid, model: undefined }), /^model: Field required/],
