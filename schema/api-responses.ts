@@ -71,6 +71,7 @@ export const modelSchema = z.object({
   cacheRead: z.number().describe("USD per million cache-read tokens"),
   contextWindow: z.number().int(),
   maxOutput: z.number().int(),
+  thinking: z.enum(["adaptive", "budget"]).describe("how extended thinking is asked for"),
 }) satisfies z.ZodType<ModelInfo>;
 export const modelsResponse = z.object({
   models: z.array(modelSchema),

@@ -2,7 +2,7 @@
 // What the API answers is in api-responses.ts (re-exported here, so one import serves a client).
 // The OpenAPI document is generated from both.
 import { z } from "zod";
-import { approvalDecisionSchema } from "./events";
+import { approvalDecisionSchema, messageText } from "./events";
 import { MODELS } from "./models";
 import { approvalTimeoutSchema, thinkingSchema, toolPolicySchema } from "./settings";
 
@@ -139,7 +139,7 @@ export const decideApprovalBody = z.strictObject({
 });
 
 export const sendMessageBody = z.strictObject({
-  text: z.string().min(1, "must not be empty").max(INPUT_LIMITS.messageChars),
+  text: messageText,
   clientId: z.string().min(1).max(128).optional(),
 });
 
@@ -153,7 +153,7 @@ export const eventsQuery = z.strictObject({
 export const streamQuery = z.strictObject({ after: z.coerce.number().int().nonnegative().optional() });
 
 export const agentMessageBody = z.strictObject({
-  text: z.string().min(1).max(INPUT_LIMITS.messageChars),
+  text: messageText,
   /** Idempotency key: a retried request with the same clientId doesn't queue a second task. */
   clientId: z.string().min(1).max(128).optional(),
 });

@@ -238,11 +238,21 @@ export type StreamState = z.infer<typeof streamStateSchema>;
 
 // ---- WebSocket frames (DESIGN §4) ----
 
+/**
+ * What a person (or script) sends a model: not empty and not only whitespace — the Messages API
+ * refuses blank text blocks, so such a message could only fail its run.
+ */
+export const messageText = z
+  .string()
+  .min(1, "must not be empty")
+  .max(100_000)
+  .refine((s) => s.trim().length > 0, "must not be only whitespace");
+
 export const clientFrameSchema = z.discriminatedUnion("type", [
   z.object({ type: z.literal("resume"), after: z.number().int().nonnegative() }),
   z.object({
     type: z.literal("send"),
-    text: z.string().min(1).max(100_000),
+    text: messageText,
     clientId: z.string().min(1).max(128).optional(),
   }),
   z.object({ type: z.literal("interrupt"), agents: z.boolean().optional() }),

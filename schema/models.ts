@@ -12,6 +12,11 @@ export type ModelInfo = {
   cacheRead: number;
   contextWindow: number;
   maxOutput: number;
+  /**
+   * How extended thinking is asked for: `adaptive` (Claude 4.6 and later: the model decides, with
+   * an optional effort) or `budget` (Claude 4.5: `{type:"enabled", budget_tokens}`).
+   */
+  thinking: "adaptive" | "budget";
 };
 
 const model = (
@@ -31,6 +36,7 @@ const model = (
   cacheRead: input * 0.1,
   contextWindow,
   maxOutput,
+  thinking: "adaptive",
 });
 
 const M = 1_000_000;
@@ -43,8 +49,8 @@ export const MODELS: readonly ModelInfo[] = [
   model("claude-sonnet-5", "Claude Sonnet 5", 2, 10, M, 128_000),
   model("claude-opus-4-8", "Claude Opus 4.8", 5, 25, 200_000, 64_000),
   model("claude-sonnet-4-6", "Claude Sonnet 4.6", 3, 15, 200_000, 64_000),
-  model("claude-sonnet-4-5", "Claude Sonnet 4.5", 3, 15, 200_000, 64_000),
-  model("claude-haiku-4-5", "Claude Haiku 4.5", 1, 5, 200_000, 64_000),
+  { ...model("claude-sonnet-4-5", "Claude Sonnet 4.5", 3, 15, 200_000, 64_000), thinking: "budget" },
+  { ...model("claude-haiku-4-5", "Claude Haiku 4.5", 1, 5, 200_000, 64_000), thinking: "budget" },
 ];
 
 const byId = new Map(MODELS.map((m) => [m.id, m]));

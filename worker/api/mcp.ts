@@ -7,7 +7,7 @@ import { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
 import { WebStandardStreamableHTTPServerTransport } from "@modelcontextprotocol/sdk/server/webStandardStreamableHttp.js";
 import { Hono } from "hono";
 import { z } from "zod";
-import { approvalDecisionSchema } from "../../schema/events";
+import { approvalDecisionSchema, messageText } from "../../schema/events";
 import { requireAuth } from "../auth/middleware";
 import type { AppEnv } from "../http/context";
 import { ApiError } from "../http/errors";
@@ -69,7 +69,7 @@ function buildServer(call: CallApi): McpServer {
         "when the run ends, or the runId if it is still going after timeoutSec (then use get_run).",
       inputSchema: {
         orchestratorId: id,
-        text: z.string().min(1).max(100_000),
+        text: messageText,
         wait: z.boolean().optional(),
         timeoutSec: z.number().int().min(1).max(MCP_LIMITS.maxWaitSec).optional(),
       },

@@ -1,5 +1,6 @@
 // Turns the stored conversation into a valid Messages API request, with prompt-cache breakpoints.
 import type Anthropic from "@anthropic-ai/sdk";
+import { modelInfo } from "../../schema/models";
 import type { ContentBlock, ObjectConfig, Role } from "../db/store";
 import type { ServerToolParam } from "./server-tools";
 import { type Tool, toolParams } from "./tool";
@@ -98,7 +99,30 @@ export function withCacheBreakpoints(p: {
     system: [{ type: "text", text: p.system, cache_control: ephemeral }],
     tools,
     messages,
-    ...(p.thinking ? { thinking: { type: "adaptive" } } : {}),
-    ...(p.thinking?.effort ? { output_config: { effort: p.thinking.effort } } : {}),
+    ...thinkingParams(p.model, p.max_tokens, p.thinking),
   };
+}
+
+/** Thinking budgets for models that take one (Claude 4.5), by effort; always under max_tokens. */
+const BUDGET_BY_EFFORT = { low: 2048, medium: 6144, high: 16_384 } as const;
+
+/**
+ * Extended thinking as the model takes it: adaptive (with its effort) on Claude 4.6 and later, a
+ * token budget on Claude 4.5 (the API refuses adaptive there) — none when max_tokens leaves no room
+ * for the API's 1,024-token minimum budget.
+ */
+export function thinkingParams(
+  model: string,
+  maxTokens: number,
+  thinking: ObjectConfig["thinking"],
+): Pick<Anthropic.MessageCreateParams, "thinking" | "output_config"> {
+  if (!thinking) return {};
+  if (modelInfo(model).thinking === "adaptive") {
+    return {
+      thinking: { type: "adaptive" },
+      ...(thinking.effort ? { output_config: { effort: thinking.effort } } : {}),
+    };
+  }
+  const budget = Math.min(BUDGET_BY_EFFORT[thinking.effort ?? "medium"], maxTokens - 1024);
+  return budget >= 1024 ? { thinking: { type: "enabled", budget_tokens: budget } } : {};
 }
