@@ -25,6 +25,7 @@ const { buildOpenApi } = (await import(/* @vite-ignore */ builder)) as { buildOp
  * - operation-4xx-response: these public GETs take no input, credential or body, so no 4xx
  *   exists for them (only 200, or 500);
  * - operation-2xx-response: a WebSocket upgrade succeeds with 101 Switching Protocols, never 2xx;
+ *   the OAuth redirect URI succeeds with 302 back to Settings (a browser lands there, not a client);
  * - no-unused-components: the frame schemas are what travels on those sockets, referenced from
  *   the upgrade operations' `x-websocket` (OpenAPI has no way to describe WebSocket messages, and
  *   Redocly doesn't follow references inside extensions).
@@ -38,6 +39,7 @@ const INTENDED = {
   "operation-2xx-response": [
     "#/paths/~1api~1orchestrators~1{id}~1ws/get/responses",
     "#/paths/~1api~1orchestrators~1{id}~1agents~1{agentId}~1ws/get/responses",
+    "#/paths/~1api~1connectors~1oauth~1callback/get/responses",
   ],
   "no-unused-components": ["#/components/schemas/ServerFrame", "#/components/schemas/ClientFrame"],
 };
