@@ -102,6 +102,8 @@ export const api = {
       toolPolicy?: ToolPolicyInput;
       thinking?: OrchestratorInfo["thinking"];
       approvalTimeoutSec?: number;
+      /** The connectors (ids) it and its agents use; replaces the list. */
+      connectors?: string[];
     },
   ) => request("PATCH", orchestratorPath(id), patch, orchestratorSchema),
   deleteOrchestrator: (id: string) => request<Ok>("DELETE", orchestratorPath(id)),

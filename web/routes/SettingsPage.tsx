@@ -1,11 +1,12 @@
-// Account settings: personal API tokens (the secret shown once), agent templates, a spending budget,
-// the default model, the password.
+// Account settings: personal API tokens (the secret shown once), agent templates, connectors (remote
+// MCP servers), a spending budget, the default model, the password.
 import { type FormEvent, useEffect, useState } from "react";
 import { Link, useLoaderData, useRevalidator } from "react-router";
 import type { ApiToken } from "../../schema/api";
 import { Dialog } from "../components/Dialog";
 import { Icon } from "../components/Icon";
 import { ModelPicker } from "../components/ModelPicker";
+import { ConnectorsSection } from "../components/settings/ConnectorsSection";
 import { TemplatesSection } from "../components/settings/TemplatesSection";
 import { useMe } from "../hooks/useMe";
 import { usePatchable } from "../hooks/usePatchable";
@@ -30,11 +31,12 @@ export default function SettingsPage() {
       <div className="page-header">
         <div>
           <h1>Settings</h1>
-          <p>API access, agent templates, spending limits and defaults for your account.</p>
+          <p>API access, agent templates, connectors, spending limits and defaults for your account.</p>
         </div>
       </div>
       <TokensSection key={tokensEpoch} />
       <TemplatesSection loaded={loaded.templates} />
+      <ConnectorsSection loaded={loaded.connectors} />
       <PreferencesGate />
       <PasswordSection
         onTokensRevoked={() => {

@@ -6,6 +6,7 @@ import type { ApprovalDecision, ApprovalInfo } from "../../../schema/events";
 import { ApiError } from "../../lib/http";
 import { type ApprovalView, describeOutcome, formatIn, resolveFromInfo } from "../../lib/views/approvals";
 import { Icon } from "../Icon";
+import { ToolName } from "../ToolName";
 import { useApprovalActions } from "./ApprovalActions";
 import "../../styles/approvals.css";
 
@@ -149,7 +150,7 @@ export function ApprovalCard({
         <Icon name={pending ? "pause" : approval.status === "approved" ? "check" : "x"} size={14} />
         <h3 id={`${uid}-title`} className="approval-title">
           <span className="sr-only">{pending ? "Approval needed: " : "Approval: "}</span>
-          <span className="mono">{approval.name}</span>
+          <ToolName name={approval.name} />
           {agent && <span className="approval-agent"> · {agent}</span>}
         </h3>
         <span className={`badge ${badge.tone}`}>{badge.label}</span>

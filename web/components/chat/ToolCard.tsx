@@ -1,8 +1,10 @@
 // A tool call as a card: name, state, duration; input and result expandable. A server tool (run by
-// the API inside the response) is marked so, and its result is shown in its own terms.
+// the API inside the response) is marked so, and its result is shown in its own terms. A connector's
+// tool reads "<tool> · <connector>" (ToolName).
 import { formatMs } from "../../lib/format";
 import type { ToolBlock } from "../../lib/views/transcript";
 import { Icon } from "../Icon";
+import { ToolName } from "../ToolName";
 import { ServerToolResult } from "./ServerToolResult";
 
 const STATE: Record<ToolBlock["status"], { label: string; tone: string }> = {
@@ -41,7 +43,7 @@ export function ToolCard({ tool }: { tool: ToolBlock }) {
     <details className={`tool-card tool-${tool.status}`} data-tool={tool.name}>
       <summary>
         <Icon name="tool" size={14} />
-        <span className="tool-name mono">{tool.name}</span>
+        <ToolName name={tool.name} className="tool-name" />
         {tool.server && (
           <span className="badge" title="Run by Anthropic inside the model's response">
             server

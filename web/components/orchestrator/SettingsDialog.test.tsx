@@ -68,7 +68,12 @@ function mount(answer: (c: Call) => { status: number; body: unknown }, focus: "o
         body: init?.body ? JSON.parse(String(init.body)) : null,
       };
       calls.push(call);
-      const a = url === "/api/tools" ? { status: 200, body: { tools: TOOLS } } : answer(call);
+      const a =
+        url === "/api/tools"
+          ? { status: 200, body: { tools: TOOLS } }
+          : url === "/api/connectors"
+            ? { status: 200, body: { connectors: [] } }
+            : answer(call);
       return new Response(JSON.stringify(a.body), { status: a.status });
     }),
   );

@@ -1,13 +1,23 @@
 // The orchestrator's settings panel (DESIGN §9): name, model, system prompt, budget, extended
-// thinking, how long an approval waits, and the tool policy (each tool's choices from GET /api/tools,
-// its default marked). Saves the changed fields with one PATCH; a 400 shows next to the fields it
-// names (`toolPolicy.web_search`, `budgetUsd`…).
+// thinking, how long an approval waits, the connectors it uses (ConnectorsPicker.tsx) and the tool
+// policy (each tool's choices from GET /api/tools, its default marked; MCP tools by connector).
+// Saves the changed fields with one PATCH; a 400 shows next to the fields it names
+// (`toolPolicy.web_search`, `budgetUsd`…).
 import { useEffect, useId, useRef, useState } from "react";
 import type { OrchestratorInfo, ToolInfo } from "../../../schema/api";
 import type { ToolPolicyInput } from "../../../schema/settings";
 import { ApiError, api } from "../../lib/api";
+import { connectorsEpoch } from "../../lib/mcpNames";
 import { Dialog } from "../Dialog";
 import { ModelPicker } from "../ModelPicker";
+import {
+  ConnectorsPicker,
+  policyDescription,
+  policyGroups,
+  policyLabel,
+  sameIds,
+  useConnectorList,
+} from "./ConnectorsPicker";
 import type { SettingsFocus } from "./SettingsLink";
 import "../../styles/orchestrator-settings.css";
 
@@ -16,21 +26,20 @@ type Effort = "" | "low" | "medium" | "high";
 type Unit = "min" | "h" | "d";
 const UNIT_SEC: Record<Unit, number> = { min: 60, h: 3600, d: 86_400 };
 const DECISION_LABEL: Record<Decision, string> = { allow: "Allow", ask: "Ask", deny: "Deny" };
-const KIND_LABEL: Record<ToolInfo["kind"], string> = {
-  workspace: "Workspace",
-  orchestrator: "Orchestrator",
-  server: "Server (run by the API)",
-  mcp: "Connectors (MCP)",
-};
 
-/** The catalogue changes only with a deploy: one request per page load. */
-let toolsOnce: Promise<ToolInfo[]> | null = null;
+/** The catalogue changes with a deploy or a connector write: one request per page load and write. */
+let toolsOnce: { epoch: number; tools: Promise<ToolInfo[]> } | null = null;
 function loadTools(): Promise<ToolInfo[]> {
-  toolsOnce ??= api.listTools().catch((e: unknown) => {
-    toolsOnce = null;
-    throw e;
-  });
-  return toolsOnce;
+  if (toolsOnce?.epoch !== connectorsEpoch()) {
+    toolsOnce = {
+      epoch: connectorsEpoch(),
+      tools: api.listTools().catch((e: unknown) => {
+        toolsOnce = null;
+        throw e;
+      }),
+    };
+  }
+  return toolsOnce.tools;
 }
 
 type Form = {
@@ -43,6 +52,7 @@ type Form = {
   timeout: string;
   unit: Unit;
   policy: ToolPolicyInput;
+  connectors: string[];
 };
 
 function splitTimeout(sec: number): { timeout: string; unit: Unit } {
@@ -62,6 +72,7 @@ export function formFrom(o: OrchestratorInfo): Form {
     effort: o.thinking?.effort ?? "",
     ...splitTimeout(o.approvalTimeoutSec),
     policy: { ...o.toolPolicy },
+    connectors: [...(o.connectors ?? [])],
   };
 }
 
@@ -97,6 +108,7 @@ export function diff(o: OrchestratorInfo, f: Form): SettingsPatch | string {
   if (!Number.isFinite(timeout) || f.timeout.trim() === "") return "approvalTimeoutSec";
   if (timeout !== o.approvalTimeoutSec) patch.approvalTimeoutSec = timeout;
   if (!samePolicy(f.policy, o.toolPolicy)) patch.toolPolicy = f.policy;
+  if (!sameIds(f.connectors, o.connectors ?? [])) patch.connectors = f.connectors;
   return patch;
 }
 
@@ -136,6 +148,7 @@ export function SettingsDialog({
   const budgetRef = useRef<HTMLInputElement>(null);
   const toolsRef = useRef<HTMLHeadingElement>(null);
   const thinkingRef = useRef<HTMLInputElement>(null);
+  const mine = useConnectorList(open);
 
   // A fresh copy of the settings each time it opens.
   // biome-ignore lint/correctness/useExhaustiveDependencies: reset on open only, not on every save.
@@ -210,19 +223,8 @@ export function SettingsDialog({
     fields[key] ? { "aria-invalid": true, "aria-describedby": `${uid}-${key}-error` } : {};
   const thinkingError = fields.thinking ?? fields["thinking.effort"] ?? fields["thinking.type"];
 
-  // Tools by kind, catalogue order; rules the catalogue doesn't know (e.g. `mcp__x__*`) after them.
-  const known = new Set(tools?.map((t) => t.name));
-  const extra: ToolInfo[] = Object.keys(form.policy)
-    .filter((name) => tools && !known.has(name))
-    .map((name) => ({
-      name,
-      kind: "mcp",
-      description: "A rule for a connector's tools.",
-      defaultPolicy: "ask",
-      policies: ["allow", "ask", "deny"],
-    }));
-  const groups = new Map<ToolInfo["kind"], ToolInfo[]>();
-  for (const t of [...(tools ?? []), ...extra]) groups.set(t.kind, [...(groups.get(t.kind) ?? []), t]);
+  // Tools by kind, catalogue order, then each connector's; rules the catalogue doesn't know after them.
+  const groups = tools ? policyGroups(tools, form.policy, mine.connectors, form.connectors) : [];
 
   return (
     <Dialog
@@ -380,6 +382,16 @@ export function SettingsDialog({
           </div>
         </section>
 
+        <ConnectorsPicker
+          uid={uid}
+          connectors={mine.connectors}
+          error={mine.error}
+          onRetry={mine.retry}
+          selected={form.connectors}
+          onChange={(ids) => set("connectors", ids)}
+          fieldError={fieldError("connectors")}
+        />
+
         <section className="settings-group" aria-labelledby={`${uid}-tools`}>
           <h3 id={`${uid}-tools`} ref={toolsRef} tabIndex={-1}>
             Tool policy
@@ -401,21 +413,30 @@ export function SettingsDialog({
               Loading tools…
             </p>
           ) : (
-            [...groups].map(([kind, list]) => (
-              <div key={kind} className="policy-group">
-                <h4 className="label">{KIND_LABEL[kind]}</h4>
+            groups.map((g) => (
+              <div key={g.key} className="policy-group" data-connector={g.connector}>
+                <h4 className="label">
+                  {g.connector ? (
+                    <>
+                      Connector <span className="mono">{g.title}</span>
+                    </>
+                  ) : (
+                    g.title
+                  )}
+                  {g.note && <span className="policy-group-note"> · {g.note}</span>}
+                </h4>
                 <ul className="policy-list">
-                  {list.map((t) => {
+                  {g.tools.map((t) => {
                     const value = (form.policy[t.name] ?? t.defaultPolicy) as Decision;
                     const key = `toolPolicy.${t.name}`;
                     return (
                       <li key={t.name} className="policy-row" data-tool={t.name}>
                         <div className="policy-tool">
-                          <span className="mono policy-name" id={`${uid}-tool-${t.name}`}>
-                            {t.name}
+                          <span className="mono policy-name" id={`${uid}-tool-${t.name}`} title={t.name}>
+                            {policyLabel(t, mine.connectors)}
                           </span>
-                          <span className="policy-desc faint" title={t.description}>
-                            {firstSentence(t.description)}
+                          <span className="policy-desc faint" title={policyDescription(t)}>
+                            {firstSentence(policyDescription(t))}
                           </span>
                           {fieldError(key)}
                         </div>
