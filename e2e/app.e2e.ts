@@ -2,10 +2,12 @@
 // Sign up, create an orchestrator, let the simulator's demo brain build a two-agent team, watch the
 // agents run to completion, open a file they wrote, reload mid-stream and go offline/online without
 // losing or doubling an event, stop a run, set a tool to ask in the settings panel and approve/deny
-// its calls from the chat, and screenshot every page at desktop and phone sizes.
+// its calls from the chat, add and sign in to a connector (the MCP test server, started here) and
+// approve its tool's call (connectors.e2e.ts), and screenshot every page at desktop and phone sizes.
 //   node e2e/app.e2e.ts            (E2E_BUILD=0 to skip the build, E2E_URL to use a running app)
 import { mkdirSync } from "node:fs";
 import type { Browser, BrowserContext, Page } from "playwright-core";
+import { checkConnectorVars, connectorsFlow, type Fixture, startFixture } from "./connectors.e2e.ts";
 import { launchBrowser, type RunningApp, startApp } from "./server.ts";
 
 const DESKTOP = { width: 1440, height: 900 };
@@ -143,7 +145,7 @@ function watchConsole(page: Page, into: string[]) {
 /** The main page, whose socket trace a failure prints. */
 const traced: { page: Page | null } = { page: null };
 
-async function run(app: { url: string }, browser: Browser) {
+async function run(app: { url: string }, browser: Browser, fixture: Fixture) {
   const context: BrowserContext = await browser.newContext({
     viewport: DESKTOP,
     // Local runs repeat within the per-IP signup limit's window (state persists in .wrangler/):
@@ -344,6 +346,7 @@ async function run(app: { url: string }, browser: Browser) {
   await page.getByRole("button", { name: "Tool calls" }).click();
 
   await approvals(browser, context, page, base, noise);
+  await connectorsFlow(browser, context, page, base, fixture, { log, begin });
 
   begin("an unknown orchestrator");
   await page.goto(`${base}/o/orc_does_not_exist`);
@@ -696,12 +699,16 @@ async function approvals(
 
 const external = process.env.E2E_URL;
 let app: RunningApp | null = null;
+let fixture: Fixture | null = null;
 const browser = await launchBrowser();
 try {
-  app = external ? null : await startApp({ build: process.env.E2E_BUILD !== "0" });
+  const build = process.env.E2E_BUILD !== "0";
+  fixture = await startFixture();
+  if (!external) checkConnectorVars(build);
+  app = external ? null : await startApp({ build });
   const url = external ?? app!.url;
-  log(`app at ${url}`);
-  await run({ url }, browser);
+  log(`app at ${url}; MCP test server at ${fixture.url} and ${fixture.plainUrl}`);
+  await run({ url }, browser, fixture);
   log("e2e ok");
 } catch (err) {
   console.error(`e2e FAILED at step "${step}":`, err);
@@ -714,4 +721,5 @@ try {
 } finally {
   await browser.close();
   await app?.stop();
+  await fixture?.close();
 }

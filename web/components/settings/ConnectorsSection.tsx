@@ -76,7 +76,7 @@ export function ConnectorsSection({ loaded }: { loaded: Loaded<ConnectorInfo[]> 
     const el = cards.current.get(focusId);
     if (!el) return;
     el.focus({ preventScroll: true });
-    el.scrollIntoView({ block: "center" });
+    el.scrollIntoView({ block: "start" });
     setFocusId(null);
   }, [focusId]);
 
