@@ -272,6 +272,12 @@ export async function connectorsFlow(
   assertThat(issued.length >= 2, `the server issued ${issued.length} credentials`);
   const secrets = [...issued, fixture.apiKey];
   const everything = [...(await collected()), ...(await collectedPhone())];
+  // The recording holds what it should (API answers and the socket's events), or a clean result means nothing.
+  assertThat(
+    everything.some((t) => t.includes('"headerNames":["X-Api-Key"]')) &&
+      everything.some((t) => t.includes(`Recorded from the browser for ${key}`)),
+    "the recording missed the connector answers or the socket's events",
+  );
   const leaks = everything.filter((text) => secrets.some((s) => text.includes(s)));
   assertThat(
     leaks.length === 0,
