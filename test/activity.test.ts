@@ -36,12 +36,16 @@ describe("agent activity on the orchestrator stream", () => {
     const lines = activity.filter((a) => a.kind === "text");
     expect(lines.length).toBeGreaterThan(0);
     expect(lines.every((l) => l.summary.length <= 170)).toBe(true);
-    // Throttled: text activity at least ~500 ms apart (a tool call may come sooner).
-    for (let i = 1; i < lines.length; i++)
-      expect(lines[i]!.ts - lines[i - 1]!.ts).toBeGreaterThanOrEqual(450);
-    // Far fewer than the agent's own deltas.
+    // Throttled at the agent: at most one line per ~500 ms of its streaming (plus one per message
+    // at its end). Counted, not measured pairwise: an RPC can arrive late on a busy machine, so two
+    // lines sent 500 ms apart may be logged closer together by the orchestrator.
     const [agent] = await env.ORCHESTRATOR.getByName(id).agents();
     const own = await allEvents({ events: (a, l) => env.AGENT.getByName(agent!.id).events(a, l) });
-    expect(lines.length).toBeLessThan(of(own, "text.delta").length / 10);
+    const deltas = of(own, "text.delta");
+    const streamingMs = deltas.at(-1)!.ts - deltas[0]!.ts;
+    const messages = new Set(deltas.map((d) => d.messageId)).size;
+    expect(lines.length).toBeLessThanOrEqual(Math.floor(streamingMs / 500) + 2 * messages);
+    // Far fewer than the agent's own deltas.
+    expect(lines.length).toBeLessThan(deltas.length / 10);
   });
 });
