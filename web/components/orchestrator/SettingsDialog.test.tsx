@@ -5,7 +5,8 @@ import type { OrchestratorInfo, ToolInfo } from "../../../schema/api";
 import { makeStream } from "../../lib/fixtures";
 import { buildTranscript } from "../../lib/views/transcript";
 import { TranscriptView } from "../chat/TranscriptView";
-import { diff, formFrom, parseBudget, SettingsDialog } from "./SettingsDialog";
+import { SettingsDialog } from "./SettingsDialog";
+import { diff, formFrom, parseBudget } from "./settingsForm";
 
 afterEach(() => {
   cleanup();
