@@ -3,10 +3,10 @@ import { highlightLines, linesToHtml } from "./sourceLines";
 
 describe("highlightLines", () => {
   it("cuts a token spanning lines at each newline, each piece keeping its class", () => {
-    const lines = highlightLines("const a = 1; /* one\ntwo */\nlet b = '<x>';", "js");
+    const lines = highlightLines("const a = `one\ntwo`;\nlet b = '<x>';", "js");
     expect(lines).toHaveLength(3);
-    expect(lines[0]).toContain('<span class="tok-comment">/* one</span>');
-    expect(lines[1]).toBe('<span class="tok-comment">two */</span>');
+    expect(lines[0]).toBe('<span class="tok-keyword">const</span> a = <span class="tok-string">`one</span>');
+    expect(lines[1]).toBe('<span class="tok-string">two`</span>;');
     expect(lines[2]).toContain(`<span class="tok-string">'&lt;x&gt;'</span>`);
   });
 

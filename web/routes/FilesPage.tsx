@@ -180,11 +180,17 @@ export default function FilesPage() {
         </nav>
         <span className="count">{files.size}</span>
         <div className="spacer" />
-        <button type="button" className="btn btn-sm" onClick={() => setCreating(true)}>
-          <Icon name="plus" size={14} /> New file
+        <button type="button" className="btn btn-sm" onClick={() => setCreating(true)} aria-label="New file">
+          <Icon name="plus" size={14} /> <span className="btn-label">New file</span>
         </button>
-        <button type="button" className="btn btn-sm" onClick={() => picker.current?.click()}>
-          <Icon name="upload" size={14} /> Upload
+        <button
+          type="button"
+          className="btn btn-sm"
+          onClick={() => picker.current?.click()}
+          aria-label="Upload"
+          title="Upload files (or drop them here)"
+        >
+          <Icon name="upload" size={14} /> <span className="btn-label">Upload</span>
         </button>
         <input
           ref={picker}
@@ -213,6 +219,7 @@ export default function FilesPage() {
               orchestratorId={id}
               query={query}
               linkTo={(path, line) => href({ path, line })}
+              current={{ path: selected, line: num(params.get("line")) }}
             />
           ) : files.size === 0 ? (
             <div className="empty">

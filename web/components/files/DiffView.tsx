@@ -47,17 +47,24 @@ export function DiffView({
 
   return (
     <div className="diff" data-state={state} data-mode={mode}>
-      {wide && (
-        <fieldset className="segmented diff-mode">
-          <legend className="sr-only">Diff layout</legend>
-          <button type="button" aria-pressed={mode === "unified"} onClick={() => setChosen("unified")}>
-            Unified
-          </button>
-          <button type="button" aria-pressed={mode === "split"} onClick={() => setChosen("split")}>
-            Split
-          </button>
-        </fieldset>
-      )}
+      <div className="diff-bar">
+        <p className="muted">
+          <span className="diff-key diff-key-add" aria-hidden="true" /> added
+          <span className="diff-key diff-key-del" aria-hidden="true" /> removed
+        </p>
+        <span className="spacer" />
+        {wide && (
+          <fieldset className="segmented diff-mode">
+            <legend className="sr-only">Diff layout</legend>
+            <button type="button" aria-pressed={mode === "unified"} onClick={() => setChosen("unified")}>
+              Unified
+            </button>
+            <button type="button" aria-pressed={mode === "split"} onClick={() => setChosen("split")}>
+              Split
+            </button>
+          </fieldset>
+        )}
+      </div>
       {state === "loading" && (
         <p className="muted diff-status" aria-busy="true">
           Loading the diff…

@@ -111,14 +111,15 @@ export function FileEditor({
   };
   saveRef.current = () => void save();
 
-  // A newer version arrived (the page reloads the file on file.changed) that isn't our own save.
+  // A newer version arrived (the page reloads the file on file.changed) that isn't our own save
+  // (versions only grow; ours is the base once saved, and one loaded with Load theirs is too).
   const theirs: Theirs | null =
     conflict ??
     (gone
       ? base.version === null
         ? null
         : { version: null, by: null }
-      : file.version !== base.version
+      : base.version !== null && file.version > base.version
         ? { version: file.version, by: file.updatedBy }
         : null);
 

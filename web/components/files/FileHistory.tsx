@@ -180,7 +180,7 @@ function VersionChanges({
             <Author by={v.updatedBy} agents={agents} orchestratorId={orchestratorId} /> · {when}
             {!v.deleted && ` · ${formatBytes(v.size)}`}
             {!v.deleted &&
-              (previous ? ` · compared with version ${previous.version}` : " · first version kept")}
+              (previous ? ` · compared with version\u00a0${previous.version}` : " · first version kept")}
           </p>
         </div>
         <span className="spacer" />

@@ -24,6 +24,7 @@ export function FileSearchBox({ query, onQuery }: { query: string; onQuery: (q: 
     const q = text.trim();
     if (q === last.current) return;
     const t = setTimeout(() => {
+      if (q === last.current) return; // Enter already searched for it
       last.current = q;
       onQuery(q);
     }, DEBOUNCE_MS);
@@ -62,10 +63,13 @@ export function FileSearchResults({
   orchestratorId,
   query,
   linkTo,
+  current,
 }: {
   orchestratorId: string;
   query: string;
   linkTo: (path: string, line: number | null) => string;
+  /** The file (and line) open now: its hit is marked. */
+  current: { path: string | null; line: number | null };
 }) {
   const found = useResource(() => workspaceApi.search(orchestratorId, query), `${orchestratorId}:${query}`);
   if (found.error) {
@@ -104,7 +108,12 @@ export function FileSearchResults({
                 .filter((h) => h.line !== null)
                 .map((h) => (
                   <li key={h.line}>
-                    <Link className="search-hit" to={linkTo(path, h.line)} data-line={h.line}>
+                    <Link
+                      className="search-hit"
+                      to={linkTo(path, h.line)}
+                      data-line={h.line}
+                      aria-current={current.path === path && current.line === h.line ? "true" : undefined}
+                    >
                       <span className="search-line num">
                         <span className="sr-only">Line </span>
                         {h.line}

@@ -63,13 +63,17 @@ export function FileView({
   useEffect(() => {
     if (changeKey !== firstKey.current) void reload();
   }, [changeKey, reload]);
-  const [rendered, setRendered] = useState(true);
+  // A search hit (?line=) opens the source at its line; Preview is a click away.
+  const [rendered, setRendered] = useState(line === null);
+  useEffect(() => {
+    if (line !== null) setRendered(false);
+  }, [line]);
   const [wrap, setWrap] = useState(true);
   const [renaming, setRenaming] = useState(false);
   const isMarkdown = /\.(md|markdown|mdx)$/i.test(path);
   const data = file.data;
   const gone = vanished || file.error?.status === 404;
-  const showSource = !isMarkdown || !rendered || line !== null;
+  const showSource = !isMarkdown || !rendered;
   const name = path.split("/").pop() ?? path;
 
   const saved = (f: FileContent) => file.setData(() => f);
@@ -111,16 +115,20 @@ export function FileView({
             className="btn btn-sm"
             onClick={() => setRenaming(true)}
             disabled={!data || gone}
+            aria-label="Rename"
+            title="Rename or move"
           >
-            <Icon name="pencil" size={14} /> Rename
+            <Icon name="pencil" size={14} /> <span className="btn-label">Rename</span>
           </button>
           <button
             type="button"
             className="btn btn-sm btn-danger"
             onClick={() => data && onDelete(data)}
             disabled={!data || gone}
+            aria-label="Delete"
+            title="Delete (you can undo)"
           >
-            <Icon name="trash" size={14} /> Delete
+            <Icon name="trash" size={14} /> <span className="btn-label">Delete</span>
           </button>
           <a
             className="btn btn-sm btn-icon"
