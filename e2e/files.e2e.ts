@@ -53,7 +53,7 @@ function watch(page: Page, problems: string[]) {
   });
 }
 
-/** The lazy chunks a page fetched so far, by name (codemirror, diff, setup, …). */
+/** The lazy chunks a page fetched so far, by name (codemirror, codemirrorBase, merge, …). */
 function chunks(page: Page): Set<string> {
   const seen = new Set<string>();
   page.on("request", (r) => {
@@ -154,8 +154,8 @@ async function setup(browser: Browser, base: string): Promise<Setup> {
 }
 
 /** Drops a text file on the workspace (a synthetic drag and drop: Chromium's own DataTransfer). */
-async function dropFile(page: Page, name: string, text: string, screenshot: string) {
-  const target = page.locator(".files-tree");
+async function dropFile(page: Page, name: string, text: string, folder: string, screenshot: string) {
+  const target = page.locator(folder ? `.tree-row[data-folder="${folder}"]` : ".files-tree");
   const transfer = await page.evaluateHandle(
     ({ name, text }) => {
       const dt = new DataTransfer();
@@ -165,7 +165,8 @@ async function dropFile(page: Page, name: string, text: string, screenshot: stri
     { name, text },
   );
   await target.dispatchEvent("dragover", { dataTransfer: transfer });
-  await page.locator(".drop-overlay").waitFor();
+  const overlay = await page.locator(".drop-overlay").textContent();
+  assert(overlay?.includes(folder ? `${folder}/` : "the workspace"), `the drop overlay says "${overlay}"`);
   await shot(page, screenshot);
   await target.dispatchEvent("drop", { dataTransfer: transfer });
 }
@@ -188,7 +189,9 @@ async function exercise(
   const problems: string[] = [];
   watch(page, problems);
   const loaded = chunks(page);
-  const name = `plan-${tag}.md`;
+  // At 1024 px the file is dropped on a folder (it goes into it); elsewhere on the workspace.
+  const folder = size.tag === "1024" ? "notes" : "";
+  const name = `${folder ? `${folder}/` : ""}plan-${tag}.md`;
   const moved = `docs/${tag}/plan.md`;
   const marker = `ship it ${tag}`;
   const filesUrl = `${base}/o/${s.id}/files`;
@@ -208,27 +211,31 @@ async function exercise(
   const text = `# Plan ${tag}\n\nStep one: write it down.\n`;
   if (phone) {
     await page.locator('input[type="file"]').setInputFiles({
-      name,
+      name: name.split("/").pop()!,
       mimeType: "text/markdown",
       buffer: Buffer.from(text),
     });
   } else {
-    await dropFile(page, name, text, `${tag}-drop`);
+    await dropFile(page, name.split("/").pop()!, text, folder, `${tag}-drop`);
   }
   await page.locator(".toast", { hasText: `Uploaded ${name}` }).waitFor();
   await page.waitForURL((u) => u.searchParams.get("path") === name);
-  await page.locator(".preview-md, .code-view").first().waitFor();
+  // Rendered markdown (the renderer is a lazy chunk: wait for it, not its plain-text stand-in).
+  await page.locator(".preview-md .md:not(.md-plain) h1").waitFor();
   if (!phone) await page.locator(`.tree-row[data-path="${name}"]`).waitFor();
   await shot(page, `${tag}-uploaded`);
   if (tag === "1440-light") await axe(page, "an uploaded file");
 
   begin(`${tag}: edit and save (the editor loads now, not before)`);
-  assert(!loaded.has("codemirror") && !loaded.has("setup"), `editor code loaded early: ${[...loaded]}`);
+  assert(
+    !loaded.has("codemirror") && !loaded.has("codemirrorBase"),
+    `editor code loaded early: ${[...loaded]}`,
+  );
   await page.locator(".file-modes").getByRole("link", { name: "Edit" }).click();
   const content = page.locator(".editor-host .cm-content");
   await content.waitFor();
   assert(loaded.has("codemirror"), `the editor chunk was not fetched: ${[...loaded]}`);
-  assert(!loaded.has("diff"), "the diff chunk loaded with the editor");
+  assert(!loaded.has("merge"), "the diff chunk loaded with the editor");
   await page.waitForFunction(() => document.activeElement?.classList.contains("cm-content"));
   await page.keyboard.press("Control+End");
   await page.keyboard.type(`Step two: ${marker}.\n`);
@@ -242,7 +249,7 @@ async function exercise(
   await page.locator(".file-modes").getByRole("link", { name: "History" }).click();
   await page.locator('.history-row[data-version="2"][aria-current="true"]').waitFor();
   await page.locator(".diff-host .cm-changedLine", { hasText: marker }).waitFor();
-  assert(loaded.has("diff"), `the diff chunk was not fetched: ${[...loaded]}`);
+  assert(loaded.has("merge"), `the diff chunk was not fetched: ${[...loaded]}`);
   const by = (await page.locator(".version-header").textContent()) ?? "";
   assert(/By You/.test(by), `version 2 is not shown as yours: ${by}`);
   await shot(page, `${tag}-diff`);
@@ -305,6 +312,30 @@ async function exercise(
   await page.waitForURL((u) => u.searchParams.get("path") === moved && u.searchParams.get("line") === "4");
   await page.locator(".code-line-target", { hasText: marker }).waitFor();
   await shot(page, `${tag}-search-hit`);
+
+  if (tag === "1440-light" || tag === "390-dark") {
+    begin(`${tag}: a new file, straight into the editor`);
+    await backToTree();
+    await page.getByRole("button", { name: "New file" }).click();
+    const created = `notes/new-${tag}.md`;
+    await page.locator("dialog.dialog").getByLabel("Path").fill(created);
+    await page.locator("dialog.dialog").getByRole("button", { name: "Create" }).click();
+    await page.waitForURL(
+      (u) => u.searchParams.get("path") === created && u.searchParams.get("mode") === "edit",
+    );
+    await page.waitForFunction(() => document.activeElement?.classList.contains("cm-content"));
+    await page.keyboard.type("Fresh.");
+    await page.getByRole("button", { name: "Save" }).click();
+    await page.locator(".editor-status", { hasText: "Saved as version 2." }).waitFor();
+    await shot(page, `${tag}-new-file`);
+    // The same path again is refused at the field, not overwritten.
+    await backToTree();
+    await page.getByRole("button", { name: "New file" }).click();
+    await page.locator("dialog.dialog").getByLabel("Path").fill(created);
+    await page.locator("dialog.dialog").getByRole("button", { name: "Create" }).click();
+    await page.locator("dialog.dialog .field-error", { hasText: "already a file" }).waitFor();
+    await page.locator("dialog.dialog").getByRole("button", { name: "Cancel" }).click();
+  }
 
   if (tag === "1440-light") {
     begin(`${tag}: keyboard, and the agent's file's author`);

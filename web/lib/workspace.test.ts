@@ -46,7 +46,9 @@ describe("workspaceApi", () => {
     expect(JSON.parse(String(calls[1]!.init.body))).toEqual({ version: 2 });
     expect(header(calls[1]!.init, "If-None-Match")).toBe("*");
 
-    stub(() => Response.json({ matches: [{ path: "a.md", line: 3, text: "x & y" }], note: null, after: null }));
+    stub(() =>
+      Response.json({ matches: [{ path: "a.md", line: 3, text: "x & y" }], note: null, after: null }),
+    );
     const found = await workspaceApi.search("o1", "x & y");
     expect(found.matches[0]).toEqual({ path: "a.md", line: 3, text: "x & y" });
   });

@@ -271,11 +271,14 @@ export default function FilesPage() {
           hint="Folders are made as needed. The file opens in the editor."
           onClose={() => setCreating(false)}
           onSubmit={async (path) => {
+            const taken = "There is already a file at this path: pick another name.";
+            // Known taken: say so at once. The server's If-None-Match catches the rest (a race).
+            if (files.has(path)) throw new Error(taken);
             try {
               await workspaceApi.write(id, path, "", "absent");
             } catch (e) {
               if (e instanceof ApiError && e.code === "version_conflict") {
-                throw new Error("There is already a file at this path: pick another name.");
+                throw new Error(taken);
               }
               throw e;
             }

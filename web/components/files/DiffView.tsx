@@ -4,9 +4,9 @@
 import { useEffect, useRef, useState } from "react";
 import { useMediaQuery } from "../../hooks/useMediaQuery";
 import { chunk } from "../../lib/chunks";
-import type { DiffMode } from "../../lib/editor/diff";
+import type { DiffMode } from "../../lib/editor/merge";
 
-const loadDiff = chunk(() => import("../../lib/editor/diff"));
+const loadDiff = chunk(() => import("../../lib/editor/merge"));
 
 export function DiffView({
   before,

@@ -99,6 +99,8 @@ export function FileEditor({
       setConflict(null);
       setStatus({ kind: "saved", version: saved.version });
       onSaved(saved);
+      // Save disables itself once saved: keep the keyboard in the text, not on a dead button.
+      ed.focus();
     } catch (e) {
       if (e instanceof ApiError && e.code === "version_conflict") {
         const now = (e.details as { currentVersion?: number | null } | undefined)?.currentVersion ?? null;

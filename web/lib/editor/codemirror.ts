@@ -5,7 +5,7 @@
 import { EditorState } from "@codemirror/state";
 import { EditorView, keymap } from "@codemirror/view";
 import { basicSetup } from "codemirror";
-import { appearance, lazyLanguage } from "./setup";
+import { appearance, lazyLanguage } from "./codemirrorBase";
 
 export type Editor = {
   /** The document as edited. */

@@ -5,7 +5,7 @@
 import { MergeView, unifiedMergeView } from "@codemirror/merge";
 import { EditorState, type Extension } from "@codemirror/state";
 import { EditorView, lineNumbers } from "@codemirror/view";
-import { appearance, lazyLanguage } from "./setup";
+import { appearance, lazyLanguage } from "./codemirrorBase";
 
 export type DiffMode = "unified" | "split";
 
