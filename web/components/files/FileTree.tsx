@@ -90,15 +90,26 @@ function TreeItem({
 const TAIL = 10;
 
 /**
+ * Where a long name is cut: its last word (from a "-", "_", " " or "." near the end) stays whole, so
+ * "researcher-notes-20f7.md" shows as "researcher-no…-20f7.md"; otherwise its last TAIL characters.
+ */
+export function nameTail(name: string): number {
+  const from = Math.max(0, name.length - TAIL - 6);
+  for (let i = name.length - 6; i >= from; i--) if ("-_ .".includes(name[i]!)) return i;
+  return name.length - TAIL;
+}
+
+/**
  * A long name cut in the middle, not at the end: names that differ only at the end (an agent's
  * numbered drafts) stay distinguishable; the full path is the row's tooltip.
  */
 function FileName({ name }: { name: string }) {
-  if (name.length <= TAIL + 4) return <span className="truncate">{name}</span>;
+  if (name.length <= TAIL + 6) return <span className="truncate">{name}</span>;
+  const cut = nameTail(name);
   return (
     <span className="file-name">
-      <span className="file-name-head">{name.slice(0, -TAIL)}</span>
-      <span className="file-name-tail">{name.slice(-TAIL)}</span>
+      <span className="file-name-head">{name.slice(0, cut)}</span>
+      <span className="file-name-tail">{name.slice(cut)}</span>
     </span>
   );
 }
