@@ -189,6 +189,41 @@ export const filesPageSchema = z.object({
 export type FilesPage = z.infer<typeof filesPageSchema>;
 export const fileSchema = fileInfoSchema.extend({ content: z.string() });
 export const fileList = filesPageSchema;
+export type FileContent = z.infer<typeof fileSchema>;
+/** One entry of a file's history (GET …/file-versions/{path}). */
+export const fileVersionSchema = z.object({
+  version: z.number().int(),
+  size: z.number().int().describe("bytes; 0 for a deletion"),
+  updatedBy: z.string().describe('who wrote this version ("user" or an agent), or deleted the file'),
+  updatedAt: z.number().describe("when, in ms since the epoch"),
+  deleted: z.boolean().describe("this version is the file's deletion: it has no content"),
+  current: z.boolean().describe("the file's current version"),
+});
+export type FileVersion = z.infer<typeof fileVersionSchema>;
+export const fileHistorySchema = z.object({
+  path: z.string(),
+  current: z.number().int().nullable().describe("the current version; null when the file is deleted"),
+  versions: z.array(fileVersionSchema).describe("newest first"),
+});
+export type FileHistoryInfo = z.infer<typeof fileHistorySchema>;
+export const fileSearchMatch = z.object({
+  path: z.string(),
+  line: z.number().int().nullable().describe("1-based; null when the path itself matches"),
+  text: z.string().describe("the line, cut to 200 characters (the path for a path match)"),
+});
+export type FileSearchMatch = z.infer<typeof fileSearchMatch>;
+export const fileSearchResponse = z.object({
+  matches: z.array(fileSearchMatch).describe("by path, then line; at most 50"),
+  note: z
+    .string()
+    .nullable()
+    .describe("why the search stopped early (a bound), or that there are more matches; null when complete"),
+  after: z
+    .string()
+    .nullable()
+    .describe("when it stopped at a bound: search again with ?after= this to go on"),
+});
+export type FileSearchResult = z.infer<typeof fileSearchResponse>;
 
 // ---- Usage ----
 

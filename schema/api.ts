@@ -166,9 +166,40 @@ export const filesQuery = z.strictObject({
     .describe("nextCursor from the previous page; omit for the first page"),
   limit: z.coerce.number().int().min(1).max(INPUT_LIMITS.filesPage).default(INPUT_LIMITS.filesPage),
 });
-/** `?raw=1` (any value) downloads the file itself instead of JSON. */
+/** `?raw=1` (any value) downloads the file itself instead of JSON; `?version=N` an earlier version. */
 export const fileQuery = z.strictObject({
   raw: z.string().max(10).optional().describe("any value: answer with the file itself, as an attachment"),
+  version: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(Number.MAX_SAFE_INTEGER)
+    .optional()
+    .describe("answer with this version (GET …/file-versions/{path} lists them), also of a deleted file"),
+});
+const filePath = z.string().min(1, "must not be empty").max(INPUT_LIMITS.pathChars);
+/** PATCH …/files/{path}: rename (move) the file, with its history. */
+export const renameFileBody = z.strictObject({ path: filePath.describe("the file's new path") });
+/** POST …/file-versions/{path}: make an earlier version the current one again. */
+export const restoreFileBody = z.strictObject({
+  version: z.number().int().min(1).max(Number.MAX_SAFE_INTEGER).describe("the version to restore"),
+});
+export const fileSearchQuery = z.strictObject({
+  q: z
+    .string()
+    .min(1, "must not be empty")
+    .max(500)
+    .describe("a case-insensitive regular expression (no backreferences or lookaround), or plain text"),
+  path: z
+    .string()
+    .max(INPUT_LIMITS.pathChars)
+    .optional()
+    .describe("only files whose path starts with this, e.g. notes/"),
+  after: z
+    .string()
+    .max(INPUT_LIMITS.pathChars)
+    .optional()
+    .describe("only files whose path sorts after this: `after` from a search that stopped early"),
 });
 
 export const usageQuery = z.strictObject({

@@ -210,6 +210,39 @@ export const files = sqliteTable(
   (t) => [primaryKey({ columns: [t.orchestratorId, t.path] })],
 );
 
+/**
+ * Earlier versions of workspace files: the content a write, edit, delete or restore replaced, and a
+ * `deleted` marker for each deletion (who deleted it, when). The current version stays in `files`;
+ * together they are a file's history, version numbers increasing without reuse (a file written
+ * again after a delete goes on from its marker). Bounded per file and per workspace, oldest first
+ * (worker/limits.ts FILE_HISTORY_LIMITS); not counted against the workspace's caps. `content` is the
+ * last column so that sizes and metadata read without walking its overflow pages.
+ */
+export const fileVersions = sqliteTable(
+  "file_versions",
+  {
+    orchestratorId: text("orchestrator_id")
+      .notNull()
+      .references(() => orchestrators.id, { onDelete: "cascade" }),
+    path: text("path").notNull(),
+    version: integer("version").notNull(),
+    size: integer("size").notNull(),
+    /** A deletion marker: no content; updatedBy deleted the file at updatedAt. */
+    deleted: integer("deleted", { mode: "boolean" }).notNull().default(false),
+    /** Who wrote this version ("user", or an agent's name), or for a marker who deleted the file. */
+    updatedBy: text("updated_by").notNull(),
+    updatedAt: integer("updated_at").notNull(),
+    /** The op (tool_use_id or request id) that wrote this version. */
+    opId: text("op_id"),
+    content: text("content").notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.orchestratorId, t.path, t.version] }),
+    // The workspace's history bytes, summed from the index alone (FILE_HISTORY_LIMITS).
+    index("file_versions_size").on(t.orchestratorId, t.size),
+  ],
+);
+
 /** One row per applied workspace effect, keyed by tool_use_id: makes tool effects exactly-once. */
 export const fileOps = sqliteTable("file_ops", {
   opId: text("op_id").primaryKey(),

@@ -24,6 +24,7 @@ export const API_ERRORS = {
   archived: { status: 409, meaning: "the orchestrator is archived: unarchive it to send messages" },
   queue_full: { status: 409, meaning: "the agent's task queue is full" },
   too_many_files: { status: 409, meaning: "the workspace already holds the most files allowed" },
+  file_exists: { status: 409, meaning: "a rename's new path already holds a file" },
   already_decided: { status: 409, meaning: "the approval was already decided; the first decision stands" },
   template_exists: { status: 409, meaning: "you already have an agent template with that name" },
   too_many_templates: { status: 409, meaning: "you already have the most agent templates allowed" },
@@ -31,6 +32,11 @@ export const API_ERRORS = {
   too_many_agents: { status: 409, meaning: "the orchestrator already has the most agents allowed" },
   connector_name_taken: { status: 409, meaning: "you already have a connector with that name" },
   too_many_connectors: { status: 409, meaning: "you already have the most connectors allowed" },
+  version_conflict: {
+    status: 412,
+    meaning:
+      "the file is not at the version If-Match named, or exists despite If-None-Match: *; details.currentVersion is its version now",
+  },
   payload_too_large: { status: 413, meaning: "the JSON body is over the body limit" },
   too_large: { status: 413, meaning: "the file is over the limit for one file" },
   workspace_too_large: { status: 413, meaning: "the write would take the workspace past its byte limit" },

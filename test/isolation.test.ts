@@ -88,6 +88,9 @@ function expectNoLeak(where: string, reply: Reply): void {
   expect(reply.text, `${where} names A's agents`).not.toMatch(/\b(alpha|beta)\b/);
 }
 
+/** A route's example query, for routes that need one to answer their success. */
+const withQuery = (r: RouteSpec, path: string) => (r.exampleQuery ? `${path}?${r.exampleQuery}` : path);
+
 /** Mutating routes last, and the ones that end B's session at the very end. */
 function walkOrder(routes: readonly RouteSpec[]): RouteSpec[] {
   const rank = (r: RouteSpec) =>
@@ -115,7 +118,7 @@ async function walk(cred: Cred, label: string): Promise<number> {
   let walked = 0;
   for (const r of walkOrder(ROUTES)) {
     const where = `${label}: ${r.method} ${r.path}`;
-    const reply = await hit(r, fillPath(r, ids), cred, { body: bodyFor(r) });
+    const reply = await hit(r, withQuery(r, fillPath(r, ids)), cred, { body: bodyFor(r) });
     walked++;
     expectNoLeak(where, reply);
     expect(reply.status, `${where} → ${reply.text.slice(0, 200)}`).toBeLessThan(500);
@@ -230,7 +233,7 @@ beforeAll(async () => {
 describe("tenant isolation", () => {
   it("A's own credentials reach everything, in the documented shapes (so B's 404s mean something)", async () => {
     for (const r of ROUTES.filter((x) => x.method === "GET" && x.params)) {
-      const reply = await hit(r, fillPath(r, ids), { token: tokA2.secret });
+      const reply = await hit(r, withQuery(r, fillPath(r, ids)), { token: tokA2.secret });
       const where = `A: ${r.method} ${r.path}`;
       expect(reply.status, `${where} → ${reply.text.slice(0, 200)}`).toBe(r.ok.status);
       if (r.kind === undefined && r.ok.schema) {

@@ -57,3 +57,19 @@ export const MCP_CLIENT_LIMITS = {
   /** Pages of tools/list read per refresh. */
   maxListPages: 10,
 } as const;
+
+/**
+ * File history (D1 `file_versions`): the earlier versions of workspace files, for diffs, restores and
+ * undoing a delete. History never refuses a write and doesn't count against the workspace's own caps
+ * (files and bytes, INPUT_LIMITS): instead, every write prunes it, oldest first, to at most
+ * `versionsPerFile` earlier versions of each file (deletion markers included) and, per workspace, to
+ * `workspaceVersions` versions and `workspaceBytes` bytes. A workspace over either of those is cut to
+ * `pruneTo` of them, so the next writes don't each pay for a prune. A workspace's storage is thus at
+ * most its live caps plus these.
+ */
+export const FILE_HISTORY_LIMITS = {
+  versionsPerFile: 20,
+  workspaceVersions: 20_000,
+  workspaceBytes: 50 * 1024 * 1024,
+  pruneTo: 0.9,
+} as const;

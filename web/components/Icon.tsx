@@ -10,6 +10,7 @@ const PATHS = {
   file: "M4 1.5h5l3 3v10H4zM9 1.5v3h3",
   folder: "M1.5 4V13h13V5.5H8L6.5 3.5h-5z",
   download: "M8 2v8M4.5 7 8 10.5 11.5 7M2.5 13.5h11",
+  upload: "M8 11V3M4.5 6 8 2.5 11.5 6M2.5 13.5h11",
   copy: "M5.5 5.5h8v8h-8zM3 10.5H2.5v-8h8V3",
   trash: "M2.5 4h11M6 4V2.5h4V4M4 4l.7 9.5h6.6L12 4",
   search: "M7 12A5 5 0 1 0 7 2a5 5 0 0 0 0 10zM10.5 10.5l3.5 3.5",

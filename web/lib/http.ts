@@ -57,23 +57,39 @@ export function onUnauthorized(fn: Unauthorized): () => void {
 
 export type Method = "GET" | "POST" | "PATCH" | "PUT" | "DELETE";
 
+export type RequestOptions = {
+  signal?: AbortSignal;
+  /** A 401 doesn't send the app to /login (the signed-out pages' own check). */
+  quiet401?: boolean;
+  /** Extra request headers: the workspace's If-Match / If-None-Match version preconditions. */
+  headers?: Record<string, string>;
+  /** Send this text as the body, as is (a file's content), instead of `body` as JSON. */
+  text?: { body: string; type: string };
+};
+
 export async function request<T>(
   method: Method,
   path: string,
   body?: unknown,
   schema?: Parser<T>,
-  opts: { signal?: AbortSignal; quiet401?: boolean } = {},
+  opts: RequestOptions = {},
 ): Promise<T> {
   let res: Response;
+  const raw = opts.text !== undefined;
   try {
     res = await fetch(path, {
       method,
       credentials: "same-origin",
       headers: {
         accept: "application/json",
-        ...(body === undefined ? {} : { "content-type": "application/json" }),
+        ...(raw
+          ? { "content-type": opts.text!.type }
+          : body === undefined
+            ? {}
+            : { "content-type": "application/json" }),
+        ...opts.headers,
       },
-      body: body === undefined ? undefined : JSON.stringify(body),
+      body: raw ? opts.text!.body : body === undefined ? undefined : JSON.stringify(body),
       signal: opts.signal,
     });
   } catch (e) {

@@ -1,37 +1,17 @@
 // /api/orchestrators/:id/files: the shared workspace. PUT takes the raw file text as its body;
-// GET returns JSON with the content, or the raw file with ?raw=1 (for download).
+// GET returns JSON with the content, or the raw file with ?raw=1 (for download), of the current
+// version or of an earlier one (?version=). PATCH renames, DELETE deletes (the history stays: see
+// file-versions.ts). Writes take If-Match: "<version>" (every file answer's ETag), and PUT also
+// If-None-Match: * — a stale one is a 412 version_conflict, never an overwrite.
 import { Hono } from "hono";
-import { type FileInfo, fileQuery, filesQuery, INPUT_LIMITS } from "../../schema/api";
+import { fileQuery, filesQuery, INPUT_LIMITS, renameFileBody } from "../../schema/api";
 import { requireAuth } from "../auth/middleware";
-import { PathError } from "../db/workspace/paths";
-import type { Limit } from "../db/workspace/quota";
-import { normalisePath, Workspace } from "../db/workspace/workspace";
+import { Workspace } from "../db/workspace/workspace";
 import type { AppEnv } from "../http/context";
 import { ApiError, notFound } from "../http/errors";
-import { readBody, readQuery } from "../http/validate";
-import { orchestratorStub } from "../objects/stubs";
+import { readBody, readJson, readQuery } from "../http/validate";
 import { ownedOrchestrator } from "./access";
-
-/** The file path after /files/, decoded and normalised; 400 naming `path` when it's not valid. */
-function filePath(url: string): string {
-  const raw = new URL(url).pathname.split("/files/").slice(1).join("/files/");
-  let decoded: string;
-  try {
-    decoded = decodeURIComponent(raw);
-  } catch {
-    throw new ApiError(400, "invalid_request", "path: is not valid percent-encoding.");
-  }
-  try {
-    return normalisePath(decoded);
-  } catch (err) {
-    if (err instanceof PathError) {
-      throw new ApiError(400, "invalid_request", `${err.message}.`, {
-        issues: [{ field: "path", message: err.reason }],
-      });
-    }
-    throw err;
-  }
-}
+import { fileAnswer, filePath, precondition, settle, validPath } from "./file-access";
 
 const fileTooLarge = () =>
   new ApiError(
@@ -42,24 +22,6 @@ const fileTooLarge = () =>
       issues: [{ field: "body", message: `must be at most ${INPUT_LIMITS.fileBytes} bytes` }],
     },
   );
-
-/** A write refused by a workspace cap: 409 when it's full of files, 413 when it's out of bytes. */
-function capRefusal(limit: Limit, message: string): ApiError {
-  const max = INPUT_LIMITS[limit];
-  return limit === "workspaceFiles"
-    ? new ApiError(409, "too_many_files", message, { limit, max })
-    : new ApiError(413, "workspace_too_large", message, { limit, max });
-}
-
-/** The documented file shape: internal columns (owner id, last op id) stay server-side. */
-const toFile = (f: FileInfo & { content: string }) => ({
-  path: f.path,
-  size: f.size,
-  version: f.version,
-  updatedBy: f.updatedBy,
-  updatedAt: f.updatedAt,
-  content: f.content,
-});
 
 const CONTENT_TYPES: Record<string, string> = {
   md: "text/markdown",
@@ -79,25 +41,35 @@ export const fileRoutes = new Hono<AppEnv>()
   .get("/*", async (c) => {
     const orch = await ownedOrchestrator(c, c.req.param("id") ?? "");
     const path = filePath(c.req.url);
-    const { raw } = readQuery(c, fileQuery);
-    const file = await new Workspace(c.env, orch.id).read(path);
-    if (!file) throw notFound(`File ${path}`);
+    const { raw, version } = readQuery(c, fileQuery);
+    const ws = new Workspace(c.env, orch.id);
+    const found = version === undefined ? await ws.read(path) : await ws.readVersion(path, version);
+    if (found && "deleted" in found) {
+      throw new ApiError(
+        404,
+        "not_found",
+        `Version ${version} of ${path} is its deletion: it has no content.`,
+      );
+    }
+    if (!found) throw notFound(version === undefined ? `File ${path}` : `Version ${version} of ${path}`);
     if (raw !== undefined) {
       const ext = path.split(".").pop() ?? "";
       // Served as text, never as HTML: workspace files are untrusted model output.
-      return new Response(file.content, {
+      return new Response(found.content, {
         headers: {
           "Content-Type": `${CONTENT_TYPES[ext] ?? "text/plain"}; charset=utf-8`,
           "Content-Disposition": `attachment; filename="${encodeURIComponent(path.split("/").pop() ?? "file")}"`,
           "X-Content-Type-Options": "nosniff",
+          ETag: `"${found.version}"`,
         },
       });
     }
-    return c.json(toFile(file));
+    return fileAnswer(c, found);
   })
   .put("/*", async (c) => {
     const orch = await ownedOrchestrator(c, c.req.param("id") ?? "");
     const path = filePath(c.req.url);
+    const expect = precondition(c, { noneMatch: true });
     const buf = await readBody(c.req.raw, INPUT_LIMITS.fileBytes, fileTooLarge);
     let content: string;
     try {
@@ -105,19 +77,35 @@ export const fileRoutes = new Hono<AppEnv>()
     } catch {
       throw new ApiError(400, "invalid_encoding", "body: files must be UTF-8 text.");
     }
-    const r = await new Workspace(c.env, orch.id).write(`put_${crypto.randomUUID()}`, path, content, "user");
-    if (r.limit) throw capRefusal(r.limit, r.content);
-    if (r.isError) throw new ApiError(400, "invalid_request", r.content);
-    if (r.change) await orchestratorStub(c.env, orch.id).fileChanged(r.change);
-    const stored = await new Workspace(c.env, orch.id).read(path);
+    const ws = new Workspace(c.env, orch.id);
+    const r = await ws.write(`put_${crypto.randomUUID()}`, path, content, "user", { expect });
+    await settle(c, orch.id, r);
+    const stored = await ws.read(path);
     if (!stored) throw notFound(`File ${path}`);
-    return c.json(toFile(stored));
+    return fileAnswer(c, stored);
+  })
+  .patch("/*", async (c) => {
+    const orch = await ownedOrchestrator(c, c.req.param("id") ?? "");
+    const from = filePath(c.req.url);
+    const expect = precondition(c);
+    const body = await readJson(c, renameFileBody);
+    const to = validPath(body.path);
+    if (to === from) {
+      throw new ApiError(400, "invalid_request", "path: is already the file's path.", {
+        issues: [{ field: "path", message: "is already the file's path" }],
+      });
+    }
+    const ws = new Workspace(c.env, orch.id);
+    await settle(c, orch.id, await ws.rename(`mv_${crypto.randomUUID()}`, from, to, "user", { expect }));
+    const moved = await ws.read(to);
+    if (!moved) throw notFound(`File ${to}`);
+    return fileAnswer(c, moved);
   })
   .delete("/*", async (c) => {
     const orch = await ownedOrchestrator(c, c.req.param("id") ?? "");
     const path = filePath(c.req.url);
-    const r = await new Workspace(c.env, orch.id).delete(`del_${crypto.randomUUID()}`, path, "user");
-    if (r.isError) throw notFound(`File ${path}`);
-    if (r.change) await orchestratorStub(c.env, orch.id).fileChanged(r.change);
+    const expect = precondition(c);
+    const ws = new Workspace(c.env, orch.id);
+    await settle(c, orch.id, await ws.delete(`del_${crypto.randomUUID()}`, path, "user", { expect }));
     return c.body(null, 204);
   });

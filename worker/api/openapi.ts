@@ -122,6 +122,25 @@ function parameters(r: RouteSpec): Parameter[] {
       schema: { type: "string", pattern: "^bat_" },
     });
   }
+  if (r.preconditions) {
+    out.push({
+      name: "If-Match",
+      in: "header",
+      required: false,
+      description:
+        'Apply only if the file is at this version: its ETag from a file answer, like `"3"`. Otherwise 412 version_conflict, with details.currentVersion',
+      schema: { type: "string", pattern: '^"\\d+"$' },
+    });
+  }
+  if (r.preconditions === "match-or-none") {
+    out.push({
+      name: "If-None-Match",
+      in: "header",
+      required: false,
+      description: "`*`: apply only if there is no file at this path (create, never overwrite)",
+      schema: { type: "string", enum: ["*"] },
+    });
+  }
   if (r.kind === "sse") {
     out.push({
       name: "Last-Event-ID",
@@ -190,6 +209,14 @@ function operation(r: RouteSpec, names: Map<z.ZodType, string>): Operation {
   }
   if (r.ok.status === 302) {
     ok.headers = { Location: { description: "where the browser goes next", schema: { type: "string" } } };
+  }
+  if (r.ok.etag) {
+    ok.headers = {
+      ETag: {
+        description: 'the file\'s version, like `"3"`: send it as If-Match',
+        schema: { type: "string" },
+      },
+    };
   }
   const responses: Record<string, JsonSchema> = { [String(r.ok.status)]: ok };
   for (const [status, text] of errorStatuses(r)) {

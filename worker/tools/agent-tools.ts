@@ -1,6 +1,7 @@
 // The tools every agent gets: the shared workspace, and `report` to finish a task.
 import { z } from "zod";
 import { INPUT_LIMITS } from "../../schema/api";
+import { formatHit } from "../db/workspace/search";
 import type { FileChange, Workspace } from "../db/workspace/workspace";
 import { defineTool, type Tool, type ToolContext } from "../loop/tool";
 
@@ -69,7 +70,7 @@ export const readOnlyWorkspaceTools = [
         path: input.path,
         after: input.after,
       });
-      const found = hits.length ? hits.join("\n") : "No matches.";
+      const found = hits.length ? hits.map(formatHit).join("\n") : "No matches.";
       return { content: note ? `${found}\n\n[${note}]` : found };
     },
   }),
@@ -83,7 +84,7 @@ export const agentTools: Tool<AgentToolContext>[] = [
     schema: z.object({ path, content: z.string() }),
     async run(input, ctx: AgentToolContext) {
       const r = await ctx.workspace.write(ctx.toolUseId, input.path, input.content, ctx.config.name);
-      if (r.change) ctx.fileChanged(r.change);
+      for (const change of r.changes) ctx.fileChanged(change);
       return r;
     },
   }),
@@ -93,7 +94,7 @@ export const agentTools: Tool<AgentToolContext>[] = [
     schema: z.object({ path, old: z.string().min(1), new: z.string() }),
     async run(input, ctx: AgentToolContext) {
       const r = await ctx.workspace.edit(ctx.toolUseId, input.path, input.old, input.new, ctx.config.name);
-      if (r.change) ctx.fileChanged(r.change);
+      for (const change of r.changes) ctx.fileChanged(change);
       return r;
     },
   }),
@@ -103,7 +104,7 @@ export const agentTools: Tool<AgentToolContext>[] = [
     schema: z.object({ path }),
     async run(input, ctx: AgentToolContext) {
       const r = await ctx.workspace.delete(ctx.toolUseId, input.path, ctx.config.name);
-      if (r.change) ctx.fileChanged(r.change);
+      for (const change of r.changes) ctx.fileChanged(change);
       return r;
     },
   }),

@@ -47,6 +47,13 @@ export type RouteSpec = {
   kind?: "json" | "sse" | "websocket";
   params?: Record<string, ParamKind>;
   query?: z.ZodObject;
+  /** A query string that makes the route answer its success, when `query` has required fields (tests use it). */
+  exampleQuery?: string;
+  /**
+   * Version preconditions on a workspace file: `If-Match: "<version>"` (match), and also
+   * `If-None-Match: *` (create only). A stale one answers 412 version_conflict.
+   */
+  preconditions?: "match" | "match-or-none";
   body?: BodySpec;
   ok: {
     /** 302: a browser redirect (the OAuth callback), described by `description`. */
@@ -57,6 +64,8 @@ export type RouteSpec = {
     jsonSchema?: Record<string, unknown>;
     /** Other media types the route also answers in, each a string body (?raw=1: the file itself). */
     rawMedia?: readonly string[];
+    /** Carries an `ETag` header: the file's version, for If-Match. */
+    etag?: boolean;
   };
   /**
    * Failures particular to this route, by code (its status comes from API_ERRORS), each with when
@@ -79,7 +88,7 @@ export function errorStatuses(r: RouteSpec): Map<number, string> {
     out.set(status, had ? `${had}; ${text}` : text);
   };
   const fails = (code: ApiErrorCode, when: string) => add(API_ERRORS[code].status, `${code}: ${when}`);
-  if (r.body || r.query || r.params?.path === "file") {
+  if (r.body || r.query || r.params?.path === "file" || r.preconditions) {
     add(400, "invalid_request, invalid_json or invalid_encoding: the message names the field");
   }
   if (r.auth !== "none") fails("unauthenticated", "no valid session cookie or API token");
@@ -94,6 +103,10 @@ export function errorStatuses(r: RouteSpec): Map<number, string> {
   }
   if (r.body?.type === "text") fails("too_large", `the file is over ${r.body.maxBytes} bytes`);
   if (r.kind === "websocket") fails("upgrade_required", "send Upgrade: websocket");
+  if (r.preconditions) {
+    const none = r.preconditions === "match-or-none" ? ", or it exists and If-None-Match: * was sent" : "";
+    fails("version_conflict", `the file is not at the version If-Match named${none}`);
+  }
   for (const [code, when] of Object.entries(r.errors ?? {}) as [ApiErrorCode, string][]) fails(code, when);
   fails("internal_error", "our fault; the message carries a reference, never internals");
   return new Map([...out].sort(([a], [b]) => a - b));

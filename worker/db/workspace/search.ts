@@ -29,7 +29,19 @@ export type SearchOptions = {
   /** Only files whose path sorts after this one: continues a search that stopped early. */
   after?: string;
 };
-export type SearchResult = { hits: string[]; note: string | null };
+/** A matching line (1-based, its text cut to SEARCH.lineChars), or with line null a matching path. */
+export type SearchHit = { path: string; line: number | null; text: string };
+export type SearchResult = {
+  hits: SearchHit[];
+  /** Why the search stopped early (a bound), and how to go on; null when it searched everything. */
+  note: string | null;
+  /** When it stopped at a bound: search again with this as `after` to go on. */
+  after: string | null;
+};
+
+/** `path:line: text`, or `path: (path matches)`: one hit as search_files shows it. */
+export const formatHit = (h: SearchHit): string =>
+  h.line === null ? `${h.path}: (path matches)` : `${h.path}:${h.line}: ${h.text}`;
 
 /** Compiles the model's pattern; one that isn't valid regex syntax is searched for literally. */
 export function compilePattern(pattern: string): Matcher {
@@ -43,7 +55,7 @@ export function compilePattern(pattern: string): Matcher {
   } catch (err) {
     if (err instanceof PatternError) {
       throw new CallerError(
-        `search_files can't use this pattern: ${err.message} (the matcher runs in linear time).`,
+        `this pattern can't be searched for: ${err.message} (the matcher runs in linear time).`,
       );
     }
     throw err;
@@ -81,7 +93,7 @@ export async function searchFiles(
   const matcher = compilePattern(pattern);
   const prefix = (opts.path ?? "").replace(/^\/+/, "");
   const budget: Budget = { steps: SEARCH.steps, slice: SEARCH.slice };
-  const hits: string[] = [];
+  const hits: SearchHit[] = [];
   let after = opts.after ?? "";
   let scanned = 0;
   let files = 0;
@@ -104,7 +116,7 @@ export async function searchFiles(
       .prepare(`SELECT path, ${BYTES} AS size FROM files WHERE ${where} ORDER BY path LIMIT 500`)
       .bind(...params)
       .all<{ path: string; size: number }>();
-    if (!sizes.length) return { hits, note: null };
+    if (!sizes.length) return { hits, note: null, after: null };
     let take = 0;
     let pageBytes = 0;
     for (const { size } of sizes) {
@@ -115,7 +127,7 @@ export async function searchFiles(
     }
     if (take === 0) {
       const why = `a search reads at most ${mib(SEARCH.bytes)} of files`;
-      return { hits, note: await stopped(why, after) };
+      return { hits, note: await stopped(why, after), after };
     }
     const last = sizes[take - 1]!.path;
     const { results: rows } = await db
@@ -125,17 +137,18 @@ export async function searchFiles(
     for (const row of rows) {
       try {
         if (await matches(matcher, row.path, 0, row.path.length, budget))
-          hits.push(`${row.path}: (path matches)`);
+          hits.push({ path: row.path, line: null, text: row.path });
         if (await scanLines(matcher, row, hits, budget)) {
           return {
             hits,
             note: `Showing the first ${SEARCH.maxMatches} matches; narrow the pattern or the path for others.`,
+            after: null,
           };
         }
       } catch (err) {
         if (!(err instanceof BudgetExhausted)) throw err;
         const why = `the pattern used up this search's work budget in ${row.path}`;
-        return { hits, note: await stopped(why, row.path) };
+        return { hits, note: await stopped(why, row.path), after: row.path };
       }
       scanned += row.size;
       files++;
@@ -154,11 +167,11 @@ async function matches(matcher: Matcher, text: string, start: number, end: numbe
   return scan.found;
 }
 
-/** Adds `path:line: text` per matching line; true once SEARCH.maxMatches are found. */
+/** Adds a hit per matching line; true once SEARCH.maxMatches are found. */
 async function scanLines(
   matcher: Matcher,
   file: { path: string; content: string },
-  hits: string[],
+  hits: SearchHit[],
   budget: Budget,
 ): Promise<boolean> {
   const { path, content } = file;
@@ -170,7 +183,7 @@ async function scanLines(
     // A CRLF line ends before its \r, so `$` works on Windows text too.
     const end = next > start && content.charCodeAt(next - 1) === 13 ? next - 1 : next;
     if (await matches(matcher, content, start, end, budget)) {
-      hits.push(`${path}:${line}: ${content.slice(start, Math.min(end, start + SEARCH.lineChars))}`);
+      hits.push({ path, line, text: content.slice(start, Math.min(end, start + SEARCH.lineChars)) });
     }
     start = next + 1;
   }

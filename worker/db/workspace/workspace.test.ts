@@ -3,6 +3,7 @@ import { drizzle } from "drizzle-orm/d1";
 import { describe, expect, it } from "vitest";
 import { INPUT_LIMITS } from "../../../schema/api";
 import { orchestrators, users } from "../../../schema/d1";
+import { formatHit } from "./search";
 import { normalisePath, Workspace } from "./workspace";
 
 async function workspace(): Promise<Workspace> {
@@ -24,9 +25,9 @@ describe("workspace", () => {
   it("applies each op id exactly once: a replay returns the stored result and changes nothing", async () => {
     const ws = await workspace();
     const first = await ws.write("op-1", "notes/a.md", "one", "alpha");
-    expect(first).toMatchObject({ isError: false, change: { path: "notes/a.md", size: 3, by: "alpha" } });
+    expect(first).toMatchObject({ isError: false, changes: [{ path: "notes/a.md", size: 3, by: "alpha" }] });
     const replay = await ws.write("op-1", "notes/a.md", "one", "alpha");
-    expect(replay).toEqual({ content: first.content, isError: false, change: null });
+    expect(replay).toEqual({ content: first.content, isError: false, changes: [] });
     expect((await ws.read("notes/a.md"))?.version).toBe(1);
 
     const edit = await ws.edit("op-2", "notes/a.md", "one", "two", "beta");
@@ -34,7 +35,7 @@ describe("workspace", () => {
     // Replaying the edit must not fail ("old not found") nor apply twice.
     expect(await ws.edit("op-2", "notes/a.md", "one", "two", "beta")).toMatchObject({
       isError: false,
-      change: null,
+      changes: [],
     });
     expect(await ws.read("notes/a.md")).toMatchObject({ content: "two", version: 2, updatedBy: "beta" });
 
@@ -60,7 +61,7 @@ describe("workspace", () => {
     );
     expect(() => normalisePath("\u{1F600}\u200B.md")).toThrow("U+200B ZERO WIDTH SPACE at position 2");
     expect((await ws.write("w3", "x\u2066.md", "x", "u")).content).toMatch(/^path: contains U\+2066/);
-    expect((await ws.search("X X")).hits.join()).toContain("a.txt:1: x x");
+    expect((await ws.search("X X")).hits.map(formatHit).join()).toContain("a.txt:1: x x");
   });
 
   it("refuses an edit that would take the workspace past its byte limit, and says which limit", async () => {
@@ -72,12 +73,21 @@ describe("workspace", () => {
     // 1,000 bytes left; this file takes 800 of them, and the edit would need 396 more.
     expect((await ws.write("s", "small.txt", `${"s".repeat(796)}TAIL`, "u")).isError).toBe(false);
     const grow = await ws.edit("e1", "small.txt", "TAIL", "TAIL".repeat(100), "u");
-    expect(grow).toMatchObject({ isError: true, limit: "workspaceBytes", change: null });
+    expect(grow).toMatchObject({
+      isError: true,
+      refused: { kind: "limit", limit: "workspaceBytes" },
+      changes: [],
+    });
     expect(grow.content).toContain(`the limit is ${INPUT_LIMITS.workspaceBytes} bytes`);
     expect(await ws.edit("e2", "small.txt", "TAIL", "y", "u")).toMatchObject({ isError: false });
-    expect((await ws.write("w", "new.txt", "n".repeat(500), "u")).limit).toBe("workspaceBytes");
+    expect((await ws.write("w", "new.txt", "n".repeat(500), "u")).refused).toEqual({
+      kind: "limit",
+      limit: "workspaceBytes",
+    });
     // CRLF text: `$` matches before the \r, as a person reading the line expects.
     await ws.write("crlf", "dos.txt", "one\r\ntwo\r\n", "u");
-    expect((await ws.search("one$", { path: "dos" })).hits).toEqual(["dos.txt:1: one"]);
+    expect((await ws.search("one$", { path: "dos" })).hits).toEqual([
+      { path: "dos.txt", line: 1, text: "one" },
+    ]);
   });
 });

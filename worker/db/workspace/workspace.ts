@@ -1,37 +1,97 @@
 // The orchestrator's shared workspace of files in D1. Every mutation carries an op id (the
-// tool_use_id): the effect and its op record commit in one batch, and a repeated op id returns the
-// stored result instead of applying again — tool effects happen exactly once.
-import { and, asc, eq, gt, sql } from "drizzle-orm";
+// tool_use_id, or a request id): the effect, the history it keeps (history.ts) and its op record
+// commit in one batch, and a repeated op id returns the stored result instead of applying again —
+// tool effects happen exactly once, and so does each version they archive.
+import { and, asc, eq, gt, type SQL, sql } from "drizzle-orm";
 import { drizzle } from "drizzle-orm/d1";
+import { SQLiteAsyncDialect } from "drizzle-orm/sqlite-core";
 import { INPUT_LIMITS } from "../../../schema/api";
 import { fileOps, files } from "../../../schema/d1";
 import { CallerError } from "../../http/errors";
+import {
+  archiveCurrent,
+  at,
+  deletionMarker,
+  dropUnreplaced,
+  type FileHistory,
+  fresh,
+  listVersions,
+  nextVersion,
+  pruneFile,
+  pruneWorkspace,
+  readPastVersion,
+} from "./history";
 import { normalisePath } from "./paths";
 import { fits, type Limit, refusal } from "./quota";
 import { type SearchOptions, type SearchResult, searchFiles } from "./search";
 
+export type { FileHistory, VersionMeta } from "./history";
 export { normalisePath } from "./paths";
 
 export type FileMeta = { path: string; size: number; version: number; updatedBy: string; updatedAt: number };
 export type FileChange = { path: string; size: number; by: string; deleted?: boolean };
+/**
+ * Why a mutation was refused, for callers that answer with a status: a workspace cap; a
+ * precondition (`expect`) that no longer holds, with the file's version now (null: no file); no
+ * such file or version; a rename onto a file that exists.
+ */
+export type Refusal =
+  | { kind: "limit"; limit: Limit }
+  | { kind: "conflict"; current: number | null }
+  | { kind: "missing" }
+  | { kind: "exists" };
 export type OpResult = {
   content: string;
   isError: boolean;
-  change: FileChange | null;
-  /** Set when a workspace cap refused the write. */
-  limit?: Limit;
+  /** What changed, for file.changed events: empty for refusals and replays; a rename has two. */
+  changes: FileChange[];
+  refused?: Refusal;
+};
+/**
+ * A precondition on the file's current version: a number (it must be at that version), null (there
+ * must be no file), undefined (none). Agents' tools write without one; the API takes If-Match.
+ */
+export type Expect = number | null | undefined;
+
+class Refused extends CallerError {
+  constructor(
+    readonly refusal: Refusal,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/** What one mutation does: statements run in order in one batch, then its op record when `took`. */
+type Plan = {
+  statements: SQL[];
+  took: SQL;
+  result: string;
+  changes: FileChange[];
+  /** Paths whose history the op may have grown: pruned after the record. */
+  paths: string[];
+  /** A write's resulting file, to explain a refusal by the workspace caps. */
+  grows?: { path: string; size: number };
 };
 
 const encoder = new TextEncoder();
 const byteSize = (s: string) => encoder.encode(s).byteLength;
+const dialect = new SQLiteAsyncDialect();
 
-function toStatement(
-  db: D1Database,
-  query: { toSQL(): { sql: string; params: unknown[] } },
-): D1PreparedStatement {
-  const { sql: text, params } = query.toSQL();
+function toStatement(db: D1Database, query: SQL | { toSQL(): { sql: string; params: unknown[] } }) {
+  const { sql: text, params } = "toSQL" in query ? query.toSQL() : dialect.sqlToQuery(query);
   return db.prepare(text).bind(...params);
 }
+
+const conflict = (path: string, current: number | null, expected: Expect) =>
+  new Refused(
+    { kind: "conflict", current },
+    current === null
+      ? `${path} does not exist (expected version ${expected})`
+      : expected === null
+        ? `${path} already exists (version ${current})`
+        : `${path} is at version ${current}, not ${expected}: it changed since you read it`,
+  );
 
 export class Workspace {
   private readonly db;
@@ -73,48 +133,57 @@ export class Workspace {
     return row ?? null;
   }
 
+  /** The file's current version, or null when there is no such file. */
+  private async currentVersion(path: string): Promise<number | null> {
+    const row = await this.env.DB.prepare("SELECT version FROM files WHERE orchestrator_id = ? AND path = ?")
+      .bind(this.orchestratorId, path)
+      .first<{ version: number }>();
+    return row?.version ?? null;
+  }
+
+  /** A file's versions, newest first (the current one on top); null when it has none at all. */
+  history(rawPath: string): Promise<FileHistory | null> {
+    return listVersions(this.env.DB, this.orchestratorId, normalisePath(rawPath));
+  }
+
+  /**
+   * One version of a file with its content, current or earlier; null when it isn't kept, and
+   * `deleted` (no content) when that version is the file's deletion.
+   */
+  async readVersion(
+    rawPath: string,
+    version: number,
+  ): Promise<(FileMeta & { content: string }) | { deleted: true } | null> {
+    const path = normalisePath(rawPath);
+    const current = await this.read(path);
+    if (current?.version === version) return current;
+    const past = await readPastVersion(this.env.DB, this.orchestratorId, path, version);
+    if (!past) return null;
+    if (past.deleted) return { deleted: true };
+    const { deleted: _, ...file } = past;
+    return file;
+  }
+
   /** Case-insensitive pattern (or literal text) over paths and lines, with bounded work (search.ts). */
   search(pattern: string, opts?: SearchOptions): Promise<SearchResult> {
     return searchFiles(this.env.DB, this.orchestratorId, pattern, opts);
   }
 
-  write(opId: string, rawPath: string, content: string, by: string): Promise<OpResult> {
+  /** Creates or replaces a file; the version it replaces goes to its history. */
+  write(
+    opId: string,
+    rawPath: string,
+    content: string,
+    by: string,
+    opts: { expect?: Expect } = {},
+  ): Promise<OpResult> {
     return this.apply(opId, async () => {
       const path = normalisePath(rawPath);
       const size = byteSize(content);
       if (size > INPUT_LIMITS.fileBytes)
         throw new CallerError(`file is ${size} bytes; the limit is ${INPUT_LIMITS.fileBytes}`);
-      const now = Date.now();
-      // INSERT … SELECT … WHERE fits: the caps are checked by the statement that writes.
-      const row = this.db
-        .select({
-          orchestratorId: sql<string>`${this.orchestratorId}`.as("orchestrator_id"),
-          path: sql<string>`${path}`.as("path"),
-          content: sql<string>`${content}`.as("content"),
-          size: sql<number>`${size}`.as("size"),
-          version: sql<number>`1`.as("version"),
-          updatedBy: sql<string>`${by}`.as("updated_by"),
-          updatedAt: sql<number>`${now}`.as("updated_at"),
-          lastOpId: sql<string>`${opId}`.as("last_op_id"),
-        })
-        .from(sql`(SELECT 1)`)
-        .where(fits(this.orchestratorId, path, size));
-      const effect = this.db
-        .insert(files)
-        .select(row)
-        .onConflictDoUpdate({
-          target: [files.orchestratorId, files.path],
-          set: {
-            content: sql`excluded.content`,
-            size,
-            updatedBy: by,
-            updatedAt: now,
-            lastOpId: opId,
-            version: sql`${files.version} + 1`,
-          },
-        });
-      const grows = { path, size };
-      return { effect, path, result: `Wrote ${path} (${size} bytes).`, change: { path, size, by }, grows };
+      await this.check(path, opts.expect);
+      return this.writePlan(opId, path, content, by, opts.expect, `Wrote ${path} (${size} bytes).`);
     });
   }
 
@@ -137,112 +206,234 @@ export class Workspace {
         throw new CallerError(
           `the edit makes the file ${size} bytes; the limit is ${INPUT_LIMITS.fileBytes}`,
         );
+      const path = current.path;
       const now = Date.now();
       // Optimistic: only applies if nobody wrote the file since we read it.
-      const effect = this.db
-        .update(files)
-        .set({ content, size, updatedBy: by, updatedAt: now, lastOpId: opId, version: current.version + 1 })
-        .where(
-          and(
-            eq(files.orchestratorId, this.orchestratorId),
-            eq(files.path, current.path),
-            eq(files.version, current.version),
-            fits(this.orchestratorId, current.path, size),
-          ),
-        );
+      const o = this.orchestratorId;
+      const same = sql`version = ${current.version} AND ${fresh(opId)}`;
       return {
-        effect,
-        path: current.path,
-        result: `Edited ${current.path}.`,
-        change: { path: current.path, size, by },
-        grows: { path: current.path, size },
+        statements: [
+          archiveCurrent(o, path, same),
+          sql`UPDATE files SET content = ${content}, size = ${size}, updated_by = ${by}, updated_at = ${now},
+                last_op_id = ${opId}, version = ${current.version + 1}
+              WHERE ${at(o, path)} AND ${same} AND ${fits(o, path, size)}`,
+          dropUnreplaced(o, path),
+        ],
+        took: this.wrote(path, opId),
+        result: `Edited ${path}.`,
+        changes: [{ path, size, by }],
+        paths: [path],
+        grows: { path, size },
       };
     });
   }
 
-  delete(opId: string, rawPath: string, by: string): Promise<OpResult> {
+  /** Deletes a file; its content and a deletion marker stay in its history (restore() undoes it). */
+  delete(opId: string, rawPath: string, by: string, opts: { expect?: Expect } = {}): Promise<OpResult> {
     return this.apply(opId, async () => {
       const path = normalisePath(rawPath);
-      const current = await this.read(path);
-      if (!current) throw new CallerError(`${path} does not exist`);
-      const effect = this.db
-        .delete(files)
-        .where(
-          and(
-            eq(files.orchestratorId, this.orchestratorId),
-            eq(files.path, path),
-            eq(files.version, current.version),
-          ),
-        );
+      const version = await this.currentVersion(path);
+      if (version === null) throw new Refused({ kind: "missing" }, `${path} does not exist`);
+      if (opts.expect !== undefined && opts.expect !== version) throw conflict(path, version, opts.expect);
+      const o = this.orchestratorId;
+      const same = sql`version = ${version} AND ${fresh(opId)}`;
+      const marker = { version: version + 1, by, now: Date.now(), opId };
       return {
-        effect,
-        path,
+        statements: [
+          archiveCurrent(o, path, same),
+          deletionMarker(o, path, marker, sql`EXISTS (SELECT 1 FROM files WHERE ${at(o, path)} AND ${same})`),
+          sql`DELETE FROM files WHERE ${at(o, path)} AND ${same}`,
+        ],
+        took: sql`EXISTS (SELECT 1 FROM file_versions WHERE ${at(o, path)} AND version = ${version + 1}
+                    AND deleted = 1 AND op_id = ${opId})`,
         result: `Deleted ${path}.`,
-        change: { path, size: 0, by, deleted: true },
-        deletes: true,
+        changes: [{ path, size: 0, by, deleted: true }],
+        paths: [path],
       };
     });
   }
 
   /**
-   * Runs one mutation exactly once per op id. The effect and the op row go in one batch; the op row
-   * is only inserted if the effect took (its last_op_id is ours, or for deletes the file is gone).
+   * Moves a file and its history to `rawTo` (refused when a file is there). The content and its
+   * author stay as they were; history left at `rawTo` by a file deleted there stays below it, the
+   * moved versions renumbered after it so that numbers keep increasing.
    */
-  private async apply(
+  rename(
     opId: string,
-    prepare: () => Promise<{
-      effect: { toSQL(): { sql: string; params: unknown[] } };
-      path: string;
-      result: string;
-      change: FileChange;
-      deletes?: boolean;
-      /** A write's resulting file, to explain a refusal by the workspace caps. */
-      grows?: { path: string; size: number };
-    }>,
+    rawFrom: string,
+    rawTo: string,
+    by: string,
+    opts: { expect?: Expect } = {},
   ): Promise<OpResult> {
+    return this.apply(opId, async () => {
+      const from = normalisePath(rawFrom);
+      const to = normalisePath(rawTo);
+      if (from === to) throw new CallerError(`path: ${to} is already the file's path`);
+      const o = this.orchestratorId;
+      const [current, target, left] = await Promise.all([
+        this.read(from),
+        this.currentVersion(to),
+        this.env.DB.prepare(
+          "SELECT max(version) AS v FROM file_versions WHERE orchestrator_id = ? AND path = ?",
+        )
+          .bind(o, to)
+          .first<{ v: number | null }>(),
+      ]);
+      if (!current) throw new Refused({ kind: "missing" }, `${from} does not exist`);
+      if (opts.expect !== undefined && opts.expect !== current.version)
+        throw conflict(from, current.version, opts.expect);
+      if (target !== null) throw new Refused({ kind: "exists" }, `${to} already exists`);
+      const off = left?.v ?? 0;
+      const moved = sql`EXISTS (SELECT 1 FROM files WHERE ${at(o, to)} AND last_op_id = ${opId})`;
+      return {
+        statements: [
+          sql`UPDATE files SET path = ${to}, version = version + ${off}, last_op_id = ${opId}
+              WHERE ${at(o, from)} AND version = ${current.version} AND ${fresh(opId)}
+                AND NOT EXISTS (SELECT 1 FROM files WHERE ${at(o, to)})
+                AND coalesce((SELECT max(version) FROM file_versions WHERE ${at(o, to)}), 0) = ${off}`,
+          sql`UPDATE file_versions SET path = ${to}, version = version + ${off}
+              WHERE ${at(o, from)} AND ${moved} AND ${fresh(opId)}`,
+        ],
+        took: moved,
+        result: `Renamed ${from} to ${to}.`,
+        changes: [
+          { path: from, size: 0, by, deleted: true },
+          { path: to, size: current.size, by },
+        ],
+        paths: [to],
+      };
+    });
+  }
+
+  /**
+   * Makes an earlier version the current one again (a new version with its content, by `by`); also
+   * brings back a deleted file. `expect` as for write: null restores only if no file is there.
+   */
+  restore(
+    opId: string,
+    rawPath: string,
+    version: number,
+    by: string,
+    opts: { expect?: Expect } = {},
+  ): Promise<OpResult> {
+    return this.apply(opId, async () => {
+      const path = normalisePath(rawPath);
+      const old = await this.readVersion(path, version);
+      if (!old || "deleted" in old) {
+        throw new Refused(
+          { kind: "missing" },
+          old ? `version ${version} of ${path} is its deletion` : `version ${version} of ${path} is not kept`,
+        );
+      }
+      await this.check(path, opts.expect);
+      const result = `Restored ${path} to the content of version ${version}.`;
+      return this.writePlan(opId, path, old.content, by, opts.expect, result);
+    });
+  }
+
+  /** Refuses when the file's version isn't what `expect` says. */
+  private async check(path: string, expect: Expect): Promise<void> {
+    if (expect === undefined) return;
+    const current = await this.currentVersion(path);
+    if (current !== expect) throw conflict(path, current, expect);
+  }
+
+  /** `expect` as SQL over `files`, for statements that must not apply once it stops holding. */
+  private holds(path: string, expect: Expect): SQL {
+    const here = at(this.orchestratorId, path);
+    if (expect === undefined) return sql`1`;
+    if (expect === null) return sql`NOT EXISTS (SELECT 1 FROM files WHERE ${here})`;
+    return sql`EXISTS (SELECT 1 FROM files WHERE ${here} AND version = ${expect})`;
+  }
+
+  /** The file's row is the one op `opId` wrote. */
+  private wrote(path: string, opId: string): SQL {
+    return sql`EXISTS (SELECT 1 FROM files WHERE ${at(this.orchestratorId, path)} AND last_op_id = ${opId})`;
+  }
+
+  private writePlan(
+    opId: string,
+    path: string,
+    content: string,
+    by: string,
+    expect: Expect,
+    result: string,
+  ): Plan {
+    const o = this.orchestratorId;
+    const size = byteSize(content);
+    const now = Date.now();
+    // The caps are checked by the statement that writes (quota.ts): parallel writers can't overshoot.
+    const when = sql`${fresh(opId)} AND ${this.holds(path, expect)}`;
+    return {
+      statements: [
+        archiveCurrent(o, path, when),
+        sql`INSERT INTO files (orchestrator_id, path, content, size, version, updated_by, updated_at, last_op_id)
+            SELECT ${o}, ${path}, ${content}, ${size}, ${nextVersion(o, path)}, ${by}, ${now}, ${opId}
+             WHERE ${when} AND ${fits(o, path, size)}
+            ON CONFLICT (orchestrator_id, path) DO UPDATE SET content = excluded.content,
+              size = excluded.size, updated_by = excluded.updated_by, updated_at = excluded.updated_at,
+              last_op_id = excluded.last_op_id, version = files.version + 1`,
+        dropUnreplaced(o, path),
+      ],
+      took: this.wrote(path, opId),
+      result,
+      changes: [{ path, size, by }],
+      paths: [path],
+      grows: { path, size },
+    };
+  }
+
+  /**
+   * Runs one mutation exactly once per op id. Its statements and the op row go in one batch; the op
+   * row is only inserted if the effect took (`took`), and every effect statement is guarded by the
+   * op not being recorded yet, so even a concurrent repeat of the op changes nothing. History is
+   * pruned after the record (pruning is safe at any time).
+   */
+  private async apply(opId: string, prepare: () => Promise<Plan>): Promise<OpResult> {
     for (let attempt = 0; attempt < 3; attempt++) {
       const [done] = await this.db.select().from(fileOps).where(eq(fileOps.opId, opId));
-      if (done) return { content: done.result, isError: done.isError, change: null };
-      let plan: Awaited<ReturnType<typeof prepare>>;
+      if (done) return { content: done.result, isError: done.isError, changes: [] };
+      let plan: Plan;
       try {
         plan = await prepare();
       } catch (err) {
-        if (err instanceof CallerError) return { content: err.message, isError: true, change: null };
+        // Refused because a concurrent repeat of this op just applied it? Then that is the answer.
+        if (err instanceof CallerError && attempt === 0) {
+          const [raced] = await this.db.select().from(fileOps).where(eq(fileOps.opId, opId));
+          if (raced) return { content: raced.result, isError: raced.isError, changes: [] };
+        }
+        if (err instanceof Refused)
+          return { content: err.message, isError: true, changes: [], refused: err.refusal };
+        if (err instanceof CallerError) return { content: err.message, isError: true, changes: [] };
         throw err;
       }
-      const took = plan.deletes
-        ? sql`NOT EXISTS (SELECT 1 FROM files WHERE orchestrator_id = ${this.orchestratorId} AND path = ${plan.path})`
-        : sql`EXISTS (SELECT 1 FROM files WHERE orchestrator_id = ${this.orchestratorId} AND path = ${plan.path} AND last_op_id = ${opId})`;
-      const record = this.db
-        .insert(fileOps)
-        .select(
-          this.db
-            .select({
-              opId: sql<string>`${opId}`.as("op_id"),
-              orchestratorId: sql<string>`${this.orchestratorId}`.as("orchestrator_id"),
-              result: sql<string>`${plan.result}`.as("result"),
-              isError: sql<boolean>`0`.as("is_error"),
-              createdAt: sql<number>`${Date.now()}`.as("created_at"),
-            })
-            .from(sql`(SELECT 1)`)
-            .where(took),
-        )
-        .onConflictDoNothing();
-      // Compiled by drizzle, sent as one D1 batch: the effect and its op record commit together.
-      const [, recorded] = await this.env.DB.batch([
-        toStatement(this.env.DB, plan.effect),
-        toStatement(this.env.DB, record),
+      const record = sql`INSERT INTO file_ops (op_id, orchestrator_id, result, is_error, created_at)
+        SELECT ${opId}, ${this.orchestratorId}, ${plan.result}, 0, ${Date.now()} WHERE ${plan.took}
+        ON CONFLICT DO NOTHING`;
+      const db = this.env.DB;
+      const results = await db.batch([
+        ...plan.statements.map((s) => toStatement(db, s)),
+        toStatement(db, record),
+        ...plan.paths.map((p) => toStatement(db, pruneFile(this.orchestratorId, p))),
+        toStatement(db, pruneWorkspace(this.orchestratorId)),
       ]);
-      if (recorded?.meta.changes === 1) return { content: plan.result, isError: false, change: plan.change };
+      if (results[plan.statements.length]?.meta.changes === 1)
+        return { content: plan.result, isError: false, changes: plan.changes };
       // Refused by a cap, or lost a race with another writer (or a replay): look again.
-      const full =
-        plan.grows && (await refusal(this.env.DB, this.orchestratorId, plan.grows.path, plan.grows.size));
-      if (full) return { content: full.message, isError: true, change: null, limit: full.limit };
+      const full = plan.grows && (await refusal(db, this.orchestratorId, plan.grows.path, plan.grows.size));
+      if (full) {
+        return {
+          content: full.message,
+          isError: true,
+          changes: [],
+          refused: { kind: "limit", limit: full.limit },
+        };
+      }
     }
     return {
       content: "The file changed while editing it; read it again and retry.",
       isError: true,
-      change: null,
+      changes: [],
     };
   }
 }
