@@ -145,6 +145,19 @@ export const sendMessageBody = z.strictObject({
 
 export const interruptBody = z.strictObject({ agents: z.boolean().optional() });
 
+const clientId = z.string().min(1).max(128).optional().describe("idempotency key, as for sends");
+/** Edit-and-resend: the new text replaces the earlier message (which stays in the history). */
+export const editMessageBody = z.strictObject({
+  text: z.string().min(1, "must not be empty").max(INPUT_LIMITS.messageChars),
+  clientId,
+});
+/** Regenerate (a message's answer) and retry (a run): only an idempotency key. */
+export const resendBody = z.strictObject({ clientId });
+
+export const exportQuery = z.strictObject({
+  format: z.enum(["json", "md"]).default("json").describe("json (default) or md (Markdown)"),
+});
+
 export const eventsQuery = z.strictObject({
   after: z.coerce.number().int().nonnegative().default(0),
   limit: z.coerce.number().int().min(1).max(INPUT_LIMITS.eventsPage).default(500),
