@@ -218,6 +218,35 @@ export const conversationExportSchema = z.object({
 });
 export type ConversationExport = z.infer<typeof conversationExportSchema>;
 
+// ---- Conversation search (GET …/search?q=) ----
+
+export const searchMatchSchema = z.object({
+  type: z
+    .enum(["user", "cancelled", "assistant", "tool", "report"])
+    .describe("what matched: a message of yours, the orchestrator's text, a tool call, an agent's report"),
+  ts: z.number(),
+  messageId: z
+    .string()
+    .optional()
+    .describe("the message (yours, or the orchestrator's that made the tool call)"),
+  toolUseId: z.string().optional(),
+  tool: z.string().optional().describe("the tool's name"),
+  agentId: z.string().optional(),
+  agent: z.string().optional().describe("the reporting agent's name"),
+  snippet: z.string().describe("up to ~160 characters around the first occurrence, on one line"),
+  /** Where the query starts in `snippet` (UTF-16 code units), for highlighting. */
+  at: z.number().int().nonnegative(),
+  occurrences: z.number().int().positive().describe("how often the query occurs in this entry"),
+});
+export type SearchMatch = z.infer<typeof searchMatchSchema>;
+export const searchResponse = z.object({
+  query: z.string(),
+  matches: z.array(searchMatchSchema),
+  /** More entries matched than `limit`; narrow the query or raise the limit. */
+  truncated: z.boolean(),
+});
+export type SearchResponse = z.infer<typeof searchResponse>;
+
 export const eventsResponse = z.object({
   events: z.array(streamEventSchema),
   lastSeq: z.number().int(),

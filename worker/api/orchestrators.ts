@@ -11,6 +11,7 @@ import {
   type OrchestratorInfo,
   resendBody,
   type SendMessageResult,
+  searchQuery,
   sendMessageBody,
   updateOrchestratorBody,
 } from "../../schema/api";
@@ -270,6 +271,11 @@ export const orchestratorRoutes = new Hono<AppEnv>()
         "Cache-Control": "no-store",
       },
     });
+  })
+  .get("/:id/search", async (c) => {
+    const orch = await ownedOrchestrator(c, c.req.param("id"));
+    const { q, limit } = readQuery(c, searchQuery);
+    return c.json(await orchestratorStub(c.env, orch.id).search(q, limit));
   })
   .get("/:id/messages/:messageId", async (c) => {
     const orch = await ownedOrchestrator(c, c.req.param("id"));

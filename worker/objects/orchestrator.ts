@@ -2,7 +2,7 @@
 // and drive Agent objects (team-control.ts), keeps the live registry of its agents, applies their
 // notices to its stream, resumes runs suspended in wait_for_agents, and holds the team's budget
 // (team.ts).
-import type { MessageState, SendMessageResult } from "../../schema/api";
+import type { MessageState, SearchResponse, SendMessageResult } from "../../schema/api";
 import type { AgentSummary, ApprovalDecision, StreamState, Totals, Usage } from "../../schema/events";
 import { zeroTotals } from "../../schema/events";
 import { queueD1 } from "../db/outbox";
@@ -25,6 +25,7 @@ import { exportStream } from "./export";
 import { LoopObject } from "./loop-object";
 import { type AgentSettings, type NumberedNotice, noticeEffect } from "./notices";
 import type { OrchestratorInit, OrchestratorPatch, OrchestratorRpc } from "./rpc";
+import { searchConversation } from "./search";
 import { agentStub } from "./stubs";
 import { addTotals, agentRow as agentRowOf, TeamBudget, teamTotals as teamTotalsOf } from "./team";
 import { TeamControl, TeamRefusal } from "./team-control";
@@ -195,6 +196,11 @@ export class Orchestrator extends LoopObject implements OrchestratorRpc {
   /** The whole conversation as Markdown or JSON, streamed from the event log (objects/export.ts). */
   exportConversation(format: "md" | "json"): ReadableStream<Uint8Array> {
     return exportStream(this.log, this.store.config(), this.teamTotals(), format);
+  }
+
+  /** Where the conversation mentions `query` (objects/search.ts). */
+  search(query: string, limit: number): SearchResponse {
+    return searchConversation(this.log, query, limit);
   }
 
   /** A file changed outside the loop (the user, through the API). */

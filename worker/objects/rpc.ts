@@ -1,6 +1,6 @@
 // The RPC surface of the two Durable Object classes: exactly what Worker code (routes, the other
 // object) may call. Everything else on the classes is protected and reached only from inside.
-import type { EventsPage, MessageState, RunInfo, SendMessageResult } from "../../schema/api";
+import type { EventsPage, MessageState, RunInfo, SearchResponse, SendMessageResult } from "../../schema/api";
 import type { AgentSummary, ApprovalDecision, StreamEvent, StreamState, Totals } from "../../schema/events";
 import type { D1Stats } from "../db/outbox";
 import type { ObjectConfig } from "../db/store";
@@ -80,6 +80,8 @@ export interface OrchestratorRpc extends StreamRpc {
   resume(accountBudget: boolean): Promise<{ runId: string | null; held: boolean }>;
   /** The conversation as Markdown or JSON (GET …/export). */
   exportConversation(format: "md" | "json"): ReadableStream<Uint8Array>;
+  /** Where the conversation mentions a text (GET …/search). */
+  search(query: string, limit: number): SearchResponse;
   agents(): AgentSummary[];
   agent(agentId: string): AgentSummary | null;
   messageAgent(

@@ -14,6 +14,8 @@ import {
   resendBody,
   resumeResponse,
   runInfoSchema,
+  searchQuery,
+  searchResponse,
   sendMessageBody,
   sendMessageResponse,
   streamQuery,
@@ -215,6 +217,22 @@ export const orchestratorRoutes: RouteSpec[] = [
       schema: conversationExportSchema,
       rawMedia: ["text/markdown"],
     },
+  },
+  {
+    method: "GET",
+    path: "/api/orchestrators/{id}/search",
+    operationId: "searchConversation",
+    summary: "Find text in the conversation",
+    description:
+      "Case-insensitive, over what the export holds: your messages (cancelled ones too), the " +
+      "orchestrator's text, each tool call's name, input and result (as clipped in the export) and " +
+      "agents' reports. One match per message, tool call or report, oldest first, with a snippet " +
+      "around the first occurrence and how often the text occurs there.",
+    tag: "Orchestrators",
+    auth: "caller",
+    params: orch,
+    query: searchQuery,
+    ok: { status: 200, description: "The matches", schema: searchResponse },
   },
   {
     method: "GET",
