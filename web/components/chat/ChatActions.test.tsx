@@ -75,7 +75,7 @@ describe("chat actions", () => {
     const held = container.querySelector(".msg-queued")!;
     expect(stopped.compareDocumentPosition(held) & Node.DOCUMENT_POSITION_FOLLOWING).toBeTruthy();
     expect(within(held as HTMLElement).getByText("Held")).toBeTruthy();
-    expect(screen.getByText(/Held after Stop: 1 message waits/)).toBeTruthy();
+    expect(screen.getByText(/^1 message waits for your next message/)).toBeTruthy();
     // No Retry on the stopped turn while a message waits: it would be refused.
     expect(within(stopped as HTMLElement).queryByRole("button", { name: "Retry" })).toBeNull();
     await act(async () => {

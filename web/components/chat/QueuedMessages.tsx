@@ -21,20 +21,19 @@ export function QueuedMessages({
   const { actions, fail } = useChatControls();
   const resume = useAction(fail);
   if (!queued.length && !held) return null;
+  // "1 message and 2 reports wait for your next message."
   const waiting = held
     ? [held.messages && plural(held.messages, "message"), held.reports && plural(held.reports, "report")]
         .filter(Boolean)
         .join(" and ")
+        .concat(held.messages + held.reports === 1 ? " waits" : " wait", " for your next message.")
     : "";
   return (
     <section className="queue" aria-label="Queued messages" data-held={held ? true : undefined}>
       {held && (
         <div className="queue-held" role="status">
           <Icon name="pause" size={14} />
-          <span>
-            Held after Stop: {waiting} {held.messages + held.reports === 1 ? "waits" : "wait"} for your next
-            message.
-          </span>
+          <span>{waiting}</span>
           {actions && (
             <button
               type="button"
@@ -59,6 +58,7 @@ function QueuedMessage({ item, held }: { item: UserItem; held: boolean }) {
   const { actions, fail } = useChatControls();
   const [editing, setEditing] = useState(false);
   const cancel = useAction(fail);
+  const when = held ? "with your next message (or Resume)" : "after the current turn";
   return (
     <div className="msg msg-user msg-queued" data-message-id={item.messageId} aria-busy={cancel.busy}>
       <span className="sr-only">You (queued):</span>
@@ -74,10 +74,10 @@ function QueuedMessage({ item, held }: { item: UserItem; held: boolean }) {
         <UserText text={item.text} />
       )}
       <div className="msg-actions msg-actions-shown">
-        <span className="badge badge-amber msg-queued-label">{held ? "Held" : "Queued"}</span>
-        <span className="faint msg-queued-when">
-          {held ? "runs with your next message" : "runs after the current turn"}
+        <span className="badge badge-amber msg-queued-label" title={`Runs ${when}`}>
+          {held ? "Held" : "Queued"}
         </span>
+        <span className="faint msg-queued-when">runs {when}</span>
         <Timestamp ts={item.ts} />
         {actions && !editing && (
           <>

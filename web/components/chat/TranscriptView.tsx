@@ -3,7 +3,7 @@
 // end-of-turn dividers (with Regenerate or Retry on the latest). Every message has its time (full
 // date on hover or focus) and Copy. Shared by the orchestrator chat and the agent detail page.
 import { memo, useEffect } from "react";
-import { formatMs, formatUsage, formatUsd } from "../../lib/format";
+import { describeUsage, formatMs, formatTokens, formatUsage, formatUsd, totalTokens } from "../../lib/format";
 import type { AssistantItem, CancelledItem, TranscriptItem, TurnItem } from "../../lib/views/transcript";
 import { ApprovalCard } from "../approvals/ApprovalCard";
 import { Markdown, preloadMarkdown } from "../Markdown";
@@ -104,7 +104,7 @@ const Item = memo(function Item({ item, userLabel }: { item: TranscriptItem; use
 function CancelledLine({ item }: { item: CancelledItem }) {
   return (
     <div className="msg-cancelled" data-message-id={item.messageId}>
-      <span className="faint">You cancelled a queued message; it never ran:</span>
+      <span className="faint">Cancelled before it ran:</span>
       <s className="msg-cancelled-text truncate" data-searchable>
         {item.text}
       </s>
@@ -150,8 +150,6 @@ function AssistantMessage({ item }: { item: AssistantItem }) {
       <Sources citations={item.citations} />
       {(item.usage || (hasText && !item.streaming)) && (
         <div className="msg-actions">
-          <Timestamp ts={item.ts} />
-          {hasText && !item.streaming && <CopyButton text={() => textOf(item)} label="Copy answer" />}
           {item.usage && (
             <span className="msg-usage num" title={`Stop reason: ${item.stopReason ?? "?"}`}>
               {formatUsage(item.usage)}
@@ -159,6 +157,8 @@ function AssistantMessage({ item }: { item: AssistantItem }) {
             </span>
           )}
           {item.stopReason === "max_tokens" && <span className="badge badge-amber">hit max tokens</span>}
+          <Timestamp ts={item.ts} />
+          {hasText && !item.streaming && <CopyButton text={() => textOf(item)} label="Copy answer" />}
         </div>
       )}
     </article>
@@ -174,10 +174,14 @@ function TurnSummary({ item }: { item: TurnItem }) {
   const retry = here ? offers.retryRunId : null;
   const regenerate = here ? offers.regenerateMessageId : null;
   return (
-    <div className={`turn turn-${item.outcome}`} data-run-id={item.runId}>
+    <div
+      className={`turn turn-${item.outcome}`}
+      data-run-id={item.runId}
+      title={item.usage ? describeUsage(item.usage) : undefined}
+    >
       <span>{label}</span>
       <span className="num">{formatMs(item.ms)}</span>
-      {item.usage && <span className="num turn-usage">{formatUsage(item.usage)}</span>}
+      {item.usage && <span className="num turn-usage">{formatTokens(totalTokens(item.usage))} tokens</span>}
       {item.costUsd !== null && <span className="num">{formatUsd(item.costUsd)}</span>}
       <Timestamp ts={item.ts} />
       {retry && actions && (

@@ -47,12 +47,12 @@ export function UserMessage({ item, userLabel }: { item: UserItem; userLabel: st
         <UserText text={item.text} />
       )}
       <div className="msg-actions">
-        {item.edits && <span className="msg-tag">Edited</span>}
-        {item.regenerates && <span className="msg-tag">Asked again</span>}
-        {item.editedBy && <span className="msg-tag">Replaced by an edit below</span>}
         <Timestamp ts={item.ts} />
         <CopyButton text={() => item.text} label="Copy message" />
         {actions && !editing && <ActionButton icon="pencil" label="Edit" onClick={() => setEditing(true)} />}
+        {item.edits && <span className="msg-tag">Edited</span>}
+        {item.regenerates && <span className="msg-tag">Asked again</span>}
+        {item.editedBy && <span className="msg-tag">Replaced by an edit below</span>}
       </div>
     </div>
   );

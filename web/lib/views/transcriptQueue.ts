@@ -73,10 +73,7 @@ export function startRun(t: Transcript, ev: Ev<"run.started">): Transcript {
     },
     phase: "waiting_model",
   };
-  if (input) {
-    next = push(next, input);
-    next = { ...next, userIndex: new Map(t.userIndex).set(input.messageId, next.items.length - 1) };
-  }
+  if (input) next = push(next, input);
   if (ev.retryOf) next = push(next, notice(ev, "Retrying the turn that did not finish"));
   // A run nobody typed: say why the orchestrator is talking.
   if (ev.trigger === "resume") return push(next, notice(ev, "Resuming after a restart"));
@@ -95,7 +92,7 @@ export function startRun(t: Transcript, ev: Ev<"run.started">): Transcript {
 /** inbox.held: a Stop holds what waits. Said once the stopped turn's divider is down, below it. */
 export function holdInbox(t: Transcript, ev: Ev<"inbox.held">): Transcript {
   if (!ev.held) return { ...t, held: false, heldNotice: null };
-  const n = notice(ev, "Held after Stop — nothing starts on its own until your next message");
+  const n = notice(ev, "Stopped — nothing starts on its own until your next message");
   return t.activeRun ? { ...t, held: true, heldNotice: n } : { ...push(t, n), held: true, heldNotice: null };
 }
 
@@ -120,9 +117,10 @@ export function recordReport(t: Transcript, ev: Ev<"agent.completed">): Transcri
 
 /** Marks the earlier message an edit replaced (it stays, labelled, where it was). */
 function markEdited(t: Transcript, earlier: string, by: string): Transcript {
-  const i = t.userIndex.get(earlier);
-  const item = i === undefined ? undefined : t.items[i];
-  if (i !== undefined && item?.kind === "user") {
+  // Edits are rare: a search back costs less than an index kept up to date on every run.
+  const i = t.items.findLastIndex((it) => it.kind === "user" && it.messageId === earlier);
+  const item = t.items[i];
+  if (item?.kind === "user") {
     const items = t.items.slice();
     items[i] = { ...item, editedBy: by };
     return { ...t, items };

@@ -117,8 +117,6 @@ export type Transcript = {
    * are shown apart, where they will run, and can be cancelled.
    */
   queued: readonly UserItem[];
-  /** user messageId → index into items (to mark an edited message). */
-  userIndex: ReadonlyMap<string, number>;
   /** The latest report of each agent (agent.completed), for the card a run that takes it shows. */
   reports: ReadonlyMap<string, { result: string; ts: number }>;
   phase: RunPhase;
@@ -139,7 +137,6 @@ export const emptyTranscript = (): Transcript => ({
   toolMessage: new Map(),
   activeRun: null,
   queued: [],
-  userIndex: new Map(),
   reports: new Map(),
   phase: "idle",
   seenClientIds: new Set(),
