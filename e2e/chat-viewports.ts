@@ -2,7 +2,10 @@
 // Stop below its divider, resumed), and the chat at 1440 dark, 1024 and 390 px in both themes with
 // its actions, find and export — plus an edit on the phone and a queue-and-cancel at 1024 dark.
 import type { Browser, BrowserContext, Page } from "playwright-core";
-import { assert, begin, log, send, shot, sim, waitForIdle, watch } from "./chat-harness.ts";
+import { assert, axeFindings, begin, log, send, shot, sim, waitForIdle, watch } from "./chat-harness.ts";
+
+/** What axe-core found in the chat at each size and theme (the run reports it at the end). */
+export const axeReport: string[] = [];
 
 const LONG = sim(
   [{ text: "This is a long answer that keeps streaming. ".repeat(300) }],
@@ -42,6 +45,7 @@ export async function queueAndCancel(page: Page, prefix: string, opts: { stopAnd
     "queued messages come after the running answer",
   );
   await shot(page, `${prefix}-queued`);
+  axeReport.push(...(await axeFindings(page, ".chat")).map((f) => `${prefix} (queued): ${f}`));
   await one.getByRole("button", { name: "Cancel" }).click();
   await page.locator(".msg-cancelled", { hasText: oneText }).waitFor();
   assert((await one.count()) === 0, "the cancelled message left the queue");
@@ -129,6 +133,11 @@ export async function viewports(browser: Browser, signedIn: BrowserContext, base
     await p.getByRole("link", { name: /JSON/ }).waitFor();
     await shot(p, `${s.name}-export`);
     await p.keyboard.press("Escape");
+    const findings = await axeFindings(p, ".chat");
+    log(
+      `${s.name}: axe in the chat: ${findings.length ? findings.join("; ") : "no serious or critical findings"}`,
+    );
+    axeReport.push(...findings.map((f) => `${s.name}: ${f}`));
 
     if (s.name === "390-light") {
       begin("390-light: edit and send again on a phone");

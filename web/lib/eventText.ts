@@ -91,8 +91,8 @@ export function summarize(ev: StreamEvent, names: ReadonlyMap<string, string> = 
       return "Run interrupted";
     case "inbox.held":
       return ev.held
-        ? "Stopped — agent reports will wait for the next message"
-        : `Resumed by a message${ev.queuedReports ? ` (${ev.queuedReports} queued reports taken in)` : ""}`;
+        ? "Stopped — queued messages and agent reports wait for the next message or Resume"
+        : `Released by a message or Resume${ev.queuedReports ? ` (${ev.queuedReports} queued reports waiting)` : ""}`;
     case "message.user":
       return `User${ev.edits ? " (edited)" : ev.regenerates ? " (regenerate)" : ""}: ${clip(ev.text)}`;
     case "message.cancelled":

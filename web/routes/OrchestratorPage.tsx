@@ -66,7 +66,6 @@ export default function OrchestratorPage() {
       regenerate: (messageId) => api.regenerate(id, messageId),
       retry: (runId) => api.retryRun(id, runId),
       resume: () => api.resume(id),
-      exportUrl: (format) => api.exportUrl(id, format),
     }),
     [id],
   );
@@ -220,6 +219,7 @@ export default function OrchestratorPage() {
                   send={stream.send}
                   stop={stream.interrupt}
                   actions={o?.status === "archived" ? null : chatActions}
+                  exportUrl={(format) => api.exportUrl(id, format)}
                   links={links}
                   emptyState={<ChatEmpty simulated={simulated} />}
                   readOnlyReason={

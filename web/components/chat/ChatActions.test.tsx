@@ -18,7 +18,6 @@ function actions(): { [K in keyof ChatActions]: ReturnType<typeof vi.fn> } & Cha
     regenerate: vi.fn(async () => ({})),
     retry: vi.fn(async () => ({})),
     resume: vi.fn(async () => ({})),
-    exportUrl: vi.fn((f: string) => `/api/orchestrators/o1/export?format=${f}`),
   } as never;
 }
 
@@ -31,6 +30,7 @@ function show(t: Transcript, a = actions(), links: ChatLinks | null = null, runn
       running={running}
       actions={a}
       links={links}
+      exportUrl={(f) => `/api/orchestrators/o1/export?format=${f}`}
     />,
   );
   return { ...utils, a };

@@ -36,6 +36,7 @@ export function ChatPane({
   readOnlyReason,
   actions = null,
   links = null,
+  exportUrl,
 }: {
   transcript: Transcript;
   send: Sender;
@@ -48,6 +49,8 @@ export function ChatPane({
   actions?: ChatActions | null;
   /** Links from paths in the chat to the workspace's files. */
   links?: ChatLinks | null;
+  /** Where the conversation downloads from (an archived orchestrator's too, which has no actions). */
+  exportUrl?: (format: "md" | "json") => string;
 }) {
   const [pending, setPending] = useState<(PendingMessage & { messageId?: string })[]>([]);
   const [error, setError] = useState<string | null>(null);
@@ -146,7 +149,7 @@ export function ChatPane({
     <ChatLinksContext value={links}>
       <ChatControlsContext value={controls}>
         <div className="chat">
-          <ChatToolbar finding={finding} onFind={() => setFinding(!finding)} exportUrl={actions?.exportUrl} />
+          <ChatToolbar finding={finding} onFind={() => setFinding(!finding)} exportUrl={exportUrl} />
           {finding && (
             <FindBar
               container={inner}

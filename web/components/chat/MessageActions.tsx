@@ -65,13 +65,17 @@ export function CopyButton({ text, label = "Copy" }: { text: () => string; label
     if (timer.current) clearTimeout(timer.current);
     timer.current = setTimeout(() => setState("idle"), 1500);
   };
+  // The status is beside the button, not in it: the button's name stays what it does.
   return (
-    <button type="button" className="msg-action" onClick={() => void copy()} aria-label={label} title={label}>
-      <Icon name={state === "copied" ? "check" : "copy"} size={13} />
+    <>
+      <button type="button" className="msg-action" onClick={() => void copy()} title={label}>
+        <Icon name={state === "copied" ? "check" : "copy"} size={13} />
+        <span className="sr-only">{label}</span>
+      </button>
       <span className="msg-action-text" aria-live="polite">
         {state === "copied" ? "Copied" : state === "failed" ? "Copy failed" : ""}
       </span>
-    </button>
+    </>
   );
 }
 

@@ -21,7 +21,6 @@ export type ChatActions = {
   regenerate: (messageId: string) => Promise<unknown>;
   retry: (runId: string) => Promise<unknown>;
   resume: () => Promise<unknown>;
-  exportUrl: (format: "md" | "json") => string;
 };
 
 export type ChatControls = {
