@@ -59,6 +59,81 @@ export async function startApp(
   };
 }
 
+/**
+ * Starts the built app on a given port and state directory (so engineers sharing a machine don't
+ * collide), with extra vars (e.g. a short LLM_RETRY_BASE_MS). Builds first unless `build: false`.
+ */
+export async function startWrangler(opts: {
+  port: number;
+  persistTo: string;
+  vars?: Record<string, string>;
+  build?: boolean;
+}): Promise<RunningApp> {
+  const run = (cmd: string, args: string[]) =>
+    new Promise<string>((resolve, reject) => {
+      const p = spawn(cmd, args, { stdio: ["ignore", "pipe", "pipe"] });
+      let out = "";
+      p.stdout?.on("data", (d) => {
+        out += d;
+      });
+      p.stderr?.on("data", (d) => {
+        out += d;
+      });
+      p.on("exit", (code) =>
+        code === 0 ? resolve(out) : reject(new Error(`${cmd} ${args.join(" ")}:\n${out}`)),
+      );
+    });
+  await run("node", ["scripts/dev-vars.mjs"]);
+  if (opts.build !== false) await run("npx", ["vite", "build"]);
+  await run("npx", [
+    "wrangler",
+    "d1",
+    "migrations",
+    "apply",
+    "DB",
+    "--local",
+    "--persist-to",
+    opts.persistTo,
+  ]);
+  const vars = Object.entries(opts.vars ?? {}).flatMap(([k, v]) => ["--var", `${k}:${v}`]);
+  const args = ["wrangler", "dev", "--config", "dist/baton/wrangler.json", "--port", String(opts.port)];
+  args.push("--persist-to", opts.persistTo, "--show-interactive-dev-session=false", ...vars);
+  return waitUp(spawn("npx", args, { stdio: ["ignore", "pipe", "pipe"], detached: true }), opts.port);
+}
+
+/** Waits until the child answers /api/health on `port`; stopping kills its process group. */
+async function waitUp(child: ChildProcess, port: number): Promise<RunningApp> {
+  let output = "";
+  child.stdout?.on("data", (d) => {
+    output += d;
+  });
+  child.stderr?.on("data", (d) => {
+    output += d;
+  });
+  const url = `http://localhost:${port}`;
+  const deadline = Date.now() + 180_000;
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`the app exited early:\n${output}`);
+    try {
+      if ((await fetch(`${url}/api/health`)).ok) break;
+    } catch {
+      // not up yet
+    }
+    if (Date.now() > deadline) throw new Error(`app did not answer within 180 s:\n${output}`);
+    await new Promise((r) => setTimeout(r, 300));
+  }
+  return {
+    url,
+    log: () => output,
+    stop: async () => {
+      if (child.pid && child.exitCode === null) {
+        process.kill(-child.pid, "SIGTERM");
+        await new Promise((r) => child.once("exit", r));
+      }
+    },
+  };
+}
+
 export async function launchBrowser(): Promise<Browser> {
   return chromium.launch({
     executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",

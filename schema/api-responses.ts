@@ -144,6 +144,109 @@ export const interruptResponse = z.object({
   agents: z.number().int().describe("how many agents were interrupted"),
 });
 
+/** POST …/resume: what the released hold started (null: nothing waited, or a run is going). */
+export const resumeResponse = z.object({
+  runId: z.string().nullable(),
+  held: z.boolean().describe("always false after a resume"),
+});
+
+// ---- Conversation export (GET …/export?format=json) ----
+
+const exportTool = z.object({
+  toolUseId: z.string(),
+  name: z.string(),
+  input: z.unknown(),
+  /** The result, cut to a few thousand characters (`clipped`); null if it never came. */
+  result: z.string().nullable(),
+  isError: z.boolean(),
+  clipped: z.boolean(),
+  server: z.boolean(),
+});
+export const exportEntrySchema = z.discriminatedUnion("type", [
+  z.object({
+    type: z.literal("user"),
+    messageId: z.string(),
+    ts: z.number(),
+    text: z.string(),
+    edits: z.string().optional().describe("an edit-and-resend of this earlier message"),
+    regenerates: z.string().optional().describe("the same text as this earlier message, answered again"),
+  }),
+  z.object({
+    type: z.literal("cancelled"),
+    messageId: z.string(),
+    ts: z.number(),
+    text: z.string().describe("a queued message cancelled before it ran: the model never saw it"),
+  }),
+  z.object({
+    type: z.literal("assistant"),
+    messageId: z.string(),
+    ts: z.number(),
+    model: z.string(),
+    text: z.string(),
+    tools: z.array(exportTool),
+    stopReason: z.string().nullable(),
+    usage: usageSchema.nullable(),
+    costUsd: z.number().nullable(),
+  }),
+  z.object({
+    type: z.literal("report"),
+    agentId: z.string(),
+    agent: z.string().describe("the agent's name"),
+    ts: z.number(),
+    result: z.string(),
+  }),
+  z.object({
+    type: z.literal("run"),
+    runId: z.string(),
+    ts: z.number(),
+    trigger: z.string(),
+    outcome: z.enum(["completed", "failed", "interrupted"]),
+    retryOf: z.string().optional(),
+    usage: usageSchema.nullable(),
+    costUsd: z.number().nullable(),
+    error: z.object({ code: z.string(), message: z.string() }).nullable(),
+  }),
+]);
+export type ExportEntry = z.infer<typeof exportEntrySchema>;
+export const conversationExportSchema = z.object({
+  orchestrator: z.object({ id: z.string(), name: z.string(), model: z.string() }),
+  exportedAt: z.number(),
+  /** Oldest first: what was said, what the tools did, what agents reported and how each run ended. */
+  entries: z.array(exportEntrySchema),
+  /** The orchestrator's and all its agents' usage, as on every other surface. */
+  totals: totalsSchema,
+});
+export type ConversationExport = z.infer<typeof conversationExportSchema>;
+
+// ---- Conversation search (GET …/search?q=) ----
+
+export const searchMatchSchema = z.object({
+  type: z
+    .enum(["user", "cancelled", "assistant", "tool", "report"])
+    .describe("what matched: a message of yours, the orchestrator's text, a tool call, an agent's report"),
+  ts: z.number(),
+  messageId: z
+    .string()
+    .optional()
+    .describe("the message (yours, or the orchestrator's that made the tool call)"),
+  toolUseId: z.string().optional(),
+  tool: z.string().optional().describe("the tool's name"),
+  agentId: z.string().optional(),
+  agent: z.string().optional().describe("the reporting agent's name"),
+  snippet: z.string().describe("up to ~160 characters around the first occurrence, on one line"),
+  /** Where the query starts in `snippet` (UTF-16 code units), for highlighting. */
+  at: z.number().int().nonnegative(),
+  occurrences: z.number().int().positive().describe("how often the query occurs in this entry"),
+});
+export type SearchMatch = z.infer<typeof searchMatchSchema>;
+export const searchResponse = z.object({
+  query: z.string(),
+  matches: z.array(searchMatchSchema),
+  /** More entries matched than `limit`; narrow the query or raise the limit. */
+  truncated: z.boolean(),
+});
+export type SearchResponse = z.infer<typeof searchResponse>;
+
 export const eventsResponse = z.object({
   events: z.array(streamEventSchema),
   lastSeq: z.number().int(),

@@ -26,6 +26,9 @@ export const INPUT_LIMITS = {
   instructionsChars: 20_000,
   /** A template's one-line description, shown to the orchestrator. */
   descriptionChars: 500,
+  /** A conversation search's query, and how many matches one answer holds at most. */
+  searchChars: 200,
+  searchResults: 200,
 } as const;
 
 const name = z.string().trim().min(1, "must not be empty").max(INPUT_LIMITS.nameChars);
@@ -144,6 +147,33 @@ export const sendMessageBody = z.strictObject({
 });
 
 export const interruptBody = z.strictObject({ agents: z.boolean().optional() });
+
+const clientId = z.string().min(1).max(128).optional().describe("idempotency key, as for sends");
+/** Edit-and-resend: the new text replaces the earlier message (which stays in the history). */
+export const editMessageBody = z.strictObject({ text: messageText, clientId });
+/** Regenerate (a message's answer) and retry (a run): only an idempotency key. */
+export const resendBody = z.strictObject({ clientId });
+
+export const exportQuery = z.strictObject({
+  format: z.enum(["json", "md"]).default("json").describe("json (default) or md (Markdown)"),
+});
+
+/** GET …/search: case-insensitive, over what the export holds (messages, tools, reports). */
+export const searchQuery = z.strictObject({
+  q: z
+    .string()
+    .trim()
+    .min(1, "must not be empty")
+    .max(INPUT_LIMITS.searchChars)
+    .describe("the text to find, case-insensitive"),
+  limit: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(INPUT_LIMITS.searchResults)
+    .default(50)
+    .describe("at most this many matches, oldest first"),
+});
 
 export const eventsQuery = z.strictObject({
   after: z.coerce.number().int().nonnegative().default(0),

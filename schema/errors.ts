@@ -30,6 +30,15 @@ export const API_ERRORS = {
   too_many_templates: { status: 409, meaning: "you already have the most agent templates allowed" },
   agent_exists: { status: 409, meaning: "the orchestrator already has an agent with that name" },
   too_many_agents: { status: 409, meaning: "the orchestrator already has the most agents allowed" },
+  already_started: {
+    status: 409,
+    meaning: "the message was already taken in by a run, so it can't be cancelled (stop the run instead)",
+  },
+  not_retryable: {
+    status: 409,
+    meaning:
+      "nothing to answer again: the run is not the latest one, did not fail or stop, or other input waits; or the message has not run yet",
+  },
   connector_name_taken: { status: 409, meaning: "you already have a connector with that name" },
   too_many_connectors: { status: 409, meaning: "you already have the most connectors allowed" },
   version_conflict: {

@@ -102,6 +102,13 @@ export const eventBodySchema = z.discriminatedUnion("type", [
     trigger: runTriggerSchema,
     /** Agents whose queued reports this run took in with its input (ids). */
     reports: z.array(z.string()).optional(),
+    /** The user message (or agent task) this run took as its input; absent for reports alone and retries. */
+    messageId: z.string().optional(),
+    /**
+     * A Retry of that earlier run, which failed or was stopped: the model is called again on the
+     * conversation as it stands, with no new message.
+     */
+    retryOf: z.string().optional(),
   }),
   e("run.completed", { runId: z.string(), usage: usageSchema, costUsd: z.number() }),
   e("run.failed", { runId: z.string(), error: errorInfoSchema }),
@@ -111,7 +118,17 @@ export const eventBodySchema = z.discriminatedUnion("type", [
    * message (released); agent reports queue meanwhile (DESIGN §8).
    */
   e("inbox.held", { held: z.boolean(), queuedReports: z.number().int().nonnegative() }),
-  e("message.user", { messageId: z.string(), text: z.string(), clientId: z.string().optional() }),
+  e("message.user", {
+    messageId: z.string(),
+    text: z.string(),
+    clientId: z.string().optional(),
+    /** An edit-and-resend: this message replaces that earlier one (which stays in the history). */
+    edits: z.string().optional(),
+    /** A Regenerate: the same text as that earlier message, answered again. */
+    regenerates: z.string().optional(),
+  }),
+  /** A queued message was cancelled before any run took it in: it never reaches the model. */
+  e("message.cancelled", { messageId: z.string() }),
   e("message.started", {
     messageId: z.string(),
     model: z.string(),

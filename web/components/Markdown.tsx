@@ -3,6 +3,7 @@
 // through `chunk()`, so going offline mid-fetch delays it instead of breaking the page.
 import { Component, lazy, type ReactNode, Suspense } from "react";
 import { chunk } from "../lib/chunks";
+import type { PathLinker } from "../lib/markdown";
 
 const loadRenderer = chunk(() => import("./MarkdownRenderer"));
 const MarkdownRenderer = lazy(loadRenderer);
@@ -25,12 +26,24 @@ class PlainOnError extends Component<{ fallback: ReactNode; children: ReactNode 
   }
 }
 
-export function Markdown({ text, className }: { text: string; className?: string }) {
+export function Markdown({
+  text,
+  className,
+  linkPath,
+  navigate,
+}: {
+  text: string;
+  className?: string;
+  /** Workspace paths the text mentions become links where this answers one. */
+  linkPath?: PathLinker;
+  /** Follows the text's links to pages of this app without reloading it. */
+  navigate?: (href: string) => void;
+}) {
   const plain = <div className={`md md-plain ${className ?? ""}`}>{text}</div>;
   return (
     <PlainOnError fallback={plain}>
       <Suspense fallback={plain}>
-        <MarkdownRenderer text={text} className={className} />
+        <MarkdownRenderer text={text} className={className} linkPath={linkPath} navigate={navigate} />
       </Suspense>
     </PlainOnError>
   );

@@ -1,15 +1,31 @@
 // The lazily loaded half of <Markdown>: parses with marked (safe renderer in lib/markdown.ts),
 // defers re-parsing while text streams in, and wires the code blocks' copy buttons.
 import { type MouseEvent, useDeferredValue, useMemo } from "react";
-import { renderMarkdown } from "../lib/markdown";
+import { type PathLinker, renderMarkdown } from "../lib/markdown";
 import "../styles/code.css";
 import "../styles/markdown.css";
 
-export default function MarkdownRenderer({ text, className }: { text: string; className?: string }) {
+export default function MarkdownRenderer({
+  text,
+  className,
+  linkPath,
+  navigate,
+}: {
+  text: string;
+  className?: string;
+  linkPath?: PathLinker;
+  navigate?: (href: string) => void;
+}) {
   // While tokens stream in, React may skip intermediate parses under load.
   const deferred = useDeferredValue(text);
-  const html = useMemo(() => renderMarkdown(deferred), [deferred]);
+  const html = useMemo(() => renderMarkdown(deferred, linkPath), [deferred, linkPath]);
   const onClick = (e: MouseEvent<HTMLDivElement>) => {
+    const link = (e.target as HTMLElement).closest<HTMLAnchorElement>('a[href^="/"]:not([target])');
+    if (link && navigate && e.button === 0 && !e.metaKey && !e.ctrlKey && !e.shiftKey && !e.altKey) {
+      e.preventDefault();
+      navigate(link.getAttribute("href") ?? "/");
+      return;
+    }
     const button = (e.target as HTMLElement).closest("[data-copy]");
     if (!button) return;
     const code = button.parentElement?.querySelector("code")?.textContent ?? "";

@@ -13,8 +13,10 @@ import {
   fileSchema,
   filesPageSchema,
   meResponse,
+  messageStateSchema,
   type OrchestratorInfo,
   orchestratorSchema,
+  resumeResponse,
   type SendMessageResult,
   sendMessageResponse,
   type ToolInfo,
@@ -110,6 +112,32 @@ export const api = {
 
   sendMessage: (id: string, text: string, clientId?: string): Promise<SendMessageResult> =>
     request("POST", `${orchestratorPath(id)}/messages`, { text, clientId }, sendMessageResponse),
+  /** Cancels a queued message (409 already_started once a run took it in). */
+  cancelMessage: (id: string, messageId: string) =>
+    request("DELETE", `${orchestratorPath(id)}/messages/${enc(messageId)}`, undefined, messageStateSchema),
+  /** Edit-and-resend an earlier message. */
+  editMessage: (id: string, messageId: string, text: string, clientId: string = crypto.randomUUID()) =>
+    request(
+      "POST",
+      `${orchestratorPath(id)}/messages/${enc(messageId)}/edit`,
+      { text, clientId },
+      sendMessageResponse,
+    ),
+  /** Answer an earlier message again. */
+  regenerate: (id: string, messageId: string, clientId: string = crypto.randomUUID()) =>
+    request(
+      "POST",
+      `${orchestratorPath(id)}/messages/${enc(messageId)}/regenerate`,
+      { clientId },
+      sendMessageResponse,
+    ),
+  /** Run the latest run again after it failed or was stopped. */
+  retryRun: (id: string, runId: string, clientId: string = crypto.randomUUID()) =>
+    request("POST", `${orchestratorPath(id)}/runs/${enc(runId)}/retry`, { clientId }, sendMessageResponse),
+  /** After a Stop: what waits (queued messages, reports) runs now. */
+  resume: (id: string) => request("POST", `${orchestratorPath(id)}/resume`, undefined, resumeResponse),
+  /** The conversation as a download (GET …/export). */
+  exportUrl: (id: string, format: "md" | "json") => `${orchestratorPath(id)}/export?format=${format}`,
   interrupt: (id: string, agents?: boolean) =>
     request<Ok>("POST", `${orchestratorPath(id)}/interrupt`, agents ? { agents: true } : {}),
   events: (streamPath: string, after: number, limit = 1000, signal?: AbortSignal): Promise<EventsPage> =>

@@ -82,7 +82,7 @@ export function summarize(ev: StreamEvent, names: ReadonlyMap<string, string> = 
   const who = (id: string) => names.get(id) ?? id;
   switch (ev.type) {
     case "run.started":
-      return `Run ${ev.runId} started (${ev.trigger.replace("_", " ")})`;
+      return `Run ${ev.runId} started (${ev.retryOf ? "retry" : ev.trigger.replace("_", " ")})`;
     case "run.completed":
       return `Run completed · ${formatUsage(ev.usage)} · ${formatUsd(ev.costUsd)}`;
     case "run.failed":
@@ -91,10 +91,12 @@ export function summarize(ev: StreamEvent, names: ReadonlyMap<string, string> = 
       return "Run interrupted";
     case "inbox.held":
       return ev.held
-        ? "Stopped — agent reports will wait for the next message"
-        : `Resumed by a message${ev.queuedReports ? ` (${ev.queuedReports} queued reports taken in)` : ""}`;
+        ? "Stopped — queued messages and agent reports wait for the next message or Resume"
+        : `Released by a message or Resume${ev.queuedReports ? ` (${ev.queuedReports} queued reports waiting)` : ""}`;
     case "message.user":
-      return `User: ${clip(ev.text)}`;
+      return `User${ev.edits ? " (edited)" : ev.regenerates ? " (regenerate)" : ""}: ${clip(ev.text)}`;
+    case "message.cancelled":
+      return "Queued message cancelled before it ran";
     case "message.started":
       return `Assistant message started · ${ev.model}`;
     case "text.delta":

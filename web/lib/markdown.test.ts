@@ -84,6 +84,25 @@ describe("renderMarkdown", () => {
     expect(ext?.className).toBe("md-external");
   });
 
+  it("links workspace paths the linker knows, in text and inline code, never in code blocks or links", () => {
+    const files = new Set(["notes/a.md", "report.txt"]);
+    const linkPath = (p: string) => (files.has(p) ? `/o/o1/files?path=${encodeURIComponent(p)}` : null);
+    const html = renderMarkdown(
+      "Wrote notes/a.md and `report.txt`. See ./notes/a.md, not notes/b.md.\n\n" +
+        "[the notes](https://example.com/notes/a.md)\n\n```\nnotes/a.md\n```\n",
+      linkPath,
+    );
+    expect(html).toContain('Wrote <a href="/o/o1/files?path=notes%2Fa.md">notes/a.md</a> and');
+    expect(html).toContain('<a href="/o/o1/files?path=report.txt"><code>report.txt</code></a>');
+    // A leading ./ still finds the file; the sentence's full stop and comma stay outside the link.
+    expect(html).toContain('See <a href="/o/o1/files?path=notes%2Fa.md">./notes/a.md</a>, not notes/b.md.');
+    expect(html).toContain('<a href="https://example.com/notes/a.md" class="md-external"');
+    expect(html).not.toContain("notes/a.md</a></a>");
+    expect(html).toMatch(/<pre><code>notes\/a\.md\n?<\/code><\/pre>/);
+    // Without a linker nothing changes.
+    expect(renderMarkdown("Wrote notes/a.md.")).not.toContain("<a ");
+  });
+
   it("renders an unfinished code fence mid-stream as code", () => {
     const html = renderMarkdown("Here:\n\n```python\ndef f():\n    return 1");
     expect(html).toContain('class="code-block"');

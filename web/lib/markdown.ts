@@ -63,6 +63,77 @@ const marked = new Marked({
   },
 });
 
-export function renderMarkdown(source: string): string {
-  return marked.parse(source, { async: false });
+/** Where a workspace path links to, or null when it isn't one (say, a file the chat never saw). */
+export type PathLinker = (path: string) => string | null;
+
+/** Candidate paths in running text: names with a dot or a slash, made of path characters. */
+const PATHISH = /(?<![\w./-])(?:\.\/)?[\w.-]*[\w-](?:\/[\w.-]*[\w-])*(?![\w/-])/g;
+
+function lookUp(linkPath: PathLinker, raw: string): { path: string; href: string } | null {
+  if (!raw.includes("/") && !raw.includes(".")) return null;
+  for (const path of [raw, raw.replace(/^\.?\//, "")]) {
+    const href = linkPath(path);
+    if (href) return { path, href };
+  }
+  return null;
+}
+
+type Tok = Tokens.Generic & { noPaths?: boolean };
+
+/** Marks a token's descendants: no path links inside a link. */
+function noPathsBelow(token: Tok): void {
+  for (const child of (token.tokens ?? []) as Tok[]) {
+    child.noPaths = true;
+    noPathsBelow(child);
+  }
+}
+
+/**
+ * Turns workspace paths into links: an inline code span that is exactly a path, and paths in
+ * running text. Never inside links or code blocks; `linkPath` says which strings are paths.
+ */
+function pathLinks(linkPath: PathLinker) {
+  return (token: Tok) => {
+    if (token.noPaths) return;
+    if (token.type === "link") return noPathsBelow(token);
+    if (token.type === "codespan") {
+      const found = lookUp(linkPath, token.text ?? "");
+      if (!found) return;
+      const inner: Tok = { type: "codespan", raw: token.raw, text: token.text, noPaths: true };
+      Object.assign(token, { type: "link", href: found.href, title: null, tokens: [inner], noPaths: true });
+      return;
+    }
+    if (token.type !== "text" || token.tokens || token.escaped) return;
+    const text: string = token.text ?? "";
+    const parts: Tok[] = [];
+    let at = 0;
+    for (const m of text.matchAll(PATHISH)) {
+      // A sentence's full stop is not part of the path.
+      const raw = m[0].replace(/\.+$/, "");
+      const found = lookUp(linkPath, raw);
+      if (!found) continue;
+      const start = m.index ?? 0;
+      if (start > at)
+        parts.push({ type: "text", raw: text.slice(at, start), text: text.slice(at, start), noPaths: true });
+      parts.push({
+        type: "link",
+        raw,
+        href: found.href,
+        title: null,
+        text: raw,
+        tokens: [{ type: "text", raw, text: raw, noPaths: true }],
+        noPaths: true,
+      });
+      at = start + raw.length;
+    }
+    if (!parts.length) return;
+    if (at < text.length)
+      parts.push({ type: "text", raw: text.slice(at), text: text.slice(at), noPaths: true });
+    token.tokens = parts;
+  };
+}
+
+/** Safe HTML for `source`; with `linkPath`, workspace paths it mentions become links to them. */
+export function renderMarkdown(source: string, linkPath?: PathLinker): string {
+  return marked.parse(source, { async: false, ...(linkPath ? { walkTokens: pathLinks(linkPath) } : {}) });
 }

@@ -16,13 +16,16 @@ import { NotFoundView } from "../components/RouteError";
 import { StatusBadge } from "../components/StatusBadge";
 import { useFold } from "../hooks/useFold";
 import { agentTarget, orchestratorTarget, useStream } from "../hooks/useStream";
+import { useWorkspaceLinks } from "../hooks/useWorkspaceLinks";
 import { ApiError, api } from "../lib/api";
+import { fileHref } from "../lib/files";
 import { formatRelative, formatTokens, formatUsd, totalTokens } from "../lib/format";
 import type { DataOf } from "../lib/loaders";
 import { modelLabel } from "../lib/models";
 import { emptyAgents, foldAgents, isActiveStatus, seedAgents } from "../lib/views/agents";
 import { emptyApprovals, foldApprovals, pendingApprovals } from "../lib/views/approvals";
 import { emptyTranscript, foldTranscript } from "../lib/views/transcript";
+import { emptyWorkspaceFiles, foldWorkspaceFiles } from "../lib/views/workspaceFiles";
 import type { loader } from "./AgentPage.loader";
 import "../styles/agent.css";
 
@@ -50,6 +53,9 @@ export default function AgentPage() {
   const agentsView = useFold(orchestrator.log, () => seedAgents(emptyAgents(), seed ?? []), foldAgents, seed);
   const transcript = useFold(stream.log, emptyTranscript, foldTranscript);
   const touched = useFold(stream.log, () => new Map() as Touched, foldTouched);
+  // Paths in its transcript link to the team's workspace, as the orchestrator's stream knows it.
+  const workspace = useFold(orchestrator.log, emptyWorkspaceFiles, foldWorkspaceFiles);
+  const links = useWorkspaceLinks(id, workspace);
   // Its own approvals, on its own stream; decided over its socket (or through the orchestrator's API).
   const pending = pendingApprovals(useFold(stream.log, emptyApprovals, foldApprovals));
   const client = stream.client;
@@ -180,7 +186,7 @@ export default function AgentPage() {
                   <ul className="touched">
                     {[...touched].map(([path, t]) => (
                       <li key={path}>
-                        <Link to={`/o/${id}/files?path=${encodeURIComponent(path)}`} className="mono">
+                        <Link to={fileHref(id, path)} className="mono">
                           {path}
                         </Link>
                         <span className="faint">{t.op}</span>
@@ -226,6 +232,7 @@ export default function AgentPage() {
                 running={running}
                 send={stream.send}
                 stop={interrupt}
+                links={links}
                 placeholder={`Message ${agent?.name ?? "this agent"} directly…`}
                 readOnlyReason={agent?.deleted ? "This agent was deleted." : null}
                 emptyState={<p className="empty faint">No activity yet.</p>}

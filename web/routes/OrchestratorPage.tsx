@@ -2,7 +2,6 @@
 // (tabs on a phone), with the connection, model, spend and context always in view.
 import { useEffect, useMemo } from "react";
 import { Link, useLoaderData, useParams, useSearchParams } from "react-router";
-import type { StreamEvent } from "../../schema/events";
 import { AgentsPane } from "../components/agents/AgentsPane";
 import { type ApprovalActions, ApprovalActionsContext } from "../components/approvals/ApprovalActions";
 import { ApprovalCard } from "../components/approvals/ApprovalCard";
@@ -10,6 +9,7 @@ import { PendingApprovalsButton } from "../components/approvals/PendingApprovals
 import { ConnectionBadge } from "../components/ConnectionBadge";
 import { ContextBar } from "../components/ContextBar";
 import { ChatPane } from "../components/chat/ChatPane";
+import type { ChatActions } from "../components/chat/chatContext";
 import { EventStreamPane } from "../components/events/EventStreamPane";
 import { Icon } from "../components/Icon";
 import { SettingsDialog } from "../components/orchestrator/SettingsDialog";
@@ -21,6 +21,7 @@ import { useFold } from "../hooks/useFold";
 import { useMe } from "../hooks/useMe";
 import { usePatchable } from "../hooks/usePatchable";
 import { orchestratorTarget, useStream } from "../hooks/useStream";
+import { useWorkspaceLinks } from "../hooks/useWorkspaceLinks";
 import { api } from "../lib/api";
 import { describeUsage, formatTokens, formatUsd, totalTokens } from "../lib/format";
 import type { DataOf } from "../lib/loaders";
@@ -29,20 +30,9 @@ import { agentList, emptyAgents, foldAgents, isActiveStatus, seedAgents } from "
 import { emptyApprovals, foldApprovals, pendingApprovals, pendingByAgent } from "../lib/views/approvals";
 import { currentTotals, emptyLiveTotals, foldLiveTotals } from "../lib/views/liveTotals";
 import { emptyTranscript, foldTranscript } from "../lib/views/transcript";
+import { emptyWorkspaceFiles, foldWorkspaceFiles } from "../lib/views/workspaceFiles";
 import { type loader, ORCHESTRATOR_NOT_FOUND } from "./OrchestratorPage.loader";
 import "../styles/orchestrator.css";
-
-type Live = { fileCount: number; files: Set<string> };
-const emptyLive = (): Live => ({ fileCount: 0, files: new Set() });
-function foldLive(l: Live, ev: StreamEvent): Live {
-  if (ev.type === "file.changed") {
-    const files = new Set(l.files);
-    if (ev.deleted) files.delete(ev.path);
-    else files.add(ev.path);
-    return { ...l, files, fileCount: files.size };
-  }
-  return l;
-}
 
 export default function OrchestratorPage() {
   const { id = "" } = useParams();
@@ -67,7 +57,18 @@ export default function OrchestratorPage() {
   const seed = stream.state?.agents;
   const transcript = useFold(stream.log, emptyTranscript, foldTranscript);
   const agentsView = useFold(stream.log, () => seedAgents(emptyAgents(), seed ?? []), foldAgents, seed);
-  const live = useFold(stream.log, emptyLive, foldLive);
+  const workspace = useFold(stream.log, emptyWorkspaceFiles, foldWorkspaceFiles);
+  const links = useWorkspaceLinks(id, workspace);
+  const chatActions = useMemo<ChatActions>(
+    () => ({
+      cancel: (messageId) => api.cancelMessage(id, messageId),
+      edit: (messageId, text) => api.editMessage(id, messageId, text),
+      regenerate: (messageId) => api.regenerate(id, messageId),
+      retry: (runId) => api.retryRun(id, runId),
+      resume: () => api.resume(id),
+    }),
+    [id],
+  );
   const liveTotals = useFold(stream.log, emptyLiveTotals, foldLiveTotals);
   const agents = agentList(agentsView);
   const names = useMemo(
@@ -150,7 +151,7 @@ export default function OrchestratorPage() {
         )}
         <Link to={`/o/${id}/files`} className="btn btn-sm">
           <Icon name="folder" size={14} /> Files
-          {live.fileCount ? <span className="count">{live.fileCount}</span> : null}
+          {workspace.paths.size ? <span className="count">{workspace.paths.size}</span> : null}
         </Link>
         {(running || activeAgents > 0) && (
           <button
@@ -217,6 +218,9 @@ export default function OrchestratorPage() {
                   running={running}
                   send={stream.send}
                   stop={stream.interrupt}
+                  actions={o?.status === "archived" ? null : chatActions}
+                  exportUrl={(format) => api.exportUrl(id, format)}
+                  links={links}
                   emptyState={<ChatEmpty simulated={simulated} />}
                   readOnlyReason={
                     o?.status === "archived"

@@ -2,11 +2,16 @@
 // their streams. Every route checks ownership in D1 before touching an object.
 import { and, desc, eq } from "drizzle-orm";
 import { drizzle } from "drizzle-orm/d1";
-import { Hono } from "hono";
+import { type Context, Hono } from "hono";
 import {
   createOrchestratorBody,
+  editMessageBody,
+  exportQuery,
   interruptBody,
   type OrchestratorInfo,
+  resendBody,
+  type SendMessageResult,
+  searchQuery,
   sendMessageBody,
   updateOrchestratorBody,
 } from "../../schema/api";
@@ -15,9 +20,10 @@ import type { ToolPolicyInput } from "../../schema/settings";
 import { requireAuth } from "../auth/middleware";
 import type { AppEnv } from "../http/context";
 import { ApiError, notFound, refuse } from "../http/errors";
-import { readJson } from "../http/validate";
+import { readJson, readQuery } from "../http/validate";
 import { isSimulated } from "../llm/client";
 import { DEFAULT_ORCHESTRATOR_MODEL, isKnownModel, MODELS } from "../llm/prices";
+import type { Refused } from "../objects/rpc";
 import { orchestratorStub } from "../objects/stubs";
 import { admitSend } from "../policy/admission";
 import { policyProblems } from "../policy/tool-policy";
@@ -77,6 +83,20 @@ function checkModel(model: string): void {
       },
     );
   }
+}
+
+/** Edits, regenerates, retries and resumes start runs: the same checks as a send. */
+async function admitResend(c: Context<AppEnv>, orch: OrchestratorRow): Promise<boolean> {
+  refuseIfArchived(orch);
+  const { refusal, accountBudget } = await admitSend(c.env, c.var.caller.userId);
+  refuse(refusal);
+  return accountBudget;
+}
+
+function resent(r: SendMessageResult | Refused, what: string): SendMessageResult {
+  if (!("refused" in r)) return r;
+  if (r.refused === "not_found") throw notFound(what);
+  throw new ApiError(409, "not_retryable", r.message);
 }
 
 export const orchestratorRoutes = new Hono<AppEnv>()
@@ -181,6 +201,81 @@ export const orchestratorRoutes = new Hono<AppEnv>()
     const orch = await ownedOrchestrator(c, c.req.param("id"));
     const body = await readJson(c, interruptBody, { allowEmpty: true });
     return c.json(await orchestratorStub(c.env, orch.id).interrupt({ agents: body.agents ?? false }));
+  })
+  .delete("/:id/messages/:messageId", async (c) => {
+    const orch = await ownedOrchestrator(c, c.req.param("id"));
+    const r = await orchestratorStub(c.env, orch.id).cancelMessage(c.req.param("messageId"));
+    if (!r) throw notFound("That message");
+    if (r === "started") {
+      throw new ApiError(
+        409,
+        "already_started",
+        "That message was already taken in by a run, so it can't be cancelled; stop the run instead.",
+      );
+    }
+    return c.json(r);
+  })
+  .post("/:id/messages/:messageId/edit", async (c) => {
+    const orch = await ownedOrchestrator(c, c.req.param("id"));
+    const body = await readJson(c, editMessageBody);
+    const accountBudget = await admitResend(c, orch);
+    const r = await orchestratorStub(c.env, orch.id).editMessage(
+      c.req.param("messageId"),
+      body.text,
+      body.clientId,
+      accountBudget,
+    );
+    return c.json(resent(r, "That message"), 202);
+  })
+  .post("/:id/messages/:messageId/regenerate", async (c) => {
+    const orch = await ownedOrchestrator(c, c.req.param("id"));
+    const body = await readJson(c, resendBody, { allowEmpty: true });
+    const accountBudget = await admitResend(c, orch);
+    const r = await orchestratorStub(c.env, orch.id).regenerate(
+      c.req.param("messageId"),
+      body.clientId,
+      accountBudget,
+    );
+    return c.json(resent(r, "That message"), 202);
+  })
+  .post("/:id/runs/:runId/retry", async (c) => {
+    const orch = await ownedOrchestrator(c, c.req.param("id"));
+    const body = await readJson(c, resendBody, { allowEmpty: true });
+    const accountBudget = await admitResend(c, orch);
+    const r = await orchestratorStub(c.env, orch.id).retryRun(
+      c.req.param("runId"),
+      body.clientId,
+      accountBudget,
+    );
+    return c.json(resent(r, "That run"), 202);
+  })
+  .post("/:id/resume", async (c) => {
+    const orch = await ownedOrchestrator(c, c.req.param("id"));
+    const accountBudget = await admitResend(c, orch);
+    return c.json(await orchestratorStub(c.env, orch.id).resume(accountBudget));
+  })
+  .get("/:id/export", async (c) => {
+    const orch = await ownedOrchestrator(c, c.req.param("id"));
+    const { format } = readQuery(c, exportQuery);
+    const body = await orchestratorStub(c.env, orch.id).exportConversation(format);
+    const file = `${
+      orch.name
+        .replace(/[^A-Za-z0-9]+/g, "-")
+        .replace(/^-|-$/g, "")
+        .slice(0, 60) || "conversation"
+    }.${format}`;
+    return new Response(body, {
+      headers: {
+        "Content-Type": format === "md" ? "text/markdown; charset=utf-8" : "application/json; charset=UTF-8",
+        "Content-Disposition": `attachment; filename="${file}"`,
+        "Cache-Control": "no-store",
+      },
+    });
+  })
+  .get("/:id/search", async (c) => {
+    const orch = await ownedOrchestrator(c, c.req.param("id"));
+    const { q, limit } = readQuery(c, searchQuery);
+    return c.json(await orchestratorStub(c.env, orch.id).search(q, limit));
   })
   .get("/:id/messages/:messageId", async (c) => {
     const orch = await ownedOrchestrator(c, c.req.param("id"));

@@ -48,7 +48,24 @@ export type ObjectConfig = {
 
 export type RunRow = typeof t.runs.$inferSelect;
 export type InboxKind = "user" | "task" | "agent_report";
-export type InboxPayload = { text: string; messageId: string; agentId?: string; taskId?: string };
+export type InboxPayload = {
+  /** What the user wrote (shown in message.user), or a report's text. */
+  text: string;
+  messageId: string;
+  agentId?: string;
+  taskId?: string;
+  /**
+   * Said to the model before `text` in the same turn: what an edit replaces, or that a Regenerate
+   * asks for a fresh answer (loop/resend.ts). Never shown as the user's words.
+   */
+  note?: string;
+  /** An edit-and-resend of this earlier message. */
+  edits?: string;
+  /** A Regenerate of this earlier message's answer. */
+  regenerates?: string;
+  /** A Retry of this run: it adds nothing to the conversation, the model is called again. */
+  retryOf?: string;
+};
 
 /** A call waiting for (or given) a person's decision (DESIGN §9). */
 export type Approval = {

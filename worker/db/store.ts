@@ -319,10 +319,31 @@ export class Store {
       : this.sql.exec<{ n: number }>("SELECT COUNT(*) AS n FROM inbox WHERE consumed_at IS NULL").one().n;
   }
 
-  /** Drops everything waiting (Stop all): consumed by no run. Returns how many were dropped. */
-  cancelInbox(): number {
-    return this.sql.exec("UPDATE inbox SET consumed_at = ? WHERE consumed_at IS NULL", Date.now())
-      .rowsWritten;
+  /** Drops everything waiting (Stop all): consumed by no run. Returns what was dropped. */
+  cancelInbox(): InboxRow[] {
+    return this.sql
+      .exec<InboxSql>("UPDATE inbox SET consumed_at = ? WHERE consumed_at IS NULL RETURNING *", Date.now())
+      .toArray()
+      .map(toInbox);
+  }
+
+  /** The inbox row of a message (a user message, a task, a report) by its message id. */
+  inboxByMessageId(messageId: string): InboxRow | undefined {
+    const r = this.sql
+      .exec<InboxSql>(
+        "SELECT * FROM inbox WHERE json_extract(payload, '$.messageId') = ? ORDER BY created_at LIMIT 1",
+        messageId,
+      )
+      .toArray()[0];
+    return r ? toInbox(r) : undefined;
+  }
+
+  /** The most recent run, whatever its state. */
+  latestRun(): RunRow | undefined {
+    const r = this.sql
+      .exec<{ id: string }>("SELECT id FROM runs ORDER BY created_at DESC, rowid DESC LIMIT 1")
+      .toArray()[0];
+    return r ? this.run(r.id) : undefined;
   }
 
   consumeInbox(id: string, runId: string | null): void {

@@ -4,16 +4,30 @@
 // This file holds the inbox policy (what starts a run, Stop's hold) and the drive loop; the steps
 // and checkpoints it drives are in model-step.ts, tool-step.ts and checkpoints.ts.
 import type Anthropic from "@anthropic-ai/sdk";
+import type { MessageState } from "../../schema/api";
 import type { RunFailureCode } from "../../schema/errors";
-import type { InboxKind, InboxPayload, RunRow, Store } from "../db/store";
+import type { ContentBlock, InboxKind, InboxPayload, RunRow, Store } from "../db/store";
 import { RUN_LIMITS } from "../limits";
 import type { Approvals, Decided } from "./approvals";
 import { Checkpoints } from "./checkpoints";
 import { newId, type RunEnd, type RunnerHost } from "./host";
 import { modelStep } from "./model-step";
+import { editNote, regenerateNote } from "./resend";
 import { findToolUse, toolStep } from "./tool-step";
 
 export type { RunEnd, RunnerHost } from "./host";
+
+/** What an input became: its message id, the run it started (null: it waits), a repeat of an earlier send. */
+export type Submitted = { messageId: string; runId: string | null; queued: boolean; duplicate: boolean };
+/** Why an edit, regenerate or retry was refused (an API error code, with a sentence for 409s). */
+export type Refused = { refused: "not_found" } | { refused: "not_retryable"; message: string };
+export type SubmitExtra = {
+  clientId?: string;
+  agentId?: string;
+  taskId?: string;
+} & Pick<InboxPayload, "note" | "edits" | "regenerates" | "retryOf">;
+
+const RETRY_NOTE = "[Retry: your previous reply was cut off. Please answer my last message again.]";
 
 export class Runner {
   private driving = false;
@@ -41,42 +55,31 @@ export class Runner {
   }
 
   /** Accepts an input; it starts a run now or waits in the inbox. Idempotent per clientId. */
-  submit(
-    kind: InboxKind,
-    text: string,
-    extra: { clientId?: string; agentId?: string; taskId?: string } = {},
-  ) {
+  submit(kind: InboxKind, text: string, extra: SubmitExtra = {}): Submitted {
     if (extra.clientId) {
-      const seen = this.store.inboxByClientId(extra.clientId);
-      if (seen) {
-        const payload = seen.payload as InboxPayload;
-        return {
-          messageId: payload.messageId,
-          runId: seen.runId,
-          queued: seen.runId === null,
-          duplicate: true,
-        };
-      }
+      const seen = this.seen(extra.clientId);
+      if (seen) return seen;
     }
     const messageId = newId("msg");
     const inboxId = newId("in");
+    const { clientId, ...rest } = extra;
+    const payload: InboxPayload = { text, messageId };
+    for (const [k, v] of Object.entries(rest)) if (v !== undefined) Object.assign(payload, { [k]: v });
     this.store.transaction(() => {
-      this.store.enqueue(
-        inboxId,
-        kind,
-        { text, messageId, agentId: extra.agentId, taskId: extra.taskId },
-        extra.clientId,
-      );
+      this.store.enqueue(inboxId, kind, payload, clientId);
       if (kind === "user") {
         this.store.set("autoRuns", 0);
         if (this.store.get("held")) this.setHeld(false);
       }
-      if (kind !== "agent_report") {
+      // A retry adds nothing to the conversation, so there is no message to show.
+      if (kind !== "agent_report" && !extra.retryOf) {
         this.host.emit({
           type: "message.user",
           messageId,
           text,
-          ...(extra.clientId ? { clientId: extra.clientId } : {}),
+          ...(clientId ? { clientId } : {}),
+          ...(extra.edits ? { edits: extra.edits } : {}),
+          ...(extra.regenerates ? { regenerates: extra.regenerates } : {}),
         });
       }
     });
@@ -89,22 +92,129 @@ export class Runner {
     };
   }
 
+  /** The first answer to a send with this clientId, if there was one (sends are idempotent). */
+  private seen(clientId: string): Submitted | null {
+    const seen = this.store.inboxByClientId(clientId);
+    if (!seen) return null;
+    return {
+      messageId: seen.payload.messageId,
+      runId: seen.runId,
+      queued: seen.runId === null,
+      duplicate: true,
+    };
+  }
+
+  /**
+   * Cancels a queued message before any run takes it in: it never reaches the model, and every
+   * watcher hears `message.cancelled`. Cancelling it again answers the same. `started` when a run
+   * already took it; null when this object has no such message (reports can't be cancelled).
+   */
+  cancel(messageId: string): MessageState | "started" | null {
+    const row = this.store.inboxByMessageId(messageId);
+    if (!row || row.kind === "agent_report" || row.payload.retryOf) return null;
+    if (row.runId) return "started";
+    if (row.consumedAt === null) {
+      this.store.transaction(() => {
+        this.store.consumeInbox(row.id, null);
+        this.host.emit({ type: "message.cancelled", messageId });
+      });
+    }
+    return { messageId, runId: null, state: "cancelled" };
+  }
+
+  /**
+   * Edit-and-resend (loop/resend.ts): `text` replaces the earlier message. One the model has seen
+   * gets a new turn that says so; one still queued is cancelled and replaced, and one that was
+   * cancelled is simply sent, since the model never saw either.
+   */
+  edit(messageId: string, text: string, clientId?: string): Submitted | Refused {
+    const dup = clientId ? this.seen(clientId) : null;
+    if (dup) return dup;
+    const row = this.userMessage(messageId);
+    if (!row) return { refused: "not_found" };
+    if (row.consumedAt === null) this.cancel(messageId);
+    const note = row.runId ? editNote(row.payload.text) : undefined;
+    return this.submit("user", text, { clientId, edits: messageId, note });
+  }
+
+  /**
+   * Regenerate: the earlier message's text again, as a new turn whose note asks for a fresh answer
+   * (loop/resend.ts). Only for a message a run has taken in.
+   */
+  regenerate(messageId: string, clientId?: string): Submitted | Refused {
+    const dup = clientId ? this.seen(clientId) : null;
+    if (dup) return dup;
+    const row = this.userMessage(messageId);
+    if (!row) return { refused: "not_found" };
+    if (!row.runId) {
+      return {
+        refused: "not_retryable",
+        message: "That message has not been answered yet, so there is no answer to regenerate.",
+      };
+    }
+    const original = row.payload.regenerates ?? messageId;
+    return this.submit("user", row.payload.text, {
+      clientId,
+      regenerates: original,
+      note: regenerateNote(),
+    });
+  }
+
+  /**
+   * Retry: the latest run, which failed or was stopped, goes again. Nothing is added to the
+   * conversation (the failed attempt left no answer), so the model sees exactly what that attempt
+   * saw; a stopped run whose reply was cut off gets a note asking for the answer again.
+   */
+  retry(runId: string, clientId?: string): Submitted | Refused {
+    const dup = clientId ? this.seen(clientId) : null;
+    if (dup) return dup;
+    const run = this.store.run(runId);
+    if (!run) return { refused: "not_found" };
+    const why =
+      this.store.latestRun()?.id !== runId
+        ? "Only the latest run can be retried."
+        : run.status !== "failed" && run.status !== "interrupted"
+          ? `That run ${run.status === "completed" ? "completed" : "is still going"}; regenerate its answer instead.`
+          : this.store.pendingInboxRows().some((p) => p.kind !== "agent_report")
+            ? "Messages are waiting to run; send or cancel them first."
+            : null;
+    if (why) return { refused: "not_retryable", message: why };
+    return this.submit("user", "", { clientId, retryOf: runId });
+  }
+
+  /** Resume after a Stop: lets what waits in the inbox (queued messages, reports) start now. */
+  release(): string | null {
+    if (this.store.get("held")) {
+      this.store.set("autoRuns", 0);
+      this.setHeld(false);
+    }
+    return this.startNextIfIdle();
+  }
+
+  /** A user message of this object by id (not a report, not a retry). */
+  private userMessage(messageId: string) {
+    const row = this.store.inboxByMessageId(messageId);
+    return row && row.kind === "user" && !row.payload.retryOf ? row : null;
+  }
+
   /**
    * Starts a run for what waits in the inbox if no run is active; returns the new run id. A user
    * message (or an agent's task) goes first and takes every waiting agent report with it, so
-   * reports cost no run of their own. Reports alone start a run only while the object isn't held
-   * by a Stop and the runaway guard allows.
+   * reports cost no run of their own. While the object is held by a Stop nothing starts (queued
+   * messages wait too, until the user's next action); reports alone start a run only while the
+   * runaway guard allows.
    */
   startNextIfIdle(): string | null {
     if (this.store.get("activeRunId")) {
       void this.kick();
       return null;
     }
+    if (this.store.get("held")) return null;
     const pending = this.store.pendingInboxRows();
     const input = pending.find((p) => p.kind !== "agent_report");
     const reports = pending.filter((p) => p.kind === "agent_report");
     if (!input) {
-      if (!reports.length || this.store.get("held")) return null;
+      if (!reports.length) return null;
       const auto = (this.store.get("autoRuns") ?? 0) + 1;
       // Leave them queued: the next user message picks the reports up.
       if (auto > RUN_LIMITS.maxAutoRuns) return null;
@@ -113,22 +223,27 @@ export class Runner {
     const lead = input ?? reports[0]!;
     const runId = newId("run");
     const trigger = lead.kind === "user" ? "user" : lead.kind === "task" ? "task" : "agent_report";
-    const taken = [...reports, ...(input ? [input] : [])];
+    const retryOf = input?.payload.retryOf;
     this.store.transaction(() => {
       this.store.insertRun(runId, trigger);
-      for (const item of taken) this.store.consumeInbox(item.id, runId);
-      this.store.appendMessage(
-        runId,
-        lead.payload.messageId,
-        "user",
-        taken.map((item) => ({ type: "text", text: item.payload.text })),
-      );
+      for (const item of [...reports, ...(input ? [input] : [])]) this.store.consumeInbox(item.id, runId);
+      const blocks: ContentBlock[] = reports.map((r) => ({ type: "text", text: r.payload.text }));
+      if (input && !retryOf) {
+        if (input.payload.note) blocks.push({ type: "text", text: input.payload.note });
+        blocks.push({ type: "text", text: input.payload.text });
+      } else if (retryOf && this.store.conversation().at(-1)?.role === "assistant") {
+        // The stopped run's reply was cut off: the model must be asked, or the run would end at once.
+        blocks.push({ type: "text", text: RETRY_NOTE });
+      }
+      if (blocks.length) this.store.appendMessage(runId, lead.payload.messageId, "user", blocks);
       this.store.set("activeRunId", runId);
       this.host.emit({
         type: "run.started",
         runId,
         trigger,
         ...(reports.length ? { reports: reports.map((r) => r.payload.agentId ?? "") } : {}),
+        ...(input && !retryOf ? { messageId: input.payload.messageId } : {}),
+        ...(retryOf ? { retryOf } : {}),
       });
     });
     void this.kick();

@@ -126,7 +126,18 @@ export class Agent extends LoopObject implements AgentRpc {
     if (opts.stopGen !== undefined && opts.stopGen > (this.store.get("stopGen") ?? 0)) {
       this.store.set("stopGen", opts.stopGen);
     }
-    const cancelled = opts.cancelQueued ? this.store.cancelInbox() : 0;
+    let cancelled = 0;
+    if (opts.cancelQueued) {
+      this.store.transaction(() => {
+        const rows = this.store.cancelInbox();
+        cancelled = rows.length;
+        // Every watcher sees the queued tasks go (the agent's chat drops them from its queue).
+        for (const r of rows) {
+          if (r.kind !== "agent_report")
+            this.emit({ type: "message.cancelled", messageId: r.payload.messageId });
+        }
+      });
+    }
     const stopped = this.runner.interrupt();
     if (!stopped && cancelled) this.setStatus("interrupted", "stopped before starting its queued tasks");
     return stopped || cancelled > 0;

@@ -2,13 +2,14 @@
 // and drive Agent objects (team-control.ts), keeps the live registry of its agents, applies their
 // notices to its stream, resumes runs suspended in wait_for_agents, and holds the team's budget
 // (team.ts).
+import type { MessageState, SearchResponse, SendMessageResult } from "../../schema/api";
 import type { AgentSummary, ApprovalDecision, StreamState, Totals, Usage } from "../../schema/events";
 import { zeroTotals } from "../../schema/events";
 import { queueD1 } from "../db/outbox";
 import type { Approval } from "../db/store-types";
 import { templateDigests } from "../db/templates";
 import { type Decided, keepRecent } from "../loop/approvals";
-import type { RunEnd } from "../loop/runner";
+import type { Refused, RunEnd, Submitted } from "../loop/runner";
 import { type Tool, type ToolContext, ToolError } from "../loop/tool";
 import { decide } from "../policy/tool-policy";
 import { type AgentSpec, describeTemplates } from "../tools/agent-spec";
@@ -20,9 +21,11 @@ import {
   summariseWait,
 } from "../tools/orchestrator-tools";
 import type { Activity } from "./activity";
+import { exportStream } from "./export";
 import { LoopObject } from "./loop-object";
 import { type AgentSettings, type NumberedNotice, noticeEffect } from "./notices";
 import type { OrchestratorInit, OrchestratorPatch, OrchestratorRpc } from "./rpc";
+import { searchConversation } from "./search";
 import { agentStub } from "./stubs";
 import { addTotals, agentRow as agentRowOf, TeamBudget, teamTotals as teamTotalsOf } from "./team";
 import { TeamControl, TeamRefusal } from "./team-control";
@@ -31,6 +34,10 @@ const PREAMBLE = `You are the orchestrator of a team of AI agents working in a s
 Break the user's request into tasks, create specialised agents for them, command them, wait for
 their results and report back. Agents run in parallel; wait_for_agents costs nothing while it waits.
 Keep the user informed in short messages.`;
+
+/** What a resend answers the API: the send's result, or why it was refused. */
+const answer = (r: Submitted | Refused): SendMessageResult | Refused =>
+  "refused" in r ? r : { messageId: r.messageId, runId: r.runId, queued: r.queued };
 
 /** The larger of two cumulative snapshots of the same agent's totals (notices may lag). */
 const latest = (a: Totals, b: Totals): Totals => (b.costUsd > a.costUsd ? b : a);
@@ -154,6 +161,46 @@ export class Orchestrator extends LoopObject implements OrchestratorRpc {
   async sendMessage(text: string, clientId: string | undefined, accountBudget: boolean) {
     await this.setAccountBudget(accountBudget);
     return this.send(text, clientId);
+  }
+
+  /** Cancels a queued message (DELETE …/messages/:id): never sent to the model. */
+  async cancelMessage(messageId: string): Promise<MessageState | "started" | null> {
+    return this.runner.cancel(messageId);
+  }
+
+  /** Edit-and-resend an earlier message (loop/resend.ts says how the model sees it). */
+  async editMessage(messageId: string, text: string, clientId: string | undefined, accountBudget: boolean) {
+    await this.setAccountBudget(accountBudget);
+    return answer(this.runner.edit(messageId, text, clientId));
+  }
+
+  /** Answer an earlier message again. */
+  async regenerate(messageId: string, clientId: string | undefined, accountBudget: boolean) {
+    await this.setAccountBudget(accountBudget);
+    return answer(this.runner.regenerate(messageId, clientId));
+  }
+
+  /** Run the latest run again, which failed or was stopped. */
+  async retryRun(runId: string, clientId: string | undefined, accountBudget: boolean) {
+    await this.setAccountBudget(accountBudget);
+    return answer(this.runner.retry(runId, clientId));
+  }
+
+  /** Resume after a Stop: queued messages and reports start now instead of with the next message. */
+  async resume(accountBudget: boolean): Promise<{ runId: string | null; held: boolean }> {
+    await this.setAccountBudget(accountBudget);
+    const runId = this.runner.release();
+    return { runId: runId && this.store.get("activeRunId") === runId ? runId : null, held: false };
+  }
+
+  /** The whole conversation as Markdown or JSON, streamed from the event log (objects/export.ts). */
+  exportConversation(format: "md" | "json"): ReadableStream<Uint8Array> {
+    return exportStream(this.log, this.store.config(), this.teamTotals(), format);
+  }
+
+  /** Where the conversation mentions `query` (objects/search.ts). */
+  search(query: string, limit: number): SearchResponse {
+    return searchConversation(this.log, query, limit);
   }
 
   /** A file changed outside the loop (the user, through the API). */

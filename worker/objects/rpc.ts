@@ -1,11 +1,12 @@
 // The RPC surface of the two Durable Object classes: exactly what Worker code (routes, the other
 // object) may call. Everything else on the classes is protected and reached only from inside.
-import type { EventsPage, MessageState, RunInfo, SendMessageResult } from "../../schema/api";
+import type { EventsPage, MessageState, RunInfo, SearchResponse, SendMessageResult } from "../../schema/api";
 import type { AgentSummary, ApprovalDecision, StreamEvent, StreamState, Totals } from "../../schema/events";
 import type { D1Stats } from "../db/outbox";
 import type { ObjectConfig } from "../db/store";
 import type { Approval } from "../db/store-types";
 import type { Decided } from "../loop/approvals";
+import type { Refused } from "../loop/runner";
 import type { AgentSpec } from "../tools/agent-spec";
 import type { Activity } from "./activity";
 import type { AgentInit, AgentSettings, NumberedNotice } from "./notices";
@@ -27,6 +28,8 @@ export interface StreamRpc {
   runInfo(runId: string): RunInfo | null;
   runOfMessage(messageId: string): MessageState | null;
 }
+
+export type { Refused };
 
 export type OrchestratorInit = Omit<ObjectConfig, "kind" | "orchestratorId">;
 export type OrchestratorPatch = Partial<
@@ -56,6 +59,29 @@ export interface OrchestratorRpc extends StreamRpc {
   setAccountBudget(has: boolean): Promise<void>;
   sendMessage(text: string, clientId: string | undefined, accountBudget: boolean): Promise<SendMessageResult>;
   fileChanged(change: { path: string; size: number; by: string; deleted?: boolean }): Promise<void>;
+  /** Cancels a queued message; "started" once a run took it in; null when unknown. */
+  cancelMessage(messageId: string): Promise<MessageState | "started" | null>;
+  editMessage(
+    messageId: string,
+    text: string,
+    clientId: string | undefined,
+    accountBudget: boolean,
+  ): Promise<SendMessageResult | Refused>;
+  regenerate(
+    messageId: string,
+    clientId: string | undefined,
+    accountBudget: boolean,
+  ): Promise<SendMessageResult | Refused>;
+  retryRun(
+    runId: string,
+    clientId: string | undefined,
+    accountBudget: boolean,
+  ): Promise<SendMessageResult | Refused>;
+  resume(accountBudget: boolean): Promise<{ runId: string | null; held: boolean }>;
+  /** The conversation as Markdown or JSON (GET …/export). */
+  exportConversation(format: "md" | "json"): ReadableStream<Uint8Array>;
+  /** Where the conversation mentions a text (GET …/search). */
+  search(query: string, limit: number): SearchResponse;
   agents(): AgentSummary[];
   agent(agentId: string): AgentSummary | null;
   messageAgent(

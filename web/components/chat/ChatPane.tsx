@@ -1,13 +1,26 @@
 // The chat: transcript with optimistic sends, typing indicator, stop, auto-scroll on send and
-// while streaming (unless the reader scrolled up).
-import { useMemo, useRef, useState } from "react";
+// while streaming (unless the reader scrolled up); messages queued behind the running turn (or held
+// by a Stop) after it; Find and Export above; the message actions the page offers (chatContext.ts).
+import { useCallback, useMemo, useRef, useState } from "react";
 import { useStickToBottom } from "../../hooks/useStickToBottom";
 import { ApiError } from "../../lib/http";
+import { heldWork, turnOffers } from "../../lib/views/chatOffers";
 import type { Transcript } from "../../lib/views/transcript";
 import { Icon } from "../Icon";
+import { ChatToolbar } from "./ChatToolbar";
 import { Composer } from "./Composer";
-import { type PendingMessage, TranscriptView, TypingDots } from "./TranscriptView";
+import {
+  type ChatActions,
+  type ChatControls,
+  ChatControlsContext,
+  type ChatLinks,
+  ChatLinksContext,
+} from "./chatContext";
+import { FindBar } from "./FindBar";
+import { QueuedMessages } from "./QueuedMessages";
+import { type PendingMessage, PendingMessages, TranscriptView, TypingDots } from "./TranscriptView";
 import "../../styles/chat.css";
+import "../../styles/chat-actions.css";
 
 const WINDOW = 150;
 
@@ -21,6 +34,9 @@ export function ChatPane({
   emptyState,
   placeholder,
   readOnlyReason,
+  actions = null,
+  links = null,
+  exportUrl,
 }: {
   transcript: Transcript;
   send: Sender;
@@ -29,21 +45,48 @@ export function ChatPane({
   emptyState?: React.ReactNode;
   placeholder?: string;
   readOnlyReason?: string | null;
+  /** Cancel, edit, regenerate, retry, resume and export (the orchestrator's chat). */
+  actions?: ChatActions | null;
+  /** Links from paths in the chat to the workspace's files. */
+  links?: ChatLinks | null;
+  /** Where the conversation downloads from (an archived orchestrator's too, which has no actions). */
+  exportUrl?: (format: "md" | "json") => string;
 }) {
   const [pending, setPending] = useState<(PendingMessage & { messageId?: string })[]>([]);
-  const [stopError, setStopError] = useState<string | null>(null);
-  // Long conversations render their tail; earlier items on request.
+  const [error, setError] = useState<string | null>(null);
+  const [finding, setFinding] = useState(false);
+  const [query, setQuery] = useState("");
+  const searching = finding && query.trim() !== "";
+  // Long conversations render their tail; earlier items on request (and all of them while finding).
   const [windowSize, setWindowSize] = useState(WINDOW);
-  const hiddenCount = Math.max(0, transcript.items.length - windowSize);
+  const hiddenCount = searching ? 0 : Math.max(0, transcript.items.length - windowSize);
   const shownItems = hiddenCount ? transcript.items.slice(hiddenCount) : transcript.items;
   const scroller = useRef<HTMLDivElement>(null);
+  const inner = useRef<HTMLDivElement>(null);
+
+  const fail = useCallback((what: string, err: unknown) => {
+    setError(`${what}: ${err instanceof ApiError ? err.message : "network error"}`);
+  }, []);
+  const offers = turnOffers(transcript);
+  const { turnKey, retryRunId, regenerateMessageId } = offers;
+  // One value while nothing it holds changes, so streaming deltas don't re-render every message.
+  const controls = useMemo<ChatControls>(
+    () => ({
+      actions,
+      offers: { turnKey, retryRunId, regenerateMessageId },
+      query: searching ? query : "",
+      fail,
+    }),
+    [actions, turnKey, retryRunId, regenerateMessageId, searching, query, fail],
+  );
 
   // Optimistic copies retire once the server's message.user shows up (by clientId or messageId).
   const seenMessageIds = useMemo(() => {
     const s = new Set<string>();
     for (const it of transcript.items) if (it.kind === "user") s.add(it.messageId);
+    for (const q of transcript.queued) s.add(q.messageId);
     return s;
-  }, [transcript.items]);
+  }, [transcript.items, transcript.queued]);
   const visiblePending = pending.filter(
     (p) => !transcript.seenClientIds.has(p.clientId) && !(p.messageId && seenMessageIds.has(p.messageId)),
   );
@@ -74,11 +117,11 @@ export function ChatPane({
   };
 
   const onStop = async () => {
-    setStopError(null);
+    setError(null);
     try {
       await stop();
     } catch (e) {
-      setStopError(e instanceof ApiError ? e.message : "Could not stop the run.");
+      setError(e instanceof ApiError ? e.message : "Could not stop the run.");
     }
   };
 
@@ -103,47 +146,72 @@ export function ChatPane({
   const showTyping = running && !(streamingText && transcript.phase === "writing");
 
   return (
-    <div className="chat">
-      <div className="chat-scroll" ref={scroller} aria-live="polite" aria-relevant="additions">
-        <div className="chat-inner">
-          {transcript.items.length === 0 && visiblePending.length === 0 && emptyState}
-          {hiddenCount > 0 && (
-            <button
-              type="button"
-              className="btn btn-sm btn-ghost show-earlier"
-              onClick={() => setWindowSize((n) => n + WINDOW)}
-            >
-              Show earlier messages ({hiddenCount.toLocaleString()})
+    <ChatLinksContext value={links}>
+      <ChatControlsContext value={controls}>
+        <div className="chat">
+          <ChatToolbar finding={finding} onFind={() => setFinding(!finding)} exportUrl={exportUrl} />
+          {finding && (
+            <FindBar
+              container={inner}
+              query={query}
+              onQuery={setQuery}
+              onClose={() => {
+                setFinding(false);
+                setQuery("");
+              }}
+            />
+          )}
+          <div className="chat-scroll" ref={scroller} aria-live="polite" aria-relevant="additions">
+            <div className="chat-inner" ref={inner}>
+              {transcript.items.length === 0 &&
+                transcript.queued.length === 0 &&
+                visiblePending.length === 0 &&
+                emptyState}
+              {hiddenCount > 0 && (
+                <button
+                  type="button"
+                  className="btn btn-sm btn-ghost show-earlier"
+                  onClick={() => setWindowSize((n) => n + WINDOW)}
+                >
+                  Show earlier messages ({hiddenCount.toLocaleString()})
+                </button>
+              )}
+              <TranscriptView items={shownItems} />
+              {showTyping && <TypingDots label={typingLabel} />}
+              <QueuedMessages queued={transcript.queued} held={heldWork(transcript)} />
+              <PendingMessages pending={visiblePending} onRetry={(p) => dispatch(p.text, p.clientId)} />
+            </div>
+          </div>
+          {!atBottom && (
+            <button type="button" className="btn btn-sm jump-latest" onClick={scrollToBottom}>
+              <Icon name="arrowDown" size={14} /> Latest
             </button>
           )}
-          <TranscriptView
-            items={shownItems}
-            pending={visiblePending}
-            onRetry={(p) => dispatch(p.text, p.clientId)}
-          />
-          {showTyping && <TypingDots label={typingLabel} />}
+          {error && (
+            <div className="notice notice-error chat-error" role="alert">
+              <span>{error}</span>
+              <button
+                type="button"
+                className="btn btn-sm btn-ghost btn-icon"
+                aria-label="Dismiss"
+                onClick={() => setError(null)}
+              >
+                <Icon name="x" size={13} />
+              </button>
+            </div>
+          )}
+          {readOnlyReason ? (
+            <div className="chat-readonly faint">{readOnlyReason}</div>
+          ) : (
+            <Composer
+              running={running}
+              placeholder={placeholder}
+              onSend={(text) => dispatch(text, crypto.randomUUID())}
+              onStop={() => void onStop()}
+            />
+          )}
         </div>
-      </div>
-      {!atBottom && (
-        <button type="button" className="btn btn-sm jump-latest" onClick={scrollToBottom}>
-          <Icon name="arrowDown" size={14} /> Latest
-        </button>
-      )}
-      {stopError && (
-        <div className="notice notice-error chat-error" role="alert">
-          {stopError}
-        </div>
-      )}
-      {readOnlyReason ? (
-        <div className="chat-readonly faint">{readOnlyReason}</div>
-      ) : (
-        <Composer
-          running={running}
-          placeholder={placeholder}
-          onSend={(text) => dispatch(text, crypto.randomUUID())}
-          onStop={() => void onStop()}
-        />
-      )}
-    </div>
+      </ChatControlsContext>
+    </ChatLinksContext>
   );
 }

@@ -1,10 +1,13 @@
-// A tool call as a card: name, state, duration; input and result expandable. A server tool (run by
-// the API inside the response) is marked so, and its result is shown in its own terms. A connector's
-// tool reads "<tool> · <connector>" (ToolName).
+// A tool call as a card: name, state, duration; input and result expandable, with the workspace
+// files it names linked to the files page. A server tool (run by the API inside the response) is
+// marked so, and its result is shown in its own terms. A connector's tool reads
+// "<tool> · <connector>" (ToolName).
+import type { MouseEvent } from "react";
 import { formatMs } from "../../lib/format";
 import type { ToolBlock } from "../../lib/views/transcript";
 import { Icon } from "../Icon";
 import { ToolName } from "../ToolName";
+import { type ChatLinks, useChatLinks } from "./chatContext";
 import { ServerToolResult } from "./ServerToolResult";
 
 const STATE: Record<ToolBlock["status"], { label: string; tone: string }> = {
@@ -36,10 +39,43 @@ function hint(input: unknown): string {
   return "";
 }
 
+/** Workspace paths a call's input names (path, paths, from, to), as strings. */
+export function namedPaths(input: unknown): string[] {
+  if (!input || typeof input !== "object") return [];
+  const o = input as Record<string, unknown>;
+  const out: string[] = [];
+  for (const k of ["path", "paths", "from", "to"]) {
+    const v = o[k];
+    for (const p of Array.isArray(v) ? v : [v])
+      if (typeof p === "string" && p && !out.includes(p)) out.push(p);
+  }
+  return out;
+}
+
+/** Links to the files the call names that the workspace holds. */
+function FileLinks({ found, links }: { found: { p: string; href: string }[]; links: ChatLinks }) {
+  const follow = (e: MouseEvent<HTMLAnchorElement>, href: string) => {
+    if (e.button !== 0 || e.metaKey || e.ctrlKey || e.shiftKey || e.altKey) return;
+    e.preventDefault();
+    links.navigate(href);
+  };
+  return (
+    <div className="tool-files">
+      <Icon name="file" size={13} />
+      {found.map(({ p, href }) => (
+        <a key={p} href={href} className="mono" onClick={(e) => follow(e, href)}>
+          {p}
+        </a>
+      ))}
+    </div>
+  );
+}
+
 export function ToolCard({ tool }: { tool: ToolBlock }) {
+  const links = useChatLinks();
   const state = STATE[tool.status];
   const busy = tool.status === "started" || tool.status === "running";
-  return (
+  const card = (
     <details className={`tool-card tool-${tool.status}`} data-tool={tool.name}>
       <summary>
         <Icon name="tool" size={14} />
@@ -59,11 +95,27 @@ export function ToolCard({ tool }: { tool: ToolBlock }) {
           {state.label}
         </span>
       </summary>
-      <div className="tool-body">
+      <div className="tool-body" data-searchable>
         {tool.server && tool.result !== null ? <ServerToolResult tool={tool} /> : <ToolDetails tool={tool} />}
         {tool.input === undefined && tool.result === null && <p className="faint">Waiting for the call…</p>}
       </div>
     </details>
+  );
+  // The files it names, linked under the card where they show while it is folded.
+  const found =
+    links && !busy
+      ? namedPaths(tool.input).flatMap((p) => {
+          const href = links.file(p);
+          return href ? [{ p, href }] : [];
+        })
+      : [];
+  return links && found.length ? (
+    <div className="tool-wrap">
+      {card}
+      <FileLinks found={found} links={links} />
+    </div>
+  ) : (
+    card
   );
 }
 

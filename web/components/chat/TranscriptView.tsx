@@ -1,14 +1,19 @@
-// Renders a transcript: user bubbles, assistant messages (thinking collapsed, markdown text, tool
-// cards, per-message usage), notices and end-of-turn summaries. Shared by the orchestrator chat and
-// the agent detail page.
-import { memo, useEffect, useState } from "react";
-import { formatMs, formatUsage, formatUsd } from "../../lib/format";
-import type { AssistantItem, TranscriptItem, TurnItem } from "../../lib/views/transcript";
+// Renders a transcript: user messages, assistant messages (thinking collapsed, markdown text with
+// workspace paths linked, tool cards, per-message usage), agents' reports as cards, notices and
+// end-of-turn dividers (with Regenerate or Retry on the latest). Every message has its time (full
+// date on hover or focus) and Copy. Shared by the orchestrator chat and the agent detail page.
+import { memo, useEffect } from "react";
+import { describeUsage, formatMs, formatTokens, formatUsage, formatUsd, totalTokens } from "../../lib/format";
+import type { AssistantItem, CancelledItem, TranscriptItem, TurnItem } from "../../lib/views/transcript";
 import { ApprovalCard } from "../approvals/ApprovalCard";
 import { Markdown, preloadMarkdown } from "../Markdown";
 import { SettingsLink } from "../orchestrator/SettingsLink";
+import { useChatControls, useChatLinks } from "./chatContext";
+import { ActionButton, CopyButton, Timestamp, useAction } from "./MessageActions";
+import { ReportCard } from "./ReportCard";
 import { Sources } from "./Sources";
 import { ToolCard } from "./ToolCard";
+import { UserMessage } from "./UserMessage";
 
 export type PendingMessage = {
   clientId: string;
@@ -19,13 +24,9 @@ export type PendingMessage = {
 
 export function TranscriptView({
   items,
-  pending = [],
-  onRetry,
   userLabel = "You",
 }: {
   items: readonly TranscriptItem[];
-  pending?: readonly PendingMessage[];
-  onRetry?: (p: PendingMessage) => void;
   userLabel?: string;
 }) {
   // Fetch the renderer as soon as a transcript is on screen, not when the first reply arrives.
@@ -35,40 +36,45 @@ export function TranscriptView({
       {items.map((item) => (
         <Item key={item.key} item={item} userLabel={userLabel} />
       ))}
-      {pending.map((p) => (
-        <div key={p.clientId} className="msg msg-user msg-pending" data-state={p.state}>
-          <div className="msg-user-bubble">{p.text}</div>
-          <div className="msg-meta">
-            {p.state === "sending" ? (
-              "Sending…"
-            ) : p.state === "accepted" ? (
-              "Queued — starts after the current turn"
-            ) : (
-              <span className="msg-failed">
-                Not sent{p.error ? `: ${p.error}` : ""}
-                {onRetry && (
-                  <button type="button" className="btn btn-sm btn-ghost" onClick={() => onRetry(p)}>
-                    Retry
-                  </button>
-                )}
-              </span>
-            )}
-          </div>
-        </div>
-      ))}
     </>
   );
+}
+
+/** Messages sent from this page that the server hasn't recorded yet (or refused). */
+export function PendingMessages({
+  pending,
+  onRetry,
+}: {
+  pending: readonly PendingMessage[];
+  onRetry?: (p: PendingMessage) => void;
+}) {
+  return pending.map((p) => (
+    <div key={p.clientId} className="msg msg-user msg-pending" data-state={p.state}>
+      <div className="msg-user-bubble">{p.text}</div>
+      <div className="msg-meta">
+        {p.state === "sending" ? (
+          "Sending…"
+        ) : p.state === "accepted" ? (
+          "Queued — starts after the current turn"
+        ) : (
+          <span className="msg-failed">
+            Not sent{p.error ? `: ${p.error}` : ""}
+            {onRetry && (
+              <button type="button" className="btn btn-sm btn-ghost" onClick={() => onRetry(p)}>
+                Retry
+              </button>
+            )}
+          </span>
+        )}
+      </div>
+    </div>
+  ));
 }
 
 const Item = memo(function Item({ item, userLabel }: { item: TranscriptItem; userLabel: string }) {
   switch (item.kind) {
     case "user":
-      return (
-        <div className="msg msg-user" data-message-id={item.messageId}>
-          <span className="sr-only">{userLabel}:</span>
-          <UserText text={item.text} />
-        </div>
-      );
+      return <UserMessage item={item} userLabel={userLabel} />;
     case "assistant":
       return <AssistantMessage item={item} />;
     case "notice":
@@ -88,30 +94,36 @@ const Item = memo(function Item({ item, userLabel }: { item: TranscriptItem; use
       return <TurnSummary item={item} />;
     case "approval":
       return <ApprovalCard approval={item.approval} />;
+    case "cancelled":
+      return <CancelledLine item={item} />;
+    case "report":
+      return <ReportCard item={item} />;
   }
 });
 
-const LONG_CHARS = 700;
-
-/** Long user messages (pasted documents, scripts) fold to a few lines until asked. */
-function UserText({ text }: { text: string }) {
-  const [open, setOpen] = useState(false);
-  const long = text.length > LONG_CHARS;
+function CancelledLine({ item }: { item: CancelledItem }) {
   return (
-    <div className="msg-user-bubble" data-folded={long && !open}>
-      {long && !open ? `${text.slice(0, LONG_CHARS).trimEnd()}…` : text}
-      {long && (
-        <button type="button" className="msg-more" onClick={() => setOpen(!open)} aria-expanded={open}>
-          {open ? "Show less" : `Show all (${text.length.toLocaleString()} characters)`}
-        </button>
-      )}
+    <div className="msg-cancelled" data-message-id={item.messageId}>
+      <span className="faint">Cancelled before it ran:</span>
+      <s className="msg-cancelled-text truncate" data-searchable>
+        {item.text}
+      </s>
+      <Timestamp ts={item.ts} />
     </div>
   );
 }
 
+const textOf = (item: AssistantItem) =>
+  item.blocks
+    .filter((b) => b.kind === "text")
+    .map((b) => (b.kind === "text" ? b.text.trim() : ""))
+    .join("\n\n");
+
 function AssistantMessage({ item }: { item: AssistantItem }) {
+  const links = useChatLinks();
   // Before its first block the pane's typing indicator stands in for it.
   if (item.blocks.length === 0 && !item.usage) return null;
+  const hasText = item.blocks.some((b) => b.kind === "text" && b.text.trim());
   return (
     <article className="msg msg-assistant" data-message-id={item.messageId} aria-busy={item.streaming}>
       {item.blocks.map((b) =>
@@ -125,19 +137,28 @@ function AssistantMessage({ item }: { item: AssistantItem }) {
             <div className="thinking-text">{b.text}</div>
           </details>
         ) : (
-          <Markdown
-            key={`tx${b.index}`}
-            text={b.text}
-            className={item.streaming ? "md-streaming" : undefined}
-          />
+          <div key={`tx${b.index}`} data-searchable>
+            <Markdown
+              text={b.text}
+              className={item.streaming ? "md-streaming" : undefined}
+              linkPath={links?.linkPath}
+              navigate={links?.navigate}
+            />
+          </div>
         ),
       )}
       <Sources citations={item.citations} />
-      {item.usage && (
-        <div className="msg-meta num" title={`Stop reason: ${item.stopReason ?? "?"}`}>
-          {formatUsage(item.usage)}
-          {item.costUsd !== null && ` · ${formatUsd(item.costUsd)}`}
+      {(item.usage || (hasText && !item.streaming)) && (
+        <div className="msg-actions">
+          {item.usage && (
+            <span className="msg-usage num" title={`Stop reason: ${item.stopReason ?? "?"}`}>
+              {formatUsage(item.usage)}
+              {item.costUsd !== null && ` · ${formatUsd(item.costUsd)}`}
+            </span>
+          )}
           {item.stopReason === "max_tokens" && <span className="badge badge-amber">hit max tokens</span>}
+          <Timestamp ts={item.ts} />
+          {hasText && !item.streaming && <CopyButton text={() => textOf(item)} label="Copy answer" />}
         </div>
       )}
     </article>
@@ -145,14 +166,40 @@ function AssistantMessage({ item }: { item: AssistantItem }) {
 }
 
 function TurnSummary({ item }: { item: TurnItem }) {
+  const { actions, offers, fail } = useChatControls();
+  const act = useAction(fail);
   const label =
     item.outcome === "completed" ? "Turn complete" : item.outcome === "failed" ? "Turn failed" : "Stopped";
+  const here = actions && offers.turnKey === item.key;
+  const retry = here ? offers.retryRunId : null;
+  const regenerate = here ? offers.regenerateMessageId : null;
   return (
-    <div className={`turn turn-${item.outcome}`}>
+    <div
+      className={`turn turn-${item.outcome}`}
+      data-run-id={item.runId}
+      title={item.usage ? describeUsage(item.usage) : undefined}
+    >
       <span>{label}</span>
       <span className="num">{formatMs(item.ms)}</span>
-      {item.usage && <span className="num">{formatUsage(item.usage)}</span>}
+      {item.usage && <span className="num turn-usage">{formatTokens(totalTokens(item.usage))} tokens</span>}
       {item.costUsd !== null && <span className="num">{formatUsd(item.costUsd)}</span>}
+      <Timestamp ts={item.ts} />
+      {retry && actions && (
+        <ActionButton
+          icon="refresh"
+          label="Retry"
+          busy={act.busy}
+          onClick={() => act.run("Could not retry", () => actions.retry(retry))}
+        />
+      )}
+      {regenerate && actions && (
+        <ActionButton
+          icon="refresh"
+          label="Regenerate"
+          busy={act.busy}
+          onClick={() => act.run("Could not regenerate", () => actions.regenerate(regenerate))}
+        />
+      )}
     </div>
   );
 }

@@ -2,107 +2,20 @@
 // assembled from deltas by (messageId, index), tool cards, per-turn usage, run state and notices.
 // `foldTranscript(state, event)` never mutates its input, so it works both incrementally (fold
 // only new events) and from scratch (after an out-of-order insert).
-import type { Citation, StreamEvent, Usage } from "../../../schema/events";
+import type { StreamEvent } from "../../../schema/events";
 import { formatUsd } from "../../../schema/money";
-import { type ApprovalView, approvalFromRequest, resolveApproval } from "./approvals";
+import { approvalFromRequest, resolveApproval } from "./approvals";
+import { cancelQueued, holdInbox, push, recordReport, recordUser, startRun } from "./transcriptQueue";
+import {
+  type AssistantItem,
+  emptyTranscript,
+  type TextBlock,
+  type ToolBlock,
+  type Transcript,
+  type TurnItem,
+} from "./transcriptTypes";
 
-export type ToolBlock = {
-  kind: "tool";
-  toolUseId: string;
-  name: string;
-  input: unknown;
-  /** started: the model is writing the call; running: called, awaiting the result. */
-  status: "started" | "running" | "done" | "error";
-  result: string | null;
-  ms: number | null;
-  truncated: boolean;
-  /** A server tool (web search, fetch, code execution): run by the API inside the response. */
-  server: boolean;
-};
-export type TextBlock = { kind: "text" | "thinking"; index: number; text: string };
-export type Block = TextBlock | ToolBlock;
-
-export type UserItem = {
-  kind: "user";
-  key: string;
-  messageId: string;
-  text: string;
-  clientId: string | null;
-  ts: number;
-};
-export type AssistantItem = {
-  kind: "assistant";
-  key: string;
-  messageId: string;
-  model: string;
-  blocks: Block[];
-  streaming: boolean;
-  usage: Usage | null;
-  costUsd: number | null;
-  stopReason: string | null;
-  /** The sources its text cites, numbered in order (message.completed). */
-  citations: Citation[];
-  ts: number;
-};
-export type NoticeItem = {
-  kind: "notice";
-  key: string;
-  tone: "info" | "warning" | "error";
-  title: string;
-  detail: string | null;
-  /** The error code behind it, when there is one (budget_exceeded links to the settings). */
-  code?: string;
-  ts: number;
-};
-/** A tool call waiting for (or given) the user's decision, where it was asked. */
-export type ApprovalItem = { kind: "approval"; key: string; approval: ApprovalView; ts: number };
-export type TurnItem = {
-  kind: "turn";
-  key: string;
-  runId: string;
-  outcome: "completed" | "failed" | "interrupted";
-  usage: Usage | null;
-  costUsd: number | null;
-  ms: number;
-  ts: number;
-};
-export type TranscriptItem = UserItem | AssistantItem | NoticeItem | TurnItem | ApprovalItem;
-
-export type RunPhase = "idle" | "waiting_model" | "thinking" | "writing" | "tool" | "retrying";
-
-export type Transcript = {
-  items: readonly TranscriptItem[];
-  /** messageId / toolUseId → index into items, to find what a delta belongs to in O(1). */
-  messageIndex: ReadonlyMap<string, number>;
-  toolMessage: ReadonlyMap<string, string>;
-  activeRun: { runId: string; trigger: string; startedAt: number } | null;
-  phase: RunPhase;
-  /** Client ids of user messages the server has recorded, to retire optimistic copies. */
-  seenClientIds: ReadonlySet<string>;
-  /** Stopped by the user: agent reports wait for the next message (inbox.held). */
-  held: boolean;
-  /** Agent names from agent.created, to say whose report is waiting. */
-  agentNames: ReadonlyMap<string, string>;
-  lastSeq: number;
-};
-
-export const emptyTranscript = (): Transcript => ({
-  items: [],
-  messageIndex: new Map(),
-  toolMessage: new Map(),
-  activeRun: null,
-  phase: "idle",
-  seenClientIds: new Set(),
-  held: false,
-  agentNames: new Map(),
-  lastSeq: 0,
-});
-
-const plural = (n: number, one: string) => `${n} ${one}${n === 1 ? "" : "s"}`;
-
-function namesOf(t: Transcript, ids: readonly string[]): string {
-  return ids.map((id) => t.agentNames.get(id) ?? "an agent").join(", ");
-}
+export * from "./transcriptTypes";
 
 const RETRY_REASONS: Record<string, string> = {
   overloaded: "The model is overloaded",
@@ -116,10 +29,6 @@ const RETRY_REASONS: Record<string, string> = {
 
 export function describeRetry(reason: string): string {
   return RETRY_REASONS[reason] ?? reason.replace(/_/g, " ").replace(/^./, (c) => c.toUpperCase());
-}
-
-function push(t: Transcript, item: TranscriptItem): Transcript {
-  return { ...t, items: [...t.items, item] };
 }
 
 /** Replaces the assistant item of `messageId` with `fn(item)`; no-op when unknown. */
@@ -184,77 +93,18 @@ function ensureMessage(t: Transcript, messageId: string, ev: StreamEvent): Trans
 export function foldTranscript(t0: Transcript, ev: StreamEvent): Transcript {
   const t = { ...t0, lastSeq: Math.max(t0.lastSeq, ev.seq) };
   switch (ev.type) {
-    case "message.user": {
-      const item: UserItem = {
-        kind: "user",
-        key: `u:${ev.messageId}`,
-        messageId: ev.messageId,
-        text: ev.text,
-        clientId: ev.clientId ?? null,
-        ts: ev.ts,
-      };
-      const seenClientIds = ev.clientId ? new Set(t.seenClientIds).add(ev.clientId) : t.seenClientIds;
-      return { ...push(t, item), seenClientIds };
-    }
-    case "run.started": {
-      const started: Transcript = {
-        ...t,
-        activeRun: { runId: ev.runId, trigger: ev.trigger, startedAt: ev.ts },
-        phase: "waiting_model",
-      };
-      const reports = ev.reports ?? [];
-      // A run nobody typed: say why the orchestrator is talking.
-      if (ev.trigger === "agent_report" || ev.trigger === "resume") {
-        return push(started, {
-          kind: "notice",
-          key: `n:${ev.seq}`,
-          tone: "info",
-          title:
-            ev.trigger === "resume"
-              ? "Resuming after a restart"
-              : reports.length
-                ? `${namesOf(t, reports)} reported back`
-                : "An agent reported back",
-          detail: null,
-          ts: ev.ts,
-        });
-      }
-      if (!reports.length) return started;
-      return push(started, {
-        kind: "notice",
-        key: `n:${ev.seq}`,
-        tone: "info",
-        title: `Handed over with your message: ${plural(reports.length, "queued report")} (${namesOf(t, reports)})`,
-        detail: null,
-        ts: ev.ts,
-      });
-    }
+    case "message.user":
+      return recordUser(t, ev);
+    case "message.cancelled":
+      return cancelQueued(t, ev);
+    case "run.started":
+      return startRun(t, ev);
     case "agent.created":
       return { ...t, agentNames: new Map(t.agentNames).set(ev.agent.id, ev.agent.name) };
-    case "inbox.held": {
-      if (!ev.held) return { ...t, held: false };
-      return {
-        ...push(t, {
-          kind: "notice",
-          key: `n:${ev.seq}`,
-          tone: "info",
-          title: "Stopped — agent reports will wait for your next message",
-          detail: null,
-          ts: ev.ts,
-        }),
-        held: true,
-      };
-    }
+    case "inbox.held":
+      return holdInbox(t, ev);
     case "agent.completed":
-      if (!t.held) return t;
-      return push(t, {
-        kind: "notice",
-        key: `n:${ev.seq}`,
-        tone: "info",
-        title: `Queued: ${t.agentNames.get(ev.agentId) ?? "an agent"}'s report waits for your next message`,
-        detail: ev.result,
-        ts: ev.ts,
-      });
+      return recordReport(t, ev);
     case "message.started": {
       if (t.messageIndex.has(ev.messageId))
         return updateMessage(t, ev.messageId, (m) => ({ ...m, model: ev.model }));
@@ -376,7 +226,8 @@ export function foldTranscript(t0: Transcript, ev: StreamEvent): Transcript {
 }
 
 function endRun(t: Transcript, ev: Extract<StreamEvent, { type: `run.${string}` }>): Transcript {
-  const startedAt = t.activeRun?.runId === ev.runId ? t.activeRun.startedAt : ev.ts;
+  const run = t.activeRun?.runId === ev.runId ? t.activeRun : null;
+  const startedAt = run ? run.startedAt : ev.ts;
   // Anything still marked streaming belongs to the run that just ended.
   let items = t.items.map((it) =>
     it.kind === "assistant" && it.streaming
@@ -410,6 +261,9 @@ function endRun(t: Transcript, ev: Extract<StreamEvent, { type: `run.${string}` 
     kind: "turn",
     key: `t:${ev.runId}:${ev.seq}`,
     runId: ev.runId,
+    trigger: run?.trigger ?? "user",
+    messageId: run?.messageId ?? null,
+    retryOf: run?.retryOf ?? null,
     outcome: ev.type === "run.completed" ? "completed" : ev.type === "run.failed" ? "failed" : "interrupted",
     usage: ev.type === "run.completed" ? ev.usage : null,
     costUsd: ev.type === "run.completed" ? ev.costUsd : null,
@@ -417,7 +271,8 @@ function endRun(t: Transcript, ev: Extract<StreamEvent, { type: `run.${string}` 
     ts: ev.ts,
   };
   items.push(turn);
-  return { ...t, items, activeRun: null, phase: "idle" };
+  if (t.heldNotice) items.push(t.heldNotice);
+  return { ...t, items, activeRun: null, phase: "idle", heldNotice: null };
 }
 
 export function buildTranscript(events: readonly StreamEvent[]): Transcript {

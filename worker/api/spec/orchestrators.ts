@@ -1,14 +1,21 @@
 // Route table: orchestrators — create, configure, talk to, watch (DESIGN §3).
 import {
+  conversationExportSchema,
   createOrchestratorBody,
+  editMessageBody,
   eventsQuery,
   eventsResponse,
+  exportQuery,
   interruptBody,
   interruptResponse,
   messageStateSchema,
   orchestratorList,
   orchestratorSchema,
+  resendBody,
+  resumeResponse,
   runInfoSchema,
+  searchQuery,
+  searchResponse,
   sendMessageBody,
   sendMessageResponse,
   streamQuery,
@@ -108,6 +115,124 @@ export const orchestratorRoutes: RouteSpec[] = [
     auth: "caller",
     params: { ...orch, messageId: "message" },
     ok: { status: 200, description: "The message's state", schema: messageStateSchema },
+  },
+  {
+    method: "DELETE",
+    path: "/api/orchestrators/{id}/messages/{messageId}",
+    operationId: "cancelMessage",
+    summary: "Cancel a queued message before any run takes it in",
+    description:
+      "Only while it is queued: it never reaches the model, and `message.cancelled` tells every watcher. " +
+      "Cancelling it again answers the same.",
+    tag: "Orchestrators",
+    auth: "caller",
+    params: { ...orch, messageId: "message" },
+    ok: { status: 200, description: "The message, cancelled", schema: messageStateSchema },
+    errors: { already_started: "a run already took the message in; stop the run instead" },
+  },
+  {
+    method: "POST",
+    path: "/api/orchestrators/{id}/messages/{messageId}/edit",
+    operationId: "editMessage",
+    summary: "Edit an earlier message and send it again",
+    description:
+      "A new user turn with the new text (`message.user` with `edits`); the earlier message and its answer " +
+      "stay in the history, and the model is told which message the new one replaces. Editing a message " +
+      "that is still queued cancels it and sends the new text in its place.",
+    tag: "Orchestrators",
+    auth: "caller",
+    params: { ...orch, messageId: "message" },
+    body: { type: "json", schema: editMessageBody, example: { text: example, clientId: "cli-0002" } },
+    ok: { status: 202, description: "Accepted", schema: sendMessageResponse },
+    errors: { ...SENDS, archived: "unarchive the orchestrator first" },
+  },
+  {
+    method: "POST",
+    path: "/api/orchestrators/{id}/messages/{messageId}/regenerate",
+    operationId: "regenerateAnswer",
+    summary: "Answer an earlier message again",
+    description:
+      "A new user turn repeating the message's text (`message.user` with `regenerates`), with a note asking " +
+      "the model for a fresh answer; the earlier answer stays in the history.",
+    tag: "Orchestrators",
+    auth: "caller",
+    params: { ...orch, messageId: "message" },
+    body: { type: "json", schema: resendBody, example: { clientId: "cli-0003" }, optional: true },
+    ok: { status: 202, description: "Accepted", schema: sendMessageResponse },
+    errors: {
+      ...SENDS,
+      archived: "unarchive the orchestrator first",
+      not_retryable: "the message has not been answered yet",
+    },
+  },
+  {
+    method: "POST",
+    path: "/api/orchestrators/{id}/runs/{runId}/retry",
+    operationId: "retryRun",
+    summary: "Run the latest run again, after it failed or was stopped",
+    description:
+      "Adds nothing to the conversation: the model is called again on it as it stands, so it sees what the " +
+      "failed attempt saw (`run.started` with `retryOf`). `messageId` in the answer names the retry itself.",
+    tag: "Orchestrators",
+    auth: "caller",
+    params: { ...orch, runId: "run" },
+    body: { type: "json", schema: resendBody, example: { clientId: "cli-0004" }, optional: true },
+    ok: { status: 202, description: "Accepted", schema: sendMessageResponse },
+    errors: {
+      ...SENDS,
+      archived: "unarchive the orchestrator first",
+      not_retryable: "not the latest run, it did not fail or stop, or queued messages wait",
+    },
+  },
+  {
+    method: "POST",
+    path: "/api/orchestrators/{id}/resume",
+    operationId: "resumeOrchestrator",
+    summary: "After a Stop: run what waits (queued messages, agent reports) now",
+    description:
+      "A Stop holds the orchestrator: nothing starts on its own, queued messages included, until your next " +
+      "message, a retry, or this.",
+    tag: "Orchestrators",
+    auth: "caller",
+    params: orch,
+    ok: { status: 200, description: "What started", schema: resumeResponse },
+    errors: { ...SENDS, archived: "unarchive the orchestrator first" },
+  },
+  {
+    method: "GET",
+    path: "/api/orchestrators/{id}/export",
+    operationId: "exportConversation",
+    summary: "The whole conversation as JSON or Markdown (a download)",
+    description:
+      "Streamed from the event log, oldest first: your messages (edits and cancelled ones marked), the " +
+      "orchestrator's text, each tool call with its input and a result cut to 2,000 characters, agents' " +
+      "reports, and how each run ended with its usage and cost; the team's totals. Thinking is left out.",
+    tag: "Orchestrators",
+    auth: "caller",
+    params: orch,
+    query: exportQuery,
+    ok: {
+      status: 200,
+      description: "The conversation (Content-Disposition: attachment)",
+      schema: conversationExportSchema,
+      rawMedia: ["text/markdown"],
+    },
+  },
+  {
+    method: "GET",
+    path: "/api/orchestrators/{id}/search",
+    operationId: "searchConversation",
+    summary: "Find text in the conversation",
+    description:
+      "Case-insensitive, over what the export holds: your messages (cancelled ones too), the " +
+      "orchestrator's text, each tool call's name, input and result (as clipped in the export) and " +
+      "agents' reports. One match per message, tool call or report, oldest first, with a snippet " +
+      "around the first occurrence and how often the text occurs there.",
+    tag: "Orchestrators",
+    auth: "caller",
+    params: orch,
+    query: searchQuery,
+    ok: { status: 200, description: "The matches", schema: searchResponse },
   },
   {
     method: "GET",
