@@ -6,6 +6,8 @@ interface Env {
   /** Test and benchmark knobs; unset in production. */
   LLM_IDLE_TIMEOUT_MS?: string;
   LLM_RETRY_BASE_MS?: string;
+  /** How long streamed text may wait for the log (DESIGN §11; default LIVE_TEXT.flushMs). */
+  LIVE_TEXT_FLUSH_MS?: string;
   PBKDF2_ITERATIONS?: string;
   /** Multiplies every rate limit (≥ 1). For load tests against a private deployment. */
   RATE_LIMIT_MULTIPLIER?: string;
