@@ -108,7 +108,6 @@ describe("baton send with live text", () => {
     });
     let cut = 0;
     const follow = client.sendAndFollow(id, sim([{ fault: "stall", times: 1 }, { text: prose(10) }]), {
-      retries: 10,
       onEvent: (ev, ours) => {
         if (!ours) return;
         if (ev.type === "text.delta") out.take(ev.messageId, ev.index, ev.text, ev.offset, true);
