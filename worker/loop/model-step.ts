@@ -101,7 +101,8 @@ export async function modelStep(
       );
     });
     await host.messageCheckpointed(out.usage, out.costUsd, settles);
-    await host.flush();
+    // After the turns already waiting (other streams' deltas), then D1, before the run goes on.
+    await host.flushSoon();
     if (out.stopReason === "max_tokens" && !out.content.some((b) => b.type === "tool_use")) {
       // Let the model continue where it was cut off rather than ending mid-sentence.
       store.appendMessage(run.id, newId("msg"), "user", [{ type: "text", text: "Continue." }]);

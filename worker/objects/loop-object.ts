@@ -46,6 +46,7 @@ export abstract class LoopObject extends DurableObject<Env> implements StreamRpc
   private llm: Anthropic | null = null;
   private flushing: Promise<void> | null = null;
   private flushAgain = false;
+  private flushQueued: Promise<void> | null = null;
   /** D1 statements this instance sent (for the writes benchmark); in memory, reset on eviction. */
   private readonly d1Stats: D1Stats = { batches: 0, statements: 0, failures: 0 };
 
@@ -121,6 +122,7 @@ export abstract class LoopObject extends DurableObject<Env> implements StreamRpc
       messageCheckpointed: (usage, cost, settles) => this.messageCheckpointed(usage, cost, settles),
       runEnded: (runId, end, trigger, held) => this.runEnded(runId, end, trigger, held),
       flush: () => this.flush(),
+      flushSoon: () => this.flushSoon(),
       heartbeat: () => this.heartbeat(),
       suspended: () => this.wakeAt(this.nextWake()),
       approvalChanged: (a) => this.approvalChanged(a),
@@ -179,6 +181,20 @@ export abstract class LoopObject extends DurableObject<Env> implements StreamRpc
       this.flushing = null;
     });
     return this.flushing;
+  }
+
+  /**
+   * A flush after the turns already queued, once however often asked: a run's end (the message
+   * checkpoint, then the run's close) yields to other streams' deltas before its D1 batch instead
+   * of holding them up behind it. The rows are in the outbox already, written in the checkpoint's
+   * transaction; a flush that fails is retried at the next boundary or by the alarm.
+   */
+  protected flushSoon(): Promise<void> {
+    this.flushQueued ??= new Promise<void>((resolve) => setTimeout(resolve, 0)).then(() => {
+      this.flushQueued = null;
+      return this.flush();
+    });
+    return this.flushQueued;
   }
 
   protected async heartbeat(): Promise<void> {
@@ -310,9 +326,12 @@ export abstract class LoopObject extends DurableObject<Env> implements StreamRpc
     return { messageId: r.messageId, runId: r.runId, queued: r.queued };
   }
 
-  /** Diagnostics: what this instance has written to D1, and who is watching. */
-  stats(): { d1: D1Stats; watchers: { sockets: number; sse: number }; lastSeq: number } {
-    return { d1: { ...this.d1Stats }, watchers: this.watchers.count, lastSeq: this.log.lastSeq };
+  /** Diagnostics: what this instance has written to D1 and to its own SQLite, and who is watching. */
+  stats(): ReturnType<StreamRpc["stats"]> {
+    // total_changes(): every row inserted, updated or deleted on this connection, so since this
+    // instance started (the benchmarks read it before and after, and treat a drop as a restart).
+    const sqliteRows = this.ctx.storage.sql.exec<{ n: number }>("SELECT total_changes() AS n").one().n;
+    return { d1: { ...this.d1Stats }, watchers: this.watchers.count, lastSeq: this.log.lastSeq, sqliteRows };
   }
 
   /** What became of a run: status, final text, usage, cost, error (null if unknown here). */

@@ -26,7 +26,13 @@ export interface StreamRpc {
   closeCredentials(credentials: string[]): number;
   send(text: string, clientId?: string): SendMessageResult;
   /** Diagnostics: D1 statements this instance sent, watchers, last seq. */
-  stats(): { d1: D1Stats; watchers: { sockets: number; sse: number }; lastSeq: number };
+  stats(): {
+    d1: D1Stats;
+    watchers: { sockets: number; sse: number };
+    lastSeq: number;
+    /** Rows this instance has inserted, updated or deleted in its SQLite (since it started). */
+    sqliteRows: number;
+  };
   tail(n: number): StreamEvent[];
   runInfo(runId: string): RunInfo | null;
   runOfMessage(messageId: string): MessageState | null;
