@@ -4,13 +4,25 @@
 import { isTerminalRunEvent, type StreamEvent } from "../../schema/events";
 import { type BenchServer, call } from "./server.ts";
 
-type Frame = { type: string; event?: StreamEvent; events?: StreamEvent[]; lastSeq?: number; code?: string };
+type Frame = {
+  type: string;
+  event?: StreamEvent;
+  events?: StreamEvent[];
+  lastSeq?: number;
+  code?: string;
+  kind?: string;
+};
 
 export class Watcher {
   readonly seqs = new Set<number>();
   duplicates = 0;
-  /** performance.now() of each text.delta as it arrived, in order. */
+  /**
+   * performance.now() of each text delta as it first arrived, in order: a `delta` frame (DESIGN §11,
+   * one per model delta); logged text.delta events repeat that text coalesced, so they time nothing.
+   */
   readonly deltaAt: number[] = [];
+  /** Live delta frames received. */
+  deltaFrames = 0;
   events = 0;
   bytes = 0;
   frames = 0;
@@ -70,7 +82,7 @@ export class Watcher {
       return;
     }
     this.frames++;
-    this.bytes += data.length;
+    this.bytes += Buffer.byteLength(data);
     if (!data.startsWith('{"type":"event')) return;
     if (!this.firstEventAt) this.firstEventAt = at;
     // Events are in seq order and each starts {"stream":…,"seq":N: the last "seq": is the highest.
@@ -82,8 +94,13 @@ export class Watcher {
 
   private onFrame(data: string, at: number): void {
     this.frames++;
-    this.bytes += data.length;
+    this.bytes += Buffer.byteLength(data);
     const frame = JSON.parse(data) as Frame;
+    if (frame.type === "delta") {
+      this.deltaFrames++;
+      if (frame.kind === "text") this.deltaAt.push(at);
+      return;
+    }
     if (frame.type === "ready") {
       this.readyAt = at;
       this.readyLastSeq = frame.lastSeq ?? 0;
@@ -99,7 +116,6 @@ export class Watcher {
       if (this.seqs.has(ev.seq)) this.duplicates++;
       this.seqs.add(ev.seq);
       if (ev.seq > this.maxSeq) this.maxSeq = ev.seq;
-      if (ev.type === "text.delta") this.deltaAt.push(at);
       if (isTerminalRunEvent(ev)) this.runsEnded++;
       if (ev.type === "run.failed") this.runsFailed++;
     }

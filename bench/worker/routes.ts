@@ -2,7 +2,8 @@
 // never ships: the production entry (worker/index.ts) doesn't know them.
 // - a bare relay (SDK stream → ws.send, nothing persisted) measured against Baton's own relay in
 //   the same run;
-// - per-object counters (D1 statements, watchers, last seq) of orchestrators and their agents;
+// - per-object counters (D1 statements, object SQLite rows, watchers, last seq) of orchestrators and
+//   their agents;
 // - a per-token-insert baseline (SDK stream → one D1 INSERT per text delta into a scratch table),
 //   the design Baton avoids, so bench/writes.ts can compare D1 cost per 1,000 tokens in one run;
 // - D1's connection-wide change counter, so the rows Baton's objects write can be counted too;
@@ -42,6 +43,7 @@ export const benchRoutes = new Hono<AppEnv>()
         const { text, model } = JSON.parse(String(e.data)) as { text: string; model: string };
         const stream = await streamPrompt(c.env, text, model);
         let seq = 0;
+        let outputTokens = 0;
         for await (const ev of stream) {
           if (ev.type === "content_block_delta" && ev.delta.type === "text_delta") {
             ws.send(
@@ -50,9 +52,14 @@ export const benchRoutes = new Hono<AppEnv>()
                 event: { seq: ++seq, type: "text.delta", text: ev.delta.text },
               }),
             );
+          } else if (ev.type === "message_delta") {
+            outputTokens = ev.usage.output_tokens; // cumulative: the last one is the answer
           }
         }
-        ws.send(JSON.stringify({ type: "event", event: { seq: ++seq, type: "run.completed" } }));
+        // The tokens it relayed, so the bench can put its wire bytes and CPU per 1,000 tokens.
+        ws.send(
+          JSON.stringify({ type: "event", event: { seq: ++seq, type: "run.completed", outputTokens } }),
+        );
       } catch (err) {
         ws.send(JSON.stringify({ type: "error", code: "relay_failed", message: String(err) }));
       }
