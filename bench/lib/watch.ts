@@ -23,6 +23,10 @@ export class Watcher {
   readonly deltaAt: number[] = [];
   /** Live delta frames received. */
   deltaFrames = 0;
+  /** A bare relay's watcher: its text.delta events are the text's first arrival. */
+  private bare = false;
+  /** Output tokens a bare relay said it relayed (its end frame). */
+  outputTokens = 0;
   events = 0;
   bytes = 0;
   frames = 0;
@@ -76,6 +80,23 @@ export class Watcher {
     return w;
   }
 
+  /** A watcher of the bare relay's `channel` (bench/worker/routes.ts): no resume, no log behind it. */
+  static async openBare(server: BenchServer, channel: string): Promise<Watcher> {
+    const path = `/api/_bench/relay?channel=${encodeURIComponent(channel)}`;
+    const ws = new WebSocket(`${server.url.replace("http", "ws")}${path}`, {
+      headers: { Origin: server.url, Authorization: `Bearer ${server.token}` },
+    } as unknown as string[]);
+    const openedAt = performance.now();
+    await new Promise<void>((resolve, reject) => {
+      ws.onopen = () => resolve();
+      ws.onerror = (e) =>
+        reject(new Error(`bare relay socket failed: ${String((e as ErrorEvent).message ?? e)}`));
+    });
+    const w = new Watcher(ws, openedAt, false);
+    w.bare = true;
+    return w;
+  }
+
   private onRawFrame(data: string, at: number): void {
     if (data.startsWith('{"type":"ready"')) {
       this.onFrame(data, at);
@@ -116,6 +137,9 @@ export class Watcher {
       if (this.seqs.has(ev.seq)) this.duplicates++;
       this.seqs.add(ev.seq);
       if (ev.seq > this.maxSeq) this.maxSeq = ev.seq;
+      if (this.bare && ev.type === "text.delta") this.deltaAt.push(at);
+      if (this.bare && ev.type === "run.completed")
+        this.outputTokens += (ev as { outputTokens?: number }).outputTokens ?? 0;
       if (isTerminalRunEvent(ev)) this.runsEnded++;
       if (ev.type === "run.failed") this.runsFailed++;
     }
