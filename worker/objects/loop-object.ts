@@ -30,7 +30,7 @@ import { admitSend } from "../policy/admission";
 import type { StreamRpc } from "./rpc";
 import { runInfo, runOfMessage } from "./run-info";
 import { admitFrame, refuseFrame, stillOpen } from "./stream-guard";
-import { deltaJson, type SocketAttachment, Watchers } from "./watchers";
+import { DeltaEncoder, type SocketAttachment, Watchers } from "./watchers";
 
 const PING = JSON.stringify({ type: "ping" });
 const PONG = JSON.stringify({ type: "pong" });
@@ -61,17 +61,16 @@ export abstract class LoopObject extends DurableObject<Env> implements StreamRpc
     // take back text that watchers have, and the log keeps the order in which things were sent.
     this.store.beforeTransaction = () => this.liveText.flush();
     this.approvals = new Approvals(this.store, (b) => this.emit(b));
+    const deltas = new DeltaEncoder(() => this.log.streamJson);
     this.liveText = new LiveText(
       {
-        send: (chunk) => this.watchers.delta(deltaJson(this.log.streamJson, chunk)),
+        send: (chunk) => this.watchers.delta(deltas.json(chunk)),
         log: (body) => this.append(body),
       },
       { flushMs: Number(env.LIVE_TEXT_FLUSH_MS) || undefined },
     );
     this.runner = new Runner(this.runnerHost(), env, this.approvals);
-    this.watchers = new Watchers(ctx, () =>
-      this.liveText.tails().map((chunk) => deltaJson(this.log.streamJson, chunk)),
-    );
+    this.watchers = new Watchers(ctx, () => this.liveText.tails().map((chunk) => deltas.json(chunk)));
     // Keep-alive pings are answered by the runtime without waking a hibernated object.
     ctx.setWebSocketAutoResponse(new WebSocketRequestResponsePair(PING, PONG));
     // A woken object with an unfinished run picks it up without waiting for the alarm — after

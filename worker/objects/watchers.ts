@@ -25,9 +25,24 @@ const sseFrame = (seq: number, type: string, json: string) => `id: ${seq}\nevent
 /** Live text on SSE: no `id:` (it has no seq), so a reconnect still resumes after the last event. */
 const sseDelta = (json: string) => `event: delta\ndata: ${json}\n\n`;
 
-/** A delta frame's JSON (DESIGN §11), built without a generic serialiser: it is the hottest frame. */
-export function deltaJson(streamJson: string, c: LiveChunk): string {
-  return `{"type":"delta","stream":${streamJson},"messageId":${JSON.stringify(c.messageId)},"index":${c.index},"kind":"${c.kind}","offset":${c.offset},"text":${JSON.stringify(c.text)}}`;
+/**
+ * Delta frames' JSON (DESIGN §11), built by hand: it is the hottest frame. Everything before
+ * `offset` is the same for a whole block, so it is built once per block.
+ */
+export class DeltaEncoder {
+  private block: { messageId: string; index: number; kind: string } | null = null;
+  private prefix = "";
+
+  constructor(private readonly streamJson: () => string) {}
+
+  json(c: LiveChunk): string {
+    const b = this.block;
+    if (!b || b.messageId !== c.messageId || b.index !== c.index || b.kind !== c.kind) {
+      this.block = { messageId: c.messageId, index: c.index, kind: c.kind };
+      this.prefix = `{"type":"delta","stream":${this.streamJson()},"messageId":${JSON.stringify(c.messageId)},"index":${c.index},"kind":"${c.kind}","offset":`;
+    }
+    return `${this.prefix}${c.offset},"text":${JSON.stringify(c.text)}}`;
+  }
 }
 
 /** Lets the turn end (so what was sent leaves) and other work run, then goes on. */
