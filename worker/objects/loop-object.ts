@@ -67,7 +67,10 @@ export abstract class LoopObject extends DurableObject<Env> implements StreamRpc
         send: (chunk) => this.watchers.delta(deltas.json(chunk)),
         log: (body) => this.append(body),
       },
-      { flushMs: Number(env.LIVE_TEXT_FLUSH_MS) || undefined },
+      {
+        flushMs: Number(env.LIVE_TEXT_FLUSH_MS) || undefined,
+        flushChars: Number(env.LIVE_TEXT_FLUSH_CHARS) || undefined,
+      },
     );
     this.runner = new Runner(this.runnerHost(), env, this.approvals);
     this.watchers = new Watchers(ctx, () => this.liveText.tails().map((chunk) => deltas.json(chunk)));
