@@ -37,12 +37,6 @@ export interface RunnerHost {
   /** `held`: a reservation the run still held at its end (a call that never billed), to release. */
   runEnded(runId: string, end: RunEnd, trigger: string, held: string | null): Promise<void>;
   flush(): Promise<void>;
-  /**
-   * The same flush, deferred: it starts once, after what is already waiting (other streams'
-   * deltas), however many ask for it meanwhile, so a run's end doesn't hold up anyone's text for
-   * its D1 batch. Resolves when it is done.
-   */
-  flushSoon(): Promise<void>;
   heartbeat(): Promise<void>;
   /** The run suspended (a wait, or approvals): schedule the next wake-up for its deadlines. */
   suspended(): Promise<void>;

@@ -101,8 +101,9 @@ export async function modelStep(
       );
     });
     await host.messageCheckpointed(out.usage, out.costUsd, settles);
-    // After the turns already waiting (other streams' deltas), then D1, before the run goes on.
-    await host.flushSoon();
+    // Awaited here, not deferred: the timing of this flush decides how an agent's notices batch,
+    // and deferring it cost a team ~12% more D1 statements (bench/fanout).
+    await host.flush();
     if (out.stopReason === "max_tokens" && !out.content.some((b) => b.type === "tool_use")) {
       // Let the model continue where it was cut off rather than ending mid-sentence.
       store.appendMessage(run.id, newId("msg"), "user", [{ type: "text", text: "Continue." }]);

@@ -124,7 +124,6 @@ export abstract class LoopObject extends DurableObject<Env> implements StreamRpc
       messageCheckpointed: (usage, cost, settles) => this.messageCheckpointed(usage, cost, settles),
       runEnded: (runId, end, trigger, held) => this.runEnded(runId, end, trigger, held),
       flush: () => this.flush(),
-      flushSoon: () => this.flushSoon(),
       heartbeat: () => this.heartbeat(),
       suspended: () => this.wakeAt(this.nextWake()),
       approvalChanged: (a) => this.approvalChanged(a),
@@ -186,10 +185,10 @@ export abstract class LoopObject extends DurableObject<Env> implements StreamRpc
   }
 
   /**
-   * A flush after the turns already queued, once however often asked: a run's end (the message
-   * checkpoint, then the run's close) yields to other streams' deltas before its D1 batch instead
-   * of holding them up behind it. The rows are in the outbox already, written in the checkpoint's
-   * transaction; a flush that fails is retried at the next boundary or by the alarm.
+   * A flush after the turns already queued, once however often asked: what a run's close left for
+   * D1 goes after other streams' waiting deltas instead of ahead of them. The rows are in the
+   * outbox already, written in the run's closing transaction; a flush that fails is retried at the
+   * next boundary or by the alarm. (The message checkpoint's flush stays awaited: model-step.ts.)
    */
   protected flushSoon(): Promise<void> {
     this.flushQueued ??= new Promise<void>((resolve) => setTimeout(resolve, 0)).then(() => {
