@@ -4,8 +4,12 @@
 //   run 2: it commands them in waves of at most the concurrent-run limit, waits for each wave, ends
 //          (larger --tokens need more than one message, then one run per group of waves).
 // Measures, per agent-stream watcher, the latency from the simulator writing a text delta to the
-// watcher receiving it; events/s delivered to all watchers; lost and duplicated events per watcher
-// against each object's log read over HTTP; server CPU and memory. Table on stderr, JSON on stdout.
+// watcher receiving it (its live delta frame, DESIGN §11); events/s delivered to all watchers; lost
+// and duplicated events per watcher against each object's log read over HTTP; server CPU and
+// memory. Then the same streams through the bare relay (SDK stream → ws.send to every socket of a
+// channel, nothing persisted), in the same waves, for the side-by-side per 1,000 agent tokens:
+// object SQLite rows written, bytes on the wire to the agents' watchers, server CPU.
+// Table on stderr, JSON on stdout.
 //   npx tsx bench/fanout.ts --agents 20 --watchers 5 --tokens 1000 --pace 200
 import { arg, emit, machine, numArg, pct, printTable, round } from "./lib/cli.ts";
 import { CounterDelta } from "./lib/counters.ts";
@@ -28,6 +32,7 @@ const started = machine();
 const tag = `fan${Date.now()}`;
 const names = Array.from({ length: AGENTS }, (_, i) => `agent-${i}`);
 const agentMarker = (i: number) => `${tag}-a${i}`;
+const bareMarker = (i: number) => `${tag}-b${i}`;
 
 /** An agent's task: stream TOKENS tokens of text, report, end. The marker keys the simulator's clock. */
 const task = (i: number) =>
@@ -109,6 +114,48 @@ const server = await startBenchServer({
 const sockets: Watcher[] = [];
 const d1Changes = async () =>
   (await call<{ totalChanges: number | null }>(server, "GET", "/api/_bench/d1-changes")).totalChanges;
+/**
+ * The same agent streams through the bare relay: WATCHERS sockets per stream (a channel), the
+ * prompts sent in the same waves, each wave waited for. Nothing is persisted; no orchestrator.
+ */
+async function barePhase() {
+  const watchers = await Promise.all(
+    names.map((_, i) =>
+      Promise.all(Array.from({ length: WATCHERS }, () => Watcher.openBare(server, bareMarker(i)))),
+    ),
+  );
+  const before = processTreeUsage(server.pid);
+  const t0 = performance.now();
+  for (const wave of waves) {
+    await Promise.all(
+      wave.map(async (name) => {
+        const i = names.indexOf(name);
+        const text = simScript([{ text: prose(TOKENS) }], `bench-marker:${bareMarker(i)}\nStream the text.`);
+        watchers[i]![0]!.ws.send(JSON.stringify({ text, model: MODEL }));
+        await Promise.all(watchers[i]!.map((w) => w.runs(1, TIMEOUT_SEC * 1000)));
+      }),
+    );
+  }
+  const wallSec = (performance.now() - t0) / 1000;
+  const after = processTreeUsage(server.pid);
+  const latencies: number[] = [];
+  watchers.forEach((ws, i) => {
+    const writes = sim.writes.get(bareMarker(i)) ?? [];
+    for (const w of ws)
+      for (let j = 0; j < Math.min(writes.length, w.deltaAt.length); j++)
+        latencies.push(w.deltaAt[j]! - writes[j]!);
+  });
+  for (const w of watchers.flat()) w.close();
+  return {
+    wallSec,
+    latencies,
+    cpuSec: after.cpuSec - before.cpuSec,
+    bytes: watchers.flat().reduce((a, w) => a + w.bytes, 0),
+    // Each stream's tokens once (every watcher of a channel hears the same end frame).
+    tokens: watchers.reduce((a, ws) => a + ws[0]!.outputTokens, 0),
+  };
+}
+
 let result: Record<string, unknown> = {};
 try {
   const orch = await createOrchestrator(server, `fanout ${tag}`, MODEL);
@@ -139,6 +186,7 @@ try {
 
   // Run 2: command in waves, wait for all.
   const eventsBefore = sockets.reduce((a, w) => a + w.events, 0);
+  const agentBytesBefore = agentWatchers.flat().reduce((a, w) => a + w.bytes, 0);
   const changesBefore = await d1Changes();
   const orchSeqBefore = orchWatchers[0]!.maxSeq;
   // Object counters are read every 2 s during the run, so an agent evicted after its wave has
@@ -160,6 +208,7 @@ try {
   clearInterval(poller);
   await counters.read(server, orch);
   const delivered = sockets.reduce((a, w) => a + w.events, 0) - eventsBefore;
+  const agentBytes = agentWatchers.flat().reduce((a, w) => a + w.bytes, 0) - agentBytesBefore;
 
   // Lost and duplicated, per watcher, against each object's log. Give late frames a moment first.
   await new Promise((r) => setTimeout(r, 500));
@@ -198,6 +247,12 @@ try {
     0,
   );
   const d1Statements = counters.sum.statements;
+  // The agents' text alone: the orchestrator's own (fast, tool-call) tokens would flatter the ratios.
+  const agentTokens = agentLogs
+    .flat()
+    .reduce((a, ev) => a + (ev.type === "message.completed" ? ev.usage.outputTokens : 0), 0);
+  const batonCpuSec = after.cpuSec - before.cpuSec;
+  const bare = await barePhase();
   const lost = perWatcher.reduce((a, w) => a + w.lost, 0);
   const dup = perWatcher.reduce((a, w) => a + w.dup, 0);
   result = {
@@ -239,6 +294,30 @@ try {
     d1StatementsPer1kTokens: round((d1Statements / outputTokens) * 1000),
     // Every row any writer changed in D1 during run 2 (sqlite3_total_changes(); triggers included).
     d1RowsChanged: changesBefore === null || changesAfter === null ? null : changesAfter - changesBefore,
+    // Per 1,000 agent tokens, Baton (all its work: the orchestrator's too) and the bare relay.
+    agentTokens,
+    per1kAgentTokens: {
+      objectSqliteRows: { baton: round((counters.sum.sqliteRows / agentTokens) * 1000, 1), bare: 0 },
+      wireBytesToAgentWatchers: {
+        baton: round((agentBytes / agentTokens) * 1000, 0),
+        bare: round((bare.bytes / bare.tokens) * 1000, 0),
+      },
+      serverCpuMs: {
+        baton: round((batonCpuSec / agentTokens) * 1e6, 1),
+        bare: round((bare.cpuSec / bare.tokens) * 1e6, 1),
+      },
+    },
+    bare: {
+      wallSec: round(bare.wallSec),
+      tokens: bare.tokens,
+      latencyMs: {
+        samples: bare.latencies.length,
+        p50: round(pct(bare.latencies, 50)),
+        p99: round(pct(bare.latencies, 99)),
+      },
+      cpuSec: round(bare.cpuSec),
+    },
+    objectSqliteRows: counters.sum.sqliteRows,
     server: {
       cpuSec: round(after.cpuSec - before.cpuSec),
       workerdCpuSec: round(after.workerdCpuSec - before.workerdCpuSec),
@@ -273,6 +352,27 @@ printTable([
     cpu_s: srv.cpuSec,
     "cpu/wall": srv.cpuUtilisation,
     workerd_MB: srv.workerdRssMbAfter,
+  },
+]);
+// Side by side per 1,000 agent tokens: Baton (all of its work) and the bare relay, same streams.
+const side = result.per1kAgentTokens as Record<string, { baton: number; bare: number }>;
+const bareRun = result.bare as { latencyMs: { p50: number; p99: number }; wallSec: number };
+printTable([
+  {
+    relay: "bare",
+    p50_ms: bareRun.latencyMs.p50,
+    p99_ms: bareRun.latencyMs.p99,
+    "rows/1k": side.objectSqliteRows!.bare,
+    "KB/1k": round(side.wireBytesToAgentWatchers!.bare / 1024, 1),
+    "cpu-ms/1k": side.serverCpuMs!.bare,
+  },
+  {
+    relay: "baton",
+    p50_ms: lat.p50,
+    p99_ms: lat.p99,
+    "rows/1k": side.objectSqliteRows!.baton,
+    "KB/1k": round(side.wireBytesToAgentWatchers!.baton / 1024, 1),
+    "cpu-ms/1k": side.serverCpuMs!.baton,
   },
 ]);
 emit("fanout", started, result);

@@ -145,6 +145,9 @@ const server = await startBenchServer({
   ANTHROPIC_API_KEY: "bench-simulator",
   ANTHROPIC_BASE_URL: sim.url,
   RATE_LIMIT_MULTIPLIER: "1000",
+  // Every delta logged as an event of its own (live text coalesces them, DESIGN §11): the long logs
+  // this bench reads back are built through the real path at a known size, small events as before.
+  LIVE_TEXT_FLUSH_CHARS: "1",
 });
 const results: Record<string, unknown>[] = [];
 try {

@@ -1,13 +1,16 @@
 // bench/stream: N concurrent orchestrator streams at a fixed simulator pace, through Baton's relay
-// (Worker → Durable Object → event log in SQLite → WebSocket) and through a bare relay (SDK stream
-// → ws.send, nothing persisted) in the same run, against the same timestamping simulator.
-// Prints a table to stderr and JSON to stdout.
+// (Worker → Durable Object → live `delta` frame at once, the text logged coalesced in SQLite,
+// DESIGN §11 → WebSocket) and through a bare relay (SDK stream → ws.send, nothing persisted) in the
+// same run, against the same timestamping simulator. Latency is to the first arrival of each text
+// delta (Baton: its delta frame). Per 1,000 output tokens, side by side: object SQLite rows written,
+// bytes on the wire (every frame the client got), server CPU. Table to stderr, JSON to stdout.
 //   npx tsx bench/stream.ts --streams 1,10,50 --tokens 600 --pace 200
 //   (--repeat N, --timeout S, --timeline FILE for every delta's latency; BENCH_INSPECTOR_PORT for a
 //   CPU profile of each phase, BENCH_PROFILE_DIR to keep the raw profiles)
 import { writeFileSync } from "node:fs";
 import type { StreamEvent } from "../schema/events";
 import { arg, emit, listArg, machine, numArg, pct, printTable, round } from "./lib/cli.ts";
+import { CounterDelta } from "./lib/counters.ts";
 import { type ProfileSummary, startProfile } from "./lib/profile.ts";
 import { type BenchServer, call, processTreeUsage, startBenchServer } from "./lib/server.ts";
 import { startTimedSimulator } from "./lib/sim-server.ts";
@@ -18,7 +21,17 @@ const PACE = numArg("pace", 200);
 const REPEAT = numArg("repeat", 1);
 const MODEL = "claude-haiku-5-5";
 
-type StreamResult = { recv: number[]; events: Map<number, StreamEvent>; duplicates: number; done: boolean };
+type StreamResult = {
+  recv: number[];
+  events: Map<number, StreamEvent>;
+  duplicates: number;
+  done: boolean;
+  /** Bytes of every frame received (UTF-8), and how many were delta frames. */
+  bytes: number;
+  deltaFrames: number;
+  /** The bare relay's own count (it logs nothing to read back). */
+  outputTokens: number;
+};
 
 function prompt(marker: string): string {
   const words = "alpha beta gamma delta epsilon zeta eta theta iota kappa ".repeat(
@@ -38,10 +51,24 @@ function openSocket(server: BenchServer, path: string): Promise<WebSocket> {
   });
 }
 
-function collect(ws: WebSocket, result: StreamResult, onDone: () => void): void {
+function collect(ws: WebSocket, result: StreamResult, kind: "baton" | "bare", onDone: () => void): void {
   ws.onmessage = (m) => {
     const at = performance.now();
-    const frame = JSON.parse(String(m.data)) as { type: string; event?: StreamEvent; events?: StreamEvent[] };
+    const data = String(m.data);
+    result.bytes += Buffer.byteLength(data);
+    const frame = JSON.parse(data) as {
+      type: string;
+      kind?: string;
+      event?: StreamEvent;
+      events?: StreamEvent[];
+    };
+    // Baton's text arrives first as a delta frame (one per simulator write); the logged
+    // text.delta events that follow carry the same text coalesced, so they time nothing.
+    if (frame.type === "delta") {
+      result.deltaFrames++;
+      if (frame.kind === "text") result.recv.push(at);
+      return;
+    }
     const evs =
       frame.type === "event" && frame.event
         ? [frame.event]
@@ -51,7 +78,10 @@ function collect(ws: WebSocket, result: StreamResult, onDone: () => void): void 
     for (const ev of evs) {
       if (result.events.has(ev.seq)) result.duplicates++;
       result.events.set(ev.seq, ev);
-      if (ev.type === "text.delta") result.recv.push(at);
+      if (ev.type === "text.delta" && kind === "bare") result.recv.push(at);
+      // The bare relay's end frame says how many tokens it relayed (it has no log to read back).
+      if (ev.type === "run.completed" && kind === "bare")
+        result.outputTokens = (ev as { outputTokens?: number }).outputTokens ?? 0;
       if (ev.type === "run.completed" || ev.type === "run.failed" || ev.type === "run.interrupted") {
         result.done = true;
         onDone();
@@ -87,6 +117,9 @@ async function phase(
     events: new Map(),
     duplicates: 0,
     done: false,
+    bytes: 0,
+    deltaFrames: 0,
+    outputTokens: 0,
   }));
   let finished = 0;
   let allDone!: () => void;
@@ -95,7 +128,7 @@ async function phase(
     ids.map((id, i) =>
       openSocket(server, kind === "baton" ? `/api/orchestrators/${id}/ws` : "/api/_bench/relay").then(
         (ws) => {
-          collect(ws, results[i]!, () => ++finished === n && allDone());
+          collect(ws, results[i]!, kind, () => ++finished === n && allDone());
           if (kind === "baton") ws.send(JSON.stringify({ type: "resume", after: 0 }));
           return ws;
         },
@@ -105,6 +138,9 @@ async function phase(
   // With BENCH_INSPECTOR_PORT set, a CPU profile of the server while this phase streams.
   const port = Number(process.env.BENCH_INSPECTOR_PORT);
   const stopProfile = port ? await startProfile(port, `stream-${kind}-${n}`) : null;
+  // Object counters from here: rows the objects write to their SQLite while they stream.
+  const counters = new CounterDelta();
+  if (kind === "baton") await counters.readOrchestrators(server, ids, true);
   const before = processTreeUsage(server.pid);
   const t0 = performance.now();
   // Both relays get their prompt over the socket they stream on, as the web app sends messages;
@@ -142,9 +178,10 @@ async function phase(
   if (timelineFile) writeFileSync(`${timelineFile}-${kind}-${n}.json`, JSON.stringify(timeline));
   const events = results.reduce((a, r) => a + r.events.size, 0);
   let lost = 0;
-  let tokens = 0;
+  let tokens = results.reduce((a, r) => a + r.outputTokens, 0);
   let statements = 0;
   if (kind === "baton") {
+    tokens = 0;
     // Every event in each object's log must have reached its client exactly once.
     for (const [i, id] of ids.entries()) {
       const log = await call<{ events: StreamEvent[] }>(
@@ -155,13 +192,12 @@ async function phase(
       for (const ev of log.events) if (!results[i]!.events.has(ev.seq)) lost++;
       for (const ev of log.events) if (ev.type === "message.completed") tokens += ev.usage.outputTokens;
     }
-    const stats = await call<{ stats: { d1: { statements: number } }[] }>(
-      server,
-      "GET",
-      `/api/_bench/stats?ids=${ids.join(",")}`,
-    );
-    statements = stats.stats.reduce((a, s) => a + s.d1.statements, 0);
+    await counters.readOrchestrators(server, ids);
+    statements = counters.sum.statements;
   }
+  const per1k = (x: number, digits = 1) => (tokens ? round((x / tokens) * 1000, digits) : null);
+  const cpuSec = after.cpuSec - before.cpuSec;
+  const bytes = results.reduce((a, r) => a + r.bytes, 0);
   return {
     kind,
     streams: n,
@@ -180,8 +216,15 @@ async function phase(
     duplicates: results.reduce((a, r) => a + r.duplicates, 0),
     outputTokens: tokens,
     d1Statements: statements,
-    d1StatementsPer1kTokens: tokens ? round((statements / tokens) * 1000) : null,
-    serverCpuSec: round(after.cpuSec - before.cpuSec, 1),
+    d1StatementsPer1kTokens: per1k(statements, 2),
+    deltaFrames: results.reduce((a, r) => a + r.deltaFrames, 0),
+    // Per 1,000 output tokens, comparable across the two relays (the bare one writes no rows).
+    objectSqliteRows: kind === "baton" ? counters.sum.sqliteRows : 0,
+    objectSqliteRowsPer1kTokens: kind === "baton" ? per1k(counters.sum.sqliteRows) : 0,
+    wireBytes: bytes,
+    wireBytesPer1kTokens: per1k(bytes, 0),
+    serverCpuMsPer1kTokens: per1k(cpuSec * 1000),
+    serverCpuSec: round(cpuSec, 2),
     serverRssMb: after.rssMb,
     ...(profile ? { profile } : {}),
   };
@@ -210,13 +253,21 @@ try {
 const summary = STREAMS.map((n) => {
   const bare = rows.find((r) => r.kind === "bare" && r.streams === n)!;
   const baton = rows.find((r) => r.kind === "baton" && r.streams === n)!;
+  const ratio = (a: number | null, b: number | null) => (a !== null && b ? round(a / b) : null);
   return {
     streams: n,
     p50RatioToBare: round(baton.latencyMs.p50 / bare.latencyMs.p50),
     p50AddedMs: round(baton.latencyMs.p50 - bare.latencyMs.p50),
     p99Ms: baton.latencyMs.p99,
+    p99RatioToBare: round(baton.latencyMs.p99 / bare.latencyMs.p99),
     lost: baton.lost,
+    duplicates: baton.duplicates,
     d1StatementsPer1kTokens: baton.d1StatementsPer1kTokens,
+    objectSqliteRowsPer1kTokens: baton.objectSqliteRowsPer1kTokens,
+    wireBytesPer1kTokens: { bare: bare.wireBytesPer1kTokens, baton: baton.wireBytesPer1kTokens },
+    wireBytesRatioToBare: ratio(baton.wireBytesPer1kTokens, bare.wireBytesPer1kTokens),
+    serverCpuMsPer1kTokens: { bare: bare.serverCpuMsPer1kTokens, baton: baton.serverCpuMsPer1kTokens },
+    serverCpuRatioToBare: ratio(baton.serverCpuMsPer1kTokens, bare.serverCpuMsPer1kTokens),
   };
 });
 
@@ -233,6 +284,9 @@ printTable(
     lost: r.lost,
     dup: r.duplicates,
     "D1/1k": r.d1StatementsPer1kTokens,
+    "rows/1k": r.objectSqliteRowsPer1kTokens,
+    "KB/1k": r.wireBytesPer1kTokens === null ? null : round(r.wireBytesPer1kTokens / 1024, 1),
+    "cpu-ms/1k": r.serverCpuMsPer1kTokens,
     "cpu-s": r.serverCpuSec,
     "rss-MB": r.serverRssMb,
   })),

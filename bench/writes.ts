@@ -11,7 +11,7 @@
 //   npx tsx bench/writes.ts --orchestrators 2 --runs 3 --tokens 2000
 import type { StreamEvent } from "../schema/events";
 import { arg, emit, machine, numArg, printTable, round } from "./lib/cli.ts";
-import { CounterDelta, type D1Counters } from "./lib/counters.ts";
+import { CounterDelta, type ObjectStats } from "./lib/counters.ts";
 import { type BenchServer, call, startBenchServer } from "./lib/server.ts";
 import { startTimedSimulator } from "./lib/sim-server.ts";
 import { createOrchestrator, prose, readLog, simScript, Watcher } from "./lib/watch.ts";
@@ -23,7 +23,7 @@ const AGENTS = numArg("agents", 3);
 const PACE = numArg("pace", 2000);
 const MODEL = arg("model", "claude-haiku-5-5");
 
-type Stats = { d1: D1Counters };
+type Stats = ObjectStats;
 type Phase = {
   phase: string;
   outputTokens: number;
@@ -32,6 +32,8 @@ type Phase = {
   d1Statements: number;
   d1RowsChanged: number | null;
   d1RowsWrittenMeta: number | null;
+  /** Rows the objects wrote to their own SQLite (DESIGN §11: text logged coalesced). */
+  objectSqliteRows: number | null;
   wallSec: number;
 };
 
@@ -64,7 +66,7 @@ async function chat(s: BenchServer): Promise<Phase> {
         await call(s, "POST", `/api/orchestrators/${id}/messages`, { text });
         await w.runs(r);
         const { stats } = await call<{ stats: Stats[] }>(s, "GET", `/api/_bench/stats?ids=${id}`);
-        counters.add(id, stats[0]!.d1);
+        counters.add(id, stats[0]!);
       }
       w.close();
       return (await readLog(s, `/api/orchestrators/${id}/events`)).events;
@@ -91,6 +93,7 @@ function batonPhase(
     d1Statements: counters.sum.statements,
     d1RowsChanged: changes0 === null || changes1 === null ? null : changes1 - changes0,
     d1RowsWrittenMeta: null,
+    objectSqliteRows: counters.sum.sqliteRows,
     wallSec: round((performance.now() - t0) / 1000),
   };
 }
@@ -136,13 +139,13 @@ async function team(s: BenchServer): Promise<Phase> {
   w.close();
   const counters = new CounterDelta();
   const orch = await call<{ stats: Stats[] }>(s, "GET", `/api/_bench/stats?ids=${id}`);
-  counters.add(id, orch.stats[0]!.d1);
+  counters.add(id, orch.stats[0]!);
   const agents = await call<{ stats: (Stats & { id: string })[] }>(
     s,
     "GET",
     `/api/_bench/stats/agents?orchestrator=${id}`,
   );
-  for (const a of agents.stats) counters.add(a.id, a.d1);
+  for (const a of agents.stats) counters.add(a.id, a);
   const changes1 = await totalChanges();
   const logs = [
     (await readLog(s, `/api/orchestrators/${id}/events`)).events,
@@ -179,6 +182,7 @@ async function baseline(s: BenchServer): Promise<Phase> {
     d1Statements: flat.reduce((a, r) => a + r.statements, 0),
     d1RowsChanged: changes0 === null || changes1 === null ? null : changes1 - changes0,
     d1RowsWrittenMeta: flat.reduce((a, r) => a + r.rowsWritten, 0),
+    objectSqliteRows: null,
     wallSec: round((performance.now() - t0) / 1000),
   };
 }
@@ -199,6 +203,7 @@ const rows = phases.map((p) => ({
   statementsPer1kTokens: per1k(p.d1Statements, p.outputTokens),
   rowsChangedPer1kTokens: per1k(p.d1RowsChanged, p.outputTokens),
   rowsWrittenMetaPer1kTokens: per1k(p.d1RowsWrittenMeta, p.outputTokens),
+  objectSqliteRowsPer1kTokens: per1k(p.objectSqliteRows, p.outputTokens),
 }));
 printTable(
   rows.map((r) => ({
@@ -209,6 +214,7 @@ printTable(
     "stmts/1k": r.statementsPer1kTokens,
     "rows/1k": r.rowsChangedPer1kTokens,
     "meta.rows_written/1k": r.rowsWrittenMetaPer1kTokens,
+    "object rows/1k": r.objectSqliteRowsPer1kTokens,
     wall_s: r.wallSec,
   })),
 );

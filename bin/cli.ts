@@ -1,11 +1,12 @@
 // The `baton` command line (bin/README.md): orchestrators, send-and-follow, approvals, events, usage.
 // Exit codes: 0 ok · 1 the run failed or was interrupted, or the API refused · 2 bad usage.
 import { randomUUID } from "node:crypto";
-import type { StreamEvent, Usage } from "../schema/events.ts";
+import type { DeltaFrame, StreamEvent, Usage } from "../schema/events.ts";
 import { USAGE_FIELDS } from "../schema/money.ts";
 import { ArgsError, parseArgs } from "./args.ts";
 import { BatonClient, BatonError, streamPathOf } from "./client.ts";
 import { approvalRows, formatEvent, runSummary, table, usd } from "./format.ts";
+import { TextOut } from "./text-out.ts";
 
 /**
  * `out` writes as is (deltas stream mid-line); `err` writes a whole line. `fetch` replaces the
@@ -112,35 +113,45 @@ async function send(client: BatonClient, args: string[], io: Io): Promise<number
   const [id, ...words] = positionals;
   if (!id || !words.length)
     throw new UsageError("send needs an orchestrator id and the text (or - for stdin)");
-  const text = words.length === 1 && words[0] === "-" ? await io.stdin() : words.join(" ");
+  const message = words.length === 1 && words[0] === "-" ? await io.stdin() : words.join(" ");
   const names = new Map((await client.agents(id)).map((a) => [a.id, a.name]));
   let midLine = false;
   const line = (s: string) => {
     io.out(`${midLine ? "\n" : ""}${s}\n`);
     midLine = false;
   };
+  const text = new TextOut((s) => {
+    io.out(s);
+    midLine = !s.endsWith("\n");
+  });
   const print = (ev: StreamEvent, ours: boolean) => {
     if (ev.type === "agent.created") names.set(ev.agent.id, ev.agent.name);
     if (ev.type === "approval.requested") names.set(ev.approvalId, ev.name);
     if (values.json) return io.out(`${JSON.stringify(ev)}\n`);
     if (!ours) return;
-    if (ev.type === "text.delta") {
-      io.out(ev.text);
-      midLine = !ev.text.endsWith("\n");
-      return;
+    if (ev.type === "text.delta") return text.take(ev.messageId, ev.index, ev.text, ev.offset, true);
+    if (ev.type === "message.completed") {
+      const cut = text.end(ev.messageId);
+      if (cut) line(`[the last ${cut} characters above were cut off by a restart; the answer goes on below]`);
     }
     const shown = formatEvent(ev, names, id);
     if (shown) line(shown);
+  };
+  // Live text ahead of the log; --json prints logged events only, so it asks for none.
+  const live = (frame: DeltaFrame, ours: boolean) => {
+    if (ours && frame.kind === "text")
+      text.take(frame.messageId, frame.index, frame.text, frame.offset, false);
   };
 
   const stop = new AbortController();
   const onInt = () => stop.abort();
   process.once("SIGINT", onInt);
   try {
-    const { sent, end } = await client.sendAndFollow(id, text, {
+    const { sent, end } = await client.sendAndFollow(id, message, {
       clientId: `cli-${randomUUID()}`,
       signal: stop.signal,
       onEvent: print,
+      ...(values.json ? {} : { onDelta: live }),
     });
     if (!end) {
       io.err(`\nStopped following; message ${sent.messageId} goes on (see it with baton events).`);

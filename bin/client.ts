@@ -9,7 +9,13 @@ import type {
   SendMessageResult,
   UsageReport,
 } from "../schema/api.ts";
-import type { AgentSummary, ApprovalDecision, ApprovalInfo, StreamEvent } from "../schema/events.ts";
+import type {
+  AgentSummary,
+  ApprovalDecision,
+  ApprovalInfo,
+  DeltaFrame,
+  StreamEvent,
+} from "../schema/events.ts";
 import type { ToolPolicyInput } from "../schema/settings.ts";
 
 export type ErrorBody = { error: { code: string; message: string; details?: unknown } };
@@ -39,6 +45,12 @@ export type StreamOptions = {
   signal?: AbortSignal;
   /** Reconnect attempts after a dropped stream before giving up; each resumes after the last seq. */
   retries?: number;
+  /**
+   * Live text ahead of the log (DESIGN §11): `delta` frames, offset-positioned in their block. The
+   * logged text.delta / thinking.delta events repeat the same text a little later (show each
+   * character once). Without it the stream asks for none (`deltas=0`).
+   */
+  onDelta?: (frame: DeltaFrame) => void;
 };
 
 const query = (params: Record<string, string | number | undefined>): string => {
@@ -101,6 +113,8 @@ export type FollowOptions = {
   signal?: AbortSignal;
   /** Every event after the send; `ours` once the run serving this message has started. */
   onEvent?: (ev: StreamEvent, ours: boolean) => void;
+  /** Live text ahead of the log (see StreamOptions.onDelta); `ours` as for onEvent. */
+  onDelta?: (frame: DeltaFrame, ours: boolean) => void;
 };
 
 const isTerminal = (ev: StreamEvent): ev is TerminalEvent =>
@@ -298,7 +312,13 @@ export class BatonClient {
     let runId = sent.runId;
     let seenMessage = false;
     let ours = false;
-    for await (const ev of this.stream(path, { after: lastSeq, signal: opts.signal })) {
+    const onDelta = opts.onDelta;
+    const stream = this.stream(path, {
+      after: lastSeq,
+      signal: opts.signal,
+      ...(onDelta ? { onDelta: (frame: DeltaFrame) => onDelta(frame, ours) } : {}),
+    });
+    for await (const ev of stream) {
       if (ev.type === "message.user" && ev.messageId === sent.messageId) seenMessage = true;
       if (ev.type === "run.started" && !ours && (ev.runId === runId || (!runId && seenMessage))) {
         runId = ev.runId;
@@ -320,7 +340,7 @@ export class BatonClient {
     const hangUp = new AbortController();
     const signal = opts.signal ? AbortSignal.any([opts.signal, hangUp.signal]) : hangUp.signal;
     try {
-      yield* this.follow(streamPath, signal, retries, opts.after ?? 0);
+      yield* this.follow(streamPath, signal, retries, opts.after ?? 0, opts.onDelta);
     } finally {
       hangUp.abort();
     }
@@ -331,19 +351,26 @@ export class BatonClient {
     signal: AbortSignal,
     retries: number,
     after: number,
+    onDelta?: (frame: DeltaFrame) => void,
   ): AsyncGenerator<StreamEvent> {
     let last = after;
     let failures = 0;
     while (!signal.aborted) {
       try {
-        const res = await this.fetch(`${streamPath}/stream${query({ after: last })}`, {
+        const q = query({ after: last, deltas: onDelta ? undefined : 0 });
+        const res = await this.fetch(`${streamPath}/stream${q}`, {
           headers: { Accept: "text/event-stream" },
           signal,
         });
         if (!res.body) throw new BatonError(0, "network_error", "The stream had no body.");
         for await (const msg of sseMessages(res.body)) {
+          // Live text has no id: it is not an event, and never moves the resume point.
+          if (msg.event === "delta") {
+            onDelta?.(JSON.parse(msg.data) as DeltaFrame);
+            continue;
+          }
           const ev = JSON.parse(msg.data) as StreamEvent;
-          if (ev.seq <= last) continue;
+          if (typeof ev.seq !== "number" || ev.seq <= last) continue;
           last = ev.seq;
           failures = 0;
           yield ev;

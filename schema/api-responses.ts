@@ -352,11 +352,34 @@ export const errorResponse = z.object({
   }),
 });
 
+/**
+ * Token text ahead of the log (DESIGN §11): a WebSocket frame, and the data of an SSE `event: delta`
+ * message (which has no `id:`: it is not an event and never moves the resume point).
+ */
+export const deltaFrameSchema = z
+  .object({
+    type: z.literal("delta"),
+    stream: z.string(),
+    messageId: z.string(),
+    index: z.number().int(),
+    kind: z.enum(["text", "thinking"]),
+    offset: z.number().int().nonnegative(),
+    text: z.string(),
+  })
+  .describe(
+    "Token text ahead of the log, sent at once and never logged (no seq). `offset`: the block's length " +
+      "before `text`, in UTF-16 code units. The log's coalesced text.delta / thinking.delta events carry the " +
+      "same text at the same offsets a little later: show each character once, placed by offset. When " +
+      "message.completed is logged, the logged text is the whole block: drop any live text beyond it " +
+      "(after a crash, text that never reached the log).",
+  );
+
 /** Server → client WebSocket frames (DESIGN §4), checked against the ServerFrame type. */
 export const serverFrameSchema = z.discriminatedUnion("type", [
   z.object({ type: z.literal("ready"), state: streamStateSchema, lastSeq: z.number().int() }),
   z.object({ type: z.literal("event"), event: streamEventSchema }),
   z.object({ type: z.literal("events"), events: z.array(streamEventSchema) }),
+  deltaFrameSchema,
   z.object({ type: z.literal("approval"), approval: approvalInfoSchema }),
   z.object({
     type: z.literal("error"),

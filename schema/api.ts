@@ -180,7 +180,19 @@ export const eventsQuery = z.strictObject({
   limit: z.coerce.number().int().min(1).max(INPUT_LIMITS.eventsPage).default(500),
 });
 
-export const streamQuery = z.strictObject({ after: z.coerce.number().int().nonnegative().optional() });
+export const streamQuery = z.strictObject({
+  after: z.coerce.number().int().nonnegative().optional(),
+  /**
+   * `0`: no live text (`event: delta` messages, DESIGN §11), only the logged events, whose
+   * coalesced text.delta / thinking.delta carry all of it a little later. Default `1`.
+   */
+  deltas: z
+    .enum(["0", "1"])
+    .optional()
+    .describe(
+      "1 (default): live text ahead of the log as `event: delta` messages without an `id:`; 0: only logged events, whose text.delta / thinking.delta carry all the text, coalesced",
+    ),
+});
 
 export const agentMessageBody = z.strictObject({
   text: messageText,

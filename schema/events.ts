@@ -95,6 +95,8 @@ export const errorInfoSchema = z.object({
 const e = <T extends string, S extends z.ZodRawShape>(type: T, shape: S) =>
   z.object({ type: z.literal(type), ...shape });
 
+const deltaOffset = z.number().int().nonnegative().optional();
+
 /** Event payloads, without the envelope. */
 export const eventBodySchema = z.discriminatedUnion("type", [
   e("run.started", {
@@ -135,8 +137,19 @@ export const eventBodySchema = z.discriminatedUnion("type", [
     /** The prompt side of the bill as message_start reports it (output follows in message.completed). */
     usage: usageSchema.optional(),
   }),
-  e("text.delta", { messageId: z.string(), index: z.number().int(), text: z.string() }),
-  e("thinking.delta", { messageId: z.string(), index: z.number().int(), text: z.string() }),
+  /**
+   * Text of a content block, coalesced (DESIGN §11): one event covers the text streamed since the
+   * block's previous one, logged every ~100 ms or 2 KB and at the block's end. `offset`: characters
+   * (UTF-16 code units, JavaScript's string length) of that block before this text; absent in logs
+   * written before the overlay existed, where every event simply follows the previous one.
+   */
+  e("text.delta", { messageId: z.string(), index: z.number().int(), text: z.string(), offset: deltaOffset }),
+  e("thinking.delta", {
+    messageId: z.string(),
+    index: z.number().int(),
+    text: z.string(),
+    offset: deltaOffset,
+  }),
   e("tool.started", {
     messageId: z.string(),
     toolUseId: z.string(),
@@ -283,9 +296,28 @@ export const clientFrameSchema = z.discriminatedUnion("type", [
 ]);
 export type ClientFrame = z.infer<typeof clientFrameSchema>;
 
+/**
+ * Token text ahead of the log (DESIGN §11): sent at once while a block streams, never logged, no seq.
+ * `offset` is the block's length before `text` (UTF-16 code units); the log's coalesced
+ * `text.delta`/`thinking.delta` events carry the same text at the same offsets a little later. A
+ * client shows the logged text and, past its end, what delta frames add; when the message is logged
+ * as completed the logged text is the whole of it (after a crash, any live text beyond it is
+ * retracted).
+ */
+export type DeltaFrame = {
+  type: "delta";
+  stream: string;
+  messageId: string;
+  index: number;
+  kind: "text" | "thinking";
+  offset: number;
+  text: string;
+};
+
 /** Server → client frames; the zod form (for the OpenAPI document) is serverFrameSchema in api-responses.ts. */
 export type ServerFrame =
   | { type: "ready"; state: StreamState; lastSeq: number }
+  | DeltaFrame
   | { type: "event"; event: StreamEvent }
   | { type: "events"; events: StreamEvent[] }
   /** `code`: SOCKET_ERRORS in schema/errors.ts. `frame`: the type of the client frame refused, when the error answers one (resume, send…). */

@@ -38,14 +38,14 @@ describe("agent activity on the orchestrator stream", () => {
     expect(lines.every((l) => l.summary.length <= 170)).toBe(true);
     // Throttled at the agent: at most one line per ~500 ms of its streaming (plus one per message
     // at its end). Counted, not measured pairwise: an RPC can arrive late on a busy machine, so two
-    // lines sent 500 ms apart may be logged closer together by the orchestrator.
+    // lines sent 500 ms apart may be logged closer together by the orchestrator. (Its text is
+    // logged coalesced, DESIGN §11, so the logged deltas span the streaming, a few per message.)
     const [agent] = await env.ORCHESTRATOR.getByName(id).agents();
     const own = await allEvents({ events: (a, l) => env.AGENT.getByName(agent!.id).events(a, l) });
     const deltas = of(own, "text.delta");
+    expect(deltas.map((e) => e.text).join("")).toContain("Finishing now.");
     const streamingMs = deltas.at(-1)!.ts - deltas[0]!.ts;
     const messages = new Set(deltas.map((d) => d.messageId)).size;
     expect(lines.length).toBeLessThanOrEqual(Math.floor(streamingMs / 500) + 2 * messages);
-    // Far fewer than the agent's own deltas.
-    expect(lines.length).toBeLessThan(deltas.length / 10);
   });
 });

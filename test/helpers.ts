@@ -6,8 +6,10 @@ import { drizzle } from "drizzle-orm/d1";
 import { users } from "../schema/d1";
 import type { EventBody, StreamEvent } from "../schema/events";
 import { createToken } from "../worker/auth/tokens";
+import type { LiveText } from "../worker/loop/live-text";
 import type { Tool } from "../worker/loop/tool";
 import type { LoopObject } from "../worker/objects/loop-object";
+import type { Watchers } from "../worker/objects/watchers";
 
 export const BASE = "https://baton.test";
 
@@ -19,6 +21,9 @@ export type ObjectInternals = {
   emit(body: EventBody): void;
   system(): string;
   tools(): Tool[];
+  /** The live text overlay (DESIGN §11): what the model stream feeds. */
+  liveText: LiveText;
+  watchers: Watchers;
 };
 export const internals = (o: LoopObject): ObjectInternals => o as unknown as ObjectInternals;
 

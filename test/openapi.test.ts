@@ -141,6 +141,7 @@ describe("GET /api/openapi.json", () => {
     expect(sse.parameters.map((p) => p.name)).toEqual([
       "id",
       "after",
+      "deltas",
       "ticket",
       "access_token",
       "Last-Event-ID",
@@ -165,7 +166,12 @@ describe("GET /api/openapi.json", () => {
       "ping",
     ]);
     const server = doc.components.schemas.ServerFrame as { oneOf: unknown[] };
-    expect(server.oneOf).toHaveLength(7);
+    expect(server.oneOf).toHaveLength(8);
+    // Live text (DESIGN §11): a frame of its own, also the data of SSE `event: delta` messages.
+    expect(doc.components.schemas.DeltaFrame).toMatchObject({
+      required: expect.arrayContaining(["stream", "messageId", "index", "kind", "offset", "text"]),
+    });
+    expect(sse.parameters.find((p) => p.name === "deltas")).toMatchObject({ schema: { enum: ["0", "1"] } });
     const events = doc.components.schemas.StreamEvent as {
       oneOf: { properties: { type: { const: string } } }[];
     };

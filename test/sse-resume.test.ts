@@ -98,13 +98,14 @@ describe("SSE with both ?after= and Last-Event-ID", () => {
       text: sim([{ text: words(60), tools: [{ name: "list_agents", input: {} }] }, { text: words(60) }]),
     });
     got.push(...(await first));
-    got.push(...(await connectOnce(url, lastId(), (r) => r.length >= 20)));
+    // Text is logged coalesced (DESIGN §11), so the run is ~15 events: drop again 4 events on.
+    got.push(...(await connectOnce(url, lastId(), (r) => r.length >= 4)));
     const done = (r: Received[]) =>
       r.some((x) => x.event.type === "run.completed" || x.event.type === "run.failed");
     got.push(...(await connectOnce(url, lastId(), done)));
 
     const log = await allEvents(orchestrator(id));
-    expect(log.length).toBeGreaterThan(30);
+    expect(log.length).toBeGreaterThan(10);
     expect(got.map((r) => Number(r.id))).toEqual(log.map((e) => e.seq));
     expect(got.map((r) => r.event)).toEqual(log);
   });

@@ -133,6 +133,8 @@ export class SseWatch extends Watch {
             const block = buf.slice(0, end);
             buf = buf.slice(end + 2);
             const data = /^data: (.*)$/m.exec(block)?.[1];
+            // Live text (`event: delta`, DESIGN §11) is no event: it has no seq and isn't logged.
+            if (/^event: delta$/m.test(block)) continue;
             if (data) w.events.push(JSON.parse(data) as StreamEvent);
             else w.comments.push(...block.split("\n").filter((l) => l.startsWith(":")));
           }

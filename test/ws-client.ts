@@ -1,8 +1,9 @@
 // A test WebSocket client speaking the §4 protocol: resumes, collects events deduplicated by seq,
 // and reports gaps the way the web client would see them.
 import { SELF } from "cloudflare:test";
-import type { StreamEvent } from "../schema/events";
+import type { DeltaFrame, StreamEvent } from "../schema/events";
 import { BASE, type TestUser } from "./helpers";
+import { RenderedText } from "./rendered-text";
 
 export type Frame = { type: string; [k: string]: unknown };
 
@@ -10,6 +11,8 @@ export class WsClient {
   readonly frames: Frame[] = [];
   readonly events = new Map<number, StreamEvent>();
   duplicates = 0;
+  /** What this client would show of the stream's text: the log and live delta frames (DESIGN §11). */
+  readonly text: RenderedText;
   private waiters: (() => void)[] = [];
   ws!: WebSocket;
   closed = false;
@@ -17,7 +20,9 @@ export class WsClient {
   private constructor(
     private readonly user: TestUser,
     private readonly path: string,
-  ) {}
+  ) {
+    this.text = new RenderedText(path);
+  }
 
   private attach(ws: WebSocket): void {
     this.ws = ws;
@@ -35,8 +40,10 @@ export class WsClient {
           : frame.type === "events"
             ? (frame.events as StreamEvent[])
             : [];
+      if (frame.type === "delta") this.text.delta(frame as unknown as DeltaFrame);
       for (const ev of evs) {
         if (this.events.has(ev.seq)) this.duplicates++;
+        else this.text.event(ev);
         this.events.set(ev.seq, ev);
       }
       for (const w of this.waiters.splice(0)) w();

@@ -6,6 +6,10 @@ interface Env {
   /** Test and benchmark knobs; unset in production. */
   LLM_IDLE_TIMEOUT_MS?: string;
   LLM_RETRY_BASE_MS?: string;
+  /** How long streamed text may wait for the log (DESIGN §11; default LIVE_TEXT.flushMs). */
+  LIVE_TEXT_FLUSH_MS?: string;
+  /** …and how many characters of a block it may hold (default LIVE_TEXT.flushChars). */
+  LIVE_TEXT_FLUSH_CHARS?: string;
   PBKDF2_ITERATIONS?: string;
   /** Multiplies every rate limit (≥ 1). For load tests against a private deployment. */
   RATE_LIMIT_MULTIPLIER?: string;

@@ -12,6 +12,13 @@ export const RUN_LIMITS = {
   heartbeatMs: 10_000,
 } as const;
 
+/**
+ * The live text overlay (DESIGN §11): token text goes to watchers at once, unlogged; the log gets
+ * one coalesced text.delta / thinking.delta per block every `flushMs` or `flushChars` characters,
+ * at the block's end, and before any other event.
+ */
+export const LIVE_TEXT = { flushMs: 100, flushChars: 2048 } as const;
+
 /** An orchestrator's team (DESIGN §8 "Bounded work"). */
 export const TEAM_LIMITS = {
   maxAgents: 20,

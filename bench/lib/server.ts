@@ -54,7 +54,10 @@ export async function startBenchServer(vars: Record<string, string>): Promise<Be
   args.push("--persist-to", persist, "--show-interactive-dev-session=false", "--log-level", "warn");
   // For CPU profiles of the Worker and its objects (bench/lib/profile.ts); off unless asked for.
   if (process.env.BENCH_INSPECTOR_PORT) args.push("--inspector-port", process.env.BENCH_INSPECTOR_PORT);
-  for (const [k, v] of Object.entries(vars)) args.push("--var", `${k}:${v}`);
+  // How long streamed text may wait for the log (DESIGN §11): the rows-per-token trade-off, to try.
+  const flushMs = process.env.LIVE_TEXT_FLUSH_MS;
+  for (const [k, v] of Object.entries({ ...vars, ...(flushMs ? { LIVE_TEXT_FLUSH_MS: flushMs } : {}) }))
+    args.push("--var", `${k}:${v}`);
   let log = "";
   const child: ChildProcess = spawn("npx", args, { stdio: ["ignore", "pipe", "pipe"], detached: true });
   child.stdout?.on("data", (d) => (log += d));

@@ -4,13 +4,29 @@
 import { isTerminalRunEvent, type StreamEvent } from "../../schema/events";
 import { type BenchServer, call } from "./server.ts";
 
-type Frame = { type: string; event?: StreamEvent; events?: StreamEvent[]; lastSeq?: number; code?: string };
+type Frame = {
+  type: string;
+  event?: StreamEvent;
+  events?: StreamEvent[];
+  lastSeq?: number;
+  code?: string;
+  kind?: string;
+};
 
 export class Watcher {
   readonly seqs = new Set<number>();
   duplicates = 0;
-  /** performance.now() of each text.delta as it arrived, in order. */
+  /**
+   * performance.now() of each text delta as it first arrived, in order: a `delta` frame (DESIGN §11,
+   * one per model delta); logged text.delta events repeat that text coalesced, so they time nothing.
+   */
   readonly deltaAt: number[] = [];
+  /** Live delta frames received. */
+  deltaFrames = 0;
+  /** A bare relay's watcher: its text.delta events are the text's first arrival. */
+  private bare = false;
+  /** Output tokens a bare relay said it relayed (its end frame). */
+  outputTokens = 0;
   events = 0;
   bytes = 0;
   frames = 0;
@@ -64,13 +80,30 @@ export class Watcher {
     return w;
   }
 
+  /** A watcher of the bare relay's `channel` (bench/worker/routes.ts): no resume, no log behind it. */
+  static async openBare(server: BenchServer, channel: string): Promise<Watcher> {
+    const path = `/api/_bench/relay?channel=${encodeURIComponent(channel)}`;
+    const ws = new WebSocket(`${server.url.replace("http", "ws")}${path}`, {
+      headers: { Origin: server.url, Authorization: `Bearer ${server.token}` },
+    } as unknown as string[]);
+    const openedAt = performance.now();
+    await new Promise<void>((resolve, reject) => {
+      ws.onopen = () => resolve();
+      ws.onerror = (e) =>
+        reject(new Error(`bare relay socket failed: ${String((e as ErrorEvent).message ?? e)}`));
+    });
+    const w = new Watcher(ws, openedAt, false);
+    w.bare = true;
+    return w;
+  }
+
   private onRawFrame(data: string, at: number): void {
     if (data.startsWith('{"type":"ready"')) {
       this.onFrame(data, at);
       return;
     }
     this.frames++;
-    this.bytes += data.length;
+    this.bytes += Buffer.byteLength(data);
     if (!data.startsWith('{"type":"event')) return;
     if (!this.firstEventAt) this.firstEventAt = at;
     // Events are in seq order and each starts {"stream":…,"seq":N: the last "seq": is the highest.
@@ -82,8 +115,13 @@ export class Watcher {
 
   private onFrame(data: string, at: number): void {
     this.frames++;
-    this.bytes += data.length;
+    this.bytes += Buffer.byteLength(data);
     const frame = JSON.parse(data) as Frame;
+    if (frame.type === "delta") {
+      this.deltaFrames++;
+      if (frame.kind === "text") this.deltaAt.push(at);
+      return;
+    }
     if (frame.type === "ready") {
       this.readyAt = at;
       this.readyLastSeq = frame.lastSeq ?? 0;
@@ -99,7 +137,9 @@ export class Watcher {
       if (this.seqs.has(ev.seq)) this.duplicates++;
       this.seqs.add(ev.seq);
       if (ev.seq > this.maxSeq) this.maxSeq = ev.seq;
-      if (ev.type === "text.delta") this.deltaAt.push(at);
+      if (this.bare && ev.type === "text.delta") this.deltaAt.push(at);
+      if (this.bare && ev.type === "run.completed")
+        this.outputTokens += (ev as { outputTokens?: number }).outputTokens ?? 0;
       if (isTerminalRunEvent(ev)) this.runsEnded++;
       if (ev.type === "run.failed") this.runsFailed++;
     }

@@ -1,8 +1,9 @@
 // Benchmark-only routes, mounted at /api/_bench by the bench Worker (bench/worker/index.ts), which
 // never ships: the production entry (worker/index.ts) doesn't know them.
 // - a bare relay (SDK stream → ws.send, nothing persisted) measured against Baton's own relay in
-//   the same run;
-// - per-object counters (D1 statements, watchers, last seq) of orchestrators and their agents;
+//   the same run, to one socket or to every socket of a channel (fan-out);
+// - per-object counters (D1 statements, object SQLite rows, watchers, last seq) of orchestrators and
+//   their agents;
 // - a per-token-insert baseline (SDK stream → one D1 INSERT per text delta into a scratch table),
 //   the design Baton avoids, so bench/writes.ts can compare D1 cost per 1,000 tokens in one run;
 // - D1's connection-wide change counter, so the rows Baton's objects write can be counted too;
@@ -12,9 +13,9 @@ import { ownedOrchestrator } from "../../worker/api/access";
 import { requireAuth } from "../../worker/auth/middleware";
 import type { AppEnv } from "../../worker/http/context";
 import { notFound } from "../../worker/http/errors";
-import { createLlmClient } from "../../worker/llm/client";
 import { agentStub, orchestratorStub } from "../../worker/objects/stubs";
-import type { BenchOrchestrator } from "./objects";
+import { type BenchOrchestrator, RELAY_HEADER } from "./objects";
+import { relayPrompt, streamPrompt } from "./relay";
 import { SQL_COST_OPS, type SqlCostOp } from "./sql-cost";
 
 /** The baseline's scratch table: what a naive relay would persist per delta. No AUTOINCREMENT and
@@ -22,41 +23,23 @@ import { SQL_COST_OPS, type SqlCostOp } from "./sql-cost";
 const SCRATCH_TABLE = `CREATE TABLE IF NOT EXISTS bench_token_deltas (
   id INTEGER PRIMARY KEY, run_id TEXT NOT NULL, seq INTEGER NOT NULL, text TEXT NOT NULL, ts INTEGER NOT NULL)`;
 
-/** One user prompt, streamed through the SDK exactly as the baselines need it. */
-const streamPrompt = (env: Env, text: string, model: string) =>
-  createLlmClient(env).messages.create({
-    model,
-    max_tokens: 8192,
-    stream: true,
-    messages: [{ role: "user", content: text }],
-  });
-
 export const benchRoutes = new Hono<AppEnv>()
   .use(requireAuth)
   .get("/relay", (c) => {
+    // Fan-out (`?channel=`): every socket of a channel is held by one object, which relays to all.
+    const channel = c.req.query("channel");
+    if (channel) {
+      const stub = agentStub(c.env, `bench-relay-${channel}`) as unknown as {
+        fetch(r: Request): Promise<Response>;
+      };
+      const headers = new Headers(c.req.raw.headers);
+      headers.set(RELAY_HEADER, "1");
+      return stub.fetch(new Request(c.req.url, { headers }));
+    }
     const pair = new WebSocketPair();
     const ws = pair[1];
     ws.accept();
-    ws.addEventListener("message", async (e) => {
-      try {
-        const { text, model } = JSON.parse(String(e.data)) as { text: string; model: string };
-        const stream = await streamPrompt(c.env, text, model);
-        let seq = 0;
-        for await (const ev of stream) {
-          if (ev.type === "content_block_delta" && ev.delta.type === "text_delta") {
-            ws.send(
-              JSON.stringify({
-                type: "event",
-                event: { seq: ++seq, type: "text.delta", text: ev.delta.text },
-              }),
-            );
-          }
-        }
-        ws.send(JSON.stringify({ type: "event", event: { seq: ++seq, type: "run.completed" } }));
-      } catch (err) {
-        ws.send(JSON.stringify({ type: "error", code: "relay_failed", message: String(err) }));
-      }
-    });
+    ws.addEventListener("message", (e) => void relayPrompt(c.env, String(e.data), (f) => ws.send(f)));
     return new Response(null, { status: 101, webSocket: pair[0] });
   })
   // The runtime's fixed costs (bench/costs.ts): n storage operations in one object the caller owns…

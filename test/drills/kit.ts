@@ -2,12 +2,14 @@
 // by vitest's provide/inject because `process.env` in workerd is not the host's), a seeded RNG whose
 // seed is printed when a drill fails, fresh object stubs, targeted crashes, and stream clients
 // (WebSocket and SSE) that check every connection on its own: a resume from N must deliver exactly
-// N+1, N+2, … with no gap and no repeat.
+// N+1, N+2, … with no gap and no repeat; and render the stream's text from the log and the live
+// delta frames (DESIGN §11) the way the web app does, checking each character shows once.
 import { abortAllDurableObjects, runDurableObjectAlarm, runInDurableObject, SELF } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { inject } from "vitest";
-import type { StreamEvent } from "../../schema/events";
+import type { DeltaFrame, StreamEvent } from "../../schema/events";
 import { allEvents, BASE, type EventLogSource, type TestUser } from "../helpers";
+import { RenderedText } from "../rendered-text";
 
 declare module "vitest" {
   export interface ProvidedContext {
@@ -144,13 +146,17 @@ abstract class StreamClient {
   readonly violations: string[] = [];
   connections = 0;
   duplicates = 0;
+  /** What this client shows of the stream's text: the log and the live frames (DESIGN §11). */
+  readonly text: RenderedText;
   protected current: Connection | null = null;
 
   constructor(
     readonly user: TestUser,
     readonly path: string,
     readonly label: string,
-  ) {}
+  ) {
+    this.text = new RenderedText(label);
+  }
 
   get lastSeq(): number {
     let s = 0;
@@ -172,7 +178,13 @@ abstract class StreamClient {
     }
     conn.expect = ev.seq + 1;
     if (this.events.has(ev.seq)) this.duplicates++;
+    else this.text.event(ev);
     this.events.set(ev.seq, ev);
+  }
+
+  /** A live delta frame from connection `conn` (no seq: nothing to check but where its text goes). */
+  protected live(conn: Connection, frame: DeltaFrame): void {
+    if (conn === this.current) this.text.delta(frame);
   }
 
   abstract connect(after?: number): Promise<void>;
@@ -235,6 +247,7 @@ export class DrillWs extends StreamClient {
       this.frames.push(frame);
       if (frame.type === "event") this.take(conn, frame.event as StreamEvent);
       else if (frame.type === "events") for (const ev of frame.events as StreamEvent[]) this.take(conn, ev);
+      else if (frame.type === "delta") this.live(conn, frame as unknown as DeltaFrame);
     });
     ws.send(JSON.stringify({ type: "resume", after }));
   }
@@ -283,6 +296,11 @@ export class DrillSse extends StreamClient {
               .join("\n");
             const id = /^id: (\d+)$/m.exec(block)?.[1];
             if (!data) continue;
+            if (/^event: delta$/m.test(block)) {
+              if (id !== undefined) this.violations.push(`${this.label}: a delta message with an id`);
+              this.live(conn, JSON.parse(data) as DeltaFrame);
+              continue;
+            }
             const ev = JSON.parse(data) as StreamEvent;
             if (id !== undefined && Number(id) !== ev.seq)
               this.violations.push(`${this.label}: id ${id} but data seq ${ev.seq}`);

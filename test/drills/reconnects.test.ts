@@ -1,7 +1,9 @@
 // Drill: random disconnect/reconnect cycles of WebSocket clients (resume from their last seq) and SSE
 // clients (Last-Event-ID, or ?after=) while long runs stream (DESIGN §4, §5.4). 100 cycles in CI,
 // 1,000 with DRILL_SCALE=10. Every connection must deliver exactly the seqs after its resume point,
-// in order; at the end every client's list equals the object's log, and no watcher is left behind.
+// in order; at the end every client's list equals the object's log, every client's rendered text
+// (log plus live delta frames, reconnecting mid-block as it pleases) equals the logged text with no
+// character shown twice or missing, and no watcher is left behind.
 import { describe, expect, it } from "vitest";
 import type { StreamEvent } from "../../schema/events";
 import { api, createOrchestrator, longTeamScript, makeUser, sim, terminalRuns } from "../helpers";
@@ -116,10 +118,13 @@ describe("drill: reconnects", () => {
           if (c.duplicates) problems.push(`${c.label}: ${c.duplicates} duplicates`);
           const diff = diffAgainstLog(c.label, c.ordered(), own);
           if (diff) problems.push(diff);
+          problems.push(...c.text.mismatches(own));
         }
         const connections = clients.reduce((n, c) => n + c.connections, 0);
+        const frames = clients.reduce((n, c) => n + c.text.frames, 0);
+        expect(frames, "live delta frames reached the clients").toBeGreaterThan(0);
         console.log(
-          `[drill] reconnects: ${CYCLES} cycles, ${connections} connections, ${sends} messages, ` +
+          `[drill] reconnects: ${CYCLES} cycles, ${connections} connections, ${sends} messages, ${frames} delta frames, ` +
             `${Object.values(logs).reduce((n, l) => n + l.length, 0)} events, modes ${JSON.stringify(pool.modes)}`,
         );
         expect(problems).toEqual([]);

@@ -25,22 +25,25 @@ import {
   wsUrl,
 } from "./streamPolicy";
 import { PendingSends, type SendResult } from "./streamSends";
+import { StreamTimers } from "./streamTimers";
+import { LiveTextStore } from "./views/liveText";
 
 export type { ConnectionState, StreamDeps, StreamSnapshot, StreamTarget } from "./streamDeps";
 export { backoffDelay, HANDSHAKE_TIMEOUT_MS, PING_INTERVAL_MS, wsUrl } from "./streamPolicy";
 
 export class StreamClient {
+  /**
+   * Token text ahead of the log (`delta` frames, DESIGN §11), kept apart from the log and merged
+   * in when a message is drawn (views/liveText.ts); the log trims it as it catches up.
+   */
+  readonly live = new LiveTextStore();
   private snap: StreamSnapshot;
   private readonly listeners = new Set<() => void>();
   private readonly deps: StreamDeps;
   private socket: SocketLike | null = null;
   private queue: StreamEvent[] = [];
   private flushScheduled = false;
-  private reconnectTimer: unknown = null;
-  private pingTimer: unknown = null;
-  private pongTimer: unknown = null;
-  private catchupTimer: unknown = null;
-  private handshakeTimer: unknown = null;
+  private readonly timers: StreamTimers;
   private gapFetching = false;
   private stopped = true;
   private readonly sends: PendingSends;
@@ -53,6 +56,7 @@ export class StreamClient {
     deps: Partial<StreamDeps> = {},
   ) {
     this.deps = { ...defaultDeps(), ...deps };
+    this.timers = new StreamTimers(this.deps);
     this.sends = new PendingSends(this.deps, (text, clientId) => target.sendOverHttp(text, clientId));
     this.approvals = new PendingApprovals(this.deps, target.approveOverHttp);
     this.snap = {
@@ -98,21 +102,9 @@ export class StreamClient {
       window.removeEventListener("online", this.onOnline);
       window.removeEventListener("offline", this.onOffline);
     }
-    this.clearTimers();
+    this.timers.clearAll();
     this.closeSocket();
     this.sends.clear();
-  }
-
-  private clearTimers(): void {
-    const timers = [
-      this.reconnectTimer,
-      this.pingTimer,
-      this.pongTimer,
-      this.catchupTimer,
-      this.handshakeTimer,
-    ];
-    for (const t of timers) if (t !== null) this.deps.clearTimeout(t);
-    this.reconnectTimer = this.pingTimer = this.pongTimer = this.catchupTimer = this.handshakeTimer = null;
   }
 
   private closeSocket(): void {
@@ -130,7 +122,7 @@ export class StreamClient {
   private connect(): void {
     if (this.stopped) return;
     this.closeSocket();
-    this.reconnectTimer = null;
+    this.timers.clear("reconnect");
     const first = this.snap.log.contiguous === 0 && this.snap.state === null && this.snap.attempt === 0;
     const connection = !this.deps.online() ? "offline" : first ? "connecting" : "reconnecting";
     this.update({ connection, retryAt: null });
@@ -142,13 +134,11 @@ export class StreamClient {
       return;
     }
     this.socket = socket;
-    if (this.handshakeTimer !== null) this.deps.clearTimeout(this.handshakeTimer);
-    this.handshakeTimer = this.deps.setTimeout(() => {
-      this.handshakeTimer = null;
+    this.timers.set("handshake", handshakeTimeout(this.snap.attempt), () => {
       if (this.socket !== socket) return;
       this.closeSocket();
       this.handleClose(1006);
-    }, handshakeTimeout(this.snap.attempt));
+    });
     socket.onopen = () => {
       // Resume first: the server replays everything after what we hold contiguously.
       this.sendFrame({ type: "resume", after: this.snap.log.contiguous });
@@ -164,7 +154,7 @@ export class StreamClient {
   private handleClose(code: number): void {
     this.socket = null;
     if (this.stopped) return;
-    this.clearTimers();
+    this.timers.clearAll();
     // Whatever the close means, what waited on this socket goes over HTTP.
     this.sends.retryOverHttp();
     this.approvals.retryOverHttp();
@@ -203,14 +193,14 @@ export class StreamClient {
       attempt: attempt + 1,
       retryAt: offline ? null : this.deps.now() + delay,
     });
-    this.reconnectTimer = this.deps.setTimeout(() => this.connect(), delay);
+    this.timers.set("reconnect", delay, () => this.connect());
     // While the socket is down keep up over HTTP; this also surfaces 401/404 as fatal.
     if (attempt >= 1) void this.fillGap(true);
   }
 
   private handleOnline(): void {
     if (this.stopped) return;
-    if (this.reconnectTimer !== null) this.deps.clearTimeout(this.reconnectTimer);
+    this.timers.clear("reconnect");
     this.update({ attempt: 0 });
     this.connect();
   }
@@ -218,11 +208,11 @@ export class StreamClient {
   private handleOffline(): void {
     if (this.stopped) return;
     // Chromium keeps a socket "open" while offline; drop it so resume happens cleanly on return.
-    this.clearTimers();
+    this.timers.clearAll();
     this.closeSocket();
     this.update({ connection: "offline", retryAt: null, attempt: 0 });
     // Chromium sometimes reports "online" late or not at all after a flap: keep a slow poll.
-    this.reconnectTimer = this.deps.setTimeout(() => this.connect(), 5_000);
+    this.timers.set("reconnect", 5_000, () => this.connect());
   }
 
   /** Reconnect now (the "retry" button), resetting backoff. */
@@ -249,18 +239,15 @@ export class StreamClient {
   }
 
   private armPing(): void {
-    if (this.pingTimer !== null) this.deps.clearTimeout(this.pingTimer);
-    this.pingTimer = this.deps.setTimeout(() => {
-      this.pingTimer = null;
+    this.timers.set("ping", PING_INTERVAL_MS, () => {
       if (!this.sendFrame({ type: "ping" })) return;
-      this.pongTimer = this.deps.setTimeout(() => {
+      this.timers.set("pong", PONG_TIMEOUT_MS, () => {
         // Nothing came back: treat as a dropped connection.
-        this.pongTimer = null;
         this.closeSocket();
         this.handleClose(1006);
-      }, PONG_TIMEOUT_MS);
+      });
       this.armPing();
-    }, PING_INTERVAL_MS);
+    });
   }
 
   private handleFrame(data: unknown): void {
@@ -272,10 +259,7 @@ export class StreamClient {
       return;
     }
     // Any frame proves the socket alive.
-    if (this.pongTimer !== null) {
-      this.deps.clearTimeout(this.pongTimer);
-      this.pongTimer = null;
-    }
+    this.timers.clear("pong");
     switch (frame.type) {
       case "ready":
         this.handleReady(frame.state, frame.lastSeq);
@@ -285,6 +269,11 @@ export class StreamClient {
         break;
       case "events":
         this.enqueue(frame.events);
+        break;
+      case "delta":
+        // Shown with the next batch; the log's coalesced events bring the same text later.
+        if (this.snap.log.stream && frame.stream !== this.snap.log.stream) break;
+        if (this.live.push(frame)) this.scheduleFlush();
         break;
       case "sent":
         this.sends.resolve(frame.clientId, { messageId: frame.messageId, runId: frame.runId });
@@ -305,15 +294,12 @@ export class StreamClient {
       this.snap.log.stream ? this.snap.log : { ...this.snap.log, stream: state.stream },
       lastSeq,
     );
-    if (this.handshakeTimer !== null) this.deps.clearTimeout(this.handshakeTimer);
-    this.handshakeTimer = null;
+    this.timers.clear("handshake");
     this.update({ state, log, connection: "live", attempt: 0, retryAt: null, fatal: null });
     // Sends made while disconnected went over HTTP; those still unacknowledged are retried there.
-    if (this.catchupTimer !== null) this.deps.clearTimeout(this.catchupTimer);
-    this.catchupTimer = this.deps.setTimeout(() => {
-      this.catchupTimer = null;
+    this.timers.set("catchup", READY_CATCHUP_MS, () => {
       if (hasGap(this.snap.log)) void this.fillGap();
-    }, READY_CATCHUP_MS);
+    });
   }
 
   private handleErrorFrame({ code, message, frame }: Extract<ServerFrame, { type: "error" }>): void {
@@ -328,19 +314,28 @@ export class StreamClient {
   private enqueue(events: readonly StreamEvent[]): void {
     if (!Array.isArray(events) || events.length === 0) return;
     for (const ev of events) this.queue.push(ev);
+    this.scheduleFlush();
+  }
+
+  private scheduleFlush(): void {
     if (this.flushScheduled) return;
     this.flushScheduled = true;
     this.deps.schedule(() => this.flush());
   }
 
-  /** Applies queued events in one batch; exposed for tests. */
+  /** Applies queued events and live text in one batch; exposed for tests. */
   flush(): void {
     this.flushScheduled = false;
-    if (this.queue.length === 0) return;
+    if (this.queue.length === 0) {
+      this.live.notify();
+      return;
+    }
     const batch = this.queue;
     this.queue = [];
     const log = applyEvents(this.snap.log, batch);
+    this.live.logged(batch);
     if (log !== this.snap.log) this.update({ log });
+    this.live.notify();
     for (const ev of batch) {
       if (ev.type === "message.user" && ev.clientId)
         this.sends.resolve(ev.clientId, { messageId: ev.messageId, runId: null });
@@ -363,7 +358,9 @@ export class StreamClient {
         if (this.stopped) return;
         let log = applyEvents(this.snap.log, res.events);
         log = noteServerSeq(log, res.lastSeq);
+        this.live.logged(res.events);
         if (log !== this.snap.log) this.update({ log });
+        this.live.notify();
         if (!res.hasMore || log.contiguous === after) break;
       }
     } catch (e) {

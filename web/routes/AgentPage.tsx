@@ -231,6 +231,7 @@ export default function AgentPage() {
                 transcript={transcript}
                 running={running}
                 send={stream.send}
+                live={stream.client.live}
                 stop={interrupt}
                 links={links}
                 placeholder={`Message ${agent?.name ?? "this agent"} directly…`}

@@ -217,6 +217,7 @@ export default function OrchestratorPage() {
                   transcript={transcript}
                   running={running}
                   send={stream.send}
+                  live={stream.client.live}
                   stop={stream.interrupt}
                   actions={o?.status === "archived" ? null : chatActions}
                   exportUrl={(format) => api.exportUrl(id, format)}

@@ -183,11 +183,15 @@ function security(r: RouteSpec): Record<string, string[]>[] {
 const SSE_TEXT =
   "Each event is `id: <seq>`, `event: <type>`, `data: <StreamEvent JSON>`; the stream opens with " +
   "`retry: 2000`, replays every event after Last-Event-ID (else `after`), then goes live, with a " +
-  "`: keep-alive` comment every 20 s. It never ends by itself.";
+  "`: keep-alive` comment every 20 s. It never ends by itself. Live, token text also arrives ahead " +
+  "of the log as `event: delta` messages with no `id:` and a DeltaFrame as data (leave them out " +
+  "with `deltas=0`; the logged text.delta events carry all the text either way).";
 
 const WS_TEXT =
   'Send `{type:"resume",after:SEQ}` first: the server answers `ready` (a snapshot and lastSeq), ' +
-  "replays events after SEQ in `events` batches, then sends each new event as `event`. " +
+  "replays events after SEQ in `events` batches, then sends each new event as `event`, and token " +
+  "text ahead of the log as `delta` frames (DeltaFrame: unlogged, placed by offset; the logged " +
+  "text.delta events repeat the same text). " +
   "`send` {text, clientId?} starts or queues a run (answered by `sent`), `interrupt` {agents?} " +
   "stops it, `ping` gets `pong`. A bad frame gets an `error` frame and the socket stays open. " +
   "Frames are JSON text under 200 KB.";

@@ -10,7 +10,7 @@ import { readQuery } from "../http/validate";
 
 type StreamStub = {
   eventsJson(after: number, limit: number): Promise<string>;
-  sse(after: number, credential: string): Promise<ReadableStream<Uint8Array>>;
+  sse(after: number, credential: string, deltas?: boolean): Promise<ReadableStream<Uint8Array>>;
   fetch(request: Request): Promise<Response>;
 };
 
@@ -37,7 +37,7 @@ export async function sseStream(c: Context<AppEnv>, stub: StreamStub): Promise<R
     }
   }
   // The object keeps the credential beside the stream, so ending the credential ends it (§8).
-  const body = await stub.sse(after, credentialOf(c.var.caller));
+  const body = await stub.sse(after, credentialOf(c.var.caller), q.deltas !== "0");
   return new Response(body, {
     headers: {
       "Content-Type": "text/event-stream; charset=utf-8",

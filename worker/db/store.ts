@@ -64,6 +64,7 @@ export class Store {
   }
 
   transaction<T>(fn: () => T): T {
+    if (this.depth === 0) this.beforeTransaction?.();
     const mark = this.pending.length;
     this.depth++;
     let result: T;
@@ -95,6 +96,12 @@ export class Store {
 
   /** Called when a transaction (at any depth) rolls back, after the copies are dropped. */
   onRollback: (() => void) | null = null;
+
+  /**
+   * Called before an outermost transaction begins: what must be written whatever becomes of it
+   * (live text already sent, DESIGN §11) is written here, where no rollback can take it back.
+   */
+  beforeTransaction: (() => void) | null = null;
 
   private settle(): void {
     const fns = this.pending;

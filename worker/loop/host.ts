@@ -4,6 +4,7 @@ import type Anthropic from "@anthropic-ai/sdk";
 import type { EventBody, Usage } from "../../schema/events";
 import type { Store } from "../db/store";
 import type { Approval } from "../db/store-types";
+import type { LiveText } from "./live-text";
 import type { Tool, ToolContext } from "./tool";
 
 export type RunEnd = "completed" | "failed" | "interrupted";
@@ -13,7 +14,10 @@ export type ToolCallRef = { id: string; name: string; input: unknown; messageId:
 
 export interface RunnerHost {
   readonly store: Store;
+  /** Logs an event and sends it (any live text not yet logged goes into the log first). */
   emit(body: EventBody): void;
+  /** Token text ahead of the log (DESIGN §11): sent at once, logged coalesced. */
+  readonly liveText: Pick<LiveText, "append" | "end">;
   client(): Anthropic;
   tools(): Tool[];
   toolContext(base: ToolContext): ToolContext;

@@ -22,6 +22,13 @@ export type AbortedAttempt = { messageId: string; content: ContentBlock[]; usage
 
 export type CallHooks = {
   emit: (body: EventBody) => void;
+  /**
+   * Token text of a block, for the live overlay (DESIGN §11: sent at once, logged coalesced). Without
+   * it every delta is emitted as its own text.delta / thinking.delta event.
+   */
+  text?: (messageId: string, kind: "text" | "thinking", index: number, text: string) => void;
+  /** A text or thinking block ended (content_block_stop): its text belongs in the log now. */
+  blockEnd?: (messageId: string, index: number) => void;
   /** The message started streaming (same turn as its message.started event, so both commit together). */
   onAttemptStart: (messageId: string, usage: Usage) => void;
   /** An attempt that streamed something died and will be retried: record (and bill) what it left. */
@@ -138,7 +145,7 @@ export async function callModel(opts: CallOptions, hooks: CallHooks): Promise<Ca
       for await (const ev of stream) {
         if (opts.signal.aborted) break;
         lastEventAt = Date.now();
-        stopped = applyStreamEvent(state, ev, opts.params.model, hooks.emit) || stopped;
+        stopped = applyStreamEvent(state, ev, opts.params.model, hooks) || stopped;
         if (ev.type === "message_start") hooks.onAttemptStart(messageId, state.usage);
       }
       if (opts.signal.aborted)
@@ -278,8 +285,9 @@ function applyStreamEvent(
   s: AttemptState,
   ev: Anthropic.RawMessageStreamEvent,
   model: string,
-  emit: (body: EventBody) => void,
+  hooks: Pick<CallHooks, "emit" | "text" | "blockEnd">,
 ): boolean {
+  const emit = hooks.emit;
   switch (ev.type) {
     case "message_start":
       s.started = true;
@@ -336,13 +344,18 @@ function applyStreamEvent(
       const block = s.blocks[ev.index];
       const d = ev.delta;
       if (d.type === "text_delta" && block?.type === "text") {
+        const offset = block.text.length;
         block.text += d.text;
         s.streamedChars += d.text.length;
-        emit({ type: "text.delta", messageId: s.messageId, index: ev.index, text: d.text });
+        if (hooks.text) hooks.text(s.messageId, "text", ev.index, d.text);
+        else emit({ type: "text.delta", messageId: s.messageId, index: ev.index, text: d.text, offset });
       } else if (d.type === "thinking_delta" && block?.type === "thinking") {
+        const offset = block.thinking.length;
         block.thinking += d.thinking;
         s.streamedChars += d.thinking.length;
-        emit({ type: "thinking.delta", messageId: s.messageId, index: ev.index, text: d.thinking });
+        if (hooks.text) hooks.text(s.messageId, "thinking", ev.index, d.thinking);
+        else
+          emit({ type: "thinking.delta", messageId: s.messageId, index: ev.index, text: d.thinking, offset });
       } else if (d.type === "signature_delta" && block?.type === "thinking") {
         block.signature += d.signature;
       } else if (d.type === "citations_delta" && block?.type === "text") {
@@ -356,6 +369,7 @@ function applyStreamEvent(
     }
     case "content_block_stop": {
       const block = s.blocks[ev.index];
+      if (block?.type === "text" || block?.type === "thinking") hooks.blockEnd?.(s.messageId, ev.index);
       const extra = s.extra.get(ev.index);
       if ((block?.type === "tool_use" || block?.type === "server_tool_use") && extra) {
         let input: unknown = block.type === "server_tool_use" ? (block.input ?? {}) : {};

@@ -77,6 +77,8 @@ export async function modelStep(
       },
       {
         emit: (b) => host.emit(b),
+        text: (id, kind, index, text) => host.liveText.append(id, kind, index, text),
+        blockEnd: (id, index) => host.liveText.end(id, index),
         onAttemptStart: (id, usage) => store.set("inflight", { runId: run.id, messageId: id, usage }),
         // Billed, but the retry still runs under the call's reservation.
         onAttemptAborted: (a, reason) =>
@@ -99,6 +101,8 @@ export async function modelStep(
       );
     });
     await host.messageCheckpointed(out.usage, out.costUsd, settles);
+    // Awaited here, not deferred: the timing of this flush decides how an agent's notices batch,
+    // and deferring it cost a team ~12% more D1 statements (bench/fanout).
     await host.flush();
     if (out.stopReason === "max_tokens" && !out.content.some((b) => b.type === "tool_use")) {
       // Let the model continue where it was cut off rather than ending mid-sentence.

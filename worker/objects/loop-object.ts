@@ -23,13 +23,14 @@ import { RUN_LIMITS } from "../limits";
 import { createLlmClient } from "../llm/client";
 import { modelInfo } from "../llm/prices";
 import { Approvals, type Decided } from "../loop/approvals";
+import { LiveText } from "../loop/live-text";
 import { type RunEnd, Runner, type RunnerHost } from "../loop/runner";
 import type { Tool, ToolContext } from "../loop/tool";
 import { admitSend } from "../policy/admission";
 import type { StreamRpc } from "./rpc";
 import { runInfo, runOfMessage } from "./run-info";
 import { admitFrame, refuseFrame, stillOpen } from "./stream-guard";
-import { type SocketAttachment, Watchers } from "./watchers";
+import { DeltaEncoder, type SocketAttachment, Watchers } from "./watchers";
 
 const PING = JSON.stringify({ type: "ping" });
 const PONG = JSON.stringify({ type: "pong" });
@@ -39,10 +40,13 @@ export abstract class LoopObject extends DurableObject<Env> implements StreamRpc
   protected readonly runner: Runner;
   protected readonly approvals: Approvals;
   protected readonly watchers: Watchers;
+  /** Token text ahead of the log (DESIGN §11): sent at once, logged coalesced. */
+  private readonly liveText: LiveText;
   private eventLog: EventLog | null = null;
   private llm: Anthropic | null = null;
   private flushing: Promise<void> | null = null;
   private flushAgain = false;
+  private flushQueued: Promise<void> | null = null;
   /** D1 statements this instance sent (for the writes benchmark); in memory, reset on eviction. */
   private readonly d1Stats: D1Stats = { batches: 0, statements: 0, failures: 0 };
 
@@ -53,9 +57,23 @@ export abstract class LoopObject extends DurableObject<Env> implements StreamRpc
     this.store.onRollback = () => {
       this.eventLog = null;
     };
+    // Live text already sent is logged before a transaction, never inside one: a rollback can't
+    // take back text that watchers have, and the log keeps the order in which things were sent.
+    this.store.beforeTransaction = () => this.liveText.flush();
     this.approvals = new Approvals(this.store, (b) => this.emit(b));
+    const deltas = new DeltaEncoder(() => this.log.streamJson);
+    this.liveText = new LiveText(
+      {
+        send: (chunk) => this.watchers.delta(deltas.json(chunk)),
+        log: (body) => this.append(body),
+      },
+      {
+        flushMs: Number(env.LIVE_TEXT_FLUSH_MS) || undefined,
+        flushChars: Number(env.LIVE_TEXT_FLUSH_CHARS) || undefined,
+      },
+    );
     this.runner = new Runner(this.runnerHost(), env, this.approvals);
-    this.watchers = new Watchers(ctx);
+    this.watchers = new Watchers(ctx, () => this.liveText.tails().map((chunk) => deltas.json(chunk)));
     // Keep-alive pings are answered by the runtime without waking a hibernated object.
     ctx.setWebSocketAutoResponse(new WebSocketRequestResponsePair(PING, PONG));
     // A woken object with an unfinished run picks it up without waiting for the alarm — after
@@ -97,6 +115,7 @@ export abstract class LoopObject extends DurableObject<Env> implements StreamRpc
     return {
       store: this.store,
       emit: (b) => this.emit(b),
+      liveText: this.liveText,
       client: () => this.client(),
       tools: () => this.tools(),
       toolContext: (b) => this.toolContext(b),
@@ -128,6 +147,14 @@ export abstract class LoopObject extends DurableObject<Env> implements StreamRpc
    * saved: ~0.15 ms per delta.)
    */
   protected emit(body: EventBody): void {
+    // Live text sent before this event reaches the log before it: the log keeps the order in which
+    // everything was sent, and a message's text is logged in full before it completes.
+    this.liveText.flush();
+    this.append(body);
+    if (body.type === "message.completed") this.liveText.forget(body.messageId);
+  }
+
+  private append(body: EventBody): void {
     const { event, json } = this.log.append(body);
     this.store.afterCommit(() => this.watchers.broadcast(event, json));
     this.observe(body);
@@ -155,6 +182,20 @@ export abstract class LoopObject extends DurableObject<Env> implements StreamRpc
       this.flushing = null;
     });
     return this.flushing;
+  }
+
+  /**
+   * A flush after the turns already queued, once however often asked: what a run's close left for
+   * D1 goes after other streams' waiting deltas instead of ahead of them. The rows are in the
+   * outbox already, written in the run's closing transaction; a flush that fails is retried at the
+   * next boundary or by the alarm. (The message checkpoint's flush stays awaited: model-step.ts.)
+   */
+  protected flushSoon(): Promise<void> {
+    this.flushQueued ??= new Promise<void>((resolve) => setTimeout(resolve, 0)).then(() => {
+      this.flushQueued = null;
+      return this.flush();
+    });
+    return this.flushQueued;
   }
 
   protected async heartbeat(): Promise<void> {
@@ -264,8 +305,8 @@ export abstract class LoopObject extends DurableObject<Env> implements StreamRpc
   }
 
   /** `credential`: the key of the credential the caller opened it with (auth/credentials.ts). */
-  sse(after: number, credential: string): ReadableStream<Uint8Array> {
-    const body = this.watchers.openSse(this.log, after, credential);
+  sse(after: number, credential: string, deltas = true): ReadableStream<Uint8Array> {
+    const body = this.watchers.openSse(this.log, after, credential, deltas);
     // The Worker checked the credential before this call; a revocation in between would have
     // pushed past this stream, so look once more now that it is registered (SSE has no frames).
     const userId = this.store.config().userId;
@@ -286,9 +327,12 @@ export abstract class LoopObject extends DurableObject<Env> implements StreamRpc
     return { messageId: r.messageId, runId: r.runId, queued: r.queued };
   }
 
-  /** Diagnostics: what this instance has written to D1, and who is watching. */
-  stats(): { d1: D1Stats; watchers: { sockets: number; sse: number }; lastSeq: number } {
-    return { d1: { ...this.d1Stats }, watchers: this.watchers.count, lastSeq: this.log.lastSeq };
+  /** Diagnostics: what this instance has written to D1 and to its own SQLite, and who is watching. */
+  stats(): ReturnType<StreamRpc["stats"]> {
+    // total_changes(): every row inserted, updated or deleted on this connection, so since this
+    // instance started (the benchmarks read it before and after, and treat a drop as a restart).
+    const sqliteRows = this.ctx.storage.sql.exec<{ n: number }>("SELECT total_changes() AS n").one().n;
+    return { d1: { ...this.d1Stats }, watchers: this.watchers.count, lastSeq: this.log.lastSeq, sqliteRows };
   }
 
   /** What became of a run: status, final text, usage, cost, error (null if unknown here). */
@@ -433,6 +477,7 @@ export abstract class LoopObject extends DurableObject<Env> implements StreamRpc
   /** After deleteAll(): nothing held in memory may outlive the storage it mirrored. */
   protected forgetStorage(): void {
     this.store.forget();
+    this.liveText.reset();
     this.eventLog = null;
   }
 

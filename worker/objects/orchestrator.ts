@@ -401,7 +401,7 @@ export class Orchestrator extends LoopObject implements OrchestratorRpc {
   ): Promise<void> {
     if (held) this.budget.settle((key) => key === held);
     this.store.set("status", "idle");
-    await this.flush();
+    await this.flushSoon();
   }
 
   protected snapshotExtras(): Partial<StreamState> {

@@ -18,12 +18,21 @@ export interface StreamRpc {
   events(after: number, limit: number): EventsPage;
   /** The same page as the JSON text the API sends: stored rows spliced in, never parsed. */
   eventsJson(after: number, limit: number): string;
-  /** Server-Sent Events after `after`; `credential` ends the stream when it ends (§8). */
-  sse(after: number, credential: string): ReadableStream<Uint8Array>;
+  /**
+   * Server-Sent Events after `after`; `credential` ends the stream when it ends (§8); `deltas`
+   * (default true): live text as `event: delta` messages (DESIGN §11).
+   */
+  sse(after: number, credential: string, deltas?: boolean): ReadableStream<Uint8Array>;
   closeCredentials(credentials: string[]): number;
   send(text: string, clientId?: string): SendMessageResult;
   /** Diagnostics: D1 statements this instance sent, watchers, last seq. */
-  stats(): { d1: D1Stats; watchers: { sockets: number; sse: number }; lastSeq: number };
+  stats(): {
+    d1: D1Stats;
+    watchers: { sockets: number; sse: number };
+    lastSeq: number;
+    /** Rows this instance has inserted, updated or deleted in its SQLite (since it started). */
+    sqliteRows: number;
+  };
   tail(n: number): StreamEvent[];
   runInfo(runId: string): RunInfo | null;
   runOfMessage(messageId: string): MessageState | null;

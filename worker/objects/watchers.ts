@@ -1,25 +1,70 @@
 // The clients watching an object's stream: hibernatable WebSockets and SSE responses.
-// Events are sent only after the log append (the output gate holds them until it's durable).
+// Events are sent only after the log append (the output gate holds them until it's durable); live
+// text (`delta` frames, DESIGN §11) goes out at once, unlogged, to watchers that have caught up.
 import { type ServerFrame, type StreamEvent, WS_CLOSE } from "../../schema/events";
 import type { EventLog } from "../db/event-log";
+import type { LiveChunk } from "../loop/live-text";
 
 /** `credential`: the key of the credential the socket was opened with (auth/credentials.ts). */
 export type SocketAttachment = { userId: string; ready: boolean; connectedAt: number; credential?: string };
-/** An SSE response being written: who opened it, and how to end it from the server side. */
-type SseWatcher = { credential: string; end(): void };
+/**
+ * An SSE response being written: who opened it, whether it wants delta frames, whether its replay
+ * has caught up (only then does it get live events), and how to end it from the server side.
+ */
+type SseWatcher = { credential: string; deltas: boolean; live: boolean; end(): void };
 
 const REPLAY_BATCH = 500;
+/** Replay frames sent per turn before the replay lets other work (this stream's live text) run. */
+const REPLAY_FRAMES_PER_TURN = 8;
+/** SSE replay batches buffered ahead of the reader (backpressure: a slow reader holds the rest back). */
+const SSE_HIGH_WATER = 4;
 const encoder = new TextEncoder();
 
 /** One Server-Sent Event: `id` is the seq, so a reconnecting EventSource resumes after it. */
 const sseFrame = (seq: number, type: string, json: string) => `id: ${seq}\nevent: ${type}\ndata: ${json}\n\n`;
+/** Live text on SSE: no `id:` (it has no seq), so a reconnect still resumes after the last event. */
+const sseDelta = (json: string) => `event: delta\ndata: ${json}\n\n`;
+
+/**
+ * Delta frames' JSON (DESIGN §11), built by hand: it is the hottest frame. Everything before
+ * `offset` is the same for a whole block, so it is built once per block.
+ */
+export class DeltaEncoder {
+  private block: { messageId: string; index: number; kind: string } | null = null;
+  private prefix = "";
+
+  constructor(private readonly streamJson: () => string) {}
+
+  json(c: LiveChunk): string {
+    const b = this.block;
+    if (!b || b.messageId !== c.messageId || b.index !== c.index || b.kind !== c.kind) {
+      this.block = { messageId: c.messageId, index: c.index, kind: c.kind };
+      this.prefix = `{"type":"delta","stream":${this.streamJson()},"messageId":${JSON.stringify(c.messageId)},"index":${c.index},"kind":"${c.kind}","offset":`;
+    }
+    return `${this.prefix}${c.offset},"text":${JSON.stringify(c.text)}}`;
+  }
+}
+
+/** Lets the turn end (so what was sent leaves) and other work run, then goes on. */
+const nextTurn = () => new Promise<void>((resolve) => setTimeout(resolve, 0));
 
 export class Watchers {
   /** Sockets that finished their resume replay and get live events. Rebuilt after hibernation. */
   private readonly live = new Set<WebSocket>();
+  /** Sockets whose resume replay is under way, with the token of that replay (a new resume or a drop ends it). */
+  private readonly replaying = new Map<WebSocket, object>();
   private readonly sse = new Map<ReadableStreamDefaultController<Uint8Array>, SseWatcher>();
+  /** SSE watchers that are live and want delta frames (to skip encoding when there are none). */
+  private sseDeltas = 0;
 
-  constructor(private readonly ctx: DurableObjectState) {
+  /**
+   * `tails`: the live text not yet logged, as delta frames (JSON): what a watcher that has just
+   * caught up with the log is sent, so it has every character sent so far.
+   */
+  constructor(
+    private readonly ctx: DurableObjectState,
+    private readonly tails: () => string[] = () => [],
+  ) {
     for (const ws of ctx.getWebSockets()) {
       const a = ws.deserializeAttachment() as SocketAttachment | null;
       if (a?.ready) this.live.add(ws);
@@ -28,6 +73,13 @@ export class Watchers {
 
   get count(): { sockets: number; sse: number } {
     return { sockets: this.ctx.getWebSockets().length, sse: this.sse.size };
+  }
+
+  /** SSE responses still replaying history (held back by their readers), for diagnostics. */
+  get sseReplaying(): number {
+    let n = 0;
+    for (const w of this.sse.values()) if (!w.live) n++;
+    return n;
   }
 
   accept(userId: string, credential: string | undefined): WebSocket {
@@ -53,7 +105,7 @@ export class Watchers {
     for (const ws of this.ctx.getWebSockets()) {
       const a = ws.deserializeAttachment() as SocketAttachment | null;
       if (!a?.credential || !credentials.has(a.credential)) continue;
-      this.live.delete(ws);
+      this.drop(ws);
       try {
         ws.close(WS_CLOSE.unauthenticated, "credential ended");
         closed++;
@@ -77,28 +129,49 @@ export class Watchers {
     }
   }
 
-  /** Replays everything after `after` in batches, then marks the socket live. Synchronous, so no
-   *  live event can slip between the replay and the switch to live. */
-  resume(ws: WebSocket, log: EventLog, after: number): void {
+  /**
+   * Replays everything after `after` in batches, then marks the socket live and sends it the live
+   * text the log doesn't hold yet. The `ready` frame sent before this leaves first (the replay starts
+   * in the next turn), and a long replay yields every few frames. Gapless all the same: events
+   * logged meanwhile are read by the replay, which switches the socket to live in the same turn as
+   * its last read, so nothing is logged between the two.
+   */
+  async resume(ws: WebSocket, log: EventLog, after: number): Promise<void> {
+    const token = {};
+    this.replaying.set(ws, token);
+    // Not live until this replay ends, even to an instance woken from hibernation meanwhile.
+    const a = ws.deserializeAttachment() as SocketAttachment;
+    if (a.ready) ws.serializeAttachment({ ...a, ready: false });
     let cursor = Math.min(after, log.lastSeq);
-    for (;;) {
+    await nextTurn();
+    for (let frames = 0; ; ) {
+      if (this.replaying.get(ws) !== token) return; // dropped, or a newer resume took over
       const batch = log.readRaw(cursor, REPLAY_BATCH);
-      if (!batch.length) break;
-      try {
-        ws.send(`{"type":"events","events":[${batch.join(",")}]}`);
-      } catch {
-        return;
+      if (batch.length) {
+        try {
+          ws.send(`{"type":"events","events":[${batch.join(",")}]}`);
+        } catch {
+          this.replaying.delete(ws);
+          return;
+        }
       }
       cursor += batch.length;
       if (batch.length < REPLAY_BATCH) break;
+      if (++frames % REPLAY_FRAMES_PER_TURN === 0) await nextTurn();
     }
-    const a = ws.deserializeAttachment() as SocketAttachment;
+    this.replaying.delete(ws);
     ws.serializeAttachment({ ...a, ready: true });
     this.live.add(ws);
+    try {
+      for (const frame of this.tails()) ws.send(frame);
+    } catch {
+      this.live.delete(ws);
+    }
   }
 
   drop(ws: WebSocket): void {
     this.live.delete(ws);
+    this.replaying.delete(ws);
   }
 
   broadcast(event: StreamEvent, json: string): void {
@@ -113,64 +186,117 @@ export class Watchers {
       }
     }
     if (this.sse.size) {
-      const chunk = encoder.encode(sseFrame(event.seq, event.type, json));
-      for (const c of this.sse.keys()) {
+      let chunk: Uint8Array | null = null;
+      for (const [c, w] of this.sse) {
+        if (!w.live) continue;
+        chunk ??= encoder.encode(sseFrame(event.seq, event.type, json));
         try {
           c.enqueue(chunk);
         } catch {
-          this.sse.delete(c);
+          this.forgetSse(c);
         }
       }
     }
   }
 
-  /** An SSE body: replay after `after`, then live events, with a comment heartbeat against idle proxies. */
-  openSse(log: EventLog, after: number, credential: string): ReadableStream<Uint8Array> {
-    let controller: ReadableStreamDefaultController<Uint8Array> | null = null;
+  /** Live text (a delta frame's JSON) to every watcher that has caught up: no seq, not logged. */
+  delta(json: string): void {
+    for (const ws of this.live) {
+      try {
+        ws.send(json);
+      } catch {
+        this.live.delete(ws);
+      }
+    }
+    if (this.sseDeltas) {
+      const chunk = encoder.encode(sseDelta(json));
+      for (const [c, w] of this.sse) {
+        if (!w.live || !w.deltas) continue;
+        try {
+          c.enqueue(chunk);
+        } catch {
+          this.forgetSse(c);
+        }
+      }
+    }
+  }
+
+  private forgetSse(c: ReadableStreamDefaultController<Uint8Array>): void {
+    const w = this.sse.get(c);
+    if (!w) return;
+    if (w.live && w.deltas) this.sseDeltas--;
+    this.sse.delete(c);
+  }
+
+  /**
+   * An SSE body: replay after `after`, then live events (and, with `deltas`, live text), with a
+   * comment heartbeat against idle proxies. The replay is pulled: one batch per read, a few ahead,
+   * so a slow reader holds the history back instead of the object buffering all of it. It switches
+   * to live in the same turn as its last read, so no event falls between the two.
+   */
+  openSse(log: EventLog, after: number, credential: string, deltas = true): ReadableStream<Uint8Array> {
     let timer: ReturnType<typeof setInterval> | undefined;
-    return new ReadableStream<Uint8Array>({
-      start: (c) => {
-        controller = c;
-        c.enqueue(encoder.encode(`retry: 2000\n: stream ${log.stream}\n\n`));
-        let cursor = Math.min(after, log.lastSeq);
-        for (;;) {
+    let cursor = Math.min(after, log.lastSeq);
+    let watcher: SseWatcher | null = null;
+    return new ReadableStream<Uint8Array>(
+      {
+        start: (c) => {
+          c.enqueue(encoder.encode(`retry: 2000\n: stream ${log.stream}\n\n`));
+          // Registered at once (not live yet), so a credential that ends during the replay ends it.
+          const w: SseWatcher = {
+            credential,
+            deltas,
+            live: false,
+            end: () => {
+              clearInterval(timer);
+              this.forgetSse(c);
+              try {
+                c.enqueue(encoder.encode(": credential ended\n\n"));
+                c.close();
+              } catch {
+                // the reader already went away
+              }
+            },
+          };
+          watcher = w;
+          this.sse.set(c, w);
+          timer = setInterval(() => {
+            try {
+              c.enqueue(encoder.encode(": keep-alive\n\n"));
+            } catch {
+              // The client went away: stop the keep-alive and the registration with it.
+              clearInterval(timer);
+              this.forgetSse(c);
+            }
+          }, 20_000);
+        },
+        pull: (c) => {
+          const w = watcher;
+          if (!w || w.live || this.sse.get(c) !== w) return;
           // Stored JSON as is, one chunk per batch: no parse and re-serialise per event.
           const batch = log.readRows(cursor, REPLAY_BATCH);
           if (batch.length) {
             let text = "";
             for (const r of batch) text += sseFrame(r.seq, r.type, r.body);
+            cursor += batch.length;
             c.enqueue(encoder.encode(text));
           }
-          cursor += batch.length;
-          if (batch.length < REPLAY_BATCH) break;
-        }
-        this.sse.set(c, {
-          credential,
-          end: () => {
-            clearInterval(timer);
-            this.sse.delete(c);
-            try {
-              c.enqueue(encoder.encode(": credential ended\n\n"));
-              c.close();
-            } catch {
-              // the reader already went away
+          if (batch.length < REPLAY_BATCH) {
+            w.live = true;
+            if (w.deltas) {
+              this.sseDeltas++;
+              let text = "";
+              for (const frame of this.tails()) text += sseDelta(frame);
+              if (text) c.enqueue(encoder.encode(text));
             }
-          },
-        });
-        timer = setInterval(() => {
-          try {
-            c.enqueue(encoder.encode(": keep-alive\n\n"));
-          } catch {
-            // The client went away: stop the keep-alive and the live registration with it.
-            clearInterval(timer);
-            this.sse.delete(c);
           }
-        }, 20_000);
+        },
+        cancel: () => {
+          clearInterval(timer);
+          for (const [c, w] of this.sse) if (w === watcher) this.forgetSse(c);
+        },
       },
-      cancel: () => {
-        clearInterval(timer);
-        if (controller) this.sse.delete(controller);
-      },
-    });
+      { highWaterMark: SSE_HIGH_WATER },
+    );
   }
 }

@@ -1,6 +1,7 @@
 import { act, cleanup, fireEvent, render, screen } from "@testing-library/react";
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { makeStream, simpleTurn } from "../../lib/fixtures";
+import { makeStream, simpleTurn, usage } from "../../lib/fixtures";
+import { LiveTextStore } from "../../lib/views/liveText";
 import { buildTranscript, emptyTranscript } from "../../lib/views/transcript";
 import { ChatPane } from "./ChatPane";
 
@@ -110,5 +111,38 @@ describe("ChatPane", () => {
     expect(screen.getByText("a.md")).toBeTruthy();
     expect(screen.getByText("12 ms")).toBeTruthy();
     expect(screen.getByRole("alert").textContent).toContain("Budget exceeded");
+  });
+
+  it("draws live text into its message as it streams, and retracts what the log never got", async () => {
+    const ev = makeStream();
+    const events = [
+      ev({ type: "run.started", runId: "r1", trigger: "user" }),
+      ev({ type: "message.started", messageId: "m1", model: "x" }),
+    ];
+    const live = new LiveTextStore();
+    const props = { send: vi.fn(), stop: async () => {}, running: true, live };
+    const { rerender } = render(<ChatPane transcript={buildTranscript(events)} {...props} />);
+    expect(screen.getByRole("status", { name: "Working" })).toBeTruthy();
+    // A delta frame before anything is logged: the message shows it, and the dots give way.
+    act(() => {
+      live.push({ messageId: "m1", index: 0, kind: "text", offset: 0, text: "Streaming ahead" });
+      live.notify();
+    });
+    expect(await screen.findByText(/Streaming ahead/)).toBeTruthy();
+    expect(screen.queryByRole("status", { name: "Working" })).toBeNull();
+    // The object crashed before logging it; the message is logged as aborted: the text goes.
+    const aborted = ev({
+      type: "message.completed",
+      messageId: "m1",
+      stopReason: "aborted",
+      usage: usage(),
+      costUsd: 0,
+    });
+    act(() => {
+      live.logged([aborted]);
+      live.notify();
+    });
+    rerender(<ChatPane transcript={buildTranscript([...events, aborted])} {...props} />);
+    expect(screen.queryByText(/Streaming ahead/)).toBeNull();
   });
 });

@@ -2,9 +2,11 @@
 // while streaming (unless the reader scrolled up); messages queued behind the running turn (or held
 // by a Stop) after it; Find and Export above; the message actions the page offers (chatContext.ts).
 import { useCallback, useMemo, useRef, useState } from "react";
+import { LiveTextContext, useLiveMessageOf } from "../../hooks/useLiveText";
 import { useStickToBottom } from "../../hooks/useStickToBottom";
 import { ApiError } from "../../lib/http";
 import { heldWork, turnOffers } from "../../lib/views/chatOffers";
+import type { LiveTextStore } from "../../lib/views/liveText";
 import type { Transcript } from "../../lib/views/transcript";
 import { Icon } from "../Icon";
 import { ChatToolbar } from "./ChatToolbar";
@@ -37,6 +39,7 @@ export function ChatPane({
   actions = null,
   links = null,
   exportUrl,
+  live,
 }: {
   transcript: Transcript;
   send: Sender;
@@ -51,6 +54,8 @@ export function ChatPane({
   links?: ChatLinks | null;
   /** Where the conversation downloads from (an archived orchestrator's too, which has no actions). */
   exportUrl?: (format: "md" | "json") => string;
+  /** The stream's text ahead of the log (DESIGN §11), drawn into the messages it belongs to. */
+  live?: LiveTextStore;
 }) {
   const [pending, setPending] = useState<(PendingMessage & { messageId?: string })[]>([]);
   const [error, setError] = useState<string | null>(null);
@@ -126,6 +131,9 @@ export function ChatPane({
   };
 
   const streamingText = last?.kind === "assistant" && last.streaming && last.blocks.length > 0;
+  // Text on screen before the log has any: the message is being written already.
+  const liveLast = useLiveMessageOf(live, last?.kind === "assistant" ? last.messageId : null);
+  const writingLive = [...(liveLast?.values() ?? [])].some((seg) => seg.kind === "text");
   const lastBlock = last?.kind === "assistant" ? last.blocks[last.blocks.length - 1] : undefined;
   const waitingForAgents =
     lastBlock?.kind === "tool" && lastBlock.name === "wait_for_agents" && lastBlock.status === "running";
@@ -143,7 +151,7 @@ export function ChatPane({
           : transcript.phase === "thinking"
             ? "Thinking"
             : "Working";
-  const showTyping = running && !(streamingText && transcript.phase === "writing");
+  const showTyping = running && !(streamingText && transcript.phase === "writing") && !writingLive;
 
   return (
     <ChatLinksContext value={links}>
@@ -176,7 +184,9 @@ export function ChatPane({
                   Show earlier messages ({hiddenCount.toLocaleString()})
                 </button>
               )}
-              <TranscriptView items={shownItems} />
+              <LiveTextContext value={live ?? null}>
+                <TranscriptView items={shownItems} />
+              </LiveTextContext>
               {showTyping && <TypingDots label={typingLabel} />}
               <QueuedMessages queued={transcript.queued} held={heldWork(transcript)} />
               <PendingMessages pending={visiblePending} onRetry={(p) => dispatch(p.text, p.clientId)} />

@@ -3,7 +3,9 @@
 // end-of-turn dividers (with Regenerate or Retry on the latest). Every message has its time (full
 // date on hover or focus) and Copy. Shared by the orchestrator chat and the agent detail page.
 import { memo, useEffect } from "react";
+import { useLiveMessage } from "../../hooks/useLiveText";
 import { describeUsage, formatMs, formatTokens, formatUsage, formatUsd, totalTokens } from "../../lib/format";
+import { mergeLive } from "../../lib/views/liveText";
 import type { AssistantItem, CancelledItem, TranscriptItem, TurnItem } from "../../lib/views/transcript";
 import { ApprovalCard } from "../approvals/ApprovalCard";
 import { Markdown, preloadMarkdown } from "../Markdown";
@@ -121,18 +123,20 @@ const textOf = (item: AssistantItem) =>
 
 function AssistantMessage({ item }: { item: AssistantItem }) {
   const links = useChatLinks();
+  // Text streamed ahead of the log (DESIGN §11), merged in by offset: each character shows once.
+  const blocks = mergeLive(item.blocks, useLiveMessage(item.messageId));
   // Before its first block the pane's typing indicator stands in for it.
-  if (item.blocks.length === 0 && !item.usage) return null;
+  if (blocks.length === 0 && !item.usage) return null;
   const hasText = item.blocks.some((b) => b.kind === "text" && b.text.trim());
   return (
     <article className="msg msg-assistant" data-message-id={item.messageId} aria-busy={item.streaming}>
-      {item.blocks.map((b) =>
+      {blocks.map((b) =>
         b.kind === "tool" ? (
           <ToolCard key={b.toolUseId} tool={b} />
         ) : b.kind === "thinking" ? (
           <details key={`th${b.index}`} className="thinking">
             <summary>
-              {item.streaming && b === item.blocks[item.blocks.length - 1] ? "Thinking…" : "Thought process"}
+              {item.streaming && b === blocks[blocks.length - 1] ? "Thinking…" : "Thought process"}
             </summary>
             <div className="thinking-text">{b.text}</div>
           </details>

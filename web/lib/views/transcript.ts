@@ -45,17 +45,25 @@ function updateMessage(
   return { ...t, items };
 }
 
+/**
+ * Adds logged text to its block. With an `offset` (DESIGN §11) it goes where it belongs: what the
+ * block already holds is not added twice. Ahead of the block's end (an event before it is still
+ * missing) it is appended for now; the fold runs again from scratch once the gap is filled.
+ */
 function appendDelta(
   m: AssistantItem,
   kind: "text" | "thinking",
   index: number,
   text: string,
+  offset: number | undefined,
 ): AssistantItem {
   const at = m.blocks.findIndex((b) => b.kind === kind && b.index === index);
   const blocks = m.blocks.slice();
   if (at >= 0) {
     const b = blocks[at] as TextBlock;
-    blocks[at] = { ...b, text: b.text + text };
+    const fresh = offset !== undefined && offset < b.text.length ? text.slice(b.text.length - offset) : text;
+    if (!fresh) return m;
+    blocks[at] = { ...b, text: b.text + fresh };
   } else {
     blocks.push({ kind, index, text });
   }
@@ -118,7 +126,9 @@ export function foldTranscript(t0: Transcript, ev: StreamEvent): Transcript {
     case "thinking.delta": {
       const kind = ev.type === "text.delta" ? "text" : "thinking";
       const withItem = ensureMessage(t, ev.messageId, ev);
-      const next = updateMessage(withItem, ev.messageId, (m) => appendDelta(m, kind, ev.index, ev.text));
+      const next = updateMessage(withItem, ev.messageId, (m) =>
+        appendDelta(m, kind, ev.index, ev.text, ev.offset),
+      );
       return { ...next, phase: kind === "text" ? "writing" : "thinking" };
     }
     case "tool.started": {
