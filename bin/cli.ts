@@ -21,7 +21,7 @@ export type Io = {
 
 const HELP = `baton — the Baton API from the command line
 
-  baton orchestrators list [--json]
+  baton orchestrators [list] [--json]
   baton orchestrators create <name> [--model M] [--budget USD] [--system TEXT]
   baton send <orchestratorId> <text…|->      send, then follow the run to its end ("-" reads stdin);
                                              a call waiting for approval prints how to answer it
@@ -67,7 +67,7 @@ async function orchestrators(client: BatonClient, args: string[], io: Io): Promi
     },
   });
   const [sub, ...rest] = positionals;
-  if (sub === "list" || sub === "ls") {
+  if (sub === undefined || sub === "list" || sub === "ls") {
     const list = await client.listOrchestrators();
     if (values.json) io.out(`${JSON.stringify(list, null, 2)}\n`);
     else if (!list.length) io.err("No orchestrators yet: baton orchestrators create <name>");

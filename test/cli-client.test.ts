@@ -374,6 +374,10 @@ describe("baton agents | files | interrupt | unknown commands", () => {
       );
       return { code, out, err };
     };
+    // `baton orchestrators` alone lists them, as `list` does.
+    const listed = await run("orchestrators", "--json");
+    expect(listed.code).toBe(0);
+    expect((JSON.parse(listed.out) as { id: string }[]).map((o) => o.id)).toContain(id);
     expect((await run("files", "put", id, "notes/a.md", "-")).code).toBe(0);
     stdin = "second";
     const put = await run("files", "put", id, "notes/b.md", "--json");
