@@ -232,6 +232,7 @@ export const orchestratorRoutes: RouteSpec[] = [
     auth: "caller",
     params: orch,
     query: searchQuery,
+    exampleQuery: "q=moons",
     ok: { status: 200, description: "The matches", schema: searchResponse },
   },
   {
