@@ -92,6 +92,10 @@ export const meResponse = z.object({
   llm: z.enum(["anthropic", "simulator"]),
 });
 export type Me = z.infer<typeof meResponse>;
+/** Whether the request is signed in, without a 401 when it isn't (what the web app asks first). */
+export const sessionResponse = z.object({
+  me: meResponse.nullable().describe("you, or null when the request carries no valid credential"),
+});
 
 export const tokenSchema = z.object({
   id: z.string(),

@@ -7,6 +7,7 @@ import {
   loginBody,
   meResponse,
   modelsResponse,
+  sessionResponse,
   signupBody,
   streamTicketSchema,
   tokenList,
@@ -125,6 +126,17 @@ export const accountRoutes: RouteSpec[] = [
       wrong_password: "currentPassword is not your password",
       rate_limited: "too many attempts; see Retry-After",
     },
+  },
+  {
+    method: "GET",
+    path: "/api/auth/session",
+    operationId: "session",
+    summary: "Who is signed in, if anyone: `{me}` or `{me: null}`, never a 401",
+    description:
+      "What a browser asks before it knows whether it is signed in, so a signed-out visit logs no failed request. Scripts use GET /api/me, which answers 401 without a credential.",
+    tag: "Accounts",
+    auth: "none",
+    ok: { status: 200, description: "You, or null", schema: sessionResponse },
   },
   {
     method: "GET",
