@@ -1,7 +1,7 @@
 // The signed-in frame: a slim top bar (brand, navigation, model mode, account) over the page.
-// Also the auth guard: its route loader answers /api/me before any signed-in page renders (in
-// parallel with the page's own loader and code), a signed-out visitor is redirected to /login, and
-// any later 401 from the API sends the user there too.
+// Also the auth guard: its route loader asks GET /api/auth/session (who is signed in; never a 401)
+// before any signed-in page renders (in parallel with the page's own loader and code), a signed-out
+// visitor is redirected to /login, and any later 401 from the API sends the user there too.
 import { type ReactNode, useEffect, useRef, useState } from "react";
 import {
   type LoaderFunctionArgs,
@@ -32,7 +32,7 @@ const NAV = [
 
 export async function shellLoader({ request }: LoaderFunctionArgs): Promise<ShellData> {
   try {
-    return { me: await fetchFor(request, session.me) };
+    return { me: await fetchFor(request, session.me, undefined, { accountCheck: true }) };
   } catch (e) {
     if (e instanceof Response) resetStreams(); // signed out: the next user never sees these
     throw e;

@@ -100,16 +100,13 @@ describe("AuthPage", () => {
       "fetch",
       vi.fn(async (url: string) => {
         if (url === "/api/auth/login") signedIn = true;
-        if (url === "/api/me" && !signedIn) {
-          return new Response(JSON.stringify({ error: { code: "unauthorized", message: "Sign in." } }), {
-            status: 401,
-          });
-        }
-        return new Response(JSON.stringify(url === "/api/me" ? me : { ok: true }), { status: 200 });
+        // Who is signed in: never a 401 (a signed-out visit logs no failed request).
+        if (url === "/api/auth/session") return new Response(JSON.stringify({ me: signedIn ? me : null }));
+        return new Response(JSON.stringify(url === "/api/auth/login" ? me : { ok: true }), { status: 200 });
       }),
     );
     const { router } = renderAt("/login?next=%2Fusage", "login");
-    await act(async () => {}); // the "already signed in?" check answers 401
+    await act(async () => {}); // the "already signed in?" check answers no one
     expect(router.state.location.pathname).toBe("/login");
     fireEvent.change(screen.getByLabelText("Email"), { target: { value: "a@b.co" } });
     fireEvent.change(screen.getByLabelText("Password"), { target: { value: "whatever-password" } });
@@ -127,7 +124,7 @@ describe("AuthPage", () => {
     };
     vi.stubGlobal(
       "fetch",
-      vi.fn(async () => new Response(JSON.stringify(me), { status: 200 })),
+      vi.fn(async () => new Response(JSON.stringify({ me }), { status: 200 })),
     );
     const { router } = renderAt("/login?next=%2Fsettings", "login");
     await vi.waitFor(() => expect(router.state.location.pathname).toBe("/settings"));
