@@ -2,7 +2,7 @@
 // Also the auth guard: its route loader asks GET /api/auth/session (who is signed in; never a 401)
 // before any signed-in page renders (in parallel with the page's own loader and code), a signed-out
 // visitor is redirected to /login, and any later 401 from the API sends the user there too.
-import { type ReactNode, useEffect, useRef, useState } from "react";
+import { type MouseEvent, type ReactNode, useEffect, useRef, useState } from "react";
 import {
   type LoaderFunctionArgs,
   NavLink,
@@ -101,6 +101,7 @@ function Frame({ me, pending, children }: { me: Me | null; pending: boolean; chi
   return (
     // data-pending: a navigation waits for its page's code and data (a thin bar under the top bar).
     <div className="shell" data-pending={pending}>
+      <SkipLinks />
       <header className="topbar">
         <NavLink to="/" className="brand" aria-label="Baton home">
           <Logo />
@@ -149,9 +150,40 @@ function Frame({ me, pending, children }: { me: Me | null; pending: boolean; chi
           </button>
         </div>
       </header>
-      <main className="page-host" aria-busy={pending || undefined}>
+      <main id="main" className="page-host" tabIndex={-1} aria-busy={pending || undefined}>
         {children}
       </main>
     </div>
+  );
+}
+
+/** Pages with a message box (the control room, an agent's page): the skip link can go straight to it. */
+const HAS_COMPOSER = /^\/o\/[^/]+(\/agents\/[^/]+)?\/?$/;
+
+/**
+ * The first tab stops: skip the top bar to the page, or — where there is one — to the message box.
+ * They move focus themselves instead of changing the URL's hash (which the router would see).
+ */
+function SkipLinks() {
+  const { pathname } = useLocation();
+  const skipTo = (selector: string) => (e: MouseEvent) => {
+    const el = document.querySelector<HTMLElement>(selector);
+    if (!el) return;
+    e.preventDefault();
+    el.focus();
+  };
+  return (
+    <>
+      {/* biome-ignore lint/a11y/useValidAnchor: a skip link is a link (announced so); the handler only avoids a hash navigation. */}
+      <a href="#main" className="skip-link" onClick={skipTo("#main")}>
+        Skip to content
+      </a>
+      {HAS_COMPOSER.test(pathname) && (
+        // biome-ignore lint/a11y/useValidAnchor: as above.
+        <a href="#composer-input" className="skip-link" onClick={skipTo("#composer-input")}>
+          Skip to the message box
+        </a>
+      )}
+    </>
   );
 }

@@ -84,7 +84,7 @@ export function AuthPage({ mode }: { mode: "login" | "signup" }) {
   const otherHref = params.get("next") ? `${other}?next=${encodeURIComponent(next)}` : other;
 
   return (
-    <div className="auth">
+    <main className="auth">
       <div className="auth-brand">
         <Logo size={32} />
         <span>Baton</span>
@@ -166,6 +166,6 @@ export function AuthPage({ mode }: { mode: "login" | "signup" }) {
           <Link to={otherHref}>{signup ? "Sign in" : "Create an account"}</Link>
         </p>
       </form>
-    </div>
+    </main>
   );
 }
