@@ -17,6 +17,7 @@ import type { SettingsFocus } from "../components/orchestrator/SettingsLink";
 import { Panes } from "../components/Panes";
 import { NotFoundView } from "../components/RouteError";
 import { SimulatedBadge } from "../components/SimulatedBadge";
+import { useArrivalFocus } from "../hooks/useArrivalFocus";
 import { useFold } from "../hooks/useFold";
 import { useMe } from "../hooks/useMe";
 import { usePatchable } from "../hooks/usePatchable";
@@ -87,15 +88,7 @@ export default function OrchestratorPage() {
     [client, names],
   );
 
-  // Arriving here, the message box has the focus (unless something else took it, like the settings
-  // panel opened by the URL). Not where the pointer is coarse: a phone's keyboard would cover the page.
-  // biome-ignore lint/correctness/useExhaustiveDependencies: again for each orchestrator opened.
-  useEffect(() => {
-    if (!window.matchMedia?.("(pointer: fine)").matches) return;
-    const active = document.activeElement;
-    if (active && active !== document.body && active.id !== "main") return;
-    document.getElementById("composer-input")?.focus({ preventScroll: true });
-  }, [id]);
+  useArrivalFocus("composer-input", id);
 
   const name = o?.name ?? stream.state?.name ?? "Orchestrator";
   useEffect(() => {
