@@ -132,6 +132,22 @@ describe("routes", () => {
     expect(consoleNoise).toEqual([]);
   });
 
+  it("opens the API reference to a signed-out visitor, with Sign in in place of the account", async () => {
+    serve({
+      "/api/auth/session": () => json({ me: null }),
+      "/api/openapi.json": () =>
+        json({ openapi: "3.1.0", info: { title: "Baton API", version: "1" }, paths: {}, components: {} }),
+    });
+    const router = open("/docs");
+    expect(await screen.findByRole("heading", { name: /Baton API/ }, SLOW)).toBeTruthy();
+    expect(router.state.location.pathname).toBe("/docs");
+    expect(screen.getByRole("link", { name: "Sign in" }).getAttribute("href")).toBe("/login?next=%2Fdocs");
+    expect(screen.queryByRole("button", { name: "Sign out" })).toBeNull();
+    expect(screen.queryByRole("link", { name: "Orchestrators" })).toBeNull();
+    expect(requests.sort()).toEqual(["/api/auth/session", "/api/openapi.json"]);
+    expect(consoleNoise).toEqual([]);
+  });
+
   it("shows an unknown orchestrator as not found, inside the shell, without opening its stream", async () => {
     serve({ "/api/auth/session": () => json({ me }) });
     for (const path of ["/o/nope", "/o/nope/files", "/o/nope/agents/a1"]) {

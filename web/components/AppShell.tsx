@@ -4,6 +4,7 @@
 // visitor is redirected to /login, and any later 401 from the API sends the user there too.
 import { type MouseEvent, type ReactNode, useEffect, useRef, useState } from "react";
 import {
+  Link,
   type LoaderFunctionArgs,
   NavLink,
   Outlet,
@@ -30,11 +31,17 @@ const NAV = [
   { to: "/docs", label: "API", end: false },
 ];
 
+/** Pages open to everyone: signed out, they show in the frame with Sign in instead of the account. */
+const PUBLIC_PAGES = /^\/docs\/?$/;
+
 export async function shellLoader({ request }: LoaderFunctionArgs): Promise<ShellData> {
   try {
     return { me: await fetchFor(request, session.me, undefined, { accountCheck: true }) };
   } catch (e) {
-    if (e instanceof Response) resetStreams(); // signed out: the next user never sees these
+    if (e instanceof Response) {
+      resetStreams(); // signed out: the next user never sees these
+      if (PUBLIC_PAGES.test(new URL(request.url).pathname)) return { me: null };
+    }
     throw e;
   }
 }
@@ -67,7 +74,7 @@ export function AppShell() {
   );
 
   return (
-    <Frame me={me} pending={navigation.state === "loading"}>
+    <Frame me={me} signedOut={!me} pending={navigation.state === "loading"}>
       <Outlet />
     </Frame>
   );
@@ -82,7 +89,18 @@ export function ShellFallback() {
   );
 }
 
-function Frame({ me, pending, children }: { me: Me | null; pending: boolean; children: ReactNode }) {
+function Frame({
+  me,
+  signedOut = false,
+  pending,
+  children,
+}: {
+  me: Me | null;
+  /** A public page, signed out: the API link and Sign in, no account. (Loading has `me` null too.) */
+  signedOut?: boolean;
+  pending: boolean;
+  children: ReactNode;
+}) {
   const navigate = useNavigate();
   const location = useLocation();
   const [menuOpen, setMenuOpen] = useState(false);
@@ -118,12 +136,12 @@ function Frame({ me, pending, children }: { me: Me | null; pending: boolean; chi
           <Icon name="menu" />
         </button>
         <nav id="main-nav" className="nav" data-open={menuOpen} aria-label="Main">
-          {NAV.map((n) => (
+          {(signedOut ? NAV.filter((n) => n.to === "/docs") : NAV).map((n) => (
             <NavLink key={n.to} to={n.to} end={n.end} className="nav-link">
               {n.label}
             </NavLink>
           ))}
-          <div className="nav-account">
+          <div className="nav-account" hidden={signedOut}>
             <span className="faint truncate" title={me?.user.email}>
               {me?.user.email}
             </span>
@@ -142,12 +160,28 @@ function Frame({ me, pending, children }: { me: Me | null; pending: boolean; chi
               <span className="sim-short">Simulated</span>
             </span>
           )}
-          <span className="faint truncate account-email" title={me?.user.email} aria-busy={!me}>
-            {me?.user.email}
-          </span>
-          <button type="button" className="btn btn-sm btn-ghost account-signout" onClick={signOut}>
-            Sign out
-          </button>
+          {signedOut ? (
+            <>
+              <Link
+                to={`/login?next=${encodeURIComponent(location.pathname)}`}
+                className="btn btn-sm btn-ghost"
+              >
+                Sign in
+              </Link>
+              <Link to="/signup" className="btn btn-sm btn-primary">
+                Create account
+              </Link>
+            </>
+          ) : (
+            <>
+              <span className="faint truncate account-email" title={me?.user.email} aria-busy={!me}>
+                {me?.user.email}
+              </span>
+              <button type="button" className="btn btn-sm btn-ghost account-signout" onClick={signOut}>
+                Sign out
+              </button>
+            </>
+          )}
         </div>
       </header>
       <main id="main" className="page-host" tabIndex={-1} aria-busy={pending || undefined}>

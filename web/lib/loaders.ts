@@ -33,6 +33,12 @@ export function loginPath(next: string): string {
 }
 
 /**
+ * `accountCheck`: this request is the account check itself (the shell's). `public`: the page is open
+ * to everyone (the API reference), so its request needs no account and goes at once.
+ */
+export type LoadOptions = { accountCheck?: boolean; public?: boolean };
+
+/**
  * Runs a loader's request: outages are waited out (until the navigation is abandoned), a 401
  * becomes a redirect to sign in, any other failure is thrown as it is.
  */
@@ -40,14 +46,14 @@ export async function fetchFor<T>(
   request: Request,
   load: () => Promise<T>,
   deps?: ChunkDeps,
-  opts: { accountCheck?: boolean } = {},
+  opts: LoadOptions = {},
 ): Promise<T> {
   const retryable = (e: unknown) => isNetworkError(e) && !request.signal.aborted;
   try {
     // Not known to be signed in (a first visit, after signing out): the account check goes first,
     // so a signed-out visit asks nothing that answers 401. Known signed in: the request starts now,
     // alongside the shell's check. (The shell's own load is that check.)
-    if (!opts.accountCheck) {
+    if (!opts.accountCheck && !opts.public) {
       await retryThroughOutages(session.whenSignedIn, retryable, deps).catch((e: unknown) => {
         if (e instanceof ApiError && e.status === 401) throw e;
         // Any other failure is the page's request's to report.
@@ -68,9 +74,10 @@ export async function settle<T>(
   request: Request,
   load: () => Promise<T>,
   deps?: ChunkDeps,
+  opts?: LoadOptions,
 ): Promise<Loaded<T>> {
   try {
-    return { data: await fetchFor(request, load, deps), error: null };
+    return { data: await fetchFor(request, load, deps, opts), error: null };
   } catch (e) {
     if (e instanceof Response) throw e; // the redirect
     return { data: undefined, error: asApiError(e) };
