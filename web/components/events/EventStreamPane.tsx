@@ -268,7 +268,6 @@ export function EventStreamPane({
         {isFiltering(deferredFilter) ? `${count.toLocaleString()} events match` : ""}
       </div>
       {/* The rows are the keyboard's way in (one of them is always tabbable); the region itself isn't a stop. */}
-      {/* biome-ignore lint/a11y/noStaticElementInteractions: arrow keys between the rows, which are buttons. */}
       <div
         className="events-scroll"
         ref={scroller}
