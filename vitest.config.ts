@@ -1,6 +1,7 @@
 import { cloudflareTest, readD1Migrations } from "@cloudflare/vitest-plugin";
 import react from "@vitejs/plugin-react";
 import { defineConfig } from "vitest/config";
+import { startModelEndpoint } from "./test/model-endpoint/server";
 
 export default defineConfig({
   test: {
@@ -12,6 +13,10 @@ export default defineConfig({
             wrangler: { configPath: "./wrangler.toml" },
             miniflare: {
               bindings: {
+                // Calls with a user's own key go to the real API's address: here a Node simulator
+                // that records whose key arrived (test/model-endpoint). Without one: the in-Worker
+                // simulator, as before (no ANTHROPIC_API_KEY).
+                ANTHROPIC_BASE_URL: (await startModelEndpoint()).url,
                 TEST_MIGRATIONS: await readD1Migrations("./schema/migrations"),
                 SIM_TOKENS_PER_SECOND: "20000",
                 SIM_FIRST_TOKEN_MS: "0",
