@@ -154,7 +154,7 @@ function Frame({
           {me?.llm === "simulator" && (
             <span
               className="badge badge-amber"
-              title="No ANTHROPIC_API_KEY is set: a built-in simulator answers."
+              title="No Anthropic API key (yours or this server's): a built-in simulator answers. Add yours in Settings."
             >
               <span className="sim-long">Simulated model — not Claude</span>
               <span className="sim-short">Simulated</span>
