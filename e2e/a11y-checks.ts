@@ -174,3 +174,25 @@ export async function checkRefusals(
   if (sockets) fail(`a bad orchestrator URL opened ${sockets} WebSocket(s)`);
   await signedIn.close();
 }
+
+/** Settings → Anthropic API key: set one (shown only as "ends in …"), then remove it. */
+export async function checkOwnKey(page: Page, base: string, shots: string, fail: Fail): Promise<void> {
+  const key = `sk-ant-api03-e2e${Date.now()}ABCD`;
+  await page.goto(`${base}/settings`);
+  await page.getByLabel("Key", { exact: true }).fill(key);
+  await page.getByRole("button", { name: "Save key" }).click();
+  await page
+    .getByText("…ABCD")
+    .waitFor({ timeout: 10_000 })
+    .catch(() => fail("a saved key is not shown as ending in …ABCD"));
+  if (((await page.content()) ?? "").includes(key)) fail("the settings page shows the whole key");
+  if (await page.locator('[data-simulated="true"], .badge-amber').count())
+    fail("with a key of one's own, the page still says Simulated");
+  await page.locator("#anthropic-key-title").scrollIntoViewIfNeeded();
+  await page.screenshot({ path: `${shots}/settings-own-key.png` });
+  await page.getByRole("button", { name: "Remove" }).click();
+  await page
+    .getByLabel("Key", { exact: true })
+    .waitFor({ timeout: 10_000 })
+    .catch(() => fail("removing the key does not bring the form back"));
+}

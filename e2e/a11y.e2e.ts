@@ -13,6 +13,7 @@ import {
   checkControlRoomKeyboard,
   checkDocsPhone,
   checkNarrowLayout,
+  checkOwnKey,
   checkRefusals,
   watchMarkdownFlash,
 } from "./a11y-checks.ts";
@@ -168,6 +169,7 @@ async function sweep(browser: Browser, base: string) {
         }
         if (signedIn && size.name === "1440") {
           await checkControlRoomKeyboard(page, `${base}/o/${s.id}`, fail(`keyboard ${scheme}`));
+          if (scheme === "light") await checkOwnKey(page, base, OUT, fail("own key"));
         }
         await ctx.close();
       }
