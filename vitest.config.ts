@@ -1,7 +1,6 @@
 import { cloudflareTest, readD1Migrations } from "@cloudflare/vitest-plugin";
 import react from "@vitejs/plugin-react";
 import { defineConfig } from "vitest/config";
-import { startModelEndpoint } from "./test/model-endpoint/server";
 
 export default defineConfig({
   test: {
@@ -16,7 +15,8 @@ export default defineConfig({
                 // Calls with a user's own key go to the real API's address: here a Node simulator
                 // that records whose key arrived (test/model-endpoint). Without one: the in-Worker
                 // simulator, as before (no ANTHROPIC_API_KEY).
-                ANTHROPIC_BASE_URL: (await startModelEndpoint()).url,
+                // (test/model-endpoint/global-setup.ts starts it before the runtime, and says where.)
+                ANTHROPIC_BASE_URL: process.env.BATON_TEST_MODEL_URL ?? "http://model-endpoint.not-started",
                 TEST_MIGRATIONS: await readD1Migrations("./schema/migrations"),
                 SIM_TOKENS_PER_SECOND: "20000",
                 SIM_FIRST_TOKEN_MS: "0",
@@ -41,7 +41,7 @@ export default defineConfig({
           include: ["worker/**/*.test.ts", "schema/**/*.test.ts", "test/**/*.test.ts"],
           setupFiles: ["./test/apply-migrations.ts"],
           // A real MCP server (test/mcp-fixture/server.ts) in Node; its URL reaches tests via inject.
-          globalSetup: ["./test/mcp-fixture/global-setup.ts"],
+          globalSetup: ["./test/mcp-fixture/global-setup.ts", "./test/model-endpoint/global-setup.ts"],
           testTimeout: 30_000,
           provide: {
             DRILL_SCALE: Number(process.env.DRILL_SCALE ?? 1),

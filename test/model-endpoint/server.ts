@@ -1,4 +1,4 @@
-// The model endpoint the worker tests point ANTHROPIC_BASE_URL at (vitest.config.ts): the simulator
+// The model endpoint the worker tests point ANTHROPIC_BASE_URL at (global-setup.ts): the simulator
 // over HTTP in Node (scripts/simulator-http.ts), recording the API key of every request (`x-api-key`, or `Authorization: Bearer`) so a
 // test can tell whose key reached the model — the way a call with a user's own key (bring your own
 // key) leaves the Worker. Calls without a key never come here: they use the in-Worker simulator.
@@ -7,7 +7,7 @@ import type { AddressInfo } from "node:net";
 import { simulatorServer } from "../../scripts/simulator-http.ts";
 import { Simulator } from "../../worker/llm/simulator/index.ts";
 
-export async function startModelEndpoint(): Promise<{ url: string }> {
+export async function startModelEndpoint(): Promise<{ url: string; close: () => Promise<void> }> {
   const sim = new Simulator({ tokensPerSecond: 20_000, firstTokenMs: 0 });
   const seen: string[] = [];
   const server = simulatorServer(sim, (req, res) => {
@@ -22,6 +22,12 @@ export async function startModelEndpoint(): Promise<{ url: string }> {
     return false;
   });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  server.unref(); // lives as long as the test run, ends with it
-  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}` };
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
 }
