@@ -9,7 +9,10 @@ const STOPWORDS = new Set(
     "agent team short brief quick report notes note file files was has had not but all any one two new use " +
     "just more most very much many than then into over only own same such too now off out via its it's " +
     // Task boilerplate (the demo orchestrator's own, and typical loop wrappers) says nothing about the topic.
-    "task your part findings workspace summary one-line line deliverable markdown document request orchestrator"
+    "task your part findings workspace summary one-line line deliverable markdown document request orchestrator " +
+    // Who is to do it ("a researcher and a writer, each …") says nothing about the topic either.
+    "each have has using put three four five six researcher writer editor reviewer critic analyst designer " +
+    "planner developer tester fact-checker proofreader translator"
   ).split(/\s+/),
 );
 
