@@ -194,8 +194,8 @@ describe("demo brain: files shaped by the request, not boilerplate", () => {
 
   it("writes research questions and review checklists for those parts, short and from the request", async () => {
     const research = await drafted(part("Research the history of oolong.", "research this"));
-    expect(research).toMatch(/^# Research notes: History oolong/);
-    expect(research).toContain("What matters about **oolong**");
+    expect(research).toMatch(/^# Research notes: The history of oolong/);
+    expect(research).toContain("- What is the history of oolong, and why does it matter here?");
     const review = await drafted(part("Research the history of oolong.", "review what the team writes"));
     expect(review).toMatch(/^# Review: /);
     expect(review).toContain("- [ ] Covers **oolong**");

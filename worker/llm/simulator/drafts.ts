@@ -46,17 +46,23 @@ export function draftFor(task: string, part: Part): string {
   const request = requestOf(task);
   const title = titleOf(request);
   const words = keywords(request, 6);
-  const topic = words.slice(0, 3).join(" ") || "the request";
   const asked = `> Asked: ${quote(request, 300)}`;
   let body: string[];
   if (part === "research") {
+    const subject = subjectOf(request);
+    const inSubject = new Set(keywords(subject, 6));
     body = [
-      `# Research notes: ${title}`,
+      `# Research notes: ${cap(subject)}`,
       asked,
       "## Questions to answer",
-      ...words.slice(0, 4).map((w) => `- What matters about **${w}** for ${topic}?`),
+      `- What is ${subject}, and why does it matter here?`,
+      ...words
+        .filter((w) => !inSubject.has(w))
+        .slice(0, 2)
+        .map((w) => `- How does **${w}** change the answer?`),
+      "- What are the trade-offs, and what is still unknown?",
       "## Where to look",
-      `- Primary sources on ${topic}; recent reviews; people who have done it.`,
+      `- Primary sources on ${subject}; recent reviews; people who have done it.`,
     ];
   } else if (part === "review") {
     body = [
@@ -71,6 +77,19 @@ export function draftFor(task: string, part: Part): string {
     body = [`# ${title}`, asked, ...deliverable(request, words)];
   }
   return [...body, FOOTER, ""].join("\n\n").replace(/\n\n(- |\d+\. |\| )/g, "\n$1");
+}
+
+/** What the request is about: "a short note about Durable Objects" → "Durable Objects". */
+function subjectOf(request: string): string {
+  const text = request.replace(/[.!?]+\s*$/, "").trim();
+  const about = /\b(?:about|on|regarding|into)\s+(.{3,80})$/i.exec(text)?.[1];
+  const subject =
+    about ??
+    text.replace(
+      /^(?:please\s+)?(?:research|investigate|look into|find out about|study|explore|write|draft)\s+/i,
+      "",
+    );
+  return quote(subject, 60) || "the subject";
 }
 
 /** The writer's deliverable, in the shape the request asks for. */
