@@ -96,13 +96,21 @@ export async function checkNarrowLayout(page: Page, fail: Fail): Promise<void> {
   const narrowest = Math.min(...widths);
   if (!widths.length || narrowest < 150) fail(`event summaries at 1024 px are ${narrowest}px wide`);
   const turns = await page.$$eval(".turn", (els) =>
-    els.map((e) => ({
-      h: e.getBoundingClientRect().height,
-      line: Number.parseFloat(getComputedStyle(e).lineHeight),
-    })),
+    els.map((e) => {
+      const box = e.getBoundingClientRect();
+      // Cut off: a child reaching past the row's right edge.
+      const right = Math.max(...[...e.children].map((c) => c.getBoundingClientRect().right));
+      return {
+        h: box.height,
+        line: Number.parseFloat(getComputedStyle(e).lineHeight),
+        over: right - box.right,
+      };
+    }),
   );
-  for (const t of turns)
+  for (const t of turns) {
     if (t.h > 2 * (t.line || 18)) fail(`a turn row at 1024 px is ${t.h}px tall (wrapped)`);
+    if (t.over > 1) fail(`a turn row at 1024 px cuts off ${Math.round(t.over)}px of its actions`);
+  }
 }
 
 /** /docs on a phone: the endpoint list is one tap away, and no description cell is empty. */
