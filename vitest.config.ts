@@ -12,6 +12,11 @@ export default defineConfig({
             wrangler: { configPath: "./wrangler.toml" },
             miniflare: {
               bindings: {
+                // Calls with a user's own key go to the real API's address: here a Node simulator
+                // that records whose key arrived (test/model-endpoint). Without one: the in-Worker
+                // simulator, as before (no ANTHROPIC_API_KEY).
+                // (test/model-endpoint/global-setup.ts starts it before the runtime, and says where.)
+                ANTHROPIC_BASE_URL: process.env.BATON_TEST_MODEL_URL ?? "http://model-endpoint.not-started",
                 TEST_MIGRATIONS: await readD1Migrations("./schema/migrations"),
                 SIM_TOKENS_PER_SECOND: "20000",
                 SIM_FIRST_TOKEN_MS: "0",
@@ -36,7 +41,7 @@ export default defineConfig({
           include: ["worker/**/*.test.ts", "schema/**/*.test.ts", "test/**/*.test.ts"],
           setupFiles: ["./test/apply-migrations.ts"],
           // A real MCP server (test/mcp-fixture/server.ts) in Node; its URL reaches tests via inject.
-          globalSetup: ["./test/mcp-fixture/global-setup.ts"],
+          globalSetup: ["./test/mcp-fixture/global-setup.ts", "./test/model-endpoint/global-setup.ts"],
           testTimeout: 30_000,
           provide: {
             DRILL_SCALE: Number(process.env.DRILL_SCALE ?? 1),

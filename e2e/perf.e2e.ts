@@ -57,6 +57,7 @@ try {
     user: { id: "u", email: "perf@example.com", createdAt: 1, budgetUsd: null, defaultModel: null },
     via: "session",
     llm: "simulator",
+    anthropicKey: null,
   };
   const orch = {
     id: OID,
@@ -71,6 +72,8 @@ try {
     lastActivityAt: 1,
     totals,
   };
+  // Who is signed in: the app asks /api/auth/session first (a signed-out visit makes no 401).
+  await page.route("**/api/auth/session", (r) => r.fulfill({ json: { me } }));
   await page.route("**/api/me", (r) => r.fulfill({ json: me }));
   await page.route(`**/api/orchestrators/${OID}`, (r) => r.fulfill({ json: orch }));
   await page.route(`**/api/orchestrators/${OID}/events*`, (r) =>

@@ -89,9 +89,22 @@ export const meResponse = z.object({
     defaultModel: z.string().nullable(),
   }),
   via: z.enum(["session", "token"]),
-  llm: z.enum(["anthropic", "simulator"]),
+  llm: z
+    .enum(["anthropic", "simulator"])
+    .describe("who answers your model calls: Claude (with your key or the server's) or the simulator"),
+  anthropicKey: z
+    .object({
+      last4: z.string().describe("the key's last 4 characters; the key itself is never returned"),
+      setAt: z.number(),
+    })
+    .nullable()
+    .describe("your own Anthropic API key, if you set one (PUT /api/me/anthropic-key)"),
 });
 export type Me = z.infer<typeof meResponse>;
+/** Whether the request is signed in, without a 401 when it isn't (what the web app asks first). */
+export const sessionResponse = z.object({
+  me: meResponse.nullable().describe("you, or null when the request carries no valid credential"),
+});
 
 export const tokenSchema = z.object({
   id: z.string(),
@@ -118,7 +131,11 @@ export const orchestratorSchema = z.object({
   systemPrompt: z.string().nullable(),
   budgetUsd: z.number().nullable(),
   status: z.enum(["active", "archived"]),
-  simulated: z.boolean(),
+  simulated: z
+    .boolean()
+    .describe(
+      "whether the simulator answers its calls now: you set no Anthropic key and the server has none",
+    ),
   createdAt: z.number(),
   updatedAt: z.number(),
   lastActivityAt: z.number().nullable(),

@@ -50,6 +50,19 @@ export const updateMeBody = z.strictObject({
   defaultModel: z.string().max(100).nullable().optional(),
 });
 
+/**
+ * Bring your own key: an Anthropic API key (`sk-ant-…`) for your own model calls. Only its shape is
+ * checked here; a key Anthropic refuses fails the run that uses it with the API's own message.
+ */
+export const anthropicKeyBody = z.strictObject({
+  key: z
+    .string()
+    .trim()
+    .min(20, "must be an Anthropic API key (sk-ant-…)")
+    .max(300)
+    .regex(/^sk-ant-[A-Za-z0-9_-]+$/, "must be an Anthropic API key (sk-ant-…, no spaces)"),
+});
+
 export const createTokenBody = z.strictObject({ name });
 
 /** A stream ticket takes no options: it is good for one SSE or WebSocket request of the caller. */

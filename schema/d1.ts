@@ -33,6 +33,14 @@ export const users = sqliteTable("users", {
   defaultModel: text("default_model"),
   createdAt: integer("created_at").notNull().default(now),
   passwordChangedAt: integer("password_changed_at").notNull().default(now),
+  /**
+   * The user's own Anthropic API key for their model calls (bring your own key), sealed with
+   * BATON_SECRET_KEY (worker/db/model-keys.ts); never returned. Its last 4 characters and when it
+   * was set are what the API shows.
+   */
+  anthropicKeySealed: text("anthropic_key_sealed"),
+  anthropicKeyLast4: text("anthropic_key_last4"),
+  anthropicKeySetAt: integer("anthropic_key_set_at"),
 });
 
 export const sessions = sqliteTable(

@@ -2,11 +2,9 @@
 // Anthropic client (curl, the SDK with baseURL http://localhost:8788) can talk to it.
 //   npm run simulator            PORT (8788; 0 picks a free one), SIM_TOKENS_PER_SECOND (400),
 //                                SIM_FIRST_TOKEN_MS (250)
-// Web-standard Request/Response are bridged to node:http; response bodies are written chunk by
-// chunk as the simulator produces them, so SSE streams arrive incrementally, and a client that
-// hangs up aborts the request (stopping stalls and timers).
-import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
+// The HTTP side is scripts/simulator-http.ts.
 import { Simulator } from "../worker/llm/simulator/index.ts";
+import { simulatorServer } from "./simulator-http.ts";
 
 const numberFrom = (value: string | undefined, fallback: number): number => {
   const n = Number(value);
@@ -19,56 +17,7 @@ const sim = new Simulator({
   firstTokenMs: numberFrom(process.env.SIM_FIRST_TOKEN_MS, 250),
 });
 
-async function bridge(req: IncomingMessage, res: ServerResponse): Promise<void> {
-  const abort = new AbortController();
-  // "close" also fires after a normal end; only a response that never finished is an abort.
-  res.on("close", () => {
-    if (!res.writableFinished) abort.abort();
-  });
-
-  const chunks: Buffer[] = [];
-  for await (const chunk of req) chunks.push(chunk as Buffer);
-  const headers = new Headers();
-  for (const [name, value] of Object.entries(req.headers)) {
-    if (typeof value === "string") headers.set(name, value);
-    else if (Array.isArray(value)) for (const v of value) headers.append(name, v);
-  }
-  const method = req.method ?? "GET";
-  const request = new Request(new URL(req.url ?? "/", `http://${req.headers.host ?? "localhost"}`), {
-    method,
-    headers,
-    body: method === "GET" || method === "HEAD" ? undefined : Buffer.concat(chunks),
-    signal: abort.signal,
-  });
-
-  const response = await sim.serve(request, abort.signal);
-  res.writeHead(response.status, Object.fromEntries(response.headers));
-  res.flushHeaders();
-  if (response.body) {
-    const reader = response.body.getReader();
-    for (;;) {
-      const { done, value } = await reader.read();
-      if (done) break;
-      res.write(value);
-    }
-  }
-  res.end();
-}
-
-const server = createServer((req, res) => {
-  bridge(req, res).catch((error: unknown) => {
-    const aborted = error instanceof Error && error.name === "AbortError";
-    if (!aborted) console.error("simulator:", error);
-    // Headers may already be out (a stream that failed midway); then all we can do is hang up.
-    if (res.headersSent) res.destroy();
-    else
-      res
-        .writeHead(500, { "content-type": "application/json" })
-        .end(
-          JSON.stringify({ type: "error", error: { type: "api_error", message: "Internal server error" } }),
-        );
-  });
-});
+const server = simulatorServer(sim);
 
 server.listen(port, () => {
   const address = server.address();

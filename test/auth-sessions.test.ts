@@ -345,3 +345,26 @@ describe("password change", () => {
     expect((await errorOf(res)).error.code).toBe("session_required");
   });
 });
+
+describe("GET /api/auth/session (what the web app asks first)", () => {
+  it("answers who is signed in, or me: null, never a 401", async () => {
+    const a = await signup();
+    const signedIn = await call("/api/auth/session", { cookie: a.cookie });
+    expect(signedIn.status).toBe(200);
+    const body = await signedIn.json<{ me: Me | null }>();
+    expect(body.me?.user.email).toBe(a.email);
+    expect(body.me?.via).toBe("session");
+
+    const nobody = await call("/api/auth/session");
+    expect(nobody.status).toBe(200);
+    expect(await nobody.json()).toEqual({ me: null });
+    expect(nobody.headers.getSetCookie()).toEqual([]);
+  });
+
+  it("drops a dead session cookie, as a 401 would", async () => {
+    const dead = await call("/api/auth/session", { cookie: "A".repeat(43) });
+    expect(dead.status).toBe(200);
+    expect(await dead.json()).toEqual({ me: null });
+    expect(dead.headers.getSetCookie()[0]).toMatch(/^__Host-baton_session=; Max-Age=0;/);
+  });
+});

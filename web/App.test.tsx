@@ -55,6 +55,7 @@ function open(path: string) {
 }
 
 beforeEach(() => {
+  localStorage.clear();
   requests = [];
   sockets = [];
   consoleNoise = [];
@@ -81,7 +82,7 @@ afterEach(() => {
 describe("routes", () => {
   it("loads the account and the page's data together, showing the shell meanwhile", async () => {
     serve({
-      "/api/me": () => json(me),
+      "/api/auth/session": () => json({ me }),
       "/api/orchestrators": () => json({ orchestrators: [orchestrator] }),
     });
     open("/");
@@ -90,14 +91,32 @@ describe("routes", () => {
     expect(document.querySelector('.boot[aria-busy="true"]')).toBeTruthy();
     expect(await screen.findByRole("link", { name: "Launch research" }, SLOW)).toBeTruthy();
     expect(screen.getAllByText("ada@example.com").length).toBeGreaterThan(0);
-    expect(requests.filter((r) => r === "/api/me")).toHaveLength(1);
+    expect(requests.filter((r) => r === "/api/auth/session")).toHaveLength(1);
     expect(requests.filter((r) => r === "/api/orchestrators")).toHaveLength(1);
     expect(consoleNoise).toEqual([]);
   });
 
+  it("asks for the account and the page's data at once when it was signed in last time", async () => {
+    localStorage.setItem("baton.signedIn", "1");
+    const answers: ((r: Response) => void)[] = [];
+    vi.stubGlobal(
+      "fetch",
+      vi.fn((url: string) => {
+        requests.push(url);
+        return new Promise<Response>((resolve) => answers.push(resolve));
+      }),
+    );
+    open("/");
+    // Neither has answered, and both were asked (the page's loader chunk arrives first).
+    await vi.waitFor(() => expect(requests).toContain("/api/orchestrators"), SLOW);
+    expect(requests).toContain("/api/auth/session");
+    for (const answer of answers) answer(json({ me }));
+    await vi.waitFor(() => expect(screen.getAllByText("ada@example.com").length).toBeGreaterThan(0));
+  });
+
   it("sends a signed-out visitor to sign in, coming back to where they were going", async () => {
     serve({
-      "/api/me": () => apiError(401, "unauthorized"),
+      "/api/auth/session": () => json({ me: null }),
       "/api/orchestrators/o1/files": () => apiError(401, "unauthorized"),
     });
     const router = open("/o/o1/files?path=notes.md");
@@ -107,13 +126,30 @@ describe("routes", () => {
     );
     expect(screen.queryByRole("alert")).toBeNull();
     expect(sockets).toEqual([]);
-    // The sign-in page doesn't ask /api/me again: it has just said 401.
-    expect(requests.filter((r) => r === "/api/me")).toHaveLength(1);
+    // The sign-in page doesn't ask again: it has just been told. And nothing answered 401: the
+    // page's own request waited for the account check, which said no one is signed in.
+    expect(requests, requests.join()).toEqual(["/api/auth/session"]);
+    expect(consoleNoise).toEqual([]);
+  });
+
+  it("opens the API reference to a signed-out visitor, with Sign in in place of the account", async () => {
+    serve({
+      "/api/auth/session": () => json({ me: null }),
+      "/api/openapi.json": () =>
+        json({ openapi: "3.1.0", info: { title: "Baton API", version: "1" }, paths: {}, components: {} }),
+    });
+    const router = open("/docs");
+    expect(await screen.findByRole("heading", { name: /Baton API/ }, SLOW)).toBeTruthy();
+    expect(router.state.location.pathname).toBe("/docs");
+    expect(screen.getByRole("link", { name: "Sign in" }).getAttribute("href")).toBe("/login?next=%2Fdocs");
+    expect(screen.queryByRole("button", { name: "Sign out" })).toBeNull();
+    expect(screen.queryByRole("link", { name: "Orchestrators" })).toBeNull();
+    expect(requests.sort()).toEqual(["/api/auth/session", "/api/openapi.json"]);
     expect(consoleNoise).toEqual([]);
   });
 
   it("shows an unknown orchestrator as not found, inside the shell, without opening its stream", async () => {
-    serve({ "/api/me": () => json(me) });
+    serve({ "/api/auth/session": () => json({ me }) });
     for (const path of ["/o/nope", "/o/nope/files", "/o/nope/agents/a1"]) {
       const router = open(path);
       expect(await screen.findByRole("heading", { name: "Orchestrator not found" }, SLOW)).toBeTruthy();
@@ -128,7 +164,7 @@ describe("routes", () => {
 
   it("opens a known orchestrator's stream once its record is in", async () => {
     serve({
-      "/api/me": () => json(me),
+      "/api/auth/session": () => json({ me }),
       "/api/orchestrators/o1": () => json(orchestrator),
     });
     open("/o/o1");

@@ -1,9 +1,10 @@
 // The signed-in frame: a slim top bar (brand, navigation, model mode, account) over the page.
-// Also the auth guard: its route loader answers /api/me before any signed-in page renders (in
-// parallel with the page's own loader and code), a signed-out visitor is redirected to /login, and
-// any later 401 from the API sends the user there too.
-import { type ReactNode, useEffect, useRef, useState } from "react";
+// Also the auth guard: its route loader asks GET /api/auth/session (who is signed in; never a 401)
+// before any signed-in page renders (in parallel with the page's own loader and code), a signed-out
+// visitor is redirected to /login, and any later 401 from the API sends the user there too.
+import { type MouseEvent, type ReactNode, useEffect, useRef, useState } from "react";
 import {
+  Link,
   type LoaderFunctionArgs,
   NavLink,
   Outlet,
@@ -30,11 +31,17 @@ const NAV = [
   { to: "/docs", label: "API", end: false },
 ];
 
+/** Pages open to everyone: signed out, they show in the frame with Sign in instead of the account. */
+const PUBLIC_PAGES = /^\/docs\/?$/;
+
 export async function shellLoader({ request }: LoaderFunctionArgs): Promise<ShellData> {
   try {
-    return { me: await fetchFor(request, session.me) };
+    return { me: await fetchFor(request, session.me, undefined, { accountCheck: true }) };
   } catch (e) {
-    if (e instanceof Response) resetStreams(); // signed out: the next user never sees these
+    if (e instanceof Response) {
+      resetStreams(); // signed out: the next user never sees these
+      if (PUBLIC_PAGES.test(new URL(request.url).pathname)) return { me: null };
+    }
     throw e;
   }
 }
@@ -67,7 +74,7 @@ export function AppShell() {
   );
 
   return (
-    <Frame me={me} pending={navigation.state === "loading"}>
+    <Frame me={me} signedOut={!me} pending={navigation.state === "loading"}>
       <Outlet />
     </Frame>
   );
@@ -82,7 +89,18 @@ export function ShellFallback() {
   );
 }
 
-function Frame({ me, pending, children }: { me: Me | null; pending: boolean; children: ReactNode }) {
+function Frame({
+  me,
+  signedOut = false,
+  pending,
+  children,
+}: {
+  me: Me | null;
+  /** A public page, signed out: the API link and Sign in, no account. (Loading has `me` null too.) */
+  signedOut?: boolean;
+  pending: boolean;
+  children: ReactNode;
+}) {
   const navigate = useNavigate();
   const location = useLocation();
   const [menuOpen, setMenuOpen] = useState(false);
@@ -101,6 +119,7 @@ function Frame({ me, pending, children }: { me: Me | null; pending: boolean; chi
   return (
     // data-pending: a navigation waits for its page's code and data (a thin bar under the top bar).
     <div className="shell" data-pending={pending}>
+      <SkipLinks />
       <header className="topbar">
         <NavLink to="/" className="brand" aria-label="Baton home">
           <Logo />
@@ -117,12 +136,12 @@ function Frame({ me, pending, children }: { me: Me | null; pending: boolean; chi
           <Icon name="menu" />
         </button>
         <nav id="main-nav" className="nav" data-open={menuOpen} aria-label="Main">
-          {NAV.map((n) => (
+          {(signedOut ? NAV.filter((n) => n.to === "/docs") : NAV).map((n) => (
             <NavLink key={n.to} to={n.to} end={n.end} className="nav-link">
               {n.label}
             </NavLink>
           ))}
-          <div className="nav-account">
+          <div className="nav-account" hidden={signedOut}>
             <span className="faint truncate" title={me?.user.email}>
               {me?.user.email}
             </span>
@@ -135,23 +154,70 @@ function Frame({ me, pending, children }: { me: Me | null; pending: boolean; chi
           {me?.llm === "simulator" && (
             <span
               className="badge badge-amber"
-              title="No ANTHROPIC_API_KEY is set: a built-in simulator answers."
+              title="No Anthropic API key (yours or this server's): a built-in simulator answers. Add yours in Settings."
             >
               <span className="sim-long">Simulated model — not Claude</span>
               <span className="sim-short">Simulated</span>
             </span>
           )}
-          <span className="faint truncate account-email" title={me?.user.email} aria-busy={!me}>
-            {me?.user.email}
-          </span>
-          <button type="button" className="btn btn-sm btn-ghost account-signout" onClick={signOut}>
-            Sign out
-          </button>
+          {signedOut ? (
+            <>
+              <Link
+                to={`/login?next=${encodeURIComponent(location.pathname)}`}
+                className="btn btn-sm btn-ghost"
+              >
+                Sign in
+              </Link>
+              <Link to="/signup" className="btn btn-sm btn-primary">
+                Create account
+              </Link>
+            </>
+          ) : (
+            <>
+              <span className="faint truncate account-email" title={me?.user.email} aria-busy={!me}>
+                {me?.user.email}
+              </span>
+              <button type="button" className="btn btn-sm btn-ghost account-signout" onClick={signOut}>
+                Sign out
+              </button>
+            </>
+          )}
         </div>
       </header>
-      <main className="page-host" aria-busy={pending || undefined}>
+      <main id="main" className="page-host" tabIndex={-1} aria-busy={pending || undefined}>
         {children}
       </main>
     </div>
+  );
+}
+
+/** Pages with a message box (the control room, an agent's page): the skip link can go straight to it. */
+const HAS_COMPOSER = /^\/o\/[^/]+(\/agents\/[^/]+)?\/?$/;
+
+/**
+ * The first tab stops: skip the top bar to the page, or — where there is one — to the message box.
+ * They move focus themselves instead of changing the URL's hash (which the router would see).
+ */
+function SkipLinks() {
+  const { pathname } = useLocation();
+  const skipTo = (selector: string) => (e: MouseEvent) => {
+    const el = document.querySelector<HTMLElement>(selector);
+    if (!el) return;
+    e.preventDefault();
+    el.focus();
+  };
+  return (
+    <>
+      {/* biome-ignore lint/a11y/useValidAnchor: a skip link is a link (announced so); the handler only avoids a hash navigation. */}
+      <a href="#main" className="skip-link" onClick={skipTo("#main")}>
+        Skip to content
+      </a>
+      {HAS_COMPOSER.test(pathname) && (
+        // biome-ignore lint/a11y/useValidAnchor: as above.
+        <a href="#composer-input" className="skip-link" onClick={skipTo("#composer-input")}>
+          Skip to the message box
+        </a>
+      )}
+    </>
   );
 }

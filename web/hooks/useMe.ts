@@ -5,10 +5,11 @@ import type { Me } from "../../schema/api";
 
 /** The route id of the app shell, whose loader answers /api/me. */
 export const SHELL_ROUTE = "shell";
-export type ShellData = { me: Me };
+/** `me` is null only on a page open to everyone (PUBLIC_PAGES in AppShell) visited signed out. */
+export type ShellData = { me: Me | null };
 
 export function useMe(): {
-  /** Null only outside the signed-in app (tests, the sign-in page). */
+  /** Null outside the signed-in app (tests, the sign-in page) and on a public page signed out. */
   me: Me | null;
   /** Loads the account again (and the current page's data with it). */
   refresh: () => Promise<void>;

@@ -57,7 +57,7 @@ describe("request", () => {
     mockFetch(401, { error: { code: "unauthenticated", message: "Sign in." } });
     await expect(request("GET", "/api/orchestrators")).rejects.toMatchObject({ status: 401 });
     expect(heard).toHaveBeenCalledTimes(1);
-    await expect(api.me()).rejects.toMatchObject({ status: 401 });
+    await expect(api.meStrict()).rejects.toMatchObject({ status: 401 });
     expect(heard).toHaveBeenCalledTimes(1);
     off();
   });

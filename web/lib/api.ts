@@ -72,6 +72,9 @@ export const api = {
   meStrict: () => request("GET", "/api/me", undefined, meResponse, { quiet401: true }),
   updateMe: (patch: { budgetUsd?: number | null; defaultModel?: string | null }) =>
     request<unknown>("PATCH", "/api/me", patch),
+  /** Bring your own key: the answer is /api/me, which shows only the key's last 4 characters. */
+  setAnthropicKey: (key: string) => request<unknown>("PUT", "/api/me/anthropic-key", { key }),
+  deleteAnthropicKey: () => request<unknown>("DELETE", "/api/me/anthropic-key"),
 
   // tokens
   listTokens: async (): Promise<ApiToken[]> => {

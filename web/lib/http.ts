@@ -2,6 +2,7 @@
 // parsed from the API's `{"error":{code,message,details?}}` shape. Free of zod on purpose: it is on
 // the first page's path, and response schemas (lib/api.ts) load with the pages that need them.
 import type { ApiErrorCode, SocketErrorCode } from "../../schema/errors";
+import { rememberSignedIn } from "./signedIn";
 
 /**
  * Codes the client makes up when the server gave none: no answer at all, an answer that isn't the
@@ -113,6 +114,7 @@ export async function request<T>(
       typeof err?.message === "string" ? err.message : `The server answered ${res.status} ${res.statusText}.`,
       err?.details,
     );
+    if (res.status === 401) rememberSignedIn(false);
     if (res.status === 401 && !opts.quiet401) for (const fn of unauthorizedListeners) fn();
     throw apiError;
   }

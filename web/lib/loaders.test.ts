@@ -1,4 +1,4 @@
-import { describe, expect, it, vi } from "vitest";
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import type { ChunkDeps } from "./chunks";
 import { ApiError } from "./http";
 import { fetchFor, loginPath, notFound, settle } from "./loaders";
@@ -28,6 +28,38 @@ function deps(online: boolean) {
 }
 
 describe("loaders", () => {
+  // Known to be signed in: a loader's request goes at once (the account check is the shell's).
+  beforeEach(() => localStorage.setItem("baton.signedIn", "1"));
+  afterEach(() => {
+    localStorage.clear();
+    vi.unstubAllGlobals();
+  });
+
+  it("load once the account check says who is signed in, and remember it", async () => {
+    localStorage.clear();
+    const me = { user: { id: "u", email: "a@b.co" }, via: "session", llm: "simulator" };
+    vi.stubGlobal(
+      "fetch",
+      vi.fn(async () => new Response(JSON.stringify({ me }))),
+    );
+    await expect(settle(request(), async () => "data")).resolves.toEqual({ data: "data", error: null });
+    expect(localStorage.getItem("baton.signedIn")).toBe("1");
+  });
+
+  // After the test above: that check said signed in, so this one must ask again.
+  it("check the account first when not known to be signed in: a signed-out visit asks nothing else", async () => {
+    localStorage.clear();
+    vi.stubGlobal(
+      "fetch",
+      vi.fn(async () => new Response(JSON.stringify({ me: null }))),
+    );
+    const load = vi.fn(async () => "data");
+    const err = await settle(request(), load).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(Response);
+    expect((err as Response).headers.get("Location")).toBe(loginPath("/o/o1/files?path=a.md"));
+    expect(load).not.toHaveBeenCalled();
+  });
+
   it("send a 401 to sign in, coming back to the page asked for", async () => {
     const err = await fetchFor(request(), async () => {
       throw new ApiError(401, "unauthenticated", "Sign in.");

@@ -14,6 +14,7 @@ import { Icon } from "../components/Icon";
 import { Markdown } from "../components/Markdown";
 import { NotFoundView } from "../components/RouteError";
 import { StatusBadge } from "../components/StatusBadge";
+import { useArrivalFocus } from "../hooks/useArrivalFocus";
 import { useFold } from "../hooks/useFold";
 import { agentTarget, orchestratorTarget, useStream } from "../hooks/useStream";
 import { useWorkspaceLinks } from "../hooks/useWorkspaceLinks";
@@ -70,6 +71,8 @@ export default function AgentPage() {
   const fromStream = agentsView.byId.get(agentId);
   const agent =
     fromStream ?? (loaded.agent ? { ...loaded.agent, notes: [], deleted: false, statusSince: 0 } : null);
+
+  useArrivalFocus("composer-input", `${id}/${agentId}`);
 
   useEffect(() => {
     document.title = `${agent?.name ?? "Agent"} · Baton`;

@@ -16,6 +16,9 @@ export function safeNext(next: string | null): string {
   return next;
 }
 
+/** The server's rule for new passwords (schema/api signupBody), checked before sending. */
+const MIN_PASSWORD = 10;
+
 const FIELD_LABELS: Record<string, string> = { email: "Email", password: "Password" };
 
 /** The server's issues for this form's fields as sentences: "Password must be at least 10 characters." */
@@ -64,6 +67,12 @@ export function AuthPage({ mode }: { mode: "login" | "signup" }) {
     setError(null);
     setRefused(false);
     setFields({});
+    // Said here, at once, as the server would say it: no request that is bound to be refused.
+    if (signup && password.length < MIN_PASSWORD) {
+      setFields({ password: `Password must be at least ${MIN_PASSWORD} characters.` });
+      setBusy(false);
+      return;
+    }
     try {
       await (signup ? session.signup(email, password) : session.login(email, password));
       navigate(next, { replace: true }); // the shell's loader asks /api/me
@@ -84,7 +93,7 @@ export function AuthPage({ mode }: { mode: "login" | "signup" }) {
   const otherHref = params.get("next") ? `${other}?next=${encodeURIComponent(next)}` : other;
 
   return (
-    <div className="auth">
+    <main className="auth">
       <div className="auth-brand">
         <Logo size={32} />
         <span>Baton</span>
@@ -139,7 +148,7 @@ export function AuthPage({ mode }: { mode: "login" | "signup" }) {
             type="password"
             autoComplete={signup ? "new-password" : "current-password"}
             required
-            minLength={signup ? 10 : undefined}
+            minLength={signup ? MIN_PASSWORD : undefined}
             value={password}
             aria-invalid={fields.password ? true : undefined}
             aria-describedby={signup || fields.password ? "password-hint" : undefined}
@@ -152,7 +161,7 @@ export function AuthPage({ mode }: { mode: "login" | "signup" }) {
           ) : (
             signup && (
               <span id="password-hint" className="field-hint">
-                At least 10 characters.
+                At least {MIN_PASSWORD} characters.
               </span>
             )
           )}
@@ -166,6 +175,6 @@ export function AuthPage({ mode }: { mode: "login" | "signup" }) {
           <Link to={otherHref}>{signup ? "Sign in" : "Create an account"}</Link>
         </p>
       </form>
-    </div>
+    </main>
   );
 }

@@ -2,6 +2,7 @@
 import { Fragment, useEffect, useMemo, useState } from "react";
 import { useLoaderData } from "react-router";
 import { Icon } from "../components/Icon";
+import { useMediaQuery } from "../hooks/useMediaQuery";
 import type { DataOf } from "../lib/loaders";
 import {
   type JsonSchema,
@@ -18,6 +19,10 @@ export default function DocsPage() {
   const spec = useLoaderData<DataOf<typeof loader>>();
   const doc = useMemo(() => (spec.data ? parseOpenApi(spec.data) : null), [spec.data]);
   const [q, setQ] = useState("");
+  // On a phone the endpoint list folds into a disclosure at the top instead of disappearing.
+  const phone = useMediaQuery("(max-width: 860px)");
+  const [navOpen, setNavOpen] = useState(false);
+  const showNav = !phone || navOpen;
 
   useEffect(() => {
     document.title = "API reference · Baton";
@@ -33,31 +38,49 @@ export default function DocsPage() {
 
   return (
     <div className="docs">
-      <aside className="docs-nav" aria-label="Endpoints">
-        <div className="docs-search">
-          <Icon name="search" size={14} />
-          <input
-            className="input input-sm"
-            type="search"
-            placeholder="Filter endpoints"
-            aria-label="Filter endpoints"
-            value={q}
-            onChange={(e) => setQ(e.target.value)}
-          />
-        </div>
-        {tags.map((tag) => (
-          <div key={tag} className="docs-nav-group">
-            <div className="docs-nav-tag">{tag}</div>
-            {ops
-              .filter((o) => o.tag === tag)
-              .map((o) => (
-                <a key={o.id} href={`#${anchor(o)}`} className="docs-nav-link">
-                  <span className={`method method-${o.method.toLowerCase()}`}>{o.method}</span>
-                  <span className="mono truncate">{o.path}</span>
-                </a>
-              ))}
+      <aside className="docs-nav" aria-label="Endpoints" data-open={showNav}>
+        {phone && (
+          <button
+            type="button"
+            className="btn btn-sm docs-nav-toggle"
+            aria-expanded={navOpen}
+            aria-controls="docs-nav-list"
+            onClick={() => setNavOpen((v) => !v)}
+          >
+            <Icon name="menu" size={14} /> Endpoints <span className="count">{ops.length}</span>
+          </button>
+        )}
+        <div id="docs-nav-list" className="docs-nav-list" hidden={!showNav}>
+          <div className="docs-search">
+            <Icon name="search" size={14} />
+            <input
+              className="input input-sm"
+              type="search"
+              placeholder="Filter endpoints"
+              aria-label="Filter endpoints"
+              value={q}
+              onChange={(e) => setQ(e.target.value)}
+            />
           </div>
-        ))}
+          {tags.map((tag) => (
+            <div key={tag} className="docs-nav-group">
+              <div className="docs-nav-tag">{tag}</div>
+              {ops
+                .filter((o) => o.tag === tag)
+                .map((o) => (
+                  <a
+                    key={o.id}
+                    href={`#${anchor(o)}`}
+                    className="docs-nav-link"
+                    onClick={() => phone && setNavOpen(false)}
+                  >
+                    <span className={`method method-${o.method.toLowerCase()}`}>{o.method}</span>
+                    <span className="mono truncate">{o.path}</span>
+                  </a>
+                ))}
+            </div>
+          ))}
+        </div>
       </aside>
       <div className="docs-main">
         <header className="docs-header">
@@ -107,7 +130,13 @@ function OperationCard({ op, raw }: { op: Operation; raw: unknown }) {
       {op.params.length > 0 && (
         <div className="op-section">
           <h3>Parameters</h3>
-          <table className="table schema-table">
+          <table className="table schema-table params-table">
+            <colgroup>
+              <col className="col-name" />
+              <col className="col-in" />
+              <col className="col-type" />
+              <col />
+            </colgroup>
             <tbody>
               {op.params.map((p) => (
                 <tr key={`${p.in}:${p.name}`}>
@@ -120,8 +149,10 @@ function OperationCard({ op, raw }: { op: Operation; raw: unknown }) {
                     )}
                   </td>
                   <td className="faint">{p.in}</td>
-                  <td className="mono schema-type">{p.schema ? typeLabel(p.schema) : ""}</td>
-                  <td className="muted">{p.description ?? p.schema?.description ?? ""}</td>
+                  <TypeAndDescription
+                    type={p.schema ? typeLabel(p.schema) : ""}
+                    description={p.description ?? p.schema?.description}
+                  />
                 </tr>
               ))}
             </tbody>
@@ -162,6 +193,11 @@ function SchemaView({ schema, raw, depth }: { schema: JsonSchema; raw: unknown; 
     <div className="schema">
       {refName(schema) && <div className="faint schema-name">{refName(schema)}</div>}
       <table className="table schema-table">
+        <colgroup>
+          <col className="col-name" />
+          <col className="col-type" />
+          <col />
+        </colgroup>
         <tbody>
           {Object.entries(obj.properties).map(([name, prop]) => {
             const inner = resolveRef(raw, prop);
@@ -180,8 +216,10 @@ function SchemaView({ schema, raw, depth }: { schema: JsonSchema; raw: unknown; 
                       </span>
                     )}
                   </td>
-                  <td className="mono schema-type">{typeLabel(prop)}</td>
-                  <td className="muted">{prop.description ?? inner.description ?? ""}</td>
+                  <TypeAndDescription
+                    type={typeLabel(prop)}
+                    description={prop.description ?? inner.description}
+                  />
                 </tr>
                 {nested && (
                   <tr className="schema-nested-row">
@@ -199,5 +237,20 @@ function SchemaView({ schema, raw, depth }: { schema: JsonSchema; raw: unknown; 
         </tbody>
       </table>
     </div>
+  );
+}
+
+/** A field's type, and its description when it has one (no empty column when it hasn't). */
+function TypeAndDescription({ type, description }: { type: string; description?: string }) {
+  const text = description?.trim();
+  return text ? (
+    <>
+      <td className="mono schema-type">{type}</td>
+      <td className="muted schema-desc">{text}</td>
+    </>
+  ) : (
+    <td className="mono schema-type" colSpan={2}>
+      {type}
+    </td>
   );
 }

@@ -2,6 +2,7 @@
 // of the caller's shows the not-found view before the page (and its stream) starts.
 import type { LoaderFunctionArgs, ShouldRevalidateFunctionArgs } from "react-router";
 import type { OrchestratorInfo } from "../../schema/api";
+import { markdownReady } from "../components/Markdown";
 import { api } from "../lib/api";
 import { isNotFound, type NotFound, notFound, settle } from "../lib/loaders";
 
@@ -20,7 +21,9 @@ export async function loadOrchestrator(request: Request, id: string): Promise<Or
 }
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
-  return { orchestrator: await loadOrchestrator(request, params.id ?? "") };
+  // The chat draws as markdown from the first frame: no raw text that re-lays out when the renderer comes.
+  const [orchestrator] = await Promise.all([loadOrchestrator(request, params.id ?? ""), markdownReady()]);
+  return { orchestrator };
 }
 
 /** Opening or closing the settings panel (`?settings=`) keeps the data: the panel saves it itself. */

@@ -17,6 +17,7 @@ import type { SettingsFocus } from "../components/orchestrator/SettingsLink";
 import { Panes } from "../components/Panes";
 import { NotFoundView } from "../components/RouteError";
 import { SimulatedBadge } from "../components/SimulatedBadge";
+import { useArrivalFocus } from "../hooks/useArrivalFocus";
 import { useFold } from "../hooks/useFold";
 import { useMe } from "../hooks/useMe";
 import { usePatchable } from "../hooks/usePatchable";
@@ -86,6 +87,8 @@ export default function OrchestratorPage() {
     }),
     [client, names],
   );
+
+  useArrivalFocus("composer-input", id);
 
   const name = o?.name ?? stream.state?.name ?? "Orchestrator";
   useEffect(() => {

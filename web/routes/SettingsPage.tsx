@@ -1,11 +1,12 @@
 // Account settings: personal API tokens (the secret shown once), agent templates, connectors (remote
-// MCP servers), a spending budget, the default model, the password.
+// MCP servers), a spending budget, the default model, your own Anthropic API key, the password.
 import { type FormEvent, useEffect, useState } from "react";
 import { Link, useLoaderData, useRevalidator } from "react-router";
 import type { ApiToken } from "../../schema/api";
 import { Dialog } from "../components/Dialog";
 import { Icon } from "../components/Icon";
 import { ModelPicker } from "../components/ModelPicker";
+import { AnthropicKeySection } from "../components/settings/AnthropicKeySection";
 import { ConnectorsSection } from "../components/settings/ConnectorsSection";
 import { TemplatesSection } from "../components/settings/TemplatesSection";
 import { useMe } from "../hooks/useMe";
@@ -38,6 +39,7 @@ export default function SettingsPage() {
       <TemplatesSection loaded={loaded.templates} />
       <ConnectorsSection loaded={loaded.connectors} />
       <PreferencesGate />
+      <AnthropicKeyGate />
       <PasswordSection
         onTokensRevoked={() => {
           setTokensEpoch((n) => n + 1);
@@ -205,6 +207,12 @@ function PreferencesGate() {
   return <PreferencesSection key={me.user.id} />;
 }
 
+function AnthropicKeyGate() {
+  const { me, refresh } = useMe();
+  if (!me) return null;
+  return <AnthropicKeySection me={me} onChanged={refresh} />;
+}
+
 function PreferencesSection() {
   const { me, refresh } = useMe();
   const [budget, setBudget] = useState(me?.user.budgetUsd?.toString() ?? "");
@@ -237,7 +245,7 @@ function PreferencesSection() {
         <p className="muted">
           Signed in as <strong>{me?.user.email}</strong>.{" "}
           {me?.llm === "simulator"
-            ? "This deployment has no Anthropic API key: a simulator answers."
+            ? "No Anthropic API key (yours or this server's): a simulator answers."
             : "Models are served by Anthropic."}
         </p>
       </div>

@@ -7,7 +7,7 @@ import { changePasswordBody, loginBody, signupBody } from "../../schema/api";
 import { sessions, users } from "../../schema/d1";
 import type { ApiErrorCode, ApiErrorStatus } from "../../schema/errors";
 import { admitLogin, admitLoginFrom, networkOf, trustNetwork } from "../auth/login-throttle";
-import { requireAuth, requireSession } from "../auth/middleware";
+import { authenticate, requireAuth, requireSession } from "../auth/middleware";
 import { fakeVerify, hashPassword, passwordIterations, verifyPassword } from "../auth/password";
 import {
   clearedSessionCookie,
@@ -119,6 +119,21 @@ export const auth = new Hono<AppEnv>()
     await dropPresentedSession(c);
     await startSession(c, user.id);
     return c.json(await loadMe(c.env, user.id, "session"));
+  })
+
+  .get("/session", async (c) => {
+    const caller = await authenticate(c.req.raw, c.env);
+    if (!caller) {
+      // A dead session cookie is dropped, as a 401 elsewhere would.
+      if (readSessionCookie(c.req.raw)) c.header("Set-Cookie", clearedSessionCookie(), { append: true });
+      return c.json({ me: null });
+    }
+    try {
+      return c.json({ me: await loadMe(c.env, caller.userId, caller.via) });
+    } catch (e) {
+      if (e instanceof ApiError && e.status === 401) return c.json({ me: null });
+      throw e;
+    }
   })
 
   .post("/logout", async (c) => {

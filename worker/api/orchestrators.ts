@@ -18,6 +18,7 @@ import {
 import { messages, orchestrators, toolCalls, users } from "../../schema/d1";
 import type { ToolPolicyInput } from "../../schema/settings";
 import { requireAuth } from "../auth/middleware";
+import { modelKeyInfo } from "../db/model-keys";
 import type { AppEnv } from "../http/context";
 import { ApiError, notFound, refuse } from "../http/errors";
 import { readJson, readQuery } from "../http/validate";
@@ -32,7 +33,13 @@ import { type OrchestratorRow, ownedOrchestrator, refuseIfArchived } from "./acc
 import { checkEnabled, snapshotsFor } from "./connector-sync";
 import { eventsPage, sseStream, webSocket } from "./streams";
 
-function toInfo(r: OrchestratorRow): OrchestratorInfo {
+/** Whether the caller's calls go to the simulator now (no key of their own, none on the server). */
+async function simulatedFor(env: Env, userId: string): Promise<boolean> {
+  return isSimulated(env, (await modelKeyInfo(env, userId)) !== null);
+}
+
+/** `simulated` is who answers now: a key set (or removed) later changes it for every orchestrator. */
+function toInfo(r: OrchestratorRow, simulated: boolean): OrchestratorInfo {
   return {
     id: r.id,
     name: r.name,
@@ -40,7 +47,7 @@ function toInfo(r: OrchestratorRow): OrchestratorInfo {
     systemPrompt: r.systemPrompt,
     budgetUsd: r.budgetUsd,
     status: r.status,
-    simulated: r.simulated,
+    simulated,
     createdAt: r.createdAt,
     updatedAt: r.updatedAt,
     lastActivityAt: r.lastActivityAt,
@@ -107,7 +114,8 @@ export const orchestratorRoutes = new Hono<AppEnv>()
       .from(orchestrators)
       .where(eq(orchestrators.userId, c.var.caller.userId))
       .orderBy(desc(orchestrators.createdAt));
-    return c.json({ orchestrators: rows.map(toInfo) });
+    const simulated = await simulatedFor(c.env, c.var.caller.userId);
+    return c.json({ orchestrators: rows.map((r) => toInfo(r, simulated)) });
   })
   .post("/", async (c) => {
     const body = await readJson(c, createOrchestratorBody);
@@ -119,6 +127,7 @@ export const orchestratorRoutes = new Hono<AppEnv>()
     const model = body.model ?? user?.defaultModel ?? DEFAULT_ORCHESTRATOR_MODEL;
     checkModel(model);
     checkPolicy(body.toolPolicy);
+    const simulated = await simulatedFor(c.env, c.var.caller.userId);
     const id = `orc_${crypto.randomUUID().replace(/-/g, "").slice(0, 24)}`;
     const [row] = await db
       .insert(orchestrators)
@@ -129,7 +138,7 @@ export const orchestratorRoutes = new Hono<AppEnv>()
         model,
         systemPrompt: body.systemPrompt ?? null,
         budgetUsd: body.budgetUsd ?? null,
-        simulated: isSimulated(c.env),
+        simulated,
         toolPolicy: body.toolPolicy ?? {},
         thinking: body.thinking ?? null,
         ...(body.approvalTimeoutSec !== undefined ? { approvalTimeoutSec: body.approvalTimeoutSec } : {}),
@@ -142,15 +151,18 @@ export const orchestratorRoutes = new Hono<AppEnv>()
       model,
       system: body.systemPrompt ?? null,
       budgetUsd: body.budgetUsd ?? null,
-      simulated: isSimulated(c.env),
+      simulated,
       accountBudget: user?.budgetUsd !== null && user?.budgetUsd !== undefined,
       toolPolicy: row!.toolPolicy ?? {},
       thinking: row!.thinking ?? null,
       approvalTimeoutSec: row!.approvalTimeoutSec,
     });
-    return c.json(toInfo(row!), 201);
+    return c.json(toInfo(row!, simulated), 201);
   })
-  .get("/:id", async (c) => c.json(toInfo(await ownedOrchestrator(c, c.req.param("id")))))
+  .get("/:id", async (c) => {
+    const row = await ownedOrchestrator(c, c.req.param("id"));
+    return c.json(toInfo(row, await simulatedFor(c.env, c.var.caller.userId)));
+  })
   .patch("/:id", async (c) => {
     const orch = await ownedOrchestrator(c, c.req.param("id"));
     const body = await readJson(c, updateOrchestratorBody);
@@ -174,7 +186,7 @@ export const orchestratorRoutes = new Hono<AppEnv>()
       ...(body.approvalTimeoutSec !== undefined ? { approvalTimeoutSec: body.approvalTimeoutSec } : {}),
       ...(enabled ? { connectors: await snapshotsFor(c.env, c.var.caller.userId, enabled) } : {}),
     });
-    return c.json(toInfo(row!));
+    return c.json(toInfo(row!, await simulatedFor(c.env, c.var.caller.userId)));
   })
   .delete("/:id", async (c) => {
     const orch = await ownedOrchestrator(c, c.req.param("id"));

@@ -1,4 +1,5 @@
-// One place that builds the Anthropic client: the real API with a key, the simulator without.
+// One place that builds the Anthropic client: the real API with a key (the user's own, else the
+// operator's), the simulator without.
 import Anthropic from "@anthropic-ai/sdk";
 import { Simulator, simulatorFetch } from "./simulator";
 
@@ -13,15 +14,21 @@ export function sharedSimulator(env: Env): Simulator {
   return simulator;
 }
 
-export function isSimulated(env: Env): boolean {
-  return !env.ANTHROPIC_API_KEY;
+/** Whether a user's calls are simulated: they have no key of their own and the server has none. */
+export function isSimulated(env: Env, ownKey = false): boolean {
+  return !ownKey && !env.ANTHROPIC_API_KEY;
 }
 
-export function createLlmClient(env: Env): Anthropic {
+/**
+ * The client for one user's calls: their own key (bring your own key) if they set one, else the
+ * operator's ANTHROPIC_API_KEY, else the simulator.
+ */
+export function createLlmClient(env: Env, userKey?: string | null): Anthropic {
+  const apiKey = userKey || env.ANTHROPIC_API_KEY;
   // Retries are ours (announced as llm.retry events), so the SDK must not retry silently.
-  if (env.ANTHROPIC_API_KEY) {
+  if (apiKey) {
     return new Anthropic({
-      apiKey: env.ANTHROPIC_API_KEY,
+      apiKey,
       baseURL: env.ANTHROPIC_BASE_URL || undefined,
       maxRetries: 0,
       timeout: 10 * 60_000,

@@ -12,7 +12,7 @@ import { type Tool, toolParams } from "./tool";
 export type CompactionHost = {
   readonly store: Store;
   tools(): Tool[];
-  client(): Anthropic;
+  client(): Promise<Anthropic>;
   emit(body: EventBody): void;
 };
 
@@ -86,7 +86,7 @@ export async function compactIfNeeded(
   let usage: Usage;
   let messageId: string;
   try {
-    const res = await host.client().messages.create(params);
+    const res = await (await host.client()).messages.create(params);
     messageId = res.id;
     usage = {
       inputTokens: res.usage.input_tokens,

@@ -18,7 +18,8 @@ export interface RunnerHost {
   emit(body: EventBody): void;
   /** Token text ahead of the log (DESIGN §11): sent at once, logged coalesced. */
   readonly liveText: Pick<LiveText, "append" | "end">;
-  client(): Anthropic;
+  /** The model client for this object's user (their own key, the operator's, or the simulator). */
+  client(): Promise<Anthropic>;
   tools(): Tool[];
   toolContext(base: ToolContext): ToolContext;
   system(): string;

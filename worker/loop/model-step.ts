@@ -67,7 +67,7 @@ export async function modelStep(
   try {
     const out = await callModel(
       {
-        client: host.client(),
+        client: await host.client(),
         params,
         messageId,
         signal: abort.signal,

@@ -15,6 +15,7 @@ import {
 } from "../../schema/events";
 import { credentialAlive } from "../auth/credentials";
 import { EventLog } from "../db/event-log";
+import { userModelKey } from "../db/model-keys";
 import { type D1Stats, flushOutbox } from "../db/outbox";
 import { type ObjectConfig, Store } from "../db/store";
 import type { Approval } from "../db/store-types";
@@ -44,6 +45,8 @@ export abstract class LoopObject extends DurableObject<Env> implements StreamRpc
   private readonly liveText: LiveText;
   private eventLog: EventLog | null = null;
   private llm: Anthropic | null = null;
+  /** The user's key `llm` was made with (null: the operator's or the simulator). */
+  private llmKey: string | null = null;
   private flushing: Promise<void> | null = null;
   private flushAgain = false;
   private flushQueued: Promise<void> | null = null;
@@ -163,8 +166,16 @@ export abstract class LoopObject extends DurableObject<Env> implements StreamRpc
   /** Sees every event this object emits (agents tell their orchestrator what they're doing). */
   protected observe(_body: EventBody): void {}
 
-  protected client(): Anthropic {
-    this.llm ??= createLlmClient(this.env);
+  /**
+   * The model client for this object's user, for one call: their own key is looked up each time
+   * (one D1 read, next to a model call), so setting or removing it applies from the next call.
+   */
+  protected async client(): Promise<Anthropic> {
+    const key = await userModelKey(this.env, this.store.config().userId);
+    if (!this.llm || this.llmKey !== key) {
+      this.llm = createLlmClient(this.env, key);
+      this.llmKey = key;
+    }
     return this.llm;
   }
 

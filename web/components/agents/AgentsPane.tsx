@@ -70,7 +70,6 @@ export function AgentCard({ orchestratorId, agent }: { orchestratorId: string; a
         className="agent-card"
         data-status={agent.status}
         data-agent={agent.name}
-        aria-label={`${agent.name}, ${agent.status}`}
       >
         <div className="agent-card-top">
           <span className="agent-name truncate" title={agent.name}>

@@ -57,7 +57,7 @@ describe("AgentsPane", () => {
       { path: "*", element: <AgentsPane orchestratorId="o1" agents={agents} /> },
     ]);
     render(<RouterProvider router={router} />);
-    const link = screen.getByRole("link", { name: "writer, executing" });
+    const link = screen.getByRole("link", { name: /^writer\s*Executing/ });
     expect(link.getAttribute("href")).toBe("/o/o1/agents/a1");
     expect(screen.getByText("Executing")).toBeTruthy();
     expect(screen.getByText("drafting the intro")).toBeTruthy();

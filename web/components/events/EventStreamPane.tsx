@@ -1,8 +1,18 @@
 // Every event of the stream, newest at the bottom: virtualised (50,000 rows stay smooth),
 // auto-following unless scrolled up, filterable by agent, type, text, errors and tool calls.
-// A row expands to show the raw event.
-import { useVirtualizer } from "@tanstack/react-virtual";
-import { useDeferredValue, useEffect, useLayoutEffect, useMemo, useRef, useState } from "react";
+// A row expands to show the raw event. The list is one tab stop (a roving tabindex): arrow keys,
+// Page Up/Down, Home and End move between rows, Enter or Space opens one.
+import { defaultRangeExtractor, type Range, useVirtualizer } from "@tanstack/react-virtual";
+import {
+  type KeyboardEvent,
+  useCallback,
+  useDeferredValue,
+  useEffect,
+  useLayoutEffect,
+  useMemo,
+  useRef,
+  useState,
+} from "react";
 import type { StreamEvent } from "../../../schema/events";
 import {
   CATEGORY_LABELS,
@@ -20,6 +30,20 @@ import { Icon } from "../Icon";
 import "../../styles/events.css";
 
 const ROW_PX = 28;
+
+/** The row (index into `count` rows) holding `seq`, or -1; rows are in seq order. */
+function rowOfSeq(count: number, seqAt: (row: number) => number, seq: number): number {
+  let lo = 0;
+  let hi = count - 1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    const at = seqAt(mid);
+    if (at === seq) return mid;
+    if (at < seq) lo = mid + 1;
+    else hi = mid - 1;
+  }
+  return -1;
+}
 
 export function EventStreamPane({
   events,
@@ -41,13 +65,72 @@ export function EventStreamPane({
   const count = indices ? indices.length : events.length;
   const eventAt = (row: number): StreamEvent => events[indices ? indices[row]! : row]!;
 
+  // The one row in the tab order: the one last focused while it still passes the filters, else the
+  // newest. It is always rendered (the range below includes it), so focus never falls out of the list.
+  const [activeSeq, setActiveSeq] = useState<number | null>(null);
+  const activeRow = activeSeq === null ? -1 : rowOfSeq(count, (r) => eventAt(r).seq, activeSeq);
+  const tabRow = activeRow >= 0 ? activeRow : count - 1;
+  const focusRow = useRef<number | null>(null);
+  const tabRowRef = useRef(tabRow);
+  tabRowRef.current = tabRow;
+  const rangeExtractor = useCallback((range: Range) => {
+    const rows = defaultRangeExtractor(range);
+    const keep = tabRowRef.current;
+    if (keep < 0 || keep >= range.count || rows.includes(keep)) return rows;
+    return [...rows, keep].sort((a, b) => a - b);
+  }, []);
+
   const virtualizer = useVirtualizer({
     count,
     getScrollElement: () => scroller.current,
     estimateSize: () => ROW_PX,
     overscan: 20,
     getItemKey: (row) => eventAt(row).seq,
+    rangeExtractor,
   });
+
+  // Focus the row a key moved to, once it is rendered.
+  useLayoutEffect(() => {
+    const row = focusRow.current;
+    if (row === null) return;
+    const el = scroller.current?.querySelector<HTMLElement>(`[data-index="${row}"] > .ev-row`);
+    if (el) {
+      focusRow.current = null;
+      el.focus({ preventScroll: true });
+    }
+  });
+
+  const moveTo = (row: number) => {
+    if (count === 0) return;
+    const to = Math.max(0, Math.min(count - 1, row));
+    focusRow.current = to;
+    following.current = to === count - 1;
+    setActiveSeq(eventAt(to).seq);
+    virtualizer.scrollToIndex(to, { align: "auto" });
+  };
+
+  const onRowsKeyDown = (e: KeyboardEvent<HTMLDivElement>) => {
+    if (!(e.target as HTMLElement).classList.contains("ev-row")) return;
+    const page = Math.max(1, Math.floor((scroller.current?.clientHeight ?? ROW_PX * 10) / ROW_PX) - 1);
+    const from = tabRow;
+    const to =
+      e.key === "ArrowDown"
+        ? from + 1
+        : e.key === "ArrowUp"
+          ? from - 1
+          : e.key === "PageDown"
+            ? from + page
+            : e.key === "PageUp"
+              ? from - page
+              : e.key === "Home"
+                ? 0
+                : e.key === "End"
+                  ? count - 1
+                  : null;
+    if (to === null) return;
+    e.preventDefault();
+    moveTo(to);
+  };
 
   // Follow the tail while the reader is at the bottom.
   useLayoutEffect(() => {
@@ -175,13 +258,28 @@ export function EventStreamPane({
           )}
         </div>
       </div>
-      <div className="events-status faint num" aria-live="polite">
+      <div className="events-status faint num">
         {isFiltering(deferredFilter)
           ? `${count.toLocaleString()} of ${events.length.toLocaleString()} events`
           : `${events.length.toLocaleString()} events`}
       </div>
-      {/* biome-ignore lint/a11y/noNoninteractiveTabindex: a scrollable region must be keyboard-focusable to scroll. */}
-      <div className="events-scroll" ref={scroller} role="log" aria-label="Event stream" tabIndex={0}>
+      {/* Filter results are announced; the stream itself isn't (a delta per token would drown a reader). */}
+      <div className="sr-only" aria-live="polite">
+        {isFiltering(deferredFilter) ? `${count.toLocaleString()} events match` : ""}
+      </div>
+      {/* The rows are the keyboard's way in (one of them is always tabbable); the region itself isn't a stop. */}
+      <div
+        className="events-scroll"
+        ref={scroller}
+        role="log"
+        aria-live="off"
+        aria-label="Event stream"
+        aria-describedby="events-keys"
+        onKeyDown={onRowsKeyDown}
+      >
+        <span id="events-keys" hidden>
+          Up and down arrows move between events; Enter shows one in full.
+        </span>
         {count === 0 ? (
           <div className="empty">{events.length ? "No events match the filters." : "No events yet."}</div>
         ) : (
@@ -203,6 +301,11 @@ export function EventStreamPane({
                     className="ev-row"
                     data-cat={cat}
                     aria-expanded={open}
+                    tabIndex={v.index === tabRow ? 0 : -1}
+                    title={formatClock(ev.ts)}
+                    onFocus={() => {
+                      if (activeSeq !== ev.seq) setActiveSeq(ev.seq);
+                    }}
                     onClick={() => toggleRow(ev.seq)}
                   >
                     <span className="ev-time num">{formatClock(ev.ts)}</span>

@@ -1,5 +1,6 @@
 // Route table: the system routes, accounts and sessions, API tokens and stream tickets, usage (DESIGN §3).
 import {
+  anthropicKeyBody,
   changePasswordBody,
   createdTokenSchema,
   createTokenBody,
@@ -7,6 +8,7 @@ import {
   loginBody,
   meResponse,
   modelsResponse,
+  sessionResponse,
   signupBody,
   streamTicketSchema,
   tokenList,
@@ -128,6 +130,17 @@ export const accountRoutes: RouteSpec[] = [
   },
   {
     method: "GET",
+    path: "/api/auth/session",
+    operationId: "session",
+    summary: "Who is signed in, if anyone: `{me}` or `{me: null}`, never a 401",
+    description:
+      "What a browser asks before it knows whether it is signed in, so a signed-out visit logs no failed request. Scripts use GET /api/me, which answers 401 without a credential.",
+    tag: "Accounts",
+    auth: "none",
+    ok: { status: 200, description: "You, or null", schema: sessionResponse },
+  },
+  {
+    method: "GET",
     path: "/api/me",
     operationId: "me",
     summary: "Who you are, and how you are signed in",
@@ -144,6 +157,28 @@ export const accountRoutes: RouteSpec[] = [
     auth: "caller",
     body: { type: "json", schema: updateMeBody, example: { budgetUsd: 20 } },
     ok: { status: 200, description: "Updated", schema: meResponse },
+  },
+  {
+    method: "PUT",
+    path: "/api/me/anthropic-key",
+    operationId: "setAnthropicKey",
+    summary: "Bring your own key: your Anthropic API key for your model calls",
+    description:
+      "Your orchestrators and agents call Claude with this key from their next model call on, instead of the server's key (or the simulator when the server has none). It is stored encrypted and never returned: the answer's `anthropicKey` shows its last 4 characters.",
+    tag: "Accounts",
+    auth: "caller",
+    body: { type: "json", schema: anthropicKeyBody, example: { key: "sk-ant-api03-your-key-here" } },
+    ok: { status: 200, description: "Set (replacing any earlier key)", schema: meResponse },
+    errors: { not_configured: "the server has no BATON_SECRET_KEY to keep keys with" },
+  },
+  {
+    method: "DELETE",
+    path: "/api/me/anthropic-key",
+    operationId: "deleteAnthropicKey",
+    summary: "Forget your Anthropic API key: calls go back to the server's key or the simulator",
+    tag: "Accounts",
+    auth: "caller",
+    ok: { status: 200, description: "Forgotten (also when none was set)", schema: meResponse },
   },
   {
     method: "GET",

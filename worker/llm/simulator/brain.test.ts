@@ -1,66 +1,9 @@
 // The demo brain driven like the app's loop drives it: each reply's tool calls get results, and the
 // next step must follow from the conversation alone.
-import type Anthropic from "@anthropic-ai/sdk";
-import type { Message, MessageParam, Tool, ToolUseBlock } from "@anthropic-ai/sdk/resources/messages";
+import type { MessageParam } from "@anthropic-ai/sdk/resources/messages";
 import { describe, expect, it } from "vitest";
-import { MODEL, setup } from "./testing";
-
-const tool = (name: string): Tool => ({ name, description: name, input_schema: { type: "object" } });
-const ORCHESTRATOR = [
-  "create_agent",
-  "list_agents",
-  "command_agent",
-  "check_agent_status",
-  "read_agent_output",
-  "wait_for_agents",
-  "interrupt_agent",
-  "delete_agent",
-  "list_files",
-  "read_file",
-].map(tool);
-const AGENT = [
-  "list_files",
-  "read_file",
-  "write_file",
-  "edit_file",
-  "delete_file",
-  "search_files",
-  "report",
-].map(tool);
-
-const callsOf = (m: Message) => m.content.filter((b): b is ToolUseBlock => b.type === "tool_use");
-const textOf = (m: Message) => m.content.flatMap((b) => (b.type === "text" ? [b.text] : [])).join("");
-
-function next(
-  client: Anthropic,
-  tools: Tool[],
-  messages: MessageParam[],
-  thinking = false,
-): Promise<Message> {
-  return client.messages
-    .stream({
-      model: MODEL,
-      max_tokens: 4000,
-      tools,
-      messages,
-      ...(thinking ? { thinking: { type: "adaptive" as const } } : {}),
-    })
-    .finalMessage();
-}
-
-/** Appends the assistant message and a result for each of its calls (`results` by tool name). */
-function answer(messages: MessageParam[], m: Message, results: Record<string, string>, isError = false) {
-  messages.push({ role: "assistant", content: m.content });
-  messages.push({
-    role: "user",
-    content: callsOf(m).map((c) => ({
-      type: "tool_result" as const,
-      tool_use_id: c.id,
-      content: results[c.name] ?? "ok",
-      is_error: isError,
-    })),
-  });
-}
+import { AGENT, answer, callsOf, next, ORCHESTRATOR, textOf } from "./brain-testing";
+import { setup } from "./testing";
 
 describe("simulator demo brain", () => {
   it("runs the orchestrator flow: create two agents, command them, wait, summarise", async () => {
@@ -175,7 +118,9 @@ describe("simulator demo brain", () => {
 
     const plain = await next(client, [], [{ role: "user", content: "What is the capital of France?" }]);
     expect(plain.stop_reason).toBe("end_turn");
-    expect(textOf(plain)).toContain("What is the capital of France?");
+    // Short and honest: names the topic, says what it can do instead, no canned essay.
+    expect(textOf(plain)).toMatch(/offline simulator.*capital, france/);
+    expect(textOf(plain).length).toBeLessThan(300);
   });
 
   it("thinks first when thinking is enabled", async () => {

@@ -3,29 +3,30 @@
 // the user's latest turn and what they returned), so a retried or resumed request gets the same
 // answer and the flow can't drift out of step with the app.
 //
-// - Orchestrator (offered `create_agent`): asked for work, it creates a researcher and a writer,
-//   commands both, waits for both, then summarises their reports.
-// - Agent (offered `write_file` and `report`): writes notes/<slug>.md about its task, reports a
-//   one-line result, and ends its turn. A research-like task ("research", "find out", "look up",
-//   "search") searches the web first, in the same response, when web_search is declared.
+// - Orchestrator (offered `create_agent`): asked for work, it creates the team the request asks
+//   for (team.ts: "three agents", "a researcher and an editor"; else a researcher and a writer),
+//   commands each, waits, then summarises their reports. Later messages (followup.ts): thanks and
+//   recaps are answered briefly from the reports without a run; a change to what the team wrote
+//   goes to the agent that wrote it, naming the file; new work goes to the existing team.
+// - Agent (offered `write_file` and `report`): agent-work.ts — writes a file shaped by the request
+//   and its part, or reads and revises the file it is asked to change, then reports.
 // - Anything else: a short, friendly text answer.
+import { type Decision, work } from "./agent-work";
+import { callsAfter, lastRound, latestUserTextTurn, type PastCall, type Reply, textOf } from "./conversation";
 import {
-  asRecord,
-  callsAfter,
-  lastRound,
-  latestUserTextTurn,
-  type PastCall,
-  type Reply,
-  type ToolCall,
-  textOf,
-} from "./conversation";
-import { hashOf } from "./hash";
-import { chatAnswer, greeting, keywords, notesFor, quote, slugify, titleOf } from "./prose";
+  editTarget,
+  intentOf,
+  parseJson,
+  pastReports,
+  type Report,
+  recap,
+  reportsIn,
+  walk,
+} from "./followup";
+import { chatAnswer, greeting, quote } from "./prose";
 import type { SimRequest } from "./request";
 import { declaresServerTool } from "./server-tools";
-
-type Decision = { why: string; text?: string; tools: ToolCall[] };
-type Member = { name: string; instructions: string; task: string };
+import { asksForTeam, countWord, type Member, membersNamed, teamFor } from "./team";
 
 const MAX_WAITS = 3;
 
@@ -51,6 +52,8 @@ export function demoReply(request: SimRequest): Reply {
 
 function orchestrate(said: string, calls: PastCall[], everything: PastCall[]): Decision {
   const known = existingAgents(everything);
+  // The team as it was before this turn's calls: what this turn's plan started from.
+  const before = existingAgents(everything.filter((c) => !calls.includes(c)));
   if (calls.length === 0) {
     const reporter = [...known].find((name) => mentionsReport(said, name));
     if (reporter) {
@@ -60,13 +63,33 @@ function orchestrate(said: string, calls: PastCall[], everything: PastCall[]): D
         tools: [],
       };
     }
-    if (!wantsWork(said)) return chat(said, true);
-    const team = teamFor(said);
+    const reports = pastReports(everything);
+    switch (intentOf(said, known.size > 0)) {
+      case "thanks":
+        return {
+          why: "Thanks, not a task: answer in a line and start nothing.",
+          text: "You're welcome — tell me if you'd like anything changed.",
+          tools: [],
+        };
+      case "recap":
+        return {
+          why: "A recap of what's done, not new work: answer from the reports, briefly.",
+          text: recap(reports, /^\s*(thanks|thank you|thx|cheers)\b/i.test(said)),
+          tools: [],
+        };
+      case "edit":
+        return change(said, [...known], reports);
+      case "chat":
+        return chat(said, true);
+      default:
+        break;
+    }
+    const team = planTeam(said, before);
     const missing = team.filter((m) => !known.has(m.name));
     if (missing.length === 0) return dispatch(team);
     return {
-      why: `The user wants work done: "${quote(said, 100)}". I'll split it between a researcher and a writer.`,
-      text: `I'll set up ${missing.map((m) => m.name).join(" and ")} for this.`,
+      why: `The user wants work done: "${quote(said, 100)}". I'll split it between ${team.map((m) => m.name).join(", ")}.`,
+      text: `I'll set up ${listOf(missing.map((m) => m.name))} for this.`,
       tools: missing.map((m) => ({
         name: "create_agent",
         input: { name: m.name, instructions: m.instructions },
@@ -87,7 +110,7 @@ function orchestrate(said: string, calls: PastCall[], everything: PastCall[]): D
   const first = round[0]!;
   switch (first.name) {
     case "create_agent":
-      return dispatch(teamFor(said));
+      return dispatch(planTeam(said, before));
     case "command_agent":
       return waitFor(round.map((c) => String(c.input.name ?? "")).filter((n) => n.length > 0));
     case "wait_for_agents": {
@@ -107,11 +130,37 @@ function orchestrate(said: string, calls: PastCall[], everything: PastCall[]): D
 }
 
 function dispatch(team: Member[]): Decision {
+  const n = team.length;
   return {
     why: "The agents exist; give each its part of the job.",
-    text: "Both agents are ready; handing out the tasks.",
+    text:
+      n === 1
+        ? `Handing the task to ${team[0]!.name}.`
+        : `${n === 2 ? "Both" : `All ${countWord(n)}`} agents are ready; handing out the tasks.`,
     tools: team.map((m) => ({ name: "command_agent", input: { name: m.name, task: m.task } })),
   };
+}
+
+/** The request's own team when it names one, else the team already there, else the default. */
+function planTeam(said: string, existing: Set<string>): Member[] {
+  return existing.size > 0 && !asksForTeam(said) ? membersNamed([...existing], said) : teamFor(said);
+}
+
+/** A change to what the team wrote: the agent that wrote it, told which file. */
+function change(said: string, known: string[], reports: Report[]): Decision {
+  const { agent, path } = editTarget(said, known, reports);
+  const task = path
+    ? `${said}\n\nThe file to change: ${path}. Read it first, change what was asked, keep the rest, then report what changed.`
+    : `${said}\n\nYour part: write the deliverable as a markdown file, then report a one-line summary.`;
+  return {
+    why: `A change to the team's work: ${agent} wrote it${path ? ` (${path})` : ""}, so ${agent} makes it.`,
+    text: path ? `I'll ask ${agent} to update ${path}.` : `I'll ask ${agent} to do that.`,
+    tools: [{ name: "command_agent", input: { name: agent, task } }],
+  };
+}
+
+function listOf(names: string[]): string {
+  return names.length <= 2 ? names.join(" and ") : `${names.slice(0, -1).join(", ")} and ${names.at(-1)}`;
 }
 
 function waitFor(names: string[]): Decision {
@@ -130,7 +179,7 @@ function summarise(names: string[], outcome: string): Decision {
   return {
     why: "All agents have reported; summarise their results for the user.",
     text: [
-      `The team is done (${names.join(", ")}). Their reports:`,
+      names.length === 1 ? `${names[0]} is done:` : `The team is done (${names.join(", ")}). Their reports:`,
       "",
       ...lines,
       "",
@@ -138,43 +187,6 @@ function summarise(names: string[], outcome: string): Decision {
     ].join("\n"),
     tools: [],
   };
-}
-
-function work(said: string, calls: PastCall[], canSearch: boolean): Decision {
-  // The hash keeps two agents given the same topic (researcher, writer) from overwriting each other.
-  const path = `notes/${slugify(said)}-${hashOf(said).slice(0, 4)}.md`;
-  if (calls.some((c) => c.name === "report")) {
-    return { why: "I've reported; my part is done.", text: "Reported back; my part is done.", tools: [] };
-  }
-  const write = calls.find((c) => c.name === "write_file");
-  if (!write) {
-    const write: ToolCall = { name: "write_file", input: { path, content: notesFor(said) } };
-    if (canSearch && researchLike(said)) {
-      // The search runs inside this response; the text after it cites a (simulated) result.
-      const query = keywords(said, 6).join(" ") || quote(said, 80);
-      return {
-        why: `My task: "${quote(said, 100)}". It's research: search the web first, then write my notes to ${path}.`,
-        text: `I searched the web for "${query}" (simulated results) and will write my notes to ${path}.`,
-        tools: [{ name: "web_search", input: { query } }, write],
-      };
-    }
-    return {
-      why: `My task: "${quote(said, 100)}". I'll write my notes to ${path}, then report.`,
-      text: `I'll write my notes to ${path}.`,
-      tools: [write],
-    };
-  }
-  const result = write.result?.isError
-    ? `Could not write ${path}: ${quote(write.result.text, 160)}`
-    : `Wrote ${path} — ${titleOf(said)}: summary, findings and a recommendation.`;
-  return {
-    why: "The notes are written; report the outcome.",
-    tools: [{ name: "report", input: { result } }],
-  };
-}
-
-function researchLike(said: string): boolean {
-  return /\b(research|find out|look up|search)/i.test(said);
 }
 
 function chat(said: string, orchestrator: boolean): Decision {
@@ -185,28 +197,6 @@ function chat(said: string, orchestrator: boolean): Decision {
     return { why: "A greeting; answer in kind.", text: greeting(orchestrator), tools: [] };
   }
   return { why: "A question, not a task; answer directly.", text: chatAnswer(said), tools: [] };
-}
-
-function teamFor(said: string): Member[] {
-  const request = quote(said, 400);
-  return [
-    {
-      name: "researcher",
-      instructions: `You research. Gather the facts needed for: ${request}. Write your findings to the workspace.`,
-      task: `${request}\n\nYour part: research this, write your findings to the workspace, then report a one-line summary.`,
-    },
-    {
-      name: "writer",
-      instructions: `You write. Turn research into a clear, well-structured document for: ${request}.`,
-      task: `${request}\n\nYour part: write the deliverable as a markdown file, then report a one-line summary.`,
-    },
-  ];
-}
-
-function wantsWork(said: string): boolean {
-  return /\b(write|research|draft|create|build|make|plan|analy[sz]e|investigate|find|summari[sz]e|compare|design|prepare|produce|compile|review|explore|study|outline|generate|agents?|team|look into)\b/i.test(
-    said,
-  );
 }
 
 /** Agents that exist by now: created successfully, or refused because they already existed. */
@@ -249,36 +239,6 @@ function stillRunning(outcome: string): boolean {
     if (o.status === "executing" || o.status === "waiting") busy = true;
   });
   return busy;
-}
-
-/** `{name, result}` pairs found anywhere in a JSON tool result. */
-function reportsIn(outcome: string): { name: string; result: string }[] {
-  const found: { name: string; result: string }[] = [];
-  walk(parseJson(outcome), (o) => {
-    const name = o.name ?? o.agent;
-    const result = o.result ?? o.report ?? o.summary ?? o.output;
-    if (typeof name === "string" && typeof result === "string" && result.length > 0)
-      found.push({ name, result });
-  });
-  return found;
-}
-
-function walk(value: unknown, visit: (o: Record<string, unknown>) => void): void {
-  if (Array.isArray(value)) {
-    for (const v of value) walk(v, visit);
-  } else if (typeof value === "object" && value !== null) {
-    const o = asRecord(value);
-    visit(o);
-    for (const v of Object.values(o)) walk(v, visit);
-  }
-}
-
-function parseJson(text: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch {
-    return undefined;
-  }
 }
 
 function stringList(value: unknown): string[] {

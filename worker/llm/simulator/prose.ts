@@ -9,7 +9,10 @@ const STOPWORDS = new Set(
     "agent team short brief quick report notes note file files was has had not but all any one two new use " +
     "just more most very much many than then into over only own same such too now off out via its it's " +
     // Task boilerplate (the demo orchestrator's own, and typical loop wrappers) says nothing about the topic.
-    "task your part findings workspace summary one-line line deliverable markdown document request orchestrator"
+    "task your part findings workspace summary one-line line deliverable markdown document request orchestrator " +
+    // Who is to do it ("a researcher and a writer, each …") says nothing about the topic either.
+    "each have has using put three four five six researcher writer editor reviewer critic analyst designer " +
+    "planner developer tester fact-checker proofreader translator"
   ).split(/\s+/),
 );
 
@@ -49,35 +52,6 @@ export function titleOf(text: string): string {
   return title.charAt(0).toUpperCase() + title.slice(1);
 }
 
-/** A few paragraphs of markdown about the task, as an agent would write to the workspace. */
-export function notesFor(task: string): string {
-  const words = keywords(task, 5);
-  const [a = "the topic", b = "its context", c = "the open questions", d = "trade-offs", e = "next steps"] =
-    words;
-  return [
-    `# ${titleOf(task)}`,
-    "",
-    `> Task: ${quote(task, 300)}`,
-    "",
-    "## Summary",
-    "",
-    `This note covers ${a} with a focus on ${b}. It collects the main facts, the points that are ` +
-      `still uncertain, and a recommendation, so the next person can pick it up without re-reading the brief.`,
-    "",
-    "## Findings",
-    "",
-    `- **${cap(a)}**: the central subject; most of the useful material is about how it relates to ${b}.`,
-    `- **${cap(c)}**: worth a closer look, because it changes how the rest should be read.`,
-    `- **${cap(d)}**: there is no single right answer; the options differ mostly in cost and effort.`,
-    "",
-    "## Recommendation",
-    "",
-    `Start from ${a}, settle ${c} early, and treat ${e} as the first concrete milestone. ` +
-      "(Written by Baton's offline simulator, not by Claude.)",
-    "",
-  ].join("\n");
-}
-
 export function greeting(hasAgents: boolean): string {
   return hasAgents
     ? "Hi! I'm Baton's offline simulator standing in for Claude. Ask me to research or write something " +
@@ -85,16 +59,13 @@ export function greeting(hasAgents: boolean): string {
     : "Hi! I'm Baton's offline simulator standing in for Claude. What would you like to work on?";
 }
 
+/** A short, honest answer to a question the simulator can't really answer. */
 export function chatAnswer(text: string): string {
   const words = keywords(text, 3);
   const topic = words.length > 0 ? words.join(", ") : "that";
   return (
-    `You said: "${quote(text)}". I'm Baton's offline simulator, so this is a stand-in answer rather than ` +
-    `Claude's: on ${topic}, I'd start by pinning down what a good result looks like, then work towards it ` +
-    "in small, checkable steps. Set ANTHROPIC_API_KEY for real answers."
+    `I'm Baton's offline simulator, so I can't really answer questions about ${topic}. ` +
+    "Ask me to research or write something and a team of agents will put it in the workspace; " +
+    "add an Anthropic API key in Settings for Claude's answers."
   );
-}
-
-function cap(word: string): string {
-  return word.charAt(0).toUpperCase() + word.slice(1);
 }
