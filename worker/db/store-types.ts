@@ -222,3 +222,14 @@ export const toToolResult = (r: ToolResultSql): ToolResultRow => ({
   ms: r.ms,
   createdAt: r.created_at,
 });
+
+/** A run's cached row after one more billed step (the same sums the UPDATE makes in SQLite). */
+export const withStepUsage = (r: RunRow, usage: Usage, costUsd: number): RunRow => ({
+  ...r,
+  steps: r.steps + 1,
+  inputTokens: r.inputTokens + usage.inputTokens,
+  outputTokens: r.outputTokens + usage.outputTokens,
+  cacheReadTokens: r.cacheReadTokens + usage.cacheReadTokens,
+  cacheWriteTokens: r.cacheWriteTokens + usage.cacheWriteTokens,
+  costUsd: r.costUsd + costUsd,
+});

@@ -5,7 +5,6 @@ import { migrate } from "drizzle-orm/durable-sqlite/migrator";
 import * as t from "../../schema/do";
 import migrations from "../../schema/do-migrations";
 import { type Usage, zeroTotals } from "../../schema/events";
-
 import {
   type ContentBlock,
   type ConversationRow,
@@ -25,6 +24,7 @@ import {
   toInbox,
   toRun,
   toToolResult,
+  withStepUsage,
 } from "./store-types";
 
 export type * from "./store-types";
@@ -201,17 +201,7 @@ export class Store {
       id,
     );
     const hit = this.runs.get(id);
-    if (hit) {
-      this.runs.set(id, {
-        ...hit,
-        steps: hit.steps + 1,
-        inputTokens: hit.inputTokens + usage.inputTokens,
-        outputTokens: hit.outputTokens + usage.outputTokens,
-        cacheReadTokens: hit.cacheReadTokens + usage.cacheReadTokens,
-        cacheWriteTokens: hit.cacheWriteTokens + usage.cacheWriteTokens,
-        costUsd: hit.costUsd + costUsd,
-      });
-    }
+    if (hit) this.runs.set(id, withStepUsage(hit, usage, costUsd));
   }
 
   // ---- conversation ----

@@ -7,31 +7,30 @@ import type { EventsPage, MessageState, RunInfo, SendMessageResult } from "../..
 import type { SocketErrorCode } from "../../schema/errors";
 import {
   type ApprovalDecision,
-  clientFrameSchema,
   type EventBody,
   type StreamEvent,
   type StreamState,
+  type Usage,
   zeroTotals,
 } from "../../schema/events";
 import { credentialAlive } from "../auth/credentials";
 import { EventLog } from "../db/event-log";
-import { userModelKey } from "../db/model-keys";
-import { type D1Stats, flushOutbox } from "../db/outbox";
 import { type ObjectConfig, Store } from "../db/store";
 import type { Approval } from "../db/store-types";
-import { describeIssues } from "../http/issues";
 import { RUN_LIMITS } from "../limits";
-import { createLlmClient } from "../llm/client";
 import { modelInfo } from "../llm/prices";
 import { Approvals, type Decided } from "../loop/approvals";
 import { LiveText } from "../loop/live-text";
 import { type RunEnd, Runner, type RunnerHost } from "../loop/runner";
 import type { Tool, ToolContext } from "../loop/tool";
 import { admitSend } from "../policy/admission";
+import { eventsPage, eventsPageJson } from "./history-pages";
+import { ModelClient } from "./model-client";
+import { OutboxFlusher } from "./outbox-flusher";
 import type { StreamRpc } from "./rpc";
 import { runInfo, runOfMessage } from "./run-info";
-import { admitFrame, refuseFrame, stillOpen } from "./stream-guard";
-import { DeltaEncoder, type SocketAttachment, Watchers } from "./watchers";
+import { handleFrame, upgrade } from "./socket-frames";
+import { DeltaEncoder, Watchers } from "./watchers";
 
 const PING = JSON.stringify({ type: "ping" });
 const PONG = JSON.stringify({ type: "pong" });
@@ -44,18 +43,14 @@ export abstract class LoopObject extends DurableObject<Env> implements StreamRpc
   /** Token text ahead of the log (DESIGN §11): sent at once, logged coalesced. */
   private readonly liveText: LiveText;
   private eventLog: EventLog | null = null;
-  private llm: Anthropic | null = null;
-  /** The user's key `llm` was made with (null: the operator's or the simulator). */
-  private llmKey: string | null = null;
-  private flushing: Promise<void> | null = null;
-  private flushAgain = false;
-  private flushQueued: Promise<void> | null = null;
-  /** D1 statements this instance sent (for the writes benchmark); in memory, reset on eviction. */
-  private readonly d1Stats: D1Stats = { batches: 0, statements: 0, failures: 0 };
+  private readonly models: ModelClient;
+  private readonly d1: OutboxFlusher;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
     this.store = new Store(ctx.storage);
+    this.d1 = new OutboxFlusher(env, this.store);
+    this.models = new ModelClient(env);
     // The log's next seq comes from SQLite again: a rolled-back event leaves no hole.
     this.store.onRollback = () => {
       this.eventLog = null;
@@ -97,7 +92,7 @@ export abstract class LoopObject extends DurableObject<Env> implements StreamRpc
     replaces: string | null,
   ): Promise<{ refusal: string | null; account: boolean }>;
   protected abstract messageCheckpointed(
-    usage: import("../../schema/events").Usage,
+    usage: Usage,
     costUsd: number,
     settles: string | null,
   ): Promise<void>;
@@ -170,43 +165,18 @@ export abstract class LoopObject extends DurableObject<Env> implements StreamRpc
    * The model client for this object's user, for one call: their own key is looked up each time
    * (one D1 read, next to a model call), so setting or removing it applies from the next call.
    */
-  protected async client(): Promise<Anthropic> {
-    const key = await userModelKey(this.env, this.store.config().userId);
-    if (!this.llm || this.llmKey !== key) {
-      this.llm = createLlmClient(this.env, key);
-      this.llmKey = key;
-    }
-    return this.llm;
+  protected client(): Promise<Anthropic> {
+    return this.models.forUser(this.store.config().userId);
   }
 
-  protected async flush(): Promise<void> {
-    if (this.flushing) {
-      this.flushAgain = true;
-      return this.flushing;
-    }
-    this.flushing = (async () => {
-      do {
-        this.flushAgain = false;
-        await flushOutbox(this.env, this.store, this.d1Stats);
-      } while (this.flushAgain);
-    })().finally(() => {
-      this.flushing = null;
-    });
-    return this.flushing;
+  /** Sends the outbox to D1; one flush at a time, and one more if asked meanwhile. */
+  protected flush(): Promise<void> {
+    return this.d1.flush();
   }
 
-  /**
-   * A flush after the turns already queued, once however often asked: what a run's close left for
-   * D1 goes after other streams' waiting deltas instead of ahead of them. The rows are in the
-   * outbox already, written in the run's closing transaction; a flush that fails is retried at the
-   * next boundary or by the alarm. (The message checkpoint's flush stays awaited: model-step.ts.)
-   */
+  /** A flush after the turns already queued (a run's close: outbox-flusher.ts says why). */
   protected flushSoon(): Promise<void> {
-    this.flushQueued ??= new Promise<void>((resolve) => setTimeout(resolve, 0)).then(() => {
-      this.flushQueued = null;
-      return this.flush();
-    });
-    return this.flushQueued;
+    return this.d1.soon();
   }
 
   protected async heartbeat(): Promise<void> {
@@ -298,21 +268,12 @@ export abstract class LoopObject extends DurableObject<Env> implements StreamRpc
 
   /** A page of history, parsed (tests and tools; the API uses eventsJson). */
   events(after: number, limit: number): EventsPage {
-    const { rows, lastSeq, hasMore } = this.page(after, limit);
-    return { events: rows.map((r) => JSON.parse(r.body) as StreamEvent), lastSeq, hasMore };
+    return eventsPage(this.log, after, limit);
   }
 
   /** The same page as the JSON text the API sends: stored rows spliced in, never parsed. */
   eventsJson(after: number, limit: number): string {
-    const { rows, lastSeq, hasMore } = this.page(after, limit);
-    return `{"events":[${rows.map((r) => r.body).join(",")}],"lastSeq":${lastSeq},"hasMore":${hasMore}}`;
-  }
-
-  private page(after: number, limit: number) {
-    const rows = this.log.readRows(after, limit);
-    const lastSeq = this.log.lastSeq;
-    const reached = rows.length ? rows[rows.length - 1]!.seq : after;
-    return { rows, lastSeq, hasMore: reached < lastSeq };
+    return eventsPageJson(this.log, after, limit);
   }
 
   /** `credential`: the key of the credential the caller opened it with (auth/credentials.ts). */
@@ -343,7 +304,7 @@ export abstract class LoopObject extends DurableObject<Env> implements StreamRpc
     // total_changes(): every row inserted, updated or deleted on this connection, so since this
     // instance started (the benchmarks read it before and after, and treat a drop as a restart).
     const sqliteRows = this.ctx.storage.sql.exec<{ n: number }>("SELECT total_changes() AS n").one().n;
-    return { d1: { ...this.d1Stats }, watchers: this.watchers.count, lastSeq: this.log.lastSeq, sqliteRows };
+    return { d1: { ...this.d1.stats }, watchers: this.watchers.count, lastSeq: this.log.lastSeq, sqliteRows };
   }
 
   /** What became of a run: status, final text, usage, cost, error (null if unknown here). */
@@ -365,88 +326,25 @@ export abstract class LoopObject extends DurableObject<Env> implements StreamRpc
 
   /** Only upgrades: the Worker has already checked the caller owns this object. */
   override async fetch(request: Request): Promise<Response> {
-    if (request.headers.get("Upgrade")?.toLowerCase() !== "websocket") {
-      return new Response("expected a WebSocket upgrade", { status: 426 });
-    }
-    const userId = request.headers.get("X-Baton-User");
-    if (!userId || !this.initialised()) return new Response("not found", { status: 404 });
-    const credential = request.headers.get("X-Baton-Credential") ?? undefined;
-    return new Response(null, { status: 101, webSocket: this.watchers.accept(userId, credential) });
+    return upgrade(request, this.initialised(), (userId, credential) =>
+      this.watchers.accept(userId, credential),
+    );
   }
 
   override async webSocketMessage(ws: WebSocket, message: string | ArrayBuffer): Promise<void> {
-    try {
-      if (typeof message !== "string" || message.length > 200_000) {
-        return Watchers.send(ws, {
-          type: "error",
-          code: "bad_frame",
-          message: "Frames must be JSON text under 200 KB.",
-        });
-      }
-      let raw: unknown;
-      try {
-        raw = JSON.parse(message);
-      } catch {
-        return Watchers.send(ws, { type: "error", code: "bad_frame", message: "Frame is not valid JSON." });
-      }
-      const parsed = clientFrameSchema.safeParse(raw);
-      if (!parsed.success) {
-        const why = describeIssues(parsed.error, "frame");
-        return Watchers.send(ws, { type: "error", code: "bad_frame", message: `Invalid frame. ${why}.` });
-      }
-      const frame = parsed.data;
-      const refusal = await admitFrame(this.env, ws, frame.type);
-      if (refusal) return refuseFrame(ws, refusal);
-      if (!stillOpen(ws)) return; // its credential ended while we checked: act on nothing
-      switch (frame.type) {
-        case "ping":
-          return Watchers.send(ws, { type: "pong" });
-        case "resume":
-          this.watchers.drop(ws);
-          Watchers.send(ws, { type: "ready", state: this.state(), lastSeq: this.log.lastSeq });
-          return this.watchers.resume(ws, this.log, frame.after);
-        case "send": {
-          const a = ws.deserializeAttachment() as SocketAttachment;
-          const limited = await this.sendAllowed(a.userId);
-          if (limited)
-            return Watchers.send(ws, { type: "error", code: limited.code, message: limited.message });
-          if (!stillOpen(ws)) return; // the same, during the send checks: nothing starts
-          const r = this.send(frame.text, frame.clientId);
-          return Watchers.send(ws, {
-            type: "sent",
-            messageId: r.messageId,
-            runId: r.runId,
-            queued: r.queued,
-            ...(frame.clientId ? { clientId: frame.clientId } : {}),
-          });
-        }
-        case "interrupt":
-          await this.interruptFromClient(frame.agents ?? false);
-          return;
-        case "approve": {
-          const r = await this.decideApproval(frame.approvalId, frame.decision, frame.note);
-          if ("approval" in r && r.approval && !("error" in r)) {
-            return Watchers.send(ws, { type: "approval", approval: r.approval });
-          }
-          const decided = "error" in r && r.error === "already_decided";
-          return Watchers.send(ws, {
-            type: "error",
-            code: decided ? "already_decided" : "not_found",
-            message: decided
-              ? "That approval was already decided; the first decision stands."
-              : "There is no such approval on this stream.",
-            frame: "approve",
-          });
-        }
-      }
-    } catch (err) {
-      console.error(`${this.constructor.name} ${this.ctx.id} webSocketMessage failed`, err);
-      Watchers.send(ws, {
-        type: "error",
-        code: "internal_error",
-        message: "The server could not handle that frame.",
-      });
-    }
+    await handleFrame(ws, message, {
+      env: this.env,
+      name: `${this.constructor.name} ${this.ctx.id}`,
+      resume: (after) => {
+        this.watchers.drop(ws);
+        Watchers.send(ws, { type: "ready", state: this.state(), lastSeq: this.log.lastSeq });
+        return this.watchers.resume(ws, this.log, after);
+      },
+      sendAllowed: (userId) => this.sendAllowed(userId),
+      send: (text, clientId) => this.send(text, clientId),
+      interrupt: (agents) => this.interruptFromClient(agents),
+      decide: (approvalId, decision, note) => this.decideApproval(approvalId, decision, note),
+    });
   }
 
   /** The runtime already answered the peer's Close (compatibility date ≥ 2026-04-07). */
