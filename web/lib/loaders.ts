@@ -16,8 +16,8 @@ import { session } from "./session";
 export type Loaded<T> = { data: T; error: null } | { data: undefined; error: ApiError };
 
 /** The data a loader resolves to, for `useLoaderData<DataOf<typeof loader>>()`. */
-// biome-ignore lint/suspicious/noExplicitAny: any function's arguments
-export type DataOf<L extends (...args: any[]) => unknown> = Awaited<ReturnType<L>>;
+// `never[]`: every function's parameters accept it (parameters are checked contravariantly).
+export type DataOf<L extends (...args: never[]) => unknown> = Awaited<ReturnType<L>>;
 
 /** The not-found view's words, thrown by a loader as a 404 route error. */
 export type NotFound = { title: string; detail: string; back: { to: string; label: string } };

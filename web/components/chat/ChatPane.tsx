@@ -131,7 +131,7 @@ export function ChatPane({
   };
 
   const streamingText = last?.kind === "assistant" && last.streaming && last.blocks.length > 0;
-  // Text on screen before the log has any: the message is being written already.
+  // Text on screen before the log holds a chunk of it: the message is being written already.
   const liveLast = useLiveMessageOf(live, last?.kind === "assistant" ? last.messageId : null);
   const writingLive = [...(liveLast?.values() ?? [])].some((seg) => seg.kind === "text");
   const lastBlock = last?.kind === "assistant" ? last.blocks[last.blocks.length - 1] : undefined;
