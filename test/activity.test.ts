@@ -2,11 +2,16 @@
 // orchestrator's stream — a tool call at once, streaming text at most every ~500 ms per agent.
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import type { StreamEvent } from "../schema/events";
-import { allEvents, api, createOrchestrator, makeUser, runsIdle, sim, waitFor } from "./helpers";
-
-const of = <T extends StreamEvent["type"]>(events: StreamEvent[], type: T) =>
-  events.filter((e): e is Extract<StreamEvent, { type: T }> => e.type === type);
+import {
+  allEvents,
+  api,
+  createOrchestrator,
+  makeUser,
+  eventsOfType as of,
+  runsIdle,
+  sim,
+  waitFor,
+} from "./helpers";
 
 describe("agent activity on the orchestrator stream", () => {
   it("reports each tool call and the agent's latest line, throttled per agent", async () => {

@@ -8,16 +8,17 @@ import { and, eq } from "drizzle-orm";
 import { drizzle } from "drizzle-orm/d1";
 import { describe, expect, it } from "vitest";
 import { fileOps, files } from "../schema/d1";
-import type { ApprovalInfo, StreamEvent } from "../schema/events";
+import type { ApprovalInfo } from "../schema/events";
 import type { Agent } from "../worker/objects/agent";
 import type { Orchestrator } from "../worker/objects/orchestrator";
 import {
+  agentLog,
   allEvents,
   api,
   createOrchestrator,
-  type EventLogSource,
   internals,
   makeUser,
+  eventsOfType as of,
   runsIdle,
   sim,
   type TestUser,
@@ -27,9 +28,6 @@ import { WsClient } from "./ws-client";
 
 const orchestrator = (id: string) => env.ORCHESTRATOR.getByName(id);
 const agentStub = (id: string) => env.AGENT.getByName(id);
-const agentLog = (id: string): EventLogSource => ({ events: (a, l) => agentStub(id).events(a, l) });
-const of = <T extends StreamEvent["type"]>(events: StreamEvent[], type: T) =>
-  events.filter((e): e is Extract<StreamEvent, { type: T }> => e.type === type);
 
 /** An agent asked to write notes/x.md, then report with whatever it learned. */
 const writeTask = sim([

@@ -3,14 +3,11 @@
 // 100 command_agent calls to one busy agent queue no more than its queue holds.
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import type { StreamEvent } from "../schema/events";
 import { TEAM_LIMITS } from "../worker/limits";
-import { api, createOrchestrator, makeUser, runsIdle, sim, waitFor } from "./helpers";
+import { api, createOrchestrator, makeUser, eventsOfType as of, runsIdle, sim, waitFor } from "./helpers";
 
 const orchestrator = (id: string) => env.ORCHESTRATOR.getByName(id);
 const agentStub = (id: string) => env.AGENT.getByName(id);
-const of = <T extends StreamEvent["type"]>(events: StreamEvent[], type: T) =>
-  events.filter((e): e is Extract<StreamEvent, { type: T }> => e.type === type);
 
 describe("caps under parallel tool calls", () => {
   it("200 create_agent calls in one step make the cap's worth of agents, each name once", async () => {

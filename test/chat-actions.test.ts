@@ -6,7 +6,6 @@ import { runInDurableObject, SELF } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { conversationExportSchema, type MessageState, type SendMessageResult } from "../schema/api";
-import type { StreamEvent } from "../schema/events";
 import { editNote, regenerateNote } from "../worker/loop/resend";
 import type { Orchestrator } from "../worker/objects/orchestrator";
 import {
@@ -16,6 +15,7 @@ import {
   BASE,
   createOrchestrator,
   makeUser,
+  eventsOfType as of,
   runsIdle,
   sim,
   type TestUser,
@@ -24,8 +24,7 @@ import {
 } from "./helpers";
 
 const orchestrator = (id: string) => env.ORCHESTRATOR.getByName(id);
-const of = <T extends StreamEvent["type"]>(events: StreamEvent[], type: T) =>
-  events.filter((e): e is Extract<StreamEvent, { type: T }> => e.type === type);
+
 /** A long answer: ~1 s of streaming at the test pace, so messages sent meanwhile queue. */
 const long = (label: string) => sim([{ text: `${label} ${"and so on ".repeat(2500)}` }], label);
 const send = (user: TestUser, id: string, text: string, clientId?: string) =>

@@ -13,12 +13,13 @@ import type { Agent } from "../worker/objects/agent";
 import type { Orchestrator } from "../worker/objects/orchestrator";
 import { addConnector, fixtureCount, sleep, uniqueKey } from "./connector-helpers";
 import {
+  agentLog,
   allEvents,
   api,
   createOrchestrator,
-  type EventLogSource,
   internals,
   makeUser,
+  eventsOfType as of,
   runsIdle,
   sim,
   type TestUser,
@@ -27,9 +28,7 @@ import {
 
 const orchestrator = (id: string) => env.ORCHESTRATOR.getByName(id);
 const agentStub = (id: string) => env.AGENT.getByName(id);
-const agentLog = (id: string): EventLogSource => ({ events: (a, l) => agentStub(id).events(a, l) });
-const of = <T extends StreamEvent["type"]>(events: StreamEvent[], type: T) =>
-  events.filter((e): e is Extract<StreamEvent, { type: T }> => e.type === type);
+
 /** The test pace: MCP_CALL_TIMEOUT_MS in vitest.config.ts. */
 const CALL_LIMIT_MS = 3000;
 

@@ -10,7 +10,7 @@ import { drizzle } from "drizzle-orm/d1";
 import { describe, expect, it } from "vitest";
 import type { OrchestratorInfo } from "../schema/api";
 import { accountReservations, usageLedger, users } from "../schema/d1";
-import type { StreamEvent, Totals } from "../schema/events";
+import type { Totals } from "../schema/events";
 import { formatUsd } from "../schema/money";
 import { modelInfo, reservationUsd } from "../worker/llm/prices";
 import type { Orchestrator } from "../worker/objects/orchestrator";
@@ -19,6 +19,7 @@ import {
   api,
   createOrchestrator,
   makeUser,
+  eventsOfType as of,
   runsIdle,
   sim,
   type TestUser,
@@ -27,8 +28,7 @@ import {
 } from "./helpers";
 
 const orchestrator = (id: string) => env.ORCHESTRATOR.getByName(id);
-const of = <T extends StreamEvent["type"]>(events: StreamEvent[], type: T) =>
-  events.filter((e): e is Extract<StreamEvent, { type: T }> => e.type === type);
+
 const counts = (t: Totals) => ({
   inputTokens: t.inputTokens,
   outputTokens: t.outputTokens,

@@ -83,6 +83,15 @@ export type EventLogSource = {
   events(after: number, limit: number): Promise<{ events: StreamEvent[]; lastSeq: number }>;
 };
 
+/** The events of one type, typed as that type. */
+export const eventsOfType = <T extends StreamEvent["type"]>(events: StreamEvent[], type: T) =>
+  events.filter((e): e is Extract<StreamEvent, { type: T }> => e.type === type);
+
+/** An agent's event log, by the agent's id. */
+export const agentLog = (id: string): EventLogSource => ({
+  events: (after, limit) => env.AGENT.getByName(id).events(after, limit),
+});
+
 export async function allEvents(src: EventLogSource): Promise<StreamEvent[]> {
   const out: StreamEvent[] = [];
   for (;;) {

@@ -10,18 +10,25 @@ import { eq } from "drizzle-orm";
 import { drizzle } from "drizzle-orm/d1";
 import { afterEach, describe, expect, it } from "vitest";
 import { messages as d1Messages, usageLedger } from "../schema/d1";
-import type { StreamEvent } from "../schema/events";
 import { costUsd, SERVER_TOOL_PRICES } from "../schema/models";
 import type { ObjectConfig } from "../worker/db/store";
 import { sharedSimulator } from "../worker/llm/client";
 import { hashOf } from "../worker/llm/simulator/hash";
 import type { SimRequest } from "../worker/llm/simulator/request";
 import type { Orchestrator } from "../worker/objects/orchestrator";
-import { api as call, createOrchestrator, makeUser, runsIdle, sim, type TestUser, waitFor } from "./helpers";
+import {
+  api as call,
+  createOrchestrator,
+  makeUser,
+  eventsOfType as of,
+  runsIdle,
+  sim,
+  type TestUser,
+  waitFor,
+} from "./helpers";
 
 const orchestrator = (id: string) => env.ORCHESTRATOR.getByName(id);
-const of = <T extends StreamEvent["type"]>(events: StreamEvent[], type: T) =>
-  events.filter((e): e is Extract<StreamEvent, { type: T }> => e.type === type);
+
 const api = (user: TestUser, path: string, body: unknown) => call(user, "POST", path, body);
 
 /** Every request the simulator receives whose first message carries `nonce`. */

@@ -5,7 +5,7 @@
 import { runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import type { AgentSummary, StreamEvent } from "../schema/events";
+import type { AgentSummary } from "../schema/events";
 import type { Orchestrator } from "../worker/objects/orchestrator";
 import {
   allEvents,
@@ -13,6 +13,7 @@ import {
   createOrchestrator,
   type EventLogSource,
   makeUser,
+  eventsOfType as of,
   runsIdle,
   sim,
   terminalRuns,
@@ -62,9 +63,6 @@ const teamScript = (steps = 12) =>
     { tools: [{ name: "wait_for_agents", input: { names: ["alpha", "beta"] } }] },
     { text: "Both are done." },
   ]);
-
-const of = <T extends StreamEvent["type"]>(events: StreamEvent[], type: T) =>
-  events.filter((e): e is Extract<StreamEvent, { type: T }> => e.type === type);
 
 async function startTeam(steps = 12) {
   const user = await makeUser();

@@ -15,6 +15,7 @@ import {
   createOrchestrator,
   internals,
   makeUser,
+  eventsOfType as of,
   runsIdle,
   sim,
   type TestUser,
@@ -24,8 +25,6 @@ import {
 type ErrorBody = { error: { code: string; message: string; details?: { issues: { field: string }[] } } };
 
 const orchestrator = (id: string) => env.ORCHESTRATOR.getByName(id);
-const of = <T extends StreamEvent["type"]>(events: StreamEvent[], type: T) =>
-  events.filter((e): e is Extract<StreamEvent, { type: T }> => e.type === type);
 
 const WRITER = {
   name: "writer",
