@@ -22,41 +22,12 @@ export async function startApp(
 ): Promise<RunningApp> {
   const port = await freePort();
   const script = opts.build === false ? ["run", "serve"] : ["start"];
-  let output = "";
-  const child: ChildProcess = spawn("npm", script, {
+  const child = spawn("npm", script, {
     env: { ...process.env, PORT: String(port), ...opts.env },
     stdio: ["ignore", "pipe", "pipe"],
     detached: true,
   });
-  child.stdout?.on("data", (d) => {
-    output += d;
-  });
-  child.stderr?.on("data", (d) => {
-    output += d;
-  });
-  const url = `http://localhost:${port}`;
-  const deadline = Date.now() + 180_000;
-  for (;;) {
-    if (child.exitCode !== null) throw new Error(`npm ${script.join(" ")} exited early:\n${output}`);
-    try {
-      const res = await fetch(`${url}/api/health`);
-      if (res.ok) break;
-    } catch {
-      // not up yet
-    }
-    if (Date.now() > deadline) throw new Error(`app did not answer within 180 s:\n${output}`);
-    await new Promise((r) => setTimeout(r, 300));
-  }
-  return {
-    url,
-    log: () => output,
-    stop: async () => {
-      if (child.pid && child.exitCode === null) {
-        process.kill(-child.pid, "SIGTERM");
-        await new Promise((r) => child.once("exit", r));
-      }
-    },
-  };
+  return waitUp(child, port);
 }
 
 /**
