@@ -29,6 +29,8 @@ export const INPUT_LIMITS = {
   /** A conversation search's query, and how many matches one answer holds at most. */
   searchChars: 200,
   searchResults: 200,
+  /** A note sent with an approval decision. */
+  noteChars: 2000,
 } as const;
 
 const name = z.string().trim().min(1, "must not be empty").max(INPUT_LIMITS.nameChars);
@@ -151,7 +153,7 @@ export const createAgentBody = z
 
 export const decideApprovalBody = z.strictObject({
   decision: approvalDecisionSchema,
-  note: z.string().max(2000).optional(),
+  note: z.string().max(INPUT_LIMITS.noteChars).optional(),
 });
 
 export const sendMessageBody = z.strictObject({

@@ -1,8 +1,10 @@
 // The home page: the user's orchestrators with model, spend and last activity; create, rename,
 // archive and restore.
+
 import { useEffect, useState } from "react";
 import { Link, useLoaderData, useNavigate, useRevalidator } from "react-router";
 import type { OrchestratorInfo } from "../../schema/api";
+import { INPUT_LIMITS } from "../../schema/api";
 import { Dialog } from "../components/Dialog";
 import { Icon } from "../components/Icon";
 import { ModelPicker } from "../components/ModelPicker";
@@ -282,7 +284,7 @@ function CreateDialog({ open, onClose }: { open: boolean; onClose: () => void })
           className="input"
           value={name}
           autoFocus
-          maxLength={100}
+          maxLength={INPUT_LIMITS.nameChars}
           placeholder="e.g. Launch research"
           aria-invalid={fields.name ? true : undefined}
           onChange={(e) => setName(e.target.value)}
@@ -377,7 +379,7 @@ function RenameDialog({
           className="input"
           value={name}
           autoFocus
-          maxLength={100}
+          maxLength={INPUT_LIMITS.nameChars}
           onChange={(e) => setName(e.target.value)}
         />
       </div>

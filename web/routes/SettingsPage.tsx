@@ -1,8 +1,10 @@
 // Account settings: personal API tokens (the secret shown once), agent templates, connectors (remote
 // MCP servers), a spending budget, the default model, your own Anthropic API key, the password.
+
 import { type FormEvent, useEffect, useState } from "react";
 import { Link, useLoaderData, useRevalidator } from "react-router";
 import type { ApiToken } from "../../schema/api";
+import { INPUT_LIMITS } from "../../schema/api";
 import { Dialog } from "../components/Dialog";
 import { Icon } from "../components/Icon";
 import { ModelPicker } from "../components/ModelPicker";
@@ -119,7 +121,7 @@ function TokensSection() {
           className="input"
           placeholder="Token name, e.g. CI pipeline"
           value={name}
-          maxLength={100}
+          maxLength={INPUT_LIMITS.nameChars}
           onChange={(e) => setName(e.target.value)}
         />
         <button type="submit" className="btn btn-primary" disabled={busy || !name.trim()}>

@@ -1,8 +1,10 @@
 // "New agent" in the control room: the user creates an agent directly (POST …/agents), from scratch
 // or from one of their templates, without asking the orchestrator. Fields given override the
 // template's. The agent then appears through the stream (agent.created). Mount it to open it.
+
 import { useState } from "react";
 import { Link } from "react-router";
+import { INPUT_LIMITS } from "../../../schema/api";
 import type { AgentSummary } from "../../../schema/events";
 import { DEFAULT_AGENT_MODEL } from "../../../schema/models";
 import { useResource } from "../../hooks/useResource";
@@ -141,7 +143,7 @@ export function NewAgentDialog({
           id="new-agent-instructions"
           className="textarea"
           rows={5}
-          maxLength={20_000}
+          maxLength={INPUT_LIMITS.instructionsChars}
           value={instructions}
           placeholder={
             template ? template.instructions.slice(0, 300) : "Who the agent is and how it should work"

@@ -1,7 +1,9 @@
 // A tool call waiting for the user (DESIGN §9): which tool, whose call, its input (folded when long),
 // Approve / Deny with an optional note, and when it will be denied on its own; once decided, the
 // decision and by whom. Shown inline in the chat, under the agent's card and on the agent's page.
+
 import { useEffect, useId, useRef, useState } from "react";
+import { INPUT_LIMITS } from "../../../schema/api";
 import type { ApprovalDecision, ApprovalInfo } from "../../../schema/events";
 import { ApiError } from "../../lib/http";
 import { type ApprovalView, describeOutcome, formatIn, resolveFromInfo } from "../../lib/views/approvals";
@@ -164,7 +166,7 @@ export function ApprovalCard({
                 className="input input-sm approval-note"
                 aria-label={`Note for ${approval.name} (optional)`}
                 placeholder="Note (optional)"
-                maxLength={2000}
+                maxLength={INPUT_LIMITS.noteChars}
                 value={note}
                 onChange={(e) => setNote(e.target.value)}
                 disabled={busy !== null}

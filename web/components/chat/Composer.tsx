@@ -1,5 +1,7 @@
 // The message box: Enter sends, Shift+Enter adds a line, Escape stops the running turn.
+
 import { type KeyboardEvent, useLayoutEffect, useRef, useState } from "react";
+import { INPUT_LIMITS } from "../../../schema/api";
 import { Icon } from "../Icon";
 
 export function Composer({
@@ -68,7 +70,7 @@ export function Composer({
         onChange={(e) => setText(e.target.value)}
         onKeyDown={onKeyDown}
         aria-describedby="composer-help"
-        maxLength={100_000}
+        maxLength={INPUT_LIMITS.messageChars}
       />
       <div className="composer-bar">
         <span id="composer-help" className="faint composer-help">

@@ -2,7 +2,9 @@
 // the messages, tool cards and reports on screen (lib/findInPage.ts), counts them, and steps
 // through them (Enter, Shift+Enter, the arrows), opening folded cards and scrolling each into view.
 // While it is open the chat shows its whole history, so "on screen" is the whole conversation.
+
 import { type KeyboardEvent, type RefObject, useEffect, useRef, useState } from "react";
+import { INPUT_LIMITS } from "../../../schema/api";
 import { clearHighlights, findRanges, paintHighlights, reveal } from "../../lib/findInPage";
 import { Icon } from "../Icon";
 
@@ -100,7 +102,7 @@ export function FindBar({
         value={query}
         onChange={(e) => onQuery(e.target.value)}
         onKeyDown={onKeyDown}
-        maxLength={200}
+        maxLength={INPUT_LIMITS.searchChars}
       />
       <span className="find-count num" role="status" aria-live="polite">
         {q ? (ranges.length ? `${at + 1} of ${ranges.length}` : "No matches") : ""}

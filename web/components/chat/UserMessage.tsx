@@ -1,7 +1,9 @@
 // A message of the user's: the bubble (long ones folded), what it is (an edit, a regenerate, one
 // an edit replaced), when it was sent, Copy, and — where the page offers actions — Edit, which
 // turns the bubble into a box whose text is sent again as a new turn (the earlier one stays).
+
 import { type KeyboardEvent, useEffect, useRef, useState } from "react";
+import { INPUT_LIMITS } from "../../../schema/api";
 import type { UserItem } from "../../lib/views/transcript";
 import { mentions, useChatControls } from "./chatContext";
 import { ActionButton, CopyButton, Timestamp, useAction } from "./MessageActions";
@@ -111,7 +113,7 @@ export function EditBox({
         rows={Math.min(10, Math.max(2, text.split("\n").length))}
         onChange={(e) => setText(e.target.value)}
         onKeyDown={onKeyDown}
-        maxLength={100_000}
+        maxLength={INPUT_LIMITS.messageChars}
       />
       <div className="msg-edit-bar">
         <span className="faint msg-edit-help">Sent as a new message; the earlier one stays.</span>

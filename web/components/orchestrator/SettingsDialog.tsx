@@ -3,8 +3,10 @@
 // policy (each tool's choices from GET /api/tools, its default marked; MCP tools by connector).
 // Saves the changed fields with one PATCH; a 400 shows next to the fields it names
 // (`toolPolicy.web_search`, `budgetUsd`…).
+
 import { useEffect, useId, useRef, useState } from "react";
 import type { OrchestratorInfo, ToolInfo } from "../../../schema/api";
+import { INPUT_LIMITS } from "../../../schema/api";
 import { ApiError, api } from "../../lib/api";
 import { Dialog } from "../Dialog";
 import { ModelPicker } from "../ModelPicker";
@@ -153,7 +155,7 @@ export function SettingsDialog({
               id={`${uid}-name`}
               className="input"
               value={form.name}
-              maxLength={100}
+              maxLength={INPUT_LIMITS.nameChars}
               required
               onChange={(e) => set("name", e.target.value)}
               {...invalid("name")}

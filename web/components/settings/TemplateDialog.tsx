@@ -1,6 +1,8 @@
 // Create or edit an agent template (POST /api/templates, PATCH /api/templates/:id). Mount it to open it.
+
 import { type ReactNode, useState } from "react";
 import type { AgentTemplate } from "../../../schema/api";
+import { INPUT_LIMITS } from "../../../schema/api";
 import { DEFAULT_AGENT_MODEL } from "../../../schema/models";
 import { useResource } from "../../hooks/useResource";
 import { ApiError, api, type TemplateInput } from "../../lib/api";
@@ -100,7 +102,7 @@ export function TemplateDialog({
           id="template-description"
           className="input"
           value={description}
-          maxLength={500}
+          maxLength={INPUT_LIMITS.descriptionChars}
           placeholder="What it is for: the orchestrator reads this"
           aria-invalid={fields.description ? true : undefined}
           onChange={(e) => setDescription(e.target.value)}
@@ -114,7 +116,7 @@ export function TemplateDialog({
           id="template-instructions"
           className="textarea"
           rows={6}
-          maxLength={20_000}
+          maxLength={INPUT_LIMITS.instructionsChars}
           value={instructions}
           placeholder="Who the agent is and how it should work"
           aria-invalid={fields.instructions ? true : undefined}
