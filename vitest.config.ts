@@ -23,8 +23,11 @@ export default defineConfig({
                 LLM_IDLE_TIMEOUT_MS: "1500",
                 LLM_RETRY_BASE_MS: "5",
                 // Streamed text waits up to 1 s for the log (100 ms in production), so tests can
-                // crash or reconnect while a block's text is sent but not yet logged (DESIGN §11).
+                // crash or reconnect while a block's text is sent but not yet logged (DESIGN §11);
+                // 3 s while no watcher reads text only from the log (1 s in production), so the
+                // two windows tell apart.
                 LIVE_TEXT_FLUSH_MS: "1000",
+                LIVE_TEXT_RENDERED_FLUSH_MS: "3000",
                 PBKDF2_ITERATIONS: "1000",
                 // Connectors (DESIGN §10): a test key for secrets at rest; the MCP fixture server
                 // listens on 127.0.0.1, so private addresses are allowed here (never by default).

@@ -129,7 +129,8 @@ async function phase(
       openSocket(server, kind === "baton" ? `/api/orchestrators/${id}/ws` : "/api/_bench/relay").then(
         (ws) => {
           collect(ws, results[i]!, kind, () => ++finished === n && allDone());
-          if (kind === "baton") ws.send(JSON.stringify({ type: "resume", after: 0 }));
+          // It renders delta frames, as the web client does, and says so (DESIGN §11).
+          if (kind === "baton") ws.send(JSON.stringify({ type: "resume", after: 0, deltas: true }));
           return ws;
         },
       ),

@@ -48,7 +48,8 @@ export type StreamOptions = {
   /**
    * Live text ahead of the log (DESIGN §11): `delta` frames, offset-positioned in their block. The
    * logged text.delta / thinking.delta events repeat the same text a little later (show each
-   * character once). Without it the stream asks for none (`deltas=0`).
+   * character once). With it the stream asks for them and says it renders them (`deltas=1`);
+   * without it, for none (`deltas=0`).
    */
   onDelta?: (frame: DeltaFrame) => void;
 };
@@ -357,7 +358,8 @@ export class BatonClient {
     let failures = 0;
     while (!signal.aborted) {
       try {
-        const q = query({ after: last, deltas: onDelta ? undefined : 0 });
+        // `1` also says this client renders them, so the log may take text less often (DESIGN §11).
+        const q = query({ after: last, deltas: onDelta ? 1 : 0 });
         const res = await this.fetch(`${streamPath}/stream${q}`, {
           headers: { Accept: "text/event-stream" },
           signal,

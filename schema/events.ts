@@ -279,7 +279,15 @@ export const messageText = z
   .refine((s) => s.trim().length > 0, "must not be only whitespace");
 
 export const clientFrameSchema = z.discriminatedUnion("type", [
-  z.object({ type: z.literal("resume"), after: z.number().int().nonnegative() }),
+  z.object({
+    type: z.literal("resume"),
+    after: z.number().int().nonnegative(),
+    /**
+     * The client renders `delta` frames (DESIGN §11). While every watcher says so, the object may
+     * log text less often (LIVE_TEXT.renderedFlushMs): nobody waits on the log for it.
+     */
+    deltas: z.boolean().optional(),
+  }),
   z.object({
     type: z.literal("send"),
     text: messageText,

@@ -134,7 +134,7 @@ describe("live deltas (DESIGN §11)", () => {
     const user = await makeUser();
     const id = await createOrchestrator(user);
     const path = `/api/orchestrators/${id}/ws`;
-    const a = await WsClient.connect(user, path);
+    const a = await WsClient.connect(user, path, 0, { rendersDeltas: true });
     await api(user, "POST", `/api/orchestrators/${id}/messages`, {
       // The first attempt streams a few deltas and stalls (the idle timeout retries it).
       text: sim([{ fault: "stall", times: 1 }, { text: prose(60) }]),
@@ -147,7 +147,7 @@ describe("live deltas (DESIGN §11)", () => {
     expect(shown.length).toBeGreaterThan(0);
 
     // A new client gets the log, then the unlogged text as delta frames from the log's end…
-    const b = await WsClient.connect(user, path);
+    const b = await WsClient.connect(user, path, 0, { rendersDeltas: true });
     await b.until((c) => c.text.rendered(started.messageId, "text", 0) === shown);
     // …and one that drops and resumes from its last seq gets it again, shown once.
     await a.reconnect();
@@ -169,7 +169,7 @@ describe("live deltas (DESIGN §11)", () => {
     const user = await makeUser();
     const id = await createOrchestrator(user);
     const path = `/api/orchestrators/${id}/ws`;
-    const a = await WsClient.connect(user, path);
+    const a = await WsClient.connect(user, path, 0, { rendersDeltas: true });
     await api(user, "POST", `/api/orchestrators/${id}/messages`, {
       text: sim([{ fault: "stall", times: 1 }, { text: prose(40) }]),
     });

@@ -20,6 +20,8 @@ export class WsClient {
   private constructor(
     private readonly user: TestUser,
     private readonly path: string,
+    /** Says in its resume that it renders delta frames, as the web client does (DESIGN §11). */
+    private readonly rendersDeltas = false,
   ) {
     this.text = new RenderedText(path);
   }
@@ -50,8 +52,13 @@ export class WsClient {
     });
   }
 
-  static async connect(user: TestUser, path: string, after = 0): Promise<WsClient> {
-    const c = new WsClient(user, path);
+  static async connect(
+    user: TestUser,
+    path: string,
+    after = 0,
+    opts: { rendersDeltas?: boolean } = {},
+  ): Promise<WsClient> {
+    const c = new WsClient(user, path, opts.rendersDeltas);
     await c.open(after);
     return c;
   }
@@ -64,7 +71,7 @@ export class WsClient {
       throw new Error(`upgrade failed: ${res.status} ${await res.text()}`);
     res.webSocket.accept();
     this.attach(res.webSocket);
-    this.send({ type: "resume", after });
+    this.send(this.rendersDeltas ? { type: "resume", after, deltas: true } : { type: "resume", after });
   }
 
   /** What the web client does after a drop: reconnect and resume from the last seq it holds. */

@@ -16,8 +16,13 @@ export const RUN_LIMITS = {
  * The live text overlay (DESIGN §11): token text goes to watchers at once, unlogged; the log gets
  * one coalesced text.delta / thinking.delta per block every `flushMs` or `flushChars` characters,
  * at the block's end, and before any other event.
+ *
+ * `flushMs` is for watchers that read text only from the log (SSE with `deltas=0`, clients that
+ * don't say they render deltas). While no such watcher is live — nobody watches, or every watcher
+ * renders delta frames — the log only bounds what a crash retracts and how far `/events` pages lag,
+ * so it takes the text every `renderedFlushMs`: a tenth of the rows at a typical pace.
  */
-export const LIVE_TEXT = { flushMs: 100, flushChars: 2048 } as const;
+export const LIVE_TEXT = { flushMs: 100, renderedFlushMs: 1000, flushChars: 2048 } as const;
 
 /** An orchestrator's team (DESIGN §8 "Bounded work"). */
 export const TEAM_LIMITS = {

@@ -55,9 +55,12 @@ export async function startBenchServer(vars: Record<string, string>): Promise<Be
   // For CPU profiles of the Worker and its objects (bench/lib/profile.ts); off unless asked for.
   if (process.env.BENCH_INSPECTOR_PORT) args.push("--inspector-port", process.env.BENCH_INSPECTOR_PORT);
   // How long streamed text may wait for the log (DESIGN §11): the rows-per-token trade-off, to try.
-  const flushMs = process.env.LIVE_TEXT_FLUSH_MS;
-  for (const [k, v] of Object.entries({ ...vars, ...(flushMs ? { LIVE_TEXT_FLUSH_MS: flushMs } : {}) }))
-    args.push("--var", `${k}:${v}`);
+  const windows = Object.fromEntries(
+    ["LIVE_TEXT_FLUSH_MS", "LIVE_TEXT_RENDERED_FLUSH_MS"].flatMap((k) =>
+      process.env[k] ? [[k, process.env[k]]] : [],
+    ),
+  );
+  for (const [k, v] of Object.entries({ ...vars, ...windows })) args.push("--var", `${k}:${v}`);
   let log = "";
   const child: ChildProcess = spawn("npx", args, { stdio: ["ignore", "pipe", "pipe"], detached: true });
   child.stdout?.on("data", (d) => (log += d));

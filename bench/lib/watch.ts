@@ -76,7 +76,8 @@ export class Watcher {
     });
     const w = new Watcher(ws, openedAt, raw);
     w.resumedAt = performance.now();
-    ws.send(JSON.stringify({ type: "resume", after }));
+    // A parsing watcher renders delta frames as the web client does, and says so (DESIGN §11).
+    ws.send(JSON.stringify(raw ? { type: "resume", after } : { type: "resume", after, deltas: true }));
     return w;
   }
 

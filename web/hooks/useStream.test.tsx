@@ -68,7 +68,7 @@ describe("useStream", () => {
       });
       await new Promise((r) => setTimeout(r, 40));
     });
-    expect(JSON.parse(ws.sent[0]!)).toEqual({ type: "resume", after: 0 });
+    expect(JSON.parse(ws.sent[0]!)).toEqual({ type: "resume", after: 0, deltas: true });
     expect(seen[seen.length - 1]).toEqual([1, "live"]);
   });
 });

@@ -130,7 +130,7 @@ describe("StreamClient", () => {
     const s = sockets[0]!;
     expect(s.url).toMatch(/^ws:\/\/.*\/api\/orchestrators\/o1\/ws$/);
     s.open();
-    expect(s.sent[0]).toEqual({ type: "resume", after: 0 });
+    expect(s.sent[0]).toEqual({ type: "resume", after: 0, deltas: true });
     s.frame({ type: "ready", state, lastSeq: 3 });
     expect(client.getSnapshot().connection).toBe("live");
     expect(client.getSnapshot().state?.name).toBe("Ops");
@@ -180,7 +180,7 @@ describe("StreamClient", () => {
     vi.advanceTimersByTime(backoffDelay(0, () => 0.5));
     expect(sockets).toHaveLength(2);
     sockets[1]!.open();
-    expect(sockets[1]!.sent[0]).toEqual({ type: "resume", after: 2 });
+    expect(sockets[1]!.sent[0]).toEqual({ type: "resume", after: 2, deltas: true });
     sockets[1]!.frame({ type: "ready", state, lastSeq: 2 });
     expect(client.getSnapshot().connection).toBe("live");
     expect(client.getSnapshot().attempt).toBe(0);

@@ -140,8 +140,9 @@ export class StreamClient {
       this.handleClose(1006);
     });
     socket.onopen = () => {
-      // Resume first: the server replays everything after what we hold contiguously.
-      this.sendFrame({ type: "resume", after: this.snap.log.contiguous });
+      // Resume first: the server replays everything after what we hold contiguously. We render
+      // delta frames, so the server may log text less often while we watch (DESIGN §11).
+      this.sendFrame({ type: "resume", after: this.snap.log.contiguous, deltas: true });
       this.armPing();
     };
     socket.onmessage = (ev) => this.handleFrame(ev.data);

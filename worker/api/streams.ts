@@ -7,10 +7,11 @@ import type { AppEnv } from "../http/context";
 import { ApiError } from "../http/errors";
 import { withoutCredentials } from "../http/redact";
 import { readQuery } from "../http/validate";
+import type { SseDeltas } from "../objects/watchers";
 
 type StreamStub = {
   eventsJson(after: number, limit: number): Promise<string>;
-  sse(after: number, credential: string, deltas?: boolean): Promise<ReadableStream<Uint8Array>>;
+  sse(after: number, credential: string, deltas?: SseDeltas): Promise<ReadableStream<Uint8Array>>;
   fetch(request: Request): Promise<Response>;
 };
 
@@ -37,7 +38,8 @@ export async function sseStream(c: Context<AppEnv>, stub: StreamStub): Promise<R
     }
   }
   // The object keeps the credential beside the stream, so ending the credential ends it (§8).
-  const body = await stub.sse(after, credentialOf(c.var.caller), q.deltas !== "0");
+  const deltas = q.deltas === "0" ? "none" : q.deltas === "1" ? "rendered" : "sent";
+  const body = await stub.sse(after, credentialOf(c.var.caller), deltas);
   return new Response(body, {
     headers: {
       "Content-Type": "text/event-stream; charset=utf-8",

@@ -7,7 +7,7 @@ import { type LiveChunk, LiveText } from "./live-text";
 
 type Logged = Extract<EventBody, { type: "text.delta" | "thinking.delta" }>;
 
-function setup(opts: { flushMs?: number; flushChars?: number } = {}) {
+function setup(opts: { flushMs?: number | (() => number); flushChars?: number } = {}) {
   const sent: LiveChunk[] = [];
   const logged: Logged[] = [];
   const live = new LiveText(
@@ -71,6 +71,21 @@ describe("LiveText (the coalescer)", () => {
     expect(vi.getTimerCount()).toBe(1);
     vi.advanceTimersByTime(100);
     expect(vi.getTimerCount()).toBe(0);
+  });
+
+  it("asks for the window each time one opens: who is watching decides it (LIVE_TEXT)", () => {
+    let window = 1000;
+    const { live, logged } = setup({ flushMs: () => window });
+    live.append("m1", "text", 0, "slow ");
+    vi.advanceTimersByTime(999);
+    expect(logged).toHaveLength(0);
+    vi.advanceTimersByTime(1);
+    expect(logged.map((e) => e.text)).toEqual(["slow "]);
+    // A watcher that reads text only from the log came: the next window is the short one.
+    window = 100;
+    live.append("m1", "text", 0, "fast");
+    vi.advanceTimersByTime(100);
+    expect(logged.map((e) => e.text)).toEqual(["slow ", "fast"]);
   });
 
   it("logs at once when a block's unlogged text reaches 2 KB", () => {

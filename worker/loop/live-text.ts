@@ -1,7 +1,8 @@
 // The live text overlay's coalescer (DESIGN §11). Token text goes out at once as unlogged `delta`
 // frames, offset-positioned in its block; the log gets one coalesced `text.delta` /
-// `thinking.delta` per block every ~100 ms or 2 KB, at the block's end, and before any other event
-// the object logs — so the log holds everything in the order it was sent, with a tenth of the rows.
+// `thinking.delta` per block every window (~100 ms while someone reads text only from the log,
+// ~1 s otherwise: LIVE_TEXT) or 2 KB, at the block's end, and before any other event the object
+// logs — so the log holds everything in the order it was sent, with a fraction of the rows.
 // Seq'd events keep every guarantee (gapless, written before sent); only text not yet logged can be
 // lost in a crash, and the message's `aborted` completion tells clients to cut it back.
 import type { EventBody } from "../../schema/events";
@@ -20,7 +21,8 @@ export type LiveTextSink = {
 };
 
 export type LiveTextOptions = {
-  flushMs?: number;
+  /** The window, asked each time one opens (it depends on who is watching). */
+  flushMs?: number | (() => number);
   flushChars?: number;
   setTimer?: (fn: () => void, ms: number) => unknown;
   clearTimer?: (t: unknown) => void;
@@ -42,7 +44,7 @@ export class LiveText {
   /** Blocks with pending text (usually one: a message streams one block at a time). */
   private dirty = 0;
   private timer: unknown = null;
-  private readonly flushMs: number;
+  private readonly flushMs: () => number;
   private readonly flushChars: number;
   private readonly setTimer: (fn: () => void, ms: number) => unknown;
   private readonly clearTimer: (t: unknown) => void;
@@ -51,7 +53,8 @@ export class LiveText {
     private readonly sink: LiveTextSink,
     opts: LiveTextOptions = {},
   ) {
-    this.flushMs = opts.flushMs ?? LIVE_TEXT.flushMs;
+    const ms = opts.flushMs ?? LIVE_TEXT.flushMs;
+    this.flushMs = typeof ms === "function" ? ms : () => ms;
     this.flushChars = opts.flushChars ?? LIVE_TEXT.flushChars;
     this.setTimer = opts.setTimer ?? ((fn, ms) => setTimeout(fn, ms));
     this.clearTimer = opts.clearTimer ?? ((t) => clearTimeout(t as ReturnType<typeof setTimeout>));
@@ -75,7 +78,7 @@ export class LiveText {
     if (!b.pending) this.dirty++;
     b.pending += text;
     if (b.pending.length >= this.flushChars) this.flushBlock(b);
-    else if (this.timer === null) this.timer = this.setTimer(() => this.onTimer(), this.flushMs);
+    else if (this.timer === null) this.timer = this.setTimer(() => this.onTimer(), this.flushMs());
   }
 
   /** The block ended (content_block_stop): its text is logged now and the block forgotten. */

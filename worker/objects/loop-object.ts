@@ -17,7 +17,7 @@ import { credentialAlive } from "../auth/credentials";
 import { EventLog } from "../db/event-log";
 import { type ObjectConfig, Store } from "../db/store";
 import type { Approval } from "../db/store-types";
-import { RUN_LIMITS } from "../limits";
+import { LIVE_TEXT, RUN_LIMITS } from "../limits";
 import { modelInfo } from "../llm/prices";
 import { Approvals, type Decided } from "../loop/approvals";
 import { LiveText } from "../loop/live-text";
@@ -30,7 +30,7 @@ import { OutboxFlusher } from "./outbox-flusher";
 import type { StreamRpc } from "./rpc";
 import { runInfo, runOfMessage } from "./run-info";
 import { handleFrame, upgrade } from "./socket-frames";
-import { DeltaEncoder, Watchers } from "./watchers";
+import { DeltaEncoder, type SseDeltas, Watchers } from "./watchers";
 
 const PING = JSON.stringify({ type: "ping" });
 const PONG = JSON.stringify({ type: "pong" });
@@ -60,18 +60,24 @@ export abstract class LoopObject extends DurableObject<Env> implements StreamRpc
     this.store.beforeTransaction = () => this.liveText.flush();
     this.approvals = new Approvals(this.store, (b) => this.emit(b));
     const deltas = new DeltaEncoder(() => this.log.streamJson);
+    const textMs = Number(env.LIVE_TEXT_FLUSH_MS) || LIVE_TEXT.flushMs;
+    const renderedTextMs = Number(env.LIVE_TEXT_RENDERED_FLUSH_MS) || LIVE_TEXT.renderedFlushMs;
     this.liveText = new LiveText(
       {
         send: (chunk) => this.watchers.delta(deltas.json(chunk)),
         log: (body) => this.append(body),
       },
       {
-        flushMs: Number(env.LIVE_TEXT_FLUSH_MS) || undefined,
+        flushMs: () => (this.watchers.logReader ? textMs : renderedTextMs),
         flushChars: Number(env.LIVE_TEXT_FLUSH_CHARS) || undefined,
       },
     );
     this.runner = new Runner(this.runnerHost(), env, this.approvals);
-    this.watchers = new Watchers(ctx, () => this.liveText.tails().map((chunk) => deltas.json(chunk)));
+    this.watchers = new Watchers(
+      ctx,
+      () => this.liveText.tails().map((chunk) => deltas.json(chunk)),
+      () => this.liveText.flush(),
+    );
     // Keep-alive pings are answered by the runtime without waking a hibernated object.
     ctx.setWebSocketAutoResponse(new WebSocketRequestResponsePair(PING, PONG));
     // A woken object with an unfinished run picks it up without waiting for the alarm — after
@@ -277,7 +283,7 @@ export abstract class LoopObject extends DurableObject<Env> implements StreamRpc
   }
 
   /** `credential`: the key of the credential the caller opened it with (auth/credentials.ts). */
-  sse(after: number, credential: string, deltas = true): ReadableStream<Uint8Array> {
+  sse(after: number, credential: string, deltas: SseDeltas = "sent"): ReadableStream<Uint8Array> {
     const body = this.watchers.openSse(this.log, after, credential, deltas);
     // The Worker checked the credential before this call; a revocation in between would have
     // pushed past this stream, so look once more now that it is registered (SSE has no frames).
@@ -335,10 +341,10 @@ export abstract class LoopObject extends DurableObject<Env> implements StreamRpc
     await handleFrame(ws, message, {
       env: this.env,
       name: `${this.constructor.name} ${this.ctx.id}`,
-      resume: (after) => {
+      resume: (after, rendersDeltas) => {
         this.watchers.drop(ws);
         Watchers.send(ws, { type: "ready", state: this.state(), lastSeq: this.log.lastSeq });
-        return this.watchers.resume(ws, this.log, after);
+        return this.watchers.resume(ws, this.log, after, rendersDeltas);
       },
       sendAllowed: (userId) => this.sendAllowed(userId),
       send: (text, clientId) => this.send(text, clientId),

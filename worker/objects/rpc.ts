@@ -10,6 +10,7 @@ import type { Refused } from "../loop/runner";
 import type { AgentSpec } from "../tools/agent-spec";
 import type { Activity } from "./activity";
 import type { AgentInit, AgentSettings, NumberedNotice } from "./notices";
+import type { SseDeltas } from "./watchers";
 
 /** Both kinds: a stream to read and follow, and a conversation to send to. */
 export interface StreamRpc {
@@ -22,7 +23,7 @@ export interface StreamRpc {
    * Server-Sent Events after `after`; `credential` ends the stream when it ends (§8); `deltas`
    * (default true): live text as `event: delta` messages (DESIGN §11).
    */
-  sse(after: number, credential: string, deltas?: boolean): ReadableStream<Uint8Array>;
+  sse(after: number, credential: string, deltas?: SseDeltas): ReadableStream<Uint8Array>;
   closeCredentials(credentials: string[]): number;
   send(text: string, clientId?: string): SendMessageResult;
   /** Diagnostics: D1 statements this instance sent, watchers, last seq. */

@@ -33,7 +33,7 @@ export type FrameHost = {
   /** For logs: the object's class and id. */
   name: string;
   /** Sends `ready`, then replays from `after` and follows live. */
-  resume(after: number): void | Promise<void>;
+  resume(after: number, rendersDeltas: boolean): void | Promise<void>;
   /** The same checks as POST …/messages: a refusal, or null. */
   sendAllowed(userId: string): Promise<{ code: SocketErrorCode; message: string } | null>;
   send(text: string, clientId?: string): SendMessageResult;
@@ -73,7 +73,7 @@ export async function handleFrame(
       case "ping":
         return Watchers.send(ws, { type: "pong" });
       case "resume":
-        return host.resume(frame.after);
+        return host.resume(frame.after, frame.deltas === true);
       case "send": {
         const a = ws.deserializeAttachment() as SocketAttachment;
         const limited = await host.sendAllowed(a.userId);

@@ -5,13 +5,27 @@ import { type ServerFrame, type StreamEvent, WS_CLOSE } from "../../schema/event
 import type { EventLog } from "../db/event-log";
 import type { LiveChunk } from "../loop/live-text";
 
-/** `credential`: the key of the credential the socket was opened with (auth/credentials.ts). */
-export type SocketAttachment = { userId: string; ready: boolean; connectedAt: number; credential?: string };
 /**
- * An SSE response being written: who opened it, whether it wants delta frames, whether its replay
- * has caught up (only then does it get live events), and how to end it from the server side.
+ * `credential`: the key of the credential the socket was opened with (auth/credentials.ts).
+ * `rendersDeltas`: its last resume said it renders delta frames (so it doesn't wait on the log).
  */
-type SseWatcher = { credential: string; deltas: boolean; live: boolean; end(): void };
+export type SocketAttachment = {
+  userId: string;
+  ready: boolean;
+  connectedAt: number;
+  credential?: string;
+  rendersDeltas?: boolean;
+};
+/**
+ * What an SSE stream asked of live text (`deltas` query): none, sent (the default), or sent and
+ * rendered by the client, which then doesn't wait on the log for text.
+ */
+export type SseDeltas = "none" | "sent" | "rendered";
+/**
+ * An SSE response being written: who opened it, what live text it wants, whether its replay has
+ * caught up (only then does it get live events), and how to end it from the server side.
+ */
+type SseWatcher = { credential: string; deltas: boolean; renders: boolean; live: boolean; end(): void };
 
 const REPLAY_BATCH = 500;
 /** Replay frames sent per turn before the replay lets other work (this stream's live text) run. */
@@ -59,11 +73,13 @@ export class Watchers {
 
   /**
    * `tails`: the live text not yet logged, as delta frames (JSON): what a watcher that has just
-   * caught up with the log is sent, so it has every character sent so far.
+   * caught up with the log is sent, so it has every character sent so far. `logReaderJoined`: a
+   * watcher that reads text only from the log went live (so the log should catch up with the text).
    */
   constructor(
     private readonly ctx: DurableObjectState,
     private readonly tails: () => string[] = () => [],
+    private readonly logReaderJoined: () => void = () => {},
   ) {
     for (const ws of ctx.getWebSockets()) {
       const a = ws.deserializeAttachment() as SocketAttachment | null;
@@ -73,6 +89,20 @@ export class Watchers {
 
   get count(): { sockets: number; sse: number } {
     return { sockets: this.ctx.getWebSockets().length, sse: this.sse.size };
+  }
+
+  /**
+   * Whether a live watcher reads streamed text only from the log (DESIGN §11's "old clients"): an
+   * SSE stream without `deltas=1`, or a socket whose resume didn't say `deltas: true`. While one
+   * does, the log takes text at the short window; otherwise at the long one (LIVE_TEXT).
+   */
+  get logReader(): boolean {
+    for (const ws of this.live) {
+      const a = ws.deserializeAttachment() as SocketAttachment | null;
+      if (!a?.rendersDeltas) return true;
+    }
+    for (const w of this.sse.values()) if (w.live && !w.renders) return true;
+    return false;
   }
 
   /** SSE responses still replaying history (held back by their readers), for diagnostics. */
@@ -136,7 +166,7 @@ export class Watchers {
    * logged meanwhile are read by the replay, which switches the socket to live in the same turn as
    * its last read, so nothing is logged between the two.
    */
-  async resume(ws: WebSocket, log: EventLog, after: number): Promise<void> {
+  async resume(ws: WebSocket, log: EventLog, after: number, rendersDeltas = false): Promise<void> {
     const token = {};
     this.replaying.set(ws, token);
     // Not live until this replay ends, even to an instance woken from hibernation meanwhile.
@@ -160,13 +190,14 @@ export class Watchers {
       if (++frames % REPLAY_FRAMES_PER_TURN === 0) await nextTurn();
     }
     this.replaying.delete(ws);
-    ws.serializeAttachment({ ...a, ready: true });
+    ws.serializeAttachment({ ...a, ready: true, rendersDeltas });
     this.live.add(ws);
     try {
       for (const frame of this.tails()) ws.send(frame);
     } catch {
       this.live.delete(ws);
     }
+    if (!rendersDeltas) this.logReaderJoined();
   }
 
   drop(ws: WebSocket): void {
@@ -234,7 +265,12 @@ export class Watchers {
    * so a slow reader holds the history back instead of the object buffering all of it. It switches
    * to live in the same turn as its last read, so no event falls between the two.
    */
-  openSse(log: EventLog, after: number, credential: string, deltas = true): ReadableStream<Uint8Array> {
+  openSse(
+    log: EventLog,
+    after: number,
+    credential: string,
+    mode: SseDeltas = "sent",
+  ): ReadableStream<Uint8Array> {
     let timer: ReturnType<typeof setInterval> | undefined;
     let cursor = Math.min(after, log.lastSeq);
     let watcher: SseWatcher | null = null;
@@ -245,7 +281,8 @@ export class Watchers {
           // Registered at once (not live yet), so a credential that ends during the replay ends it.
           const w: SseWatcher = {
             credential,
-            deltas,
+            deltas: mode !== "none",
+            renders: mode === "rendered",
             live: false,
             end: () => {
               clearInterval(timer);
@@ -289,6 +326,7 @@ export class Watchers {
               for (const frame of this.tails()) text += sseDelta(frame);
               if (text) c.enqueue(encoder.encode(text));
             }
+            if (!w.renders) this.logReaderJoined();
           }
         },
         cancel: () => {
