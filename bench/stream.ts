@@ -181,6 +181,10 @@ async function phase(
   let lost = 0;
   let tokens = results.reduce((a, r) => a + r.outputTokens, 0);
   let statements = 0;
+  // The rows split in two: logged text (text.delta / thinking.delta, which the window sets) and
+  // everything else, which each run writes whatever its length (events, run, inbox, meta, outbox).
+  let textRows = 0;
+  let runs = 0;
   if (kind === "baton") {
     tokens = 0;
     // Every event in each object's log must have reached its client exactly once.
@@ -191,7 +195,11 @@ async function phase(
         `/api/orchestrators/${id}/events?after=0&limit=1000`,
       );
       for (const ev of log.events) if (!results[i]!.events.has(ev.seq)) lost++;
-      for (const ev of log.events) if (ev.type === "message.completed") tokens += ev.usage.outputTokens;
+      for (const ev of log.events) {
+        if (ev.type === "message.completed") tokens += ev.usage.outputTokens;
+        if (ev.type === "text.delta" || ev.type === "thinking.delta") textRows++;
+        if (ev.type === "run.completed") runs++;
+      }
     }
     await counters.readOrchestrators(server, ids);
     statements = counters.sum.statements;
@@ -222,6 +230,8 @@ async function phase(
     // Per 1,000 output tokens, comparable across the two relays (the bare one writes no rows).
     objectSqliteRows: kind === "baton" ? counters.sum.sqliteRows : 0,
     objectSqliteRowsPer1kTokens: kind === "baton" ? per1k(counters.sum.sqliteRows) : 0,
+    textRowsPer1kTokens: kind === "baton" ? per1k(textRows) : 0,
+    otherRowsPerRun: runs ? round((counters.sum.sqliteRows - textRows) / runs, 1) : 0,
     wireBytes: bytes,
     wireBytesPer1kTokens: per1k(bytes, 0),
     serverCpuMsPer1kTokens: per1k(cpuSec * 1000),
@@ -265,6 +275,8 @@ const summary = STREAMS.map((n) => {
     duplicates: baton.duplicates,
     d1StatementsPer1kTokens: baton.d1StatementsPer1kTokens,
     objectSqliteRowsPer1kTokens: baton.objectSqliteRowsPer1kTokens,
+    textRowsPer1kTokens: baton.textRowsPer1kTokens,
+    otherRowsPerRun: baton.otherRowsPerRun,
     wireBytesPer1kTokens: { bare: bare.wireBytesPer1kTokens, baton: baton.wireBytesPer1kTokens },
     wireBytesRatioToBare: ratio(baton.wireBytesPer1kTokens, bare.wireBytesPer1kTokens),
     serverCpuMsPer1kTokens: { bare: bare.serverCpuMsPer1kTokens, baton: baton.serverCpuMsPer1kTokens },
@@ -286,6 +298,8 @@ printTable(
     dup: r.duplicates,
     "D1/1k": r.d1StatementsPer1kTokens,
     "rows/1k": r.objectSqliteRowsPer1kTokens,
+    "text rows/1k": r.textRowsPer1kTokens,
+    "rows/run": r.otherRowsPerRun,
     "KB/1k": r.wireBytesPer1kTokens === null ? null : round(r.wireBytesPer1kTokens / 1024, 1),
     "cpu-ms/1k": r.serverCpuMsPer1kTokens,
     "cpu-s": r.serverCpuSec,

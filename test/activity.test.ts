@@ -53,4 +53,29 @@ describe("agent activity on the orchestrator stream", () => {
     const messages = new Set(deltas.map((d) => d.messageId)).size;
     expect(lines.length).toBeLessThanOrEqual(Math.floor(streamingMs / 500) + 2 * messages);
   });
+
+  it("shows an agent's line while it streams, before its own log has the text", async () => {
+    const user = await makeUser();
+    const id = await createOrchestrator(user);
+    // The agent's first attempt streams a little and stalls (the 1.5 s idle timeout retries it).
+    // Nobody watches the agent, so its log takes the text only at the attempt's end (DESIGN §11).
+    const task = sim([{ fault: "stall", times: 1 }, { text: "Reading the sources now. ".repeat(40) }]);
+    await api(user, "POST", `/api/orchestrators/${id}/messages`, {
+      text: sim([
+        { tools: [{ name: "create_agent", input: { name: "reader", instructions: "Read." } }] },
+        { tools: [{ name: "command_agent", input: { name: "reader", task } }] },
+        { tools: [{ name: "wait_for_agents", input: { names: ["reader"] } }] },
+        { text: "Done." },
+      ]),
+    });
+    const events = await waitFor(env.ORCHESTRATOR.getByName(id), runsIdle(1), 30_000);
+    const [agent] = await env.ORCHESTRATOR.getByName(id).agents();
+    const own = await allEvents({ events: (a, l) => env.AGENT.getByName(agent!.id).events(a, l) });
+    const stalled = of(own, "message.started")[0]!;
+    const logged = of(own, "text.delta").find((e) => e.messageId === stalled.messageId)!;
+    // The control room had the line from the live text, well before the agent's log got it.
+    const line = of(events, "agent.activity").find((a) => a.kind === "text");
+    expect(line?.summary.length).toBeGreaterThan(0);
+    expect(logged.ts - line!.ts).toBeGreaterThan(500);
+  });
 });

@@ -30,8 +30,10 @@ export function inputSummary(input: unknown): string {
 }
 
 /**
- * Watches an agent's own events and calls `send` with its activity: a tool call at once (a step
- * changed), streaming text at most every EVERY_MS. Holds only the current message's text.
+ * Watches an agent's own events and its live text and calls `send` with its activity: a tool call
+ * at once (a step changed), streaming text at most every EVERY_MS. Holds only the current message's
+ * text. The text comes from the live overlay (DESIGN §11), not the logged text.delta events: the log
+ * may take it only every ~1 s while nobody reads it, and the control room should not wait for that.
  */
 export class ActivityTracker {
   private text = "";
@@ -47,14 +49,6 @@ export class ActivityTracker {
         this.flushLater(null);
         this.emit({ kind: "tool", name: ev.name, summary: inputSummary(ev.input) });
         return;
-      case "text.delta":
-        if (ev.messageId !== this.messageId) {
-          this.messageId = ev.messageId;
-          this.text = "";
-        }
-        this.text = (this.text + ev.text).slice(-4 * MAX_CHARS);
-        this.flushLater({ kind: "text", summary: "" });
-        return;
       case "run.completed":
       case "run.failed":
       case "run.interrupted":
@@ -65,6 +59,16 @@ export class ActivityTracker {
       default:
         return;
     }
+  }
+
+  /** Streamed text of a message, as it is sent (live, ahead of the log). */
+  streamed(messageId: string, text: string): void {
+    if (messageId !== this.messageId) {
+      this.messageId = messageId;
+      this.text = "";
+    }
+    this.text = (this.text + text).slice(-4 * MAX_CHARS);
+    this.flushLater({ kind: "text", summary: "" });
   }
 
   private flushLater(a: Activity | null): void {

@@ -7,6 +7,7 @@ import { type StreamState, type Totals, type Usage, zeroTotals } from "../../sch
 import type { Approval } from "../db/store-types";
 import { Workspace } from "../db/workspace/workspace";
 import { RUN_LIMITS, TEAM_LIMITS } from "../limits";
+import type { LiveChunk } from "../loop/live-text";
 import type { RunEnd } from "../loop/runner";
 import type { Tool, ToolContext } from "../loop/tool";
 import { decide } from "../policy/tool-policy";
@@ -307,6 +308,10 @@ export class Agent extends LoopObject implements AgentRpc {
 
   protected override observe(body: EventBody): void {
     this.activity.observe(body);
+  }
+
+  protected override observeText(chunk: LiveChunk): void {
+    if (chunk.kind === "text") this.activity.streamed(chunk.messageId, chunk.text);
   }
 
   private notify(notice: AgentNotice): void {

@@ -17,20 +17,21 @@ import { credentialAlive } from "../auth/credentials";
 import { EventLog } from "../db/event-log";
 import { type ObjectConfig, Store } from "../db/store";
 import type { Approval } from "../db/store-types";
-import { LIVE_TEXT, RUN_LIMITS } from "../limits";
+import { RUN_LIMITS } from "../limits";
 import { modelInfo } from "../llm/prices";
 import { Approvals, type Decided } from "../loop/approvals";
-import { LiveText } from "../loop/live-text";
+import type { LiveChunk, LiveText } from "../loop/live-text";
 import { type RunEnd, Runner, type RunnerHost } from "../loop/runner";
 import type { Tool, ToolContext } from "../loop/tool";
 import { admitSend } from "../policy/admission";
 import { eventsPage, eventsPageJson } from "./history-pages";
+import { liveOverlay } from "./live-overlay";
 import { ModelClient } from "./model-client";
 import { OutboxFlusher } from "./outbox-flusher";
 import type { StreamRpc } from "./rpc";
 import { runInfo, runOfMessage } from "./run-info";
 import { handleFrame, upgrade } from "./socket-frames";
-import { DeltaEncoder, type SseDeltas, Watchers } from "./watchers";
+import { type SseDeltas, Watchers } from "./watchers";
 
 const PING = JSON.stringify({ type: "ping" });
 const PONG = JSON.stringify({ type: "pong" });
@@ -59,25 +60,12 @@ export abstract class LoopObject extends DurableObject<Env> implements StreamRpc
     // take back text that watchers have, and the log keeps the order in which things were sent.
     this.store.beforeTransaction = () => this.liveText.flush();
     this.approvals = new Approvals(this.store, (b) => this.emit(b));
-    const deltas = new DeltaEncoder(() => this.log.streamJson);
-    const textMs = Number(env.LIVE_TEXT_FLUSH_MS) || LIVE_TEXT.flushMs;
-    const renderedTextMs = Number(env.LIVE_TEXT_RENDERED_FLUSH_MS) || LIVE_TEXT.renderedFlushMs;
-    this.liveText = new LiveText(
-      {
-        send: (chunk) => this.watchers.delta(deltas.json(chunk)),
-        log: (body) => this.append(body),
-      },
-      {
-        flushMs: () => (this.watchers.logReader ? textMs : renderedTextMs),
-        flushChars: Number(env.LIVE_TEXT_FLUSH_CHARS) || undefined,
-      },
-    );
+    ({ liveText: this.liveText, watchers: this.watchers } = liveOverlay(ctx, env, {
+      streamJson: () => this.log.streamJson,
+      log: (body) => this.append(body),
+      sent: (chunk) => this.observeText(chunk),
+    }));
     this.runner = new Runner(this.runnerHost(), env, this.approvals);
-    this.watchers = new Watchers(
-      ctx,
-      () => this.liveText.tails().map((chunk) => deltas.json(chunk)),
-      () => this.liveText.flush(),
-    );
     // Keep-alive pings are answered by the runtime without waking a hibernated object.
     ctx.setWebSocketAutoResponse(new WebSocketRequestResponsePair(PING, PONG));
     // A woken object with an unfinished run picks it up without waiting for the alarm — after
@@ -166,6 +154,8 @@ export abstract class LoopObject extends DurableObject<Env> implements StreamRpc
 
   /** Sees every event this object emits (agents tell their orchestrator what they're doing). */
   protected observe(_body: EventBody): void {}
+  /** …and every piece of text it streams, as it is sent (ahead of the log: DESIGN §11). */
+  protected observeText(_chunk: LiveChunk): void {}
 
   /**
    * The model client for this object's user, for one call: their own key is looked up each time
