@@ -95,7 +95,10 @@ export type MetaShape = {
    * sending it back as the last message, rather than ending there (DESIGN §9).
    */
   pausedTurn: string | null;
-  /** Set while an assistant message is streaming, so a restart can record it as aborted. */
+  /**
+   * No longer written: a restart finds the message that was streaming in the log (Checkpoints).
+   * Rows an older version left are never read.
+   */
   inflight: { runId: string; messageId: string; usage?: Usage } | null;
   status: AgentStatus;
   note: string | null;

@@ -24,7 +24,7 @@ export class Checkpoints {
    * it streamed into the log (≈ 4 characters a token), through the normal recording path.
    */
   recoverInflight(): void {
-    const inflight = this.store.get("inflight");
+    const inflight = this.inflightMessage();
     if (!inflight) return;
     const streamed =
       this.store.sql
@@ -60,6 +60,27 @@ export class Checkpoints {
     // The call is made again when the run resumes, under a reservation that replaces this one.
     this.recordMessage(inflight.runId, inflight.messageId, [], "aborted", usage, cost, false);
     void this.host.messageCheckpointed(usage, cost, null).then(() => this.host.flush());
+  }
+
+  /**
+   * The message that was streaming when the object died, read from the log: the active run's last
+   * `message.started` when no `message.completed` or run boundary came after it. Every attempt
+   * ends in a message.completed (aborted ones too) and every run in a terminal event, so the log
+   * says it without a marker row written twice per model call. (The scan walks back from the end
+   * and stops at the first boundary: a few rows.)
+   */
+  private inflightMessage(): { runId: string; messageId: string; usage?: Usage } | null {
+    const runId = this.store.get("activeRunId");
+    if (!runId) return null;
+    const last = this.store.sql
+      .exec<{ type: string; body: string }>(
+        `SELECT type, body FROM events WHERE type IN ('message.started', 'message.completed', 'run.started',
+           'run.completed', 'run.failed', 'run.interrupted') ORDER BY seq DESC LIMIT 1`,
+      )
+      .toArray()[0];
+    if (last?.type !== "message.started") return null;
+    const started = JSON.parse(last.body) as { messageId: string; usage?: Usage };
+    return { runId, messageId: started.messageId, usage: started.usage };
   }
 
   /**
@@ -130,7 +151,6 @@ export class Checkpoints {
       const contextTokens =
         usage.inputTokens + usage.cacheReadTokens + usage.cacheWriteTokens + usage.outputTokens;
       if (keep) this.store.set("contextTokens", contextTokens);
-      this.store.set("inflight", null);
       if (announce)
         this.host.emit({
           type: "message.completed",

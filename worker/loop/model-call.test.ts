@@ -43,7 +43,7 @@ describe("callModel", () => {
         retryBaseMs: 1,
         maxAttempts: 1,
       },
-      { emit: (b) => emitted.push(b), onAttemptStart: () => {}, onAttemptAborted: () => {} },
+      { emit: (b) => emitted.push(b), onAttemptAborted: () => {} },
     );
     const raw = await bodies[0]!;
     const deltas = raw
@@ -82,7 +82,7 @@ describe("callModel", () => {
         retryBaseMs: 1,
         maxAttempts: 1,
       },
-      { emit: (b) => emitted.push(b), onAttemptStart: () => {}, onAttemptAborted: () => {} },
+      { emit: (b) => emitted.push(b), onAttemptAborted: () => {} },
     );
     expect(out.stopReason).toBe("tool_use");
     const use = out.content.find((b) => b.type === "tool_use");
@@ -120,7 +120,6 @@ describe("callModel", () => {
       },
       {
         emit: (b) => emitted.push(b),
-        onAttemptStart: () => {},
         onAttemptAborted: (a) => aborted.push(a.content),
       },
     );

@@ -29,8 +29,6 @@ export type CallHooks = {
   text?: (messageId: string, kind: "text" | "thinking", index: number, text: string) => void;
   /** A text or thinking block ended (content_block_stop): its text belongs in the log now. */
   blockEnd?: (messageId: string, index: number) => void;
-  /** The message started streaming (same turn as its message.started event, so both commit together). */
-  onAttemptStart: (messageId: string, usage: Usage) => void;
   /** An attempt that streamed something died and will be retried: record (and bill) what it left. */
   onAttemptAborted: (attempt: AbortedAttempt, stopReason: string) => void;
 };
@@ -146,7 +144,6 @@ export async function callModel(opts: CallOptions, hooks: CallHooks): Promise<Ca
         if (opts.signal.aborted) break;
         lastEventAt = Date.now();
         stopped = applyStreamEvent(state, ev, opts.params.model, hooks) || stopped;
-        if (ev.type === "message_start") hooks.onAttemptStart(messageId, state.usage);
       }
       if (opts.signal.aborted)
         throw new CallInterrupted(

@@ -79,7 +79,6 @@ export async function modelStep(
         emit: (b) => host.emit(b),
         text: (id, kind, index, text) => host.liveText.append(id, kind, index, text),
         blockEnd: (id, index) => host.liveText.end(id, index),
-        onAttemptStart: (id, usage) => store.set("inflight", { runId: run.id, messageId: id, usage }),
         // Billed, but the retry still runs under the call's reservation.
         onAttemptAborted: (a, reason) =>
           cp.recordMessage(run.id, a.messageId, a.content, reason, a.usage, a.costUsd, false),

@@ -421,7 +421,6 @@ export class Runner {
       this.store.setRunStatus(runId, end);
       if (this.store.get("activeRunId") === runId) this.store.set("activeRunId", null);
       this.store.set("waiting", null);
-      this.store.set("inflight", null);
       held = this.cp.releaseUnbilled();
       this.approvals.prune();
       const fresh = this.store.run(runId)!;
