@@ -2,7 +2,8 @@
 // last checkpoint: the conversation and stored tool results say exactly where it stands, so the
 // same code starts a run, continues it after tools, and resumes it after an eviction.
 // This file holds the inbox policy (what starts a run, Stop's hold) and the drive loop; the steps
-// and checkpoints it drives are in model-step.ts, tool-step.ts and checkpoints.ts.
+// and checkpoints it drives are in model-step.ts, tool-step.ts and checkpoints.ts, a run's end in
+// run-end.ts, and what edit, regenerate and retry submit in resend.ts.
 import type Anthropic from "@anthropic-ai/sdk";
 import type { MessageState } from "../../schema/api";
 import type { RunFailureCode } from "../../schema/errors";
@@ -12,22 +13,20 @@ import type { Approvals, Decided } from "./approvals";
 import { Checkpoints } from "./checkpoints";
 import { newId, type RunEnd, type RunnerHost } from "./host";
 import { modelStep } from "./model-step";
-import { editNote, regenerateNote } from "./resend";
+import { planEdit, planRegenerate, planRetry, RETRY_NOTE, type Refused, type ResendPlan } from "./resend";
+import { finishRun } from "./run-end";
 import { findToolUse, toolStep } from "./tool-step";
 
 export type { RunEnd, RunnerHost } from "./host";
+export type { Refused } from "./resend";
 
 /** What an input became: its message id, the run it started (null: it waits), a repeat of an earlier send. */
 export type Submitted = { messageId: string; runId: string | null; queued: boolean; duplicate: boolean };
-/** Why an edit, regenerate or retry was refused (an API error code, with a sentence for 409s). */
-export type Refused = { refused: "not_found" } | { refused: "not_retryable"; message: string };
 export type SubmitExtra = {
   clientId?: string;
   agentId?: string;
   taskId?: string;
 } & Pick<InboxPayload, "note" | "edits" | "regenerates" | "retryOf">;
-
-const RETRY_NOTE = "[Retry: your previous reply was cut off. Please answer my last message again.]";
 
 export class Runner {
   private driving = false;
@@ -122,64 +121,29 @@ export class Runner {
     return { messageId, runId: null, state: "cancelled" };
   }
 
-  /**
-   * Edit-and-resend (loop/resend.ts): `text` replaces the earlier message. One the model has seen
-   * gets a new turn that says so; one still queued is cancelled and replaced, and one that was
-   * cancelled is simply sent, since the model never saw either.
-   */
+  /** Edit-and-resend: `text` replaces the earlier message (resend.ts says how the model sees it). */
   edit(messageId: string, text: string, clientId?: string): Submitted | Refused {
-    const dup = clientId ? this.seen(clientId) : null;
-    if (dup) return dup;
-    const row = this.userMessage(messageId);
-    if (!row) return { refused: "not_found" };
-    if (row.consumedAt === null) this.cancel(messageId);
-    const note = row.runId ? editNote(row.payload.text) : undefined;
-    return this.submit("user", text, { clientId, edits: messageId, note });
+    return this.resend(clientId, () => planEdit(this.store, messageId, text));
   }
 
-  /**
-   * Regenerate: the earlier message's text again, as a new turn whose note asks for a fresh answer
-   * (loop/resend.ts). Only for a message a run has taken in.
-   */
+  /** Regenerate: the earlier message again, for a fresh answer (resend.ts). */
   regenerate(messageId: string, clientId?: string): Submitted | Refused {
-    const dup = clientId ? this.seen(clientId) : null;
-    if (dup) return dup;
-    const row = this.userMessage(messageId);
-    if (!row) return { refused: "not_found" };
-    if (!row.runId) {
-      return {
-        refused: "not_retryable",
-        message: "That message has not been answered yet, so there is no answer to regenerate.",
-      };
-    }
-    const original = row.payload.regenerates ?? messageId;
-    return this.submit("user", row.payload.text, {
-      clientId,
-      regenerates: original,
-      note: regenerateNote(),
-    });
+    return this.resend(clientId, () => planRegenerate(this.store, messageId));
   }
 
-  /**
-   * Retry: the latest run, which failed or was stopped, goes again. Nothing is added to the
-   * conversation (the failed attempt left no answer), so the model sees exactly what that attempt
-   * saw; a stopped run whose reply was cut off gets a note asking for the answer again.
-   */
+  /** Retry: the latest run, which failed or was stopped, goes again (resend.ts). */
   retry(runId: string, clientId?: string): Submitted | Refused {
+    return this.resend(clientId, () => planRetry(this.store, runId));
+  }
+
+  /** A repeat (same clientId) answers as the first time; else the plan's user input, or its refusal. */
+  private resend(clientId: string | undefined, plan: () => ResendPlan | Refused): Submitted | Refused {
     const dup = clientId ? this.seen(clientId) : null;
     if (dup) return dup;
-    const run = this.store.run(runId);
-    if (!run) return { refused: "not_found" };
-    const why =
-      this.store.latestRun()?.id !== runId
-        ? "Only the latest run can be retried."
-        : run.status !== "failed" && run.status !== "interrupted"
-          ? `That run ${run.status === "completed" ? "completed" : "is still going"}; regenerate its answer instead.`
-          : this.store.pendingInboxRows().some((p) => p.kind !== "agent_report")
-            ? "Messages are waiting to run; send or cancel them first."
-            : null;
-    if (why) return { refused: "not_retryable", message: why };
-    return this.submit("user", "", { clientId, retryOf: runId });
+    const p = plan();
+    if ("refused" in p) return p;
+    if (p.cancels) this.cancel(p.cancels);
+    return this.submit("user", p.text, { clientId, ...p.extra });
   }
 
   /** Resume after a Stop: lets what waits in the inbox (queued messages, reports) start now. */
@@ -189,12 +153,6 @@ export class Runner {
       this.setHeld(false);
     }
     return this.startNextIfIdle();
-  }
-
-  /** A user message of this object by id (not a report, not a retry). */
-  private userMessage(messageId: string) {
-    const row = this.store.inboxByMessageId(messageId);
-    return row && row.kind === "user" && !row.payload.retryOf ? row : null;
   }
 
   /**
@@ -411,42 +369,8 @@ export class Runner {
     }
   }
 
-  /** Ends a run with exactly one terminal event. */
+  /** Ends a run with exactly one terminal event (run-end.ts). */
   finish(runId: string, end: RunEnd, error?: { code: RunFailureCode; message: string }): void {
-    const run = this.store.run(runId);
-    if (!run || run.status === "completed" || run.status === "failed" || run.status === "interrupted") return;
-    let held: string | null = null;
-    this.store.transaction(() => {
-      this.cp.closeDanglingToolCalls(runId, end);
-      this.store.setRunStatus(runId, end);
-      if (this.store.get("activeRunId") === runId) this.store.set("activeRunId", null);
-      this.store.set("waiting", null);
-      held = this.cp.releaseUnbilled();
-      this.approvals.prune();
-      const fresh = this.store.run(runId)!;
-      const usage = {
-        inputTokens: fresh.inputTokens,
-        outputTokens: fresh.outputTokens,
-        cacheReadTokens: fresh.cacheReadTokens,
-        cacheWriteTokens: fresh.cacheWriteTokens,
-      };
-      if (end === "completed")
-        this.host.emit({
-          type: "run.completed",
-          runId,
-          usage,
-          costUsd: Math.round(fresh.costUsd * 1e6) / 1e6,
-        });
-      else if (end === "failed")
-        this.host.emit({
-          type: "run.failed",
-          runId,
-          error: error ?? { code: "internal_error", message: "The run failed." },
-        });
-      else this.host.emit({ type: "run.interrupted", runId });
-    });
-    void this.host
-      .runEnded(runId, end, run.trigger, held)
-      .catch((err) => console.error("runEnded hook failed", err));
+    finishRun(this.host, this.cp, this.approvals, runId, end, error);
   }
 }

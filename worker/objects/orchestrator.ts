@@ -1,16 +1,14 @@
 // An orchestrator: the agent the user chats with. It runs the shared loop with tools that create
-// and drive Agent objects (team-control.ts), keeps the live registry of its agents, applies their
-// notices to its stream, resumes runs suspended in wait_for_agents, and holds the team's budget
-// (team.ts).
+// and drive Agent objects (team-control.ts), keeps the live registry of its agents and applies their
+// notices (team-registry.ts), resumes runs suspended in wait_for_agents, and holds the team's budget
+// (team.ts). This class composes them into the object and its RPC surface.
 import type { MessageState, SearchResponse, SendMessageResult } from "../../schema/api";
-import type { AgentSummary, ApprovalDecision, StreamState, Totals, Usage } from "../../schema/events";
-import { zeroTotals } from "../../schema/events";
-import { queueD1 } from "../db/outbox";
+import type { AgentSummary, ApprovalDecision, StreamState, Usage } from "../../schema/events";
 import type { Approval } from "../db/store-types";
 import { templateDigests } from "../db/templates";
-import { type Decided, keepRecent } from "../loop/approvals";
+import type { Decided } from "../loop/approvals";
 import type { Refused, RunEnd, Submitted } from "../loop/runner";
-import { type Tool, type ToolContext, ToolError } from "../loop/tool";
+import type { Tool, ToolContext } from "../loop/tool";
 import { decide } from "../policy/tool-policy";
 import { type AgentSpec, describeTemplates } from "../tools/agent-spec";
 import { connectorTools } from "../tools/mcp/tools";
@@ -23,12 +21,13 @@ import {
 import type { Activity } from "./activity";
 import { exportStream } from "./export";
 import { LoopObject } from "./loop-object";
-import { type AgentSettings, type NumberedNotice, noticeEffect } from "./notices";
+import type { NumberedNotice } from "./notices";
 import type { OrchestratorInit, OrchestratorPatch, OrchestratorRpc } from "./rpc";
 import { searchConversation } from "./search";
 import { agentStub } from "./stubs";
-import { addTotals, agentRow as agentRowOf, TeamBudget, teamTotals as teamTotalsOf } from "./team";
-import { TeamControl, TeamRefusal } from "./team-control";
+import { TeamBudget } from "./team";
+import { TeamControl } from "./team-control";
+import { TeamRegistry } from "./team-registry";
 
 const PREAMBLE = `You are the orchestrator of a team of AI agents working in a shared workspace of files.
 Break the user's request into tasks, create specialised agents for them, command them, wait for
@@ -39,21 +38,19 @@ Keep the user informed in short messages.`;
 const answer = (r: Submitted | Refused): SendMessageResult | Refused =>
   "refused" in r ? r : { messageId: r.messageId, runId: r.runId, queued: r.queued };
 
-/** The larger of two cumulative snapshots of the same agent's totals (notices may lag). */
-const latest = (a: Totals, b: Totals): Totals => (b.costUsd > a.costUsd ? b : a);
-
 export class Orchestrator extends LoopObject implements OrchestratorRpc {
+  private readonly budget = new TeamBudget(this.store, this.env.DB, () => this.registry.totals().costUsd);
+  private readonly registry = new TeamRegistry(this.store, (b) => this.emit(b), this.budget);
   private readonly team = new TeamControl({
     store: this.store,
     env: this.env,
     emit: (b) => this.emit(b),
     flush: () => this.flush(),
-    agents: () => this.agents(),
-    patch: (id, p) => this.patchAgent(id, p),
-    row: (a) => this.agentRow(a),
+    agents: () => this.registry.list(),
+    patch: (id, p) => this.registry.patch(id, p),
+    row: (a) => this.registry.row(a),
     deleteAgent: (id) => this.deleteAgent(id),
   });
-  private readonly budget = new TeamBudget(this.store, this.env.DB, () => this.teamTotals().costUsd);
   async init(init: OrchestratorInit): Promise<StreamState> {
     if (!this.initialised()) {
       this.configure({ ...init, kind: "orchestrator", orchestratorId: init.id });
@@ -72,8 +69,7 @@ export class Orchestrator extends LoopObject implements OrchestratorRpc {
       patch.connectors !== undefined
     ) {
       // The agents follow their orchestrator's tool policy, thinking, approval timeout and connectors.
-      const settings = this.agentSettings();
-      await Promise.allSettled(this.agents().map((a) => this.agentStub(a.id).applySettings(settings)));
+      await this.team.passSettings();
     }
   }
 
@@ -91,9 +87,7 @@ export class Orchestrator extends LoopObject implements OrchestratorRpc {
 
   /** Pending approvals: its own and its agents' (DESIGN §9). */
   listApprovals(): Approval[] {
-    const agents = Object.values(this.store.get("agentApprovals") ?? {}).filter(
-      (a) => a.status === "pending",
-    );
+    const agents = this.registry.pendingApprovals();
     return [...this.approvals.pending(), ...agents].sort((a, b) => a.requestedAt - b.requestedAt);
   }
 
@@ -102,19 +96,9 @@ export class Orchestrator extends LoopObject implements OrchestratorRpc {
     if (this.store.get("approvals")?.[approvalId]) {
       return this.runner.resolveApproval(approvalId, decision, "user", note);
     }
-    const mirrored = this.store.get("agentApprovals")?.[approvalId];
+    const mirrored = this.registry.approval(approvalId);
     if (!mirrored?.agentId || !this.agent(mirrored.agentId)) return { error: "not_found" };
     return this.agentStub(mirrored.agentId).decideApproval(approvalId, decision, note);
-  }
-
-  private agentSettings(): AgentSettings {
-    const c = this.store.config();
-    return {
-      toolPolicy: c.toolPolicy,
-      thinking: c.thinking,
-      approvalTimeoutSec: c.approvalTimeoutSec,
-      connectors: c.connectors ?? [],
-    };
   }
 
   /** Deletes the orchestrator: stops everything, erases its agents and its own storage. */
@@ -135,15 +119,7 @@ export class Orchestrator extends LoopObject implements OrchestratorRpc {
   async interrupt(opts: { agents?: boolean } = {}): Promise<{ run: boolean; agents: number }> {
     this.runner.hold();
     const run = this.runner.interrupt();
-    let agents = 0;
-    if (opts.agents) {
-      const stopGen = (this.store.get("stopGen") ?? 0) + 1;
-      this.store.set("stopGen", stopGen);
-      const results = await Promise.allSettled(
-        this.agents().map((a) => this.agentStub(a.id).interrupt({ cancelQueued: true, stopGen })),
-      );
-      agents = results.filter((r) => r.status === "fulfilled" && r.value).length;
-    }
+    const agents = opts.agents ? await this.team.stopAll() : 0;
     return { run, agents };
   }
 
@@ -195,7 +171,7 @@ export class Orchestrator extends LoopObject implements OrchestratorRpc {
 
   /** The whole conversation as Markdown or JSON, streamed from the event log (objects/export.ts). */
   exportConversation(format: "md" | "json"): ReadableStream<Uint8Array> {
-    return exportStream(this.log, this.store.config(), this.teamTotals(), format);
+    return exportStream(this.log, this.store.config(), this.registry.totals(), format);
   }
 
   /** Where the conversation mentions `query` (objects/search.ts). */
@@ -211,50 +187,25 @@ export class Orchestrator extends LoopObject implements OrchestratorRpc {
   // ---- agents: registry and direct control ----
 
   agents(): AgentSummary[] {
-    return this.store.get("agents") ?? [];
+    return this.registry.list();
   }
 
   agent(agentId: string): AgentSummary | null {
-    return this.agents().find((a) => a.id === agentId) ?? null;
+    return this.registry.find(agentId);
   }
 
   /** The user's own task for an agent: its task id, the agent's refusal, or null if it's gone. */
-  async messageAgent(
-    agentId: string,
-    text: string,
-    clientId?: string,
-  ): Promise<{ taskId: string } | { refused: string } | null> {
-    const agent = this.agent(agentId);
-    if (!agent) return null;
-    const taskId = `user_${clientId ?? crypto.randomUUID()}`;
-    try {
-      await this.team.commandAgent(agent, taskId, text);
-    } catch (err) {
-      if (err instanceof ToolError) return { refused: err.message };
-      throw err;
-    }
-    return { taskId };
+  messageAgent(agentId: string, text: string, clientId?: string) {
+    return this.team.userTask(agentId, text, clientId);
   }
 
   /** The user's "New agent": created like create_agent's, exactly once per key. */
-  async createAgent(
-    key: string,
-    spec: AgentSpec,
-  ): Promise<
-    { agent: AgentSummary } | { refused: { code: "agent_exists" | "too_many_agents"; message: string } }
-  > {
-    try {
-      return { agent: await this.team.createAgent(`user_${key}`, spec) };
-    } catch (err) {
-      if (err instanceof TeamRefusal) return { refused: { code: err.code, message: err.message } };
-      throw err;
-    }
+  createAgent(key: string, spec: AgentSpec) {
+    return this.team.userAgent(key, spec);
   }
 
-  async interruptAgent(agentId: string): Promise<boolean | null> {
-    const agent = this.agent(agentId);
-    if (!agent) return null;
-    return this.agentStub(agent.id).interrupt();
+  interruptAgent(agentId: string): Promise<boolean | null> {
+    return this.team.interrupt(agentId);
   }
 
   /**
@@ -265,27 +216,8 @@ export class Orchestrator extends LoopObject implements OrchestratorRpc {
     const agent = this.agent(agentId);
     if (!agent) return false;
     const final = await this.agentStub(agent.id).destroy();
-    const current = this.agent(agent.id);
-    if (!current) return true; // deleted meanwhile by a concurrent call
-    this.store.transaction(() => {
-      const spent = final ? latest(current.totals, final.totals) : current.totals;
-      this.store.set("retiredTotals", addTotals(this.store.get("retiredTotals") ?? zeroTotals(), spent));
-      this.store.set(
-        "agents",
-        this.agents().filter((a) => a.id !== agent.id),
-      );
-      this.budget.settle((_key, r) => r.agentId === agent.id);
-      // Its pending approvals went with it.
-      const mirrored = this.store.get("agentApprovals") ?? {};
-      this.store.set(
-        "agentApprovals",
-        Object.fromEntries(Object.entries(mirrored).filter(([, m]) => m.agentId !== agent.id)),
-      );
-      this.emit({ type: "agent.deleted", agentId: agent.id });
-      queueD1(this.store, { kind: "agent", row: { ...this.agentRow(current), deletedAt: Date.now() } });
-      this.emitTeamUsage();
-    });
-    await this.flush();
+    // Not retired when a concurrent call deleted it meanwhile.
+    if (this.registry.retire(agent.id, final)) await this.flush();
     return true;
   }
 
@@ -307,28 +239,8 @@ export class Orchestrator extends LoopObject implements OrchestratorRpc {
 
   /** Applies an agent's notices in order, once each (they are retried until acknowledged). */
   async agentNotices(agentId: string, notices: NumberedNotice[]): Promise<void> {
-    const cursor = this.store.get("noticeCursor") ?? {};
-    let last = cursor[agentId] ?? 0;
-    const fresh = notices.filter((n) => n.id > last).sort((a, b) => a.id - b.id);
-    if (!fresh.length) return;
-    const completed: string[] = [];
-    this.store.transaction(() => {
-      for (const n of fresh) {
-        last = n.id;
-        const agent = this.agent(agentId);
-        if (!agent) continue;
-        const effect = noticeEffect(n, agent);
-        if (effect.patch) this.patchAgent(agentId, effect.patch);
-        for (const e of effect.events) this.emit(e);
-        if (n.kind === "usage" || n.kind === "completed") this.budget.settleFor(agentId, n.settles);
-        if (n.kind === "usage") this.emitTeamUsage();
-        if (n.kind === "approval") this.mirrorApproval(n.approval);
-        if (n.kind === "completed") completed.push(agentId);
-      }
-      this.store.set("noticeCursor", { ...cursor, [agentId]: last });
-      const updated = this.agent(agentId);
-      if (updated) queueD1(this.store, { kind: "agent", row: this.agentRow(updated) });
-    });
+    const completed = this.registry.applyNotices(agentId, notices);
+    if (!completed) return;
     for (const id of completed) this.onAgentFinished(id);
     await this.flush();
   }
@@ -390,7 +302,7 @@ export class Orchestrator extends LoopObject implements OrchestratorRpc {
   protected async messageCheckpointed(_usage: Usage, _cost: number, settles: string | null): Promise<void> {
     // D1 totals follow from the message row (a trigger); only the live stream needs telling.
     if (settles) this.budget.settle((key) => key === settles);
-    this.emitTeamUsage();
+    this.registry.emitUsage();
   }
 
   protected async runEnded(
@@ -411,7 +323,7 @@ export class Orchestrator extends LoopObject implements OrchestratorRpc {
       queuedReports: this.store.pendingInbox("agent_report"),
       pendingApprovals: this.listApprovals().length,
       agents: this.agents(),
-      totals: this.teamTotals(),
+      totals: this.registry.totals(),
       status: run ? (run.status === "waiting" ? "waiting" : "executing") : "idle",
     };
   }
@@ -423,9 +335,7 @@ export class Orchestrator extends LoopObject implements OrchestratorRpc {
   protected override async onAlarm(): Promise<void> {
     const waiting = this.store.get("waiting");
     if (waiting && Date.now() >= waiting.deadline) {
-      const named = waiting.names
-        .map((n) => this.agents().find((a) => a.name === n))
-        .filter((a): a is AgentSummary => !!a);
+      const named = this.registry.named(waiting.names);
       this.runner.resolveWait(waiting.toolUseId, summariseWait(named, true));
     }
   }
@@ -445,9 +355,7 @@ export class Orchestrator extends LoopObject implements OrchestratorRpc {
     const agent = this.agent(agentId);
     if (!agent) return;
     if (waiting?.names.includes(agent.name)) {
-      const named = waiting.names
-        .map((n) => this.agents().find((a) => a.name === n))
-        .filter((a): a is AgentSummary => !!a);
+      const named = this.registry.named(waiting.names);
       if (named.every(isSettled)) {
         this.store.consumeReports(
           named.map((a) => a.id),
@@ -461,41 +369,7 @@ export class Orchestrator extends LoopObject implements OrchestratorRpc {
     this.runner.submit(
       "agent_report",
       `[Report from agent ${agent.name} (${agent.status})]\n${agent.result ?? ""}`,
-      {
-        agentId,
-      },
+      { agentId },
     );
-  }
-
-  /** Keeps a copy of an agent's approval, for the list, the snapshot and routing decisions. */
-  private mirrorApproval(a: Approval): void {
-    this.store.set(
-      "agentApprovals",
-      keepRecent({ ...(this.store.get("agentApprovals") ?? {}), [a.approvalId]: a }),
-    );
-  }
-
-  private patchAgent(agentId: string, patch: Partial<AgentSummary>): void {
-    this.store.set(
-      "agents",
-      this.agents().map((a) => (a.id === agentId ? { ...a, ...patch } : a)),
-    );
-  }
-
-  private agentRow(a: AgentSummary) {
-    return agentRowOf(this.store.config(), a);
-  }
-
-  /** Its own calls, every live agent's, and every deleted agent's: never goes down. */
-  private teamTotals(): Totals {
-    return teamTotalsOf(this.store, this.agents());
-  }
-
-  private emitTeamUsage(): void {
-    this.emit({
-      type: "usage.updated",
-      totals: this.teamTotals(),
-      contextTokens: this.store.get("contextTokens") ?? 0,
-    });
   }
 }

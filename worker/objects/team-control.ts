@@ -1,6 +1,8 @@
-// The orchestrator's hands on its team: the tool context its tools act through, and the two
-// effects that need care — creating an agent exactly once within the caps, and handing one a task
-// that a Stop can't be overtaken by (DESIGN §8).
+// The orchestrator's hands on its team: everything that goes out to its agents. The tool context its
+// tools act through, the user's own tasks and new agents, settings the agents follow, Stop all, and
+// the two effects that need care — creating an agent exactly once within the caps, and handing one a
+// task that a Stop can't be overtaken by (stop generations, DESIGN §8). Its record of the agents is
+// team-registry.ts.
 import { createHash } from "node:crypto";
 import type { AgentSummary, EventBody } from "../../schema/events";
 import { queueD1 } from "../db/outbox";
@@ -11,6 +13,8 @@ import { TEAM_LIMITS } from "../limits";
 import { type ToolContext, ToolError } from "../loop/tool";
 import type { AgentSpec } from "../tools/agent-spec";
 import type { OrchestratorToolContext } from "../tools/orchestrator-tools";
+import type { AgentSettings } from "./notices";
+import type { OrchestratorRpc } from "./rpc";
 import { agentStub } from "./stubs";
 import { type agentRow, newAgentSummary } from "./team";
 
@@ -49,6 +53,76 @@ export class TeamControl {
 
   private agent(agentId: string): AgentSummary | null {
     return this.host.agents().find((a) => a.id === agentId) ?? null;
+  }
+
+  /** The orchestrator's settings its agents follow (DESIGN §9). */
+  private settings(): AgentSettings {
+    const c = this.host.store.config();
+    return {
+      toolPolicy: c.toolPolicy,
+      thinking: c.thinking,
+      approvalTimeoutSec: c.approvalTimeoutSec,
+      connectors: c.connectors ?? [],
+    };
+  }
+
+  /** The orchestrator's tool policy, thinking, approval timeout or connectors changed: agents follow. */
+  async passSettings(): Promise<void> {
+    const settings = this.settings();
+    await Promise.allSettled(
+      this.host.agents().map((a) => agentStub(this.host.env, a.id).applySettings(settings)),
+    );
+  }
+
+  /**
+   * Stop all: every agent's run is interrupted and its queued tasks cancelled. The stop generation
+   * goes up first, so a task sent before the stop but arriving after it is refused by the agent.
+   * Returns how many agents had something to stop.
+   */
+  async stopAll(): Promise<number> {
+    const stopGen = (this.host.store.get("stopGen") ?? 0) + 1;
+    this.host.store.set("stopGen", stopGen);
+    const results = await Promise.allSettled(
+      this.host
+        .agents()
+        .map((a) => agentStub(this.host.env, a.id).interrupt({ cancelQueued: true, stopGen })),
+    );
+    return results.filter((r) => r.status === "fulfilled" && r.value).length;
+  }
+
+  /** The user's Stop on one agent; null if it's gone. */
+  async interrupt(agentId: string): Promise<boolean | null> {
+    const agent = this.agent(agentId);
+    if (!agent) return null;
+    return agentStub(this.host.env, agent.id).interrupt();
+  }
+
+  /** The user's own task for an agent: its task id, the agent's refusal, or null if it's gone. */
+  async userTask(
+    agentId: string,
+    text: string,
+    clientId?: string,
+  ): Promise<{ taskId: string } | { refused: string } | null> {
+    const agent = this.agent(agentId);
+    if (!agent) return null;
+    const taskId = `user_${clientId ?? crypto.randomUUID()}`;
+    try {
+      await this.commandAgent(agent, taskId, text);
+    } catch (err) {
+      if (err instanceof ToolError) return { refused: err.message };
+      throw err;
+    }
+    return { taskId };
+  }
+
+  /** The user's "New agent": created like create_agent's, exactly once per key; refusals as data. */
+  async userAgent(key: string, spec: AgentSpec): ReturnType<OrchestratorRpc["createAgent"]> {
+    try {
+      return { agent: await this.createAgent(`user_${key}`, spec) };
+    } catch (err) {
+      if (err instanceof TeamRefusal) return { refused: { code: err.code, message: err.message } };
+      throw err;
+    }
   }
 
   toolContext(base: ToolContext): OrchestratorToolContext {
@@ -111,12 +185,7 @@ export class TeamControl {
         userId: c.userId,
         orchestratorId: c.id,
         simulated: c.simulated,
-        settings: {
-          toolPolicy: c.toolPolicy,
-          thinking: c.thinking,
-          approvalTimeoutSec: c.approvalTimeoutSec,
-          connectors: c.connectors ?? [],
-        },
+        settings: this.settings(),
         ...spec,
       });
       const agent = newAgentSummary(id, spec);

@@ -2,8 +2,8 @@
 // replaced, plus a marker per deletion. The current version lives in `files`; history rows hold the
 // earlier ones, so a file's version numbers increase without reuse (a file written again after a
 // delete goes on after its marker). The statements here run inside a mutation's own D1 batch
-// (workspace.ts apply), under the same conditions as its effect: a version is archived exactly when
-// the effect happens, and never by a replay. Pruning is bounded by FILE_HISTORY_LIMITS.
+// (exactly-once.ts applyOnce), under the same conditions as its effect: a version is archived
+// exactly when the effect happens, and never by a replay. Pruning is bounded by FILE_HISTORY_LIMITS.
 import { type SQL, sql } from "drizzle-orm";
 import { FILE_HISTORY_LIMITS } from "../../limits";
 

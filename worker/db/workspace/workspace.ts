@@ -1,13 +1,14 @@
-// The orchestrator's shared workspace of files in D1. Every mutation carries an op id (the
-// tool_use_id, or a request id): the effect, the history it keeps (history.ts) and its op record
+// The orchestrator's shared workspace of files in D1: reads, and what each mutation (write, edit,
+// delete, rename, restore) does. Every mutation carries an op id (the tool_use_id, or a request id)
+// and runs through exactly-once.ts: the effect, the history it keeps (history.ts) and its op record
 // commit in one batch, and a repeated op id returns the stored result instead of applying again —
 // tool effects happen exactly once, and so does each version they archive.
 import { and, asc, eq, gt, type SQL, sql } from "drizzle-orm";
 import { drizzle } from "drizzle-orm/d1";
-import { SQLiteAsyncDialect } from "drizzle-orm/sqlite-core";
 import { INPUT_LIMITS } from "../../../schema/api";
-import { fileOps, files } from "../../../schema/d1";
+import { files } from "../../../schema/d1";
 import { CallerError } from "../../http/errors";
+import { applyOnce, type MutationPlan, type OpResult, Refused } from "./exactly-once";
 import {
   archiveCurrent,
   at,
@@ -17,71 +18,25 @@ import {
   fresh,
   listVersions,
   nextVersion,
-  pruneFile,
-  pruneWorkspace,
   readPastVersion,
 } from "./history";
 import { normalisePath } from "./paths";
-import { fits, type Limit, refusal } from "./quota";
+import { fits } from "./quota";
 import { type SearchOptions, type SearchResult, searchFiles } from "./search";
 
+export type { FileChange, OpResult, Refusal } from "./exactly-once";
 export type { FileHistory, VersionMeta } from "./history";
 export { normalisePath } from "./paths";
 
 export type FileMeta = { path: string; size: number; version: number; updatedBy: string; updatedAt: number };
-export type FileChange = { path: string; size: number; by: string; deleted?: boolean };
-/**
- * Why a mutation was refused, for callers that answer with a status: a workspace cap; a
- * precondition (`expect`) that no longer holds, with the file's version now (null: no file); no
- * such file or version; a rename onto a file that exists.
- */
-export type Refusal =
-  | { kind: "limit"; limit: Limit }
-  | { kind: "conflict"; current: number | null }
-  | { kind: "missing" }
-  | { kind: "exists" };
-export type OpResult = {
-  content: string;
-  isError: boolean;
-  /** What changed, for file.changed events: empty for refusals and replays; a rename has two. */
-  changes: FileChange[];
-  refused?: Refusal;
-};
 /**
  * A precondition on the file's current version: a number (it must be at that version), null (there
  * must be no file), undefined (none). Agents' tools write without one; the API takes If-Match.
  */
 export type Expect = number | null | undefined;
 
-class Refused extends CallerError {
-  constructor(
-    readonly refusal: Refusal,
-    message: string,
-  ) {
-    super(message);
-  }
-}
-
-/** What one mutation does: statements run in order in one batch, then its op record when `took`. */
-type Plan = {
-  statements: SQL[];
-  took: SQL;
-  result: string;
-  changes: FileChange[];
-  /** Paths whose history the op may have grown: pruned after the record. */
-  paths: string[];
-  /** A write's resulting file, to explain a refusal by the workspace caps. */
-  grows?: { path: string; size: number };
-};
-
 const encoder = new TextEncoder();
 const byteSize = (s: string) => encoder.encode(s).byteLength;
-const dialect = new SQLiteAsyncDialect();
-
-function toStatement(db: D1Database, query: SQL | { toSQL(): { sql: string; params: unknown[] } }) {
-  const { sql: text, params } = "toSQL" in query ? query.toSQL() : dialect.sqlToQuery(query);
-  return db.prepare(text).bind(...params);
-}
 
 const conflict = (path: string, current: number | null, expected: Expect) =>
   new Refused(
@@ -358,7 +313,7 @@ export class Workspace {
     by: string,
     expect: Expect,
     result: string,
-  ): Plan {
+  ): MutationPlan {
     const o = this.orchestratorId;
     const size = byteSize(content);
     const now = Date.now();
@@ -383,57 +338,8 @@ export class Workspace {
     };
   }
 
-  /**
-   * Runs one mutation exactly once per op id. Its statements and the op row go in one batch; the op
-   * row is only inserted if the effect took (`took`), and every effect statement is guarded by the
-   * op not being recorded yet, so even a concurrent repeat of the op changes nothing. History is
-   * pruned after the record (pruning is safe at any time).
-   */
-  private async apply(opId: string, prepare: () => Promise<Plan>): Promise<OpResult> {
-    for (let attempt = 0; attempt < 3; attempt++) {
-      const [done] = await this.db.select().from(fileOps).where(eq(fileOps.opId, opId));
-      if (done) return { content: done.result, isError: done.isError, changes: [] };
-      let plan: Plan;
-      try {
-        plan = await prepare();
-      } catch (err) {
-        // Refused because a concurrent repeat of this op just applied it? Then that is the answer.
-        if (err instanceof CallerError && attempt === 0) {
-          const [raced] = await this.db.select().from(fileOps).where(eq(fileOps.opId, opId));
-          if (raced) return { content: raced.result, isError: raced.isError, changes: [] };
-        }
-        if (err instanceof Refused)
-          return { content: err.message, isError: true, changes: [], refused: err.refusal };
-        if (err instanceof CallerError) return { content: err.message, isError: true, changes: [] };
-        throw err;
-      }
-      const record = sql`INSERT INTO file_ops (op_id, orchestrator_id, result, is_error, created_at)
-        SELECT ${opId}, ${this.orchestratorId}, ${plan.result}, 0, ${Date.now()} WHERE ${plan.took}
-        ON CONFLICT DO NOTHING`;
-      const db = this.env.DB;
-      const results = await db.batch([
-        ...plan.statements.map((s) => toStatement(db, s)),
-        toStatement(db, record),
-        ...plan.paths.map((p) => toStatement(db, pruneFile(this.orchestratorId, p))),
-        toStatement(db, pruneWorkspace(this.orchestratorId)),
-      ]);
-      if (results[plan.statements.length]?.meta.changes === 1)
-        return { content: plan.result, isError: false, changes: plan.changes };
-      // Refused by a cap, or lost a race with another writer (or a replay): look again.
-      const full = plan.grows && (await refusal(db, this.orchestratorId, plan.grows.path, plan.grows.size));
-      if (full) {
-        return {
-          content: full.message,
-          isError: true,
-          changes: [],
-          refused: { kind: "limit", limit: full.limit },
-        };
-      }
-    }
-    return {
-      content: "The file changed while editing it; read it again and retry.",
-      isError: true,
-      changes: [],
-    };
+  /** Runs one planned mutation exactly once per op id (exactly-once.ts). */
+  private apply(opId: string, prepare: () => Promise<MutationPlan>): Promise<OpResult> {
+    return applyOnce(this.env.DB, this.orchestratorId, opId, prepare);
   }
 }
