@@ -153,10 +153,10 @@ describe("Store", () => {
         ms: 3,
         createdAt: 1,
       };
-      store.saveToolResult(row);
-      store.saveToolResult({ ...row, content: "a second write is ignored", isError: true });
-      expect(store.toolResult("tu1")).toEqual(row);
-      expect(store.toolResult("tu2")).toBeUndefined();
+      store.toolResults.save(row);
+      store.toolResults.save({ ...row, content: "a second write is ignored", isError: true });
+      expect(store.toolResults.get("tu1")).toEqual(row);
+      expect(store.toolResults.get("tu2")).toBeUndefined();
     });
   });
 });

@@ -89,7 +89,6 @@ export type MetaShape = {
   config: ObjectConfig;
   totals: Totals;
   contextTokens: number;
-  activeRunId: string | null;
   /**
    * The assistant message that stopped with pause_turn (server tools mid-way): the run goes on by
    * sending it back as the last message, rather than ending there (DESIGN §9).

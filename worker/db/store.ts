@@ -5,6 +5,7 @@ import { migrate } from "drizzle-orm/durable-sqlite/migrator";
 import * as t from "../../schema/do";
 import migrations from "../../schema/do-migrations";
 import { type Usage, zeroTotals } from "../../schema/events";
+import { NoticeQueue } from "./notice-queue";
 import {
   type ContentBlock,
   type ConversationRow,
@@ -19,13 +20,11 @@ import {
   type Role,
   type RunRow,
   type RunSql,
-  type ToolResultRow,
-  type ToolResultSql,
   toInbox,
   toRun,
-  toToolResult,
   withStepUsage,
 } from "./store-types";
+import { ToolResults } from "./tool-results";
 
 export type * from "./store-types";
 
@@ -41,12 +40,18 @@ export class Store {
   readonly db: DrizzleSqliteDODatabase<typeof t>;
   private readonly meta = new Map<string, { value: unknown; json: Json }>();
   private readonly runs = new Map<string, RunRow>();
+  /** The run under way, once read (undefined: not read since the copies were dropped). */
+  private active: string | null | undefined;
   private conv: ConversationRow[] | null = null;
   /** True once the outbox is known to be empty, so an idle flush costs no query. */
   private outboxEmpty = false;
   /** Rows queued so far, and how many had been when the last read saw the whole outbox. */
   private outboxQueued = 0;
   private outboxWholeAt = -1;
+  /** Agent → orchestrator notices waiting to be delivered. */
+  readonly notices = new NoticeQueue(() => this.sql);
+  /** Tool results by tool_use_id (the exactly-once record). */
+  readonly toolResults = new ToolResults(() => this.sql);
   /** Nesting of transaction(), and what waits for the outermost one to complete. */
   private depth = 0;
   private pending: (() => void)[] = [];
@@ -113,6 +118,7 @@ export class Store {
   forget(): void {
     this.meta.clear();
     this.runs.clear();
+    this.active = undefined;
     this.conv = null;
     this.outboxEmpty = false;
     this.outboxWholeAt = -1;
@@ -161,6 +167,20 @@ export class Store {
     return { ...run };
   }
 
+  /**
+   * The run under way (active, or waiting on its agents), or null. Read from the runs table, which
+   * each run's start and end write anyway, rather than from a meta row of its own written twice.
+   */
+  activeRunId(): string | null {
+    this.active ??=
+      this.sql
+        .exec<{ id: string }>(
+          "SELECT id FROM runs WHERE status IN ('active', 'waiting') ORDER BY created_at DESC, rowid DESC LIMIT 1",
+        )
+        .toArray()[0]?.id ?? null;
+    return this.active;
+  }
+
   insertRun(id: string, trigger: string): void {
     const createdAt = Date.now();
     this.sql.exec(
@@ -178,6 +198,7 @@ export class Store {
       createdAt,
       endedAt: null,
     });
+    this.active = id;
   }
 
   setRunStatus(id: string, status: RunRow["status"]): void {
@@ -186,6 +207,8 @@ export class Store {
     this.sql.exec("UPDATE runs SET status = ?, ended_at = ? WHERE id = ?", status, endedAt, id);
     const hit = this.runs.get(id);
     if (hit) this.runs.set(id, { ...hit, status, endedAt });
+    if (!terminal) this.active = id;
+    else if (this.active === id) this.active = null;
   }
 
   addRunUsage(id: string, usage: Usage, costUsd: number): void {
@@ -257,29 +280,6 @@ export class Store {
       );
       this.conv = null;
     });
-  }
-
-  // ---- tool results ----
-
-  toolResult(toolUseId: string): ToolResultRow | undefined {
-    const r = this.sql
-      .exec<ToolResultSql>("SELECT * FROM tool_results WHERE tool_use_id = ?", toolUseId)
-      .toArray()[0];
-    return r ? toToolResult(r) : undefined;
-  }
-
-  saveToolResult(row: ToolResultRow): void {
-    this.sql.exec(
-      `INSERT INTO tool_results (tool_use_id, run_id, name, content, is_error, ms, created_at)
-       VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`,
-      row.toolUseId,
-      row.runId,
-      row.name,
-      row.content,
-      row.isError ? 1 : 0,
-      row.ms,
-      row.createdAt,
-    );
   }
 
   // ---- inbox ----
@@ -379,22 +379,5 @@ export class Store {
   clearOutbox(uptoId: number): void {
     this.sql.exec("DELETE FROM outbox WHERE id <= ?", uptoId);
     if (this.outboxWholeAt === this.outboxQueued) this.outboxEmpty = true;
-  }
-
-  // ---- notifications (agent → orchestrator) ----
-
-  queueNotice(payload: unknown): void {
-    this.sql.exec("INSERT INTO notifications (payload) VALUES (?)", JSON.stringify(payload));
-  }
-
-  notices(limit = 100): { id: number; payload: unknown }[] {
-    return this.sql
-      .exec<{ id: number; payload: Json }>("SELECT id, payload FROM notifications ORDER BY id LIMIT ?", limit)
-      .toArray()
-      .map((r) => ({ id: r.id, payload: parse<unknown>(r.payload) }));
-  }
-
-  clearNotices(uptoId: number): void {
-    this.sql.exec("DELETE FROM notifications WHERE id <= ?", uptoId);
   }
 }

@@ -70,7 +70,7 @@ export class Checkpoints {
    * and stops at the first boundary: a few rows.)
    */
   private inflightMessage(): { runId: string; messageId: string; usage?: Usage } | null {
-    const runId = this.store.get("activeRunId");
+    const runId = this.store.activeRunId();
     if (!runId) return null;
     const last = this.store.sql
       .exec<{ type: string; body: string }>(
@@ -190,13 +190,13 @@ export class Checkpoints {
 
   /** Stores a tool's result (the exactly-once record), announces it, and queues its complete D1 row. */
   saveResult(runId: string, call: ToolCallRef, outcome: { content: string; isError?: boolean }, ms: number) {
-    if (this.store.toolResult(call.id)) return;
+    if (this.store.toolResults.get(call.id)) return;
     const { content, truncated } = truncateOutput(outcome.content);
     const isError = outcome.isError ?? false;
     const config = this.store.config();
     const now = Date.now();
     this.store.transaction(() => {
-      this.store.saveToolResult({
+      this.store.toolResults.save({
         toolUseId: call.id,
         runId,
         name: call.name,
@@ -247,7 +247,7 @@ export class Checkpoints {
     const why = end === "interrupted" ? "the turn was interrupted" : "the run ended";
     const sent = this.store.get("sentCalls") ?? {};
     for (const use of uses) {
-      if (this.store.toolResult(use.id)) continue;
+      if (this.store.toolResults.get(use.id)) continue;
       const waited = waiting?.toolUseId === use.id && waiting.since ? Date.now() - waiting.since : 0;
       this.saveResult(
         runId,
@@ -271,7 +271,7 @@ export class Checkpoints {
       );
     }
     const results: ContentBlock[] = uses.map((use) => {
-      const r = this.store.toolResult(use.id)!;
+      const r = this.store.toolResults.get(use.id)!;
       return { type: "tool_result", tool_use_id: use.id, content: r.content, is_error: r.isError };
     });
     this.store.appendMessage(runId, newId("tr"), "user", results);

@@ -24,7 +24,6 @@ export function finishRun(
   store.transaction(() => {
     cp.closeDanglingToolCalls(runId, end);
     store.setRunStatus(runId, end);
-    if (store.get("activeRunId") === runId) store.set("activeRunId", null);
     store.set("waiting", null);
     held = cp.releaseUnbilled();
     approvals.prune();

@@ -49,7 +49,7 @@ export class Runner {
   }
 
   activeRun(): RunRow | undefined {
-    const id = this.store.get("activeRunId");
+    const id = this.store.activeRunId();
     return id ? this.store.run(id) : undefined;
   }
 
@@ -85,7 +85,7 @@ export class Runner {
     const runId = this.startNextIfIdle();
     return {
       messageId,
-      runId: runId && this.store.get("activeRunId") === runId ? runId : null,
+      runId: runId && this.store.activeRunId() === runId ? runId : null,
       queued: !runId,
       duplicate: false,
     };
@@ -163,7 +163,7 @@ export class Runner {
    * runaway guard allows.
    */
   startNextIfIdle(): string | null {
-    if (this.store.get("activeRunId")) {
+    if (this.store.activeRunId()) {
       void this.kick();
       return null;
     }
@@ -194,7 +194,6 @@ export class Runner {
         blocks.push({ type: "text", text: RETRY_NOTE });
       }
       if (blocks.length) this.store.appendMessage(runId, lead.payload.messageId, "user", blocks);
-      this.store.set("activeRunId", runId);
       this.host.emit({
         type: "run.started",
         runId,
@@ -232,7 +231,7 @@ export class Runner {
       this.drivingDone = null;
       done();
     }
-    if (!this.store.get("activeRunId")) this.startNextIfIdle();
+    if (!this.store.activeRunId()) this.startNextIfIdle();
   }
 
   /** Resolves once no run is being driven here (after an interrupt has landed its terminal event). */

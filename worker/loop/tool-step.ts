@@ -34,7 +34,7 @@ export async function toolStep(
       uses
         .filter((u) => (tools.get(u.name)?.phase ?? 1) === phase)
         .map(async (use) => {
-          if (store.toolResult(use.id)) return;
+          if (store.toolResults.get(use.id)) return;
           const started = Date.now();
           const tool = tools.get(use.name);
           const ref = { id: use.id, name: use.name, input: use.input, messageId };
@@ -104,7 +104,7 @@ export async function toolStep(
   }
   // Every tool has a result: checkpoint them as the next user turn.
   const results: ContentBlock[] = uses.map((use) => {
-    const r = store.toolResult(use.id);
+    const r = store.toolResults.get(use.id);
     return {
       type: "tool_result",
       tool_use_id: use.id,

@@ -275,7 +275,7 @@ export class Agent extends LoopObject implements AgentRpc {
 
   /** Undelivered notices are retried on the heartbeat. */
   protected override deadline(): number | null {
-    return this.store.notices(1).length > 0 ? Date.now() + RUN_LIMITS.heartbeatMs : null;
+    return this.store.notices.peek(1).length > 0 ? Date.now() + RUN_LIMITS.heartbeatMs : null;
   }
 
   // ---- notices to the orchestrator ----
@@ -315,7 +315,7 @@ export class Agent extends LoopObject implements AgentRpc {
   }
 
   private notify(notice: AgentNotice): void {
-    this.store.queueNotice(notice);
+    this.store.notices.queue(notice);
     void this.flushNotices();
   }
 
@@ -326,11 +326,11 @@ export class Agent extends LoopObject implements AgentRpc {
     this.sendingNotices = true;
     try {
       for (;;) {
-        const rows = this.store.notices(100);
+        const rows = this.store.notices.peek(100);
         if (!rows.length) return;
         const batch = rows.map((r) => ({ ...(r.payload as AgentNotice), id: r.id }) as NumberedNotice);
         await this.orchestrator().agentNotices(this.store.config().id, batch);
-        this.store.clearNotices(rows[rows.length - 1]!.id);
+        this.store.notices.clear(rows[rows.length - 1]!.id);
       }
     } catch (err) {
       // The orchestrator may be restarting; the alarm retries.

@@ -166,7 +166,7 @@ export class Orchestrator extends LoopObject implements OrchestratorRpc {
   async resume(accountBudget: boolean): Promise<{ runId: string | null; held: boolean }> {
     await this.setAccountBudget(accountBudget);
     const runId = this.runner.release();
-    return { runId: runId && this.store.get("activeRunId") === runId ? runId : null, held: false };
+    return { runId: runId && this.store.activeRunId() === runId ? runId : null, held: false };
   }
 
   /** The whole conversation as Markdown or JSON, streamed from the event log (objects/export.ts). */
@@ -277,7 +277,7 @@ export class Orchestrator extends LoopObject implements OrchestratorRpc {
    */
   protected override async heartbeat(): Promise<void> {
     await super.heartbeat();
-    const runId = this.store.get("activeRunId");
+    const runId = this.store.activeRunId();
     const seen = this.store.get("templates");
     if (!runId || seen?.runId === runId) return;
     let list = seen?.list ?? [];
