@@ -1,12 +1,13 @@
 // The home page: the user's orchestrators with model, spend and last activity; create, rename,
-// archive and restore.
+// archive (with an Undo in a toast) and restore.
 
-import { useEffect, useState } from "react";
+import { useEffect, useRef, useState } from "react";
 import { Link, useLoaderData, useRevalidator } from "react-router";
 import type { OrchestratorInfo } from "../../schema/api";
 import { Dialog } from "../components/Dialog";
 import { Icon } from "../components/Icon";
 import { CreateDialog, RenameDialog } from "../components/orchestrator/OrchestratorDialogs";
+import { Toast, useToast } from "../components/Toast";
 import { usePatchable } from "../hooks/usePatchable";
 import { ApiError, api } from "../lib/api";
 import { formatRelative, formatTokens, formatUsd, totalTokens } from "../lib/format";
@@ -14,6 +15,9 @@ import type { DataOf } from "../lib/loaders";
 import { modelLabel } from "../lib/models";
 import type { loader } from "./OrchestratorsPage.loader";
 import "../styles/orchestrators.css";
+
+/** Where the focus goes after a row leaves: the row with this id, or the one at this index. */
+type Focus = { id: string } | { index: number };
 
 export default function OrchestratorsPage() {
   const loaded = useLoaderData<DataOf<typeof loader>>();
@@ -24,6 +28,7 @@ export default function OrchestratorsPage() {
   const [renaming, setRenaming] = useState<OrchestratorInfo | null>(null);
   const [deleting, setDeleting] = useState<OrchestratorInfo | null>(null);
   const [actionError, setActionError] = useState<string | null>(null);
+  const { toast, say, dismiss } = useToast();
 
   useEffect(() => {
     document.title = "Orchestrators · Baton";
@@ -35,15 +40,49 @@ export default function OrchestratorsPage() {
     .sort((a, b) => (b.lastActivityAt ?? b.updatedAt) - (a.lastActivityAt ?? a.updatedAt));
   const archivedCount = all.filter((o) => o.status === "archived").length;
 
+  // A row that leaves the list (archived, restored) takes the focus with it, and so does the toast's
+  // Undo: it goes to the row now in that place, or to the one Undo brought back, instead of falling
+  // back to the top of the page. Set just before the list changes; focus elsewhere is left alone.
+  const page = useRef<HTMLDivElement>(null);
+  const refocus = useRef<Focus | null>(null);
+  useEffect(() => {
+    const want = refocus.current;
+    refocus.current = null;
+    const root = page.current;
+    const at = document.activeElement;
+    if (!want || !root || (at && at !== document.body && !at.closest(".toast"))) return;
+    const rows = [...root.querySelectorAll<HTMLElement>("tbody tr")];
+    const row = "id" in want ? rows.find((r) => r.dataset.id === want.id) : (rows[want.index] ?? rows.at(-1));
+    (
+      row?.querySelector<HTMLElement>(".orch-name") ?? root.querySelector<HTMLElement>(".btn-primary")
+    )?.focus();
+  });
+
   const replace = (o: OrchestratorInfo) => patchList((prev) => prev?.map((p) => (p.id === o.id ? o : p)));
 
-  const setStatus = async (o: OrchestratorInfo, status: "active" | "archived") => {
-    setActionError(null);
+  /** Archives or restores one; a failure says so in the toast. Answers whether it took. */
+  const setStatus = async (o: OrchestratorInfo, status: "active" | "archived", focus: Focus) => {
     try {
-      replace(await api.updateOrchestrator(o.id, { status }));
+      const saved = await api.updateOrchestrator(o.id, { status });
+      refocus.current = focus;
+      replace(saved);
+      return true;
     } catch (e) {
-      setActionError(e instanceof ApiError ? e.message : String(e));
+      const why = e instanceof ApiError ? e.message : String(e);
+      say({
+        tone: "error",
+        text: `${o.name} was not ${status === "active" ? "restored" : "archived"}: ${why}`,
+      });
+      return false;
     }
+  };
+  const rowOf = (o: OrchestratorInfo) => ({ index: shown.findIndex((p) => p.id === o.id) });
+  const restore = async (o: OrchestratorInfo, focus: Focus = rowOf(o)) => {
+    if (await setStatus(o, "active", focus)) say({ text: `Restored ${o.name}` });
+  };
+  const archive = async (o: OrchestratorInfo) => {
+    if (!(await setStatus(o, "archived", rowOf(o)))) return;
+    say({ text: `Archived ${o.name}`, action: { label: "Undo", run: () => restore(o, { id: o.id }) } });
   };
 
   const remove = async () => {
@@ -60,7 +99,7 @@ export default function OrchestratorsPage() {
   };
 
   return (
-    <div className="page">
+    <div className="page" ref={page}>
       <div className="page-header">
         <div>
           <h1>Orchestrators</h1>
@@ -137,7 +176,7 @@ export default function OrchestratorsPage() {
             </thead>
             <tbody>
               {shown.map((o) => (
-                <tr key={o.id}>
+                <tr key={o.id} data-id={o.id}>
                   <td data-label="Name">
                     <Link to={`/o/${o.id}`} className="orch-name">
                       {o.name}
@@ -174,7 +213,7 @@ export default function OrchestratorsPage() {
                       <button
                         type="button"
                         className="btn btn-sm btn-ghost"
-                        onClick={() => void setStatus(o, "archived")}
+                        onClick={() => void archive(o)}
                         aria-label={`Archive ${o.name}`}
                       >
                         <Icon name="archive" /> Archive
@@ -184,7 +223,7 @@ export default function OrchestratorsPage() {
                         <button
                           type="button"
                           className="btn btn-sm btn-ghost"
-                          onClick={() => void setStatus(o, "active")}
+                          onClick={() => void restore(o)}
                           aria-label={`Restore ${o.name}`}
                         >
                           Restore
@@ -207,6 +246,7 @@ export default function OrchestratorsPage() {
         </div>
       )}
 
+      <Toast toast={toast} onDismiss={dismiss} />
       <CreateDialog open={creating} onClose={() => setCreating(false)} />
       <Dialog
         open={deleting !== null}
