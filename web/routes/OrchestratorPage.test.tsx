@@ -117,6 +117,8 @@ describe("OrchestratorPage: archive and restore", () => {
 
     await act(async () => fireEvent.click(within(toast).getByRole("button", { name: "Undo" })));
     expect(calls.filter((c) => c.startsWith("PATCH"))).toHaveLength(2);
+    // Closing the panel didn't load the page again (which could undo the archive mid-flight).
+    expect(calls.filter((c) => c === "GET /api/orchestrators/o1")).toHaveLength(1);
     expect(screen.getByLabelText("Message")).toBeTruthy();
     expect(toast.textContent).toContain("Restored Alpha");
   });

@@ -47,7 +47,11 @@ export default function OrchestratorPage() {
   // The settings panel is in the URL (`?settings=budget` opens it at the budget), so links can open it.
   const [params, setParams] = useSearchParams();
   const settingsAt = SETTINGS_FOCUS.find((f) => f === params.get("settings")) ?? null;
-  const openSettings = (at: SettingsFocus | null) =>
+  const openSettings = (at: SettingsFocus | null) => {
+    // Closed twice (by Save or Archive, then by the dialog's close event), it navigates once: a
+    // navigation to the same URL loads the page's data again, which can land after (and undo) a
+    // write made meanwhile.
+    if (at === params.get("settings")) return;
     setParams(
       (p) => {
         if (at) p.set("settings", at);
@@ -56,6 +60,7 @@ export default function OrchestratorPage() {
       },
       { replace: true },
     );
+  };
 
   const seed = stream.state?.agents;
   const transcript = useFold(stream.log, emptyTranscript, foldTranscript);
@@ -105,7 +110,6 @@ export default function OrchestratorPage() {
     document.getElementById("composer-input")?.focus();
   }, [archived]);
   const setStatus = async (status: "active" | "archived") => {
-    if (settingsAt) openSettings(null);
     try {
       const saved = await api.updateOrchestrator(id, { status });
       focusComposer.current = status === "active";
@@ -275,7 +279,10 @@ export default function OrchestratorPage() {
             patchLoaded((d) => ({ ...d, orchestrator: saved }));
             openSettings(null);
           }}
-          onStatus={setStatus}
+          onStatus={(status) => {
+            openSettings(null);
+            return setStatus(status);
+          }}
         />
       )}
       <Toast toast={toast} onDismiss={dismiss} />
