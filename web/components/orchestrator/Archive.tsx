@@ -24,8 +24,7 @@ export function ArchivedNotice({ onRestore }: { onRestore: () => Promise<unknown
   return (
     <div className="archived-notice">
       <span>
-        <Icon name="archive" size={14} /> This orchestrator is archived: it and its agents take no new
-        messages. Restore it to go on.
+        <Icon name="archive" size={14} /> This orchestrator is archived.
       </span>
       <button type="button" className="btn btn-sm btn-primary" disabled={busy} onClick={() => void restore()}>
         {busy && <span className="spinner" aria-hidden="true" />} Restore
