@@ -70,6 +70,9 @@ describe("OrchestratorsPage", () => {
     });
     expect(calls).toContain("PATCH /api/orchestrators/o1");
     expect(screen.getByRole("tab", { name: "Archived (2)" })).toBeTruthy();
+    // None active is not "none yet": the archived ones are named.
+    expect(screen.getByRole("heading", { name: "No active orchestrators" })).toBeTruthy();
+    expect(screen.getByText(/2 are under Archived/)).toBeTruthy();
   });
 
   it("says what it archived, with an Undo that brings it back and puts the focus on it", async () => {

@@ -149,8 +149,21 @@ export default function OrchestratorsPage() {
         <div className="card empty">
           {tab === "active" ? (
             <>
-              <h2>No orchestrators yet</h2>
-              <p>Create one, then ask it to put a team of agents to work.</p>
+              {archivedCount ? (
+                <>
+                  <h2>No active orchestrators</h2>
+                  <p>
+                    {archivedCount === 1
+                      ? "One is under Archived: restore it there, or create a new one."
+                      : `${archivedCount} are under Archived: restore one there, or create a new one.`}
+                  </p>
+                </>
+              ) : (
+                <>
+                  <h2>No orchestrators yet</h2>
+                  <p>Create one, then ask it to put a team of agents to work.</p>
+                </>
+              )}
               <button type="button" className="btn btn-primary" onClick={() => setCreating(true)}>
                 <Icon name="plus" /> New orchestrator
               </button>
