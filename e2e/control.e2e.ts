@@ -205,7 +205,16 @@ async function archiveFlow(page: Page, base: string, s: Size, id: string, name: 
   await shot(page, `${s.name}-list-archived-toast`);
   await axe(page, `${s.name} list, Archived toast`);
 
-  await toast(page).getByRole("button", { name: "Undo" }).click();
+  const undo = toast(page).getByRole("button", { name: "Undo" });
+  if (s.name === "1024-dark") {
+    // By keyboard: the Undo shows its focus ring; Enter undoes; the focus lands on the row, ringed.
+    await page.keyboard.press("Shift");
+    await undo.focus();
+    await shot(page, `${s.name}-list-undo-focused`);
+    const ring = await undo.evaluate((el) => getComputedStyle(el).outlineStyle);
+    assert(ring !== "none", "the focused Undo shows a ring");
+    await page.keyboard.press("Enter");
+  } else await undo.click();
   await toast(page).getByText(`Restored ${name}`, { exact: true }).waitFor();
   await row.waitFor();
   assert(
