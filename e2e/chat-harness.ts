@@ -54,10 +54,10 @@ export async function signUp(page: Page, base: string) {
   await page.getByRole("heading", { name: "Orchestrators", exact: true }).waitFor();
 }
 
-export async function createOrchestrator(page: Page, name: string): Promise<string> {
+export async function createOrchestrator(page: Page, name: string, budgetUsd = "5"): Promise<string> {
   await page.getByRole("button", { name: "New orchestrator" }).first().click();
-  await page.getByLabel("Name").fill(name);
-  await page.getByLabel("Budget (USD)").fill("5");
+  await page.getByLabel("Name", { exact: true }).fill(name);
+  await page.getByLabel("Budget (USD)").fill(budgetUsd);
   await page.getByRole("button", { name: "Create", exact: true }).click();
   await page.waitForURL(/\/o\/[^/]+$/);
   await page.locator('[data-connection="live"]').waitFor();

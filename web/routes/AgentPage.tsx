@@ -238,7 +238,16 @@ export default function AgentPage() {
                 stop={interrupt}
                 links={links}
                 placeholder={`Message ${agent?.name ?? "this agent"} directly…`}
-                readOnlyReason={agent?.deleted ? "This agent was deleted." : null}
+                readOnlyReason={
+                  agent?.deleted ? (
+                    "This agent was deleted."
+                  ) : loaded.orchestrator?.status === "archived" ? (
+                    <span className="faint">
+                      Its orchestrator is archived. <Link to={`/o/${id}`}>Restore it</Link> to message this
+                      agent.
+                    </span>
+                  ) : null
+                }
                 emptyState={<p className="empty faint">No activity yet.</p>}
               />
             </ApprovalActionsContext>

@@ -11,8 +11,8 @@ import { FileSearchBox, FileSearchResults } from "../components/files/FileSearch
 import { FileTree } from "../components/files/FileTree";
 import { type FileMode, FileView } from "../components/files/FileView";
 import { PathDialog } from "../components/files/PathDialog";
-import { Toast, type ToastMessage } from "../components/files/Toast";
 import { Icon } from "../components/Icon";
+import { Toast, useToast } from "../components/Toast";
 import { useFold } from "../hooks/useFold";
 import { orchestratorTarget, useStream } from "../hooks/useStream";
 import { ApiError } from "../lib/api";
@@ -54,9 +54,7 @@ export default function FilesPage() {
     [agents],
   );
   const tree = useMemo(() => fileTree(files), [files]);
-  const [toast, setToast] = useState<ToastMessage | null>(null);
-  const toastId = useRef(0);
-  const say = useCallback((t: Omit<ToastMessage, "id">) => setToast({ ...t, id: ++toastId.current }), []);
+  const { toast, say, dismiss } = useToast();
   const [creating, setCreating] = useState(false);
   const [drop, setDrop] = useState<{ folder: string } | null>(null);
   const picker = useRef<HTMLInputElement>(null);
@@ -287,7 +285,7 @@ export default function FilesPage() {
           }}
         />
       )}
-      <Toast toast={toast} onDismiss={() => setToast(null)} />
+      <Toast toast={toast} onDismiss={dismiss} />
     </div>
   );
 }

@@ -1,6 +1,6 @@
 // The control room for one orchestrator: agents, the raw event stream and the chat, side by side
 // (tabs on a phone), with the connection, model, spend and context always in view.
-import { useEffect, useMemo } from "react";
+import { useEffect, useMemo, useRef } from "react";
 import { Link, useLoaderData, useParams, useSearchParams } from "react-router";
 import { AgentsPane } from "../components/agents/AgentsPane";
 import { type ApprovalActions, ApprovalActionsContext } from "../components/approvals/ApprovalActions";
@@ -12,18 +12,20 @@ import { ChatPane } from "../components/chat/ChatPane";
 import type { ChatActions } from "../components/chat/chatContext";
 import { EventStreamPane } from "../components/events/EventStreamPane";
 import { Icon } from "../components/Icon";
+import { ArchivedNotice } from "../components/orchestrator/Archive";
 import { SettingsDialog } from "../components/orchestrator/SettingsDialog";
 import type { SettingsFocus } from "../components/orchestrator/SettingsLink";
 import { Panes } from "../components/Panes";
 import { NotFoundView } from "../components/RouteError";
 import { SimulatedBadge } from "../components/SimulatedBadge";
+import { Toast, useToast } from "../components/Toast";
 import { useArrivalFocus } from "../hooks/useArrivalFocus";
 import { useFold } from "../hooks/useFold";
 import { useMe } from "../hooks/useMe";
 import { usePatchable } from "../hooks/usePatchable";
 import { orchestratorTarget, useStream } from "../hooks/useStream";
 import { useWorkspaceLinks } from "../hooks/useWorkspaceLinks";
-import { api } from "../lib/api";
+import { ApiError, api } from "../lib/api";
 import { describeUsage, formatTokens, formatUsd, totalTokens } from "../lib/format";
 import type { DataOf } from "../lib/loaders";
 import { modelLabel } from "../lib/models";
@@ -45,7 +47,11 @@ export default function OrchestratorPage() {
   // The settings panel is in the URL (`?settings=budget` opens it at the budget), so links can open it.
   const [params, setParams] = useSearchParams();
   const settingsAt = SETTINGS_FOCUS.find((f) => f === params.get("settings")) ?? null;
-  const openSettings = (at: SettingsFocus | null) =>
+  const openSettings = (at: SettingsFocus | null) => {
+    // Closed twice (by Save or Archive, then by the dialog's close event), it navigates once: a
+    // navigation to the same URL loads the page's data again, which can land after (and undo) a
+    // write made meanwhile.
+    if (at === params.get("settings")) return;
     setParams(
       (p) => {
         if (at) p.set("settings", at);
@@ -54,6 +60,7 @@ export default function OrchestratorPage() {
       },
       { replace: true },
     );
+  };
 
   const seed = stream.state?.agents;
   const transcript = useFold(stream.log, emptyTranscript, foldTranscript);
@@ -91,6 +98,33 @@ export default function OrchestratorPage() {
   useArrivalFocus("composer-input", id);
 
   const name = o?.name ?? stream.state?.name ?? "Orchestrator";
+  const archived = o?.status === "archived";
+
+  // Archive (from the settings panel) and Restore (there, or on the notice in place of the message
+  // box), each said in the toast; Undo restores. Restored, the message box comes back with the focus.
+  const { toast, say, dismiss } = useToast();
+  const focusComposer = useRef(false);
+  useEffect(() => {
+    if (archived || !focusComposer.current) return;
+    focusComposer.current = false;
+    document.getElementById("composer-input")?.focus();
+  }, [archived]);
+  const setStatus = async (status: "active" | "archived") => {
+    try {
+      const saved = await api.updateOrchestrator(id, { status });
+      focusComposer.current = status === "active";
+      patchLoaded((d) => ({ ...d, orchestrator: saved }));
+    } catch (e) {
+      const why = e instanceof ApiError ? e.message : String(e);
+      say({
+        tone: "error",
+        text: `${name} was not ${status === "active" ? "restored" : "archived"}: ${why}`,
+      });
+      return;
+    }
+    if (status === "active") say({ text: `Restored ${name}` });
+    else say({ text: `Archived ${name}`, action: { label: "Undo", run: () => setStatus("active") } });
+  };
   useEffect(() => {
     document.title = `${name} · Baton`;
   }, [name]);
@@ -122,6 +156,7 @@ export default function OrchestratorPage() {
           <Icon name="chevronRight" size={12} />
           <h1 className="truncate">{name}</h1>
         </nav>
+        {archived && <span className="badge">Archived</span>}
         {simulated && <SimulatedBadge />}
         <span className="room-model faint">{modelLabel(o?.model ?? stream.state?.model ?? "")}</span>
         <div className="spacer" />
@@ -187,6 +222,7 @@ export default function OrchestratorPage() {
                 <AgentsPane
                   orchestratorId={id}
                   agents={agents}
+                  canCreate={!archived}
                   below={(a) =>
                     pendingOf
                       .get(a.id)
@@ -222,15 +258,11 @@ export default function OrchestratorPage() {
                   send={stream.send}
                   live={stream.client.live}
                   stop={stream.interrupt}
-                  actions={o?.status === "archived" ? null : chatActions}
+                  actions={archived ? null : chatActions}
                   exportUrl={(format) => api.exportUrl(id, format)}
                   links={links}
                   emptyState={<ChatEmpty simulated={simulated} />}
-                  readOnlyReason={
-                    o?.status === "archived"
-                      ? "This orchestrator is archived. Restore it from the orchestrators list to send messages."
-                      : null
-                  }
+                  readOnlyReason={archived ? <ArchivedNotice onRestore={() => setStatus("active")} /> : null}
                 />
               ),
             },
@@ -247,8 +279,13 @@ export default function OrchestratorPage() {
             patchLoaded((d) => ({ ...d, orchestrator: saved }));
             openSettings(null);
           }}
+          onStatus={(status) => {
+            openSettings(null);
+            return setStatus(status);
+          }}
         />
       )}
+      <Toast toast={toast} onDismiss={dismiss} />
     </div>
   );
 }

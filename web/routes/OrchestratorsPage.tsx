@@ -1,14 +1,13 @@
 // The home page: the user's orchestrators with model, spend and last activity; create, rename,
-// archive and restore.
+// archive (with an Undo in a toast) and restore.
 
-import { useEffect, useState } from "react";
-import { Link, useLoaderData, useNavigate, useRevalidator } from "react-router";
+import { useEffect, useRef, useState } from "react";
+import { Link, useLoaderData, useRevalidator } from "react-router";
 import type { OrchestratorInfo } from "../../schema/api";
-import { INPUT_LIMITS } from "../../schema/api";
 import { Dialog } from "../components/Dialog";
 import { Icon } from "../components/Icon";
-import { ModelPicker } from "../components/ModelPicker";
-import { useMe } from "../hooks/useMe";
+import { CreateDialog, RenameDialog } from "../components/orchestrator/OrchestratorDialogs";
+import { Toast, useToast } from "../components/Toast";
 import { usePatchable } from "../hooks/usePatchable";
 import { ApiError, api } from "../lib/api";
 import { formatRelative, formatTokens, formatUsd, totalTokens } from "../lib/format";
@@ -16,6 +15,9 @@ import type { DataOf } from "../lib/loaders";
 import { modelLabel } from "../lib/models";
 import type { loader } from "./OrchestratorsPage.loader";
 import "../styles/orchestrators.css";
+
+/** Where the focus goes after a row leaves: the row with this id, or the one at this index. */
+type Focus = { id: string } | { index: number };
 
 export default function OrchestratorsPage() {
   const loaded = useLoaderData<DataOf<typeof loader>>();
@@ -26,6 +28,7 @@ export default function OrchestratorsPage() {
   const [renaming, setRenaming] = useState<OrchestratorInfo | null>(null);
   const [deleting, setDeleting] = useState<OrchestratorInfo | null>(null);
   const [actionError, setActionError] = useState<string | null>(null);
+  const { toast, say, dismiss } = useToast();
 
   useEffect(() => {
     document.title = "Orchestrators · Baton";
@@ -37,15 +40,49 @@ export default function OrchestratorsPage() {
     .sort((a, b) => (b.lastActivityAt ?? b.updatedAt) - (a.lastActivityAt ?? a.updatedAt));
   const archivedCount = all.filter((o) => o.status === "archived").length;
 
+  // A row that leaves the list (archived, restored) takes the focus with it, and so does the toast's
+  // Undo: it goes to the row now in that place, or to the one Undo brought back, instead of falling
+  // back to the top of the page. Set just before the list changes; focus elsewhere is left alone.
+  const page = useRef<HTMLDivElement>(null);
+  const refocus = useRef<Focus | null>(null);
+  useEffect(() => {
+    const want = refocus.current;
+    refocus.current = null;
+    const root = page.current;
+    const at = document.activeElement;
+    if (!want || !root || (at && at !== document.body && !at.closest(".toast"))) return;
+    const rows = [...root.querySelectorAll<HTMLElement>("tbody tr")];
+    const row = "id" in want ? rows.find((r) => r.dataset.id === want.id) : (rows[want.index] ?? rows.at(-1));
+    (
+      row?.querySelector<HTMLElement>(".orch-name") ?? root.querySelector<HTMLElement>(".btn-primary")
+    )?.focus();
+  });
+
   const replace = (o: OrchestratorInfo) => patchList((prev) => prev?.map((p) => (p.id === o.id ? o : p)));
 
-  const setStatus = async (o: OrchestratorInfo, status: "active" | "archived") => {
-    setActionError(null);
+  /** Archives or restores one; a failure says so in the toast. Answers whether it took. */
+  const setStatus = async (o: OrchestratorInfo, status: "active" | "archived", focus: Focus) => {
     try {
-      replace(await api.updateOrchestrator(o.id, { status }));
+      const saved = await api.updateOrchestrator(o.id, { status });
+      refocus.current = focus;
+      replace(saved);
+      return true;
     } catch (e) {
-      setActionError(e instanceof ApiError ? e.message : String(e));
+      const why = e instanceof ApiError ? e.message : String(e);
+      say({
+        tone: "error",
+        text: `${o.name} was not ${status === "active" ? "restored" : "archived"}: ${why}`,
+      });
+      return false;
     }
+  };
+  const rowOf = (o: OrchestratorInfo) => ({ index: shown.findIndex((p) => p.id === o.id) });
+  const restore = async (o: OrchestratorInfo, focus: Focus = rowOf(o)) => {
+    if (await setStatus(o, "active", focus)) say({ text: `Restored ${o.name}` });
+  };
+  const archive = async (o: OrchestratorInfo) => {
+    if (!(await setStatus(o, "archived", rowOf(o)))) return;
+    say({ text: `Archived ${o.name}`, action: { label: "Undo", run: () => restore(o, { id: o.id }) } });
   };
 
   const remove = async () => {
@@ -62,7 +99,7 @@ export default function OrchestratorsPage() {
   };
 
   return (
-    <div className="page">
+    <div className="page" ref={page}>
       <div className="page-header">
         <div>
           <h1>Orchestrators</h1>
@@ -112,8 +149,21 @@ export default function OrchestratorsPage() {
         <div className="card empty">
           {tab === "active" ? (
             <>
-              <h2>No orchestrators yet</h2>
-              <p>Create one, then ask it to put a team of agents to work.</p>
+              {archivedCount ? (
+                <>
+                  <h2>No active orchestrators</h2>
+                  <p>
+                    {archivedCount === 1
+                      ? "One is under Archived: restore it there, or create a new one."
+                      : `${archivedCount} are under Archived: restore one there, or create a new one.`}
+                  </p>
+                </>
+              ) : (
+                <>
+                  <h2>No orchestrators yet</h2>
+                  <p>Create one, then ask it to put a team of agents to work.</p>
+                </>
+              )}
               <button type="button" className="btn btn-primary" onClick={() => setCreating(true)}>
                 <Icon name="plus" /> New orchestrator
               </button>
@@ -139,7 +189,7 @@ export default function OrchestratorsPage() {
             </thead>
             <tbody>
               {shown.map((o) => (
-                <tr key={o.id}>
+                <tr key={o.id} data-id={o.id}>
                   <td data-label="Name">
                     <Link to={`/o/${o.id}`} className="orch-name">
                       {o.name}
@@ -176,7 +226,7 @@ export default function OrchestratorsPage() {
                       <button
                         type="button"
                         className="btn btn-sm btn-ghost"
-                        onClick={() => void setStatus(o, "archived")}
+                        onClick={() => void archive(o)}
                         aria-label={`Archive ${o.name}`}
                       >
                         <Icon name="archive" /> Archive
@@ -186,7 +236,7 @@ export default function OrchestratorsPage() {
                         <button
                           type="button"
                           className="btn btn-sm btn-ghost"
-                          onClick={() => void setStatus(o, "active")}
+                          onClick={() => void restore(o)}
                           aria-label={`Restore ${o.name}`}
                         >
                           Restore
@@ -209,6 +259,7 @@ export default function OrchestratorsPage() {
         </div>
       )}
 
+      <Toast toast={toast} onDismiss={dismiss} />
       <CreateDialog open={creating} onClose={() => setCreating(false)} />
       <Dialog
         open={deleting !== null}
@@ -231,158 +282,5 @@ export default function OrchestratorsPage() {
         }}
       />
     </div>
-  );
-}
-
-function CreateDialog({ open, onClose }: { open: boolean; onClose: () => void }) {
-  const { me } = useMe();
-  const navigate = useNavigate();
-  const [name, setName] = useState("");
-  const [model, setModel] = useState("");
-  const [budget, setBudget] = useState("");
-  const [systemPrompt, setSystemPrompt] = useState("");
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<ApiError | null>(null);
-  const fields = error?.fieldErrors() ?? {};
-
-  const submit = async () => {
-    if (!name.trim()) return;
-    setBusy(true);
-    setError(null);
-    try {
-      const o = await api.createOrchestrator({
-        name: name.trim(),
-        ...(model.trim() ? { model: model.trim() } : {}),
-        ...(systemPrompt.trim() ? { systemPrompt } : {}),
-        ...(budget.trim() ? { budgetUsd: Number(budget) } : {}),
-      });
-      navigate(`/o/${o.id}`);
-    } catch (e) {
-      setError(e instanceof ApiError ? e : new ApiError(0, "client_error", String(e)));
-    } finally {
-      setBusy(false);
-    }
-  };
-
-  return (
-    <Dialog
-      open={open}
-      onClose={onClose}
-      title="New orchestrator"
-      onSubmit={submit}
-      submit={{ label: "Create", disabled: !name.trim(), busy }}
-    >
-      {error && !Object.keys(fields).length && (
-        <div className="notice notice-error" role="alert">
-          {error.message}
-        </div>
-      )}
-      <div className="field">
-        <label htmlFor="new-name">Name</label>
-        <input
-          id="new-name"
-          className="input"
-          value={name}
-          autoFocus
-          maxLength={INPUT_LIMITS.nameChars}
-          placeholder="e.g. Launch research"
-          aria-invalid={fields.name ? true : undefined}
-          onChange={(e) => setName(e.target.value)}
-        />
-        {fields.name && <span className="field-error">{fields.name}</span>}
-      </div>
-      <div className="field">
-        <label htmlFor="new-model">Model</label>
-        <ModelPicker
-          id="new-model"
-          value={model}
-          onChange={setModel}
-          allowDefault={me?.user.defaultModel ?? "server default"}
-        />
-        {fields.model && <span className="field-error">{fields.model}</span>}
-      </div>
-      <div className="field">
-        <label htmlFor="new-budget">Budget (USD)</label>
-        <input
-          id="new-budget"
-          className="input"
-          type="number"
-          min="0"
-          step="0.5"
-          inputMode="decimal"
-          placeholder="No limit"
-          value={budget}
-          aria-invalid={fields.budgetUsd ? true : undefined}
-          onChange={(e) => setBudget(e.target.value)}
-        />
-        <span className="field-hint">Runs stop before a call that could exceed it.</span>
-        {fields.budgetUsd && <span className="field-error">{fields.budgetUsd}</span>}
-      </div>
-      <div className="field">
-        <label htmlFor="new-system">System prompt (optional)</label>
-        <textarea
-          id="new-system"
-          className="textarea"
-          rows={3}
-          value={systemPrompt}
-          onChange={(e) => setSystemPrompt(e.target.value)}
-        />
-      </div>
-    </Dialog>
-  );
-}
-
-function RenameDialog({
-  orchestrator,
-  onClose,
-  onRenamed,
-}: {
-  orchestrator: OrchestratorInfo | null;
-  onClose: () => void;
-  onRenamed: (o: OrchestratorInfo) => void;
-}) {
-  const [name, setName] = useState("");
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
-  useEffect(() => {
-    setName(orchestrator?.name ?? "");
-    setError(null);
-  }, [orchestrator]);
-  const submit = async () => {
-    if (!orchestrator || !name.trim()) return;
-    setBusy(true);
-    try {
-      onRenamed(await api.updateOrchestrator(orchestrator.id, { name: name.trim() }));
-    } catch (e) {
-      setError(e instanceof ApiError ? e.message : String(e));
-    } finally {
-      setBusy(false);
-    }
-  };
-  return (
-    <Dialog
-      open={orchestrator !== null}
-      onClose={onClose}
-      title="Rename orchestrator"
-      onSubmit={submit}
-      submit={{ label: "Save", disabled: busy || !name.trim() }}
-    >
-      {error && (
-        <div className="notice notice-error" role="alert">
-          {error}
-        </div>
-      )}
-      <div className="field">
-        <label htmlFor="rename">Name</label>
-        <input
-          id="rename"
-          className="input"
-          value={name}
-          autoFocus
-          maxLength={INPUT_LIMITS.nameChars}
-          onChange={(e) => setName(e.target.value)}
-        />
-      </div>
-    </Dialog>
   );
 }

@@ -17,8 +17,11 @@ export function AgentsPane({
   orchestratorId,
   agents,
   below,
+  canCreate = true,
 }: {
   orchestratorId: string;
+  /** False while the orchestrator is archived: it takes no new agents. */
+  canCreate?: boolean;
   agents: readonly AgentView[];
   /** Shown under an agent's card (its approvals waiting), outside the card's link. */
   below?: (agent: AgentView) => ReactNode;
@@ -26,17 +29,19 @@ export function AgentsPane({
   const [creating, setCreating] = useState(false);
   return (
     <div className="agents-pane">
-      <div className="agents-toolbar">
-        <button type="button" className="btn btn-sm" onClick={() => setCreating(true)}>
-          <Icon name="plus" size={14} /> New agent
-        </button>
-      </div>
+      {canCreate && (
+        <div className="agents-toolbar">
+          <button type="button" className="btn btn-sm" onClick={() => setCreating(true)}>
+            <Icon name="plus" size={14} /> New agent
+          </button>
+        </div>
+      )}
       {agents.length === 0 ? (
         <div className="empty agents-empty">
           <h2>No agents yet</h2>
           <p>
             Ask the orchestrator to create a team, e.g. "Create a researcher and a writer and have them draft
-            a brief." Or add one yourself with New agent.
+            a brief."{canCreate ? " Or add one yourself with New agent." : ""}
           </p>
         </div>
       ) : (
@@ -52,7 +57,9 @@ export function AgentsPane({
           })}
         </ul>
       )}
-      {creating && <NewAgentDialog orchestratorId={orchestratorId} onClose={() => setCreating(false)} />}
+      {creating && canCreate && (
+        <NewAgentDialog orchestratorId={orchestratorId} onClose={() => setCreating(false)} />
+      )}
     </div>
   );
 }

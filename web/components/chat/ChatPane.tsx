@@ -47,7 +47,8 @@ export function ChatPane({
   running: boolean;
   emptyState?: React.ReactNode;
   placeholder?: string;
-  readOnlyReason?: string | null;
+  /** In place of the message box: why there is none (a sentence, or a notice with its own action). */
+  readOnlyReason?: React.ReactNode;
   /** Cancel, edit, regenerate, retry, resume and export (the orchestrator's chat). */
   actions?: ChatActions | null;
   /** Links from paths in the chat to the workspace's files. */
@@ -211,7 +212,9 @@ export function ChatPane({
             </div>
           )}
           {readOnlyReason ? (
-            <div className="chat-readonly faint">{readOnlyReason}</div>
+            <div className={`chat-readonly${typeof readOnlyReason === "string" ? " faint" : ""}`}>
+              {readOnlyReason}
+            </div>
           ) : (
             <Composer
               running={running}

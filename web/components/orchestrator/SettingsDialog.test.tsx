@@ -172,6 +172,41 @@ describe("SettingsDialog", () => {
   });
 });
 
+describe("SettingsDialog: Archive", () => {
+  it("archives at once through the page (not with Save), and offers Restore once archived", async () => {
+    vi.stubGlobal(
+      "fetch",
+      vi.fn(async (url: string) =>
+        Response.json(url === "/api/tools" ? { tools: TOOLS } : { connectors: [] }, { status: 200 }),
+      ),
+    );
+    let resolve = () => {};
+    const onStatus = vi.fn(() => new Promise<void>((r) => (resolve = r)));
+    const props = { open: true, onClose: vi.fn(), onSaved: vi.fn(), onStatus };
+    const { rerender } = render(<SettingsDialog orchestrator={orch()} {...props} />);
+    await screen.findByText("write_file");
+    const archive = screen.getByRole("button", { name: "Archive orchestrator" });
+    fireEvent.click(archive);
+    expect(onStatus).toHaveBeenCalledWith("archived");
+    // Busy until the page has done it: a second click doesn't ask twice.
+    expect((archive as HTMLButtonElement).disabled).toBe(true);
+    fireEvent.click(archive);
+    expect(onStatus).toHaveBeenCalledTimes(1);
+    await act(async () => resolve());
+
+    rerender(<SettingsDialog orchestrator={orch({ status: "archived" })} {...props} />);
+    expect(screen.getByText(/Archived: it and its agents take no new messages/)).toBeTruthy();
+    fireEvent.click(screen.getByRole("button", { name: "Restore" }));
+    expect(onStatus).toHaveBeenLastCalledWith("active");
+  });
+
+  it("has no Archive section when the page doesn't offer one", async () => {
+    mount(() => ({ status: 200, body: orch() }));
+    await screen.findByText("write_file");
+    expect(screen.queryByRole("button", { name: "Archive orchestrator" })).toBeNull();
+  });
+});
+
 describe("settings form", () => {
   it("reads dollars and cents, $0.10 and $1.25 included, and nothing finer", () => {
     expect(parseBudget("0.10")).toBe(0.1);

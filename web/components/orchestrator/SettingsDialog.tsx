@@ -1,6 +1,7 @@
 // The orchestrator's settings panel (DESIGN §9): name, model, system prompt, budget, extended
-// thinking, how long an approval waits, the connectors it uses (ConnectorsPicker.tsx) and the tool
-// policy (each tool's choices from GET /api/tools, its default marked; MCP tools by connector).
+// thinking, how long an approval waits, the connectors it uses (ConnectorsPicker.tsx), the tool
+// policy (each tool's choices from GET /api/tools, its default marked; MCP tools by connector) and,
+// last, Archive (or Restore: Archive.tsx), which takes effect at once rather than with Save.
 // Saves the changed fields with one PATCH; a 400 shows next to the fields it names
 // (`toolPolicy.web_search`, `budgetUsd`…).
 
@@ -10,6 +11,7 @@ import { INPUT_LIMITS } from "../../../schema/api";
 import { ApiError, api } from "../../lib/api";
 import { Dialog } from "../Dialog";
 import { ModelPicker } from "../ModelPicker";
+import { ArchiveSection } from "./Archive";
 import {
   ConnectorsPicker,
   policyDescription,
@@ -38,12 +40,15 @@ export function SettingsDialog({
   focus = "open",
   onClose,
   onSaved,
+  onStatus,
 }: {
   orchestrator: OrchestratorInfo;
   open: boolean;
   focus?: SettingsFocus;
   onClose: () => void;
   onSaved: (o: OrchestratorInfo) => void;
+  /** Archive or restore it (the page makes the request, closes the panel and says so). */
+  onStatus?: (status: "active" | "archived") => Promise<unknown>;
 }) {
   const uid = useId();
   const [form, setForm] = useState<Form>(() => formFrom(o));
@@ -376,6 +381,15 @@ export function SettingsDialog({
             ))
           )}
         </section>
+
+        {onStatus && (
+          <ArchiveSection
+            uid={uid}
+            archived={o.status === "archived"}
+            onArchive={() => onStatus("archived")}
+            onRestore={() => onStatus("active")}
+          />
+        )}
       </div>
     </Dialog>
   );

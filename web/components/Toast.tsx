@@ -1,8 +1,9 @@
 // A short-lived message at the bottom of the page, with one action (Undo). It stays while the
 // pointer or keyboard focus is on it (nobody loses an Undo while reaching for it) and is announced
-// politely; it never takes focus itself.
-import { useEffect, useRef, useState } from "react";
-import { Icon } from "../Icon";
+// politely; it never takes focus itself. A page holds one with useToast() and renders <Toast>.
+import { useCallback, useEffect, useRef, useState } from "react";
+import { Icon } from "./Icon";
+import "../styles/toast.css";
 
 export type ToastMessage = {
   id: number;
@@ -12,6 +13,15 @@ export type ToastMessage = {
 };
 
 const SHOW_MS = 10_000;
+
+/** A page's toast: `say` shows a message (replacing the one shown), `dismiss` takes it away. */
+export function useToast() {
+  const [toast, setToast] = useState<ToastMessage | null>(null);
+  const next = useRef(0);
+  const say = useCallback((t: Omit<ToastMessage, "id">) => setToast({ ...t, id: ++next.current }), []);
+  const dismiss = useCallback(() => setToast(null), []);
+  return { toast, say, dismiss };
+}
 
 export function Toast({ toast, onDismiss }: { toast: ToastMessage | null; onDismiss: () => void }) {
   const [held, setHeld] = useState(false);

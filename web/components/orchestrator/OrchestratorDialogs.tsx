@@ -1,0 +1,163 @@
+// The orchestrators list's dialogs (routes/OrchestratorsPage.tsx): create one (then open it), and
+// rename one.
+import { useEffect, useState } from "react";
+import { useNavigate } from "react-router";
+import type { OrchestratorInfo } from "../../../schema/api";
+import { INPUT_LIMITS } from "../../../schema/api";
+import { useMe } from "../../hooks/useMe";
+import { ApiError, api } from "../../lib/api";
+import { Dialog } from "../Dialog";
+import { ModelPicker } from "../ModelPicker";
+
+export function CreateDialog({ open, onClose }: { open: boolean; onClose: () => void }) {
+  const { me } = useMe();
+  const navigate = useNavigate();
+  const [name, setName] = useState("");
+  const [model, setModel] = useState("");
+  const [budget, setBudget] = useState("");
+  const [systemPrompt, setSystemPrompt] = useState("");
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<ApiError | null>(null);
+  const fields = error?.fieldErrors() ?? {};
+
+  const submit = async () => {
+    if (!name.trim()) return;
+    setBusy(true);
+    setError(null);
+    try {
+      const o = await api.createOrchestrator({
+        name: name.trim(),
+        ...(model.trim() ? { model: model.trim() } : {}),
+        ...(systemPrompt.trim() ? { systemPrompt } : {}),
+        ...(budget.trim() ? { budgetUsd: Number(budget) } : {}),
+      });
+      navigate(`/o/${o.id}`);
+    } catch (e) {
+      setError(e instanceof ApiError ? e : new ApiError(0, "client_error", String(e)));
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <Dialog
+      open={open}
+      onClose={onClose}
+      title="New orchestrator"
+      onSubmit={submit}
+      submit={{ label: "Create", disabled: !name.trim(), busy }}
+    >
+      {error && !Object.keys(fields).length && (
+        <div className="notice notice-error" role="alert">
+          {error.message}
+        </div>
+      )}
+      <div className="field">
+        <label htmlFor="new-name">Name</label>
+        <input
+          id="new-name"
+          className="input"
+          value={name}
+          autoFocus
+          maxLength={INPUT_LIMITS.nameChars}
+          placeholder="e.g. Launch research"
+          aria-invalid={fields.name ? true : undefined}
+          onChange={(e) => setName(e.target.value)}
+        />
+        {fields.name && <span className="field-error">{fields.name}</span>}
+      </div>
+      <div className="field">
+        <label htmlFor="new-model">Model</label>
+        <ModelPicker
+          id="new-model"
+          value={model}
+          onChange={setModel}
+          allowDefault={me?.user.defaultModel ?? "server default"}
+        />
+        {fields.model && <span className="field-error">{fields.model}</span>}
+      </div>
+      <div className="field">
+        <label htmlFor="new-budget">Budget (USD)</label>
+        <input
+          id="new-budget"
+          className="input"
+          type="number"
+          min="0.01"
+          step="0.01"
+          inputMode="decimal"
+          placeholder="No limit"
+          value={budget}
+          aria-invalid={fields.budgetUsd ? true : undefined}
+          onChange={(e) => setBudget(e.target.value)}
+        />
+        <span className="field-hint">Runs stop before a call that could exceed it.</span>
+        {fields.budgetUsd && <span className="field-error">{fields.budgetUsd}</span>}
+      </div>
+      <div className="field">
+        <label htmlFor="new-system">System prompt (optional)</label>
+        <textarea
+          id="new-system"
+          className="textarea"
+          rows={3}
+          value={systemPrompt}
+          onChange={(e) => setSystemPrompt(e.target.value)}
+        />
+      </div>
+    </Dialog>
+  );
+}
+
+export function RenameDialog({
+  orchestrator,
+  onClose,
+  onRenamed,
+}: {
+  orchestrator: OrchestratorInfo | null;
+  onClose: () => void;
+  onRenamed: (o: OrchestratorInfo) => void;
+}) {
+  const [name, setName] = useState("");
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  useEffect(() => {
+    setName(orchestrator?.name ?? "");
+    setError(null);
+  }, [orchestrator]);
+  const submit = async () => {
+    if (!orchestrator || !name.trim()) return;
+    setBusy(true);
+    try {
+      onRenamed(await api.updateOrchestrator(orchestrator.id, { name: name.trim() }));
+    } catch (e) {
+      setError(e instanceof ApiError ? e.message : String(e));
+    } finally {
+      setBusy(false);
+    }
+  };
+  return (
+    <Dialog
+      open={orchestrator !== null}
+      onClose={onClose}
+      title="Rename orchestrator"
+      onSubmit={submit}
+      submit={{ label: "Save", disabled: busy || !name.trim() }}
+    >
+      {error && (
+        <div className="notice notice-error" role="alert">
+          {error}
+        </div>
+      )}
+      <div className="field">
+        <label htmlFor="rename">Name</label>
+        <input
+          id="rename"
+          className="input"
+          value={name}
+          autoFocus
+          maxLength={INPUT_LIMITS.nameChars}
+          onChange={(e) => setName(e.target.value)}
+        />
+      </div>
+    </Dialog>
+  );
+}
