@@ -16,14 +16,17 @@ export type AxeFinding = {
   nodes: { target: string; summary: string }[];
 };
 
-/** Runs axe on the page; answers every violation (callers decide which impacts fail). */
-export async function axeScan(page: Page): Promise<AxeFinding[]> {
+/**
+ * Runs axe on the page, or on the part of it `selector` names; answers every violation (callers
+ * decide which impacts fail).
+ */
+export async function axeScan(page: Page, selector?: string): Promise<AxeFinding[]> {
   const loaded = await page.evaluate(() => "axe" in window);
   // Evaluated over the DevTools protocol, which the page's CSP (script-src 'self') doesn't govern.
   if (!loaded) await page.evaluate(`${AXE_SOURCE}\n;void 0`);
-  return page.evaluate(async () => {
+  return page.evaluate(async (sel) => {
     const axe = (window as unknown as { axe: typeof import("axe-core") }).axe;
-    const result = await axe.run(document, {
+    const result = await axe.run(sel ? document.querySelector(sel)! : document, {
       runOnly: {
         type: "tag",
         values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"],
@@ -40,7 +43,7 @@ export async function axeScan(page: Page): Promise<AxeFinding[]> {
         summary: (n.failureSummary ?? "").replace(/\s+/g, " ").slice(0, 300),
       })),
     }));
-  });
+  }, selector);
 }
 
 /** Serious and critical findings only: what fails a run. */

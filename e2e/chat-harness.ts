@@ -1,10 +1,11 @@
 // What the chat e2e (chat.e2e.ts) needs around its steps: step logging and assertions, screenshots
 // into one folder, a watch on every page for errors (page errors, console errors and warnings,
 // failed requests, HTTP answers of 400 or more), signing up, and waiting for a run to end.
-import { mkdirSync, readFileSync } from "node:fs";
+import { mkdirSync } from "node:fs";
 import type { Page } from "playwright-core";
+import { axeScan, blocking } from "./a11y.ts";
 
-export const OUT = process.env.E2E_SHOTS ?? "/tmp/shots-chat";
+export const OUT = process.env.E2E_SHOTS ?? "artifacts/chat";
 mkdirSync(OUT, { recursive: true });
 
 let step = "start";
@@ -82,24 +83,13 @@ export async function send(page: Page, text: string) {
   await composer.press("Enter");
 }
 
-const AXE = readFileSync("node_modules/axe-core/axe.min.js", "utf8");
-
 /** axe-core's serious and critical findings inside `selector` (the chat), as one line each. */
 export async function axeFindings(page: Page, selector: string): Promise<string[]> {
-  // Evaluated over the DevTools protocol: the app's CSP (script-src 'self') refuses script tags.
-  if (!(await page.evaluate(() => "axe" in window))) await page.evaluate(AXE);
-  return page.evaluate(async (sel) => {
-    const axe = (window as unknown as { axe: { run: (el: Element) => Promise<AxeResult> } }).axe;
-    type AxeResult = { violations: { id: string; impact: string; nodes: { target: string[] }[] }[] };
-    const r = await axe.run(document.querySelector(sel)!);
-    return r.violations
-      .filter((v) => v.impact === "serious" || v.impact === "critical")
-      .map(
-        (v) =>
-          `${v.id} (${v.impact}): ${v.nodes
-            .map((n) => n.target.join(" "))
-            .slice(0, 4)
-            .join(", ")}`,
-      );
-  }, selector);
+  return blocking(await axeScan(page, selector)).map(
+    (f) =>
+      `${f.id} (${f.impact}): ${f.nodes
+        .map((n) => n.target)
+        .slice(0, 4)
+        .join(", ")}`,
+  );
 }
