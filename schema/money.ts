@@ -17,6 +17,14 @@ export function formatUsd(usd: number): string {
   return `${sign}$${Math.round(a).toLocaleString("en")}`;
 }
 
+/**
+ * A budget: set in whole cents, so shown in cents ($0.01, $1.25, $5.00) where formatUsd would give
+ * a spend's four decimals ($0.0100); whole dollars from $1,000 as formatUsd.
+ */
+export function formatBudget(usd: number): string {
+  return Math.abs(usd) >= 1000 ? formatUsd(usd) : `$${usd.toFixed(2)}`;
+}
+
 /** Kept for the Worker's sentences; the same text as formatUsd. */
 export const usdText = formatUsd;
 

@@ -1,8 +1,8 @@
 // Number, money, size and time formatting used across the app: compact, consistent, locale-aware.
 import type { Totals, Usage } from "../../schema/events";
-import { formatUsd, totalTokens, USAGE_FIELDS } from "../../schema/money";
+import { formatBudget, formatUsd, totalTokens, USAGE_FIELDS } from "../../schema/money";
 
-export { formatUsd, totalTokens, USAGE_FIELDS };
+export { formatBudget, formatUsd, totalTokens, USAGE_FIELDS };
 
 const compact = new Intl.NumberFormat("en", { notation: "compact", maximumFractionDigits: 1 });
 const integer = new Intl.NumberFormat("en");

@@ -26,7 +26,7 @@ import { usePatchable } from "../hooks/usePatchable";
 import { orchestratorTarget, useStream } from "../hooks/useStream";
 import { useWorkspaceLinks } from "../hooks/useWorkspaceLinks";
 import { ApiError, api } from "../lib/api";
-import { describeUsage, formatTokens, formatUsd, totalTokens } from "../lib/format";
+import { describeUsage, formatBudget, formatTokens, formatUsd, totalTokens } from "../lib/format";
 import type { DataOf } from "../lib/loaders";
 import { modelLabel } from "../lib/models";
 import { agentList, emptyAgents, foldAgents, isActiveStatus, seedAgents } from "../lib/views/agents";
@@ -169,7 +169,7 @@ export default function OrchestratorPage() {
             >
               {estimated ? "≈ " : ""}
               {formatTokens(totalTokens(totals))} tokens · <strong>{formatUsd(totals.costUsd)}</strong>
-              {o?.budgetUsd != null && <span className="faint"> / {formatUsd(o.budgetUsd)}</span>}
+              {o?.budgetUsd != null && <span className="faint"> / {formatBudget(o.budgetUsd)}</span>}
             </span>
           )}
           <div className="room-context" title="The orchestrator's context window">

@@ -10,7 +10,7 @@ import { CreateDialog, RenameDialog } from "../components/orchestrator/Orchestra
 import { Toast, useToast } from "../components/Toast";
 import { usePatchable } from "../hooks/usePatchable";
 import { ApiError, api } from "../lib/api";
-import { formatRelative, formatTokens, formatUsd, totalTokens } from "../lib/format";
+import { formatBudget, formatRelative, formatTokens, formatUsd, totalTokens } from "../lib/format";
 import type { DataOf } from "../lib/loaders";
 import { modelLabel } from "../lib/models";
 import type { loader } from "./OrchestratorsPage.loader";
@@ -208,7 +208,7 @@ export default function OrchestratorsPage() {
                   </td>
                   <td data-label="Spend" className="right num">
                     {formatUsd(o.totals.costUsd)}
-                    {o.budgetUsd !== null && <span className="faint"> / {formatUsd(o.budgetUsd)}</span>}
+                    {o.budgetUsd !== null && <span className="faint"> / {formatBudget(o.budgetUsd)}</span>}
                   </td>
                   <td data-label="Last activity" className="muted">
                     {o.lastActivityAt ? formatRelative(o.lastActivityAt) : "Never"}
