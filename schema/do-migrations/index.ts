@@ -22,12 +22,20 @@ export default {
         "when": 1796303031939,
         "tag": "0002_events_without_stream",
         "breakpoints": true
+      },
+      {
+        "idx": 3,
+        "version": "6",
+        "when": 1796318313325,
+        "tag": "0003_meta_rows_from_the_log",
+        "breakpoints": true
       }
     ]
   },
   "migrations": {
     "m0000": "CREATE TABLE `conversation` (\n\t`idx` integer PRIMARY KEY AUTOINCREMENT NOT NULL,\n\t`run_id` text NOT NULL,\n\t`message_id` text NOT NULL,\n\t`role` text NOT NULL,\n\t`content` text NOT NULL,\n\t`created_at` integer NOT NULL\n);\n--> statement-breakpoint\nCREATE TABLE `events` (\n\t`seq` integer PRIMARY KEY NOT NULL,\n\t`ts` integer NOT NULL,\n\t`type` text NOT NULL,\n\t`body` text NOT NULL\n);\n--> statement-breakpoint\nCREATE TABLE `inbox` (\n\t`id` text PRIMARY KEY NOT NULL,\n\t`kind` text NOT NULL,\n\t`payload` text NOT NULL,\n\t`client_id` text,\n\t`run_id` text,\n\t`created_at` integer NOT NULL,\n\t`consumed_at` integer\n);\n--> statement-breakpoint\nCREATE UNIQUE INDEX `inbox_client_id_unique` ON `inbox` (`client_id`);--> statement-breakpoint\nCREATE TABLE `meta` (\n\t`key` text PRIMARY KEY NOT NULL,\n\t`value` text NOT NULL\n);\n--> statement-breakpoint\nCREATE TABLE `notifications` (\n\t`id` integer PRIMARY KEY AUTOINCREMENT NOT NULL,\n\t`payload` text NOT NULL,\n\t`attempts` integer DEFAULT 0 NOT NULL\n);\n--> statement-breakpoint\nCREATE TABLE `outbox` (\n\t`id` integer PRIMARY KEY AUTOINCREMENT NOT NULL,\n\t`kind` text NOT NULL,\n\t`payload` text NOT NULL\n);\n--> statement-breakpoint\nCREATE TABLE `runs` (\n\t`id` text PRIMARY KEY NOT NULL,\n\t`trigger` text NOT NULL,\n\t`status` text NOT NULL,\n\t`steps` integer DEFAULT 0 NOT NULL,\n\t`input_tokens` integer DEFAULT 0 NOT NULL,\n\t`output_tokens` integer DEFAULT 0 NOT NULL,\n\t`cache_read_tokens` integer DEFAULT 0 NOT NULL,\n\t`cache_write_tokens` integer DEFAULT 0 NOT NULL,\n\t`cost_usd` real DEFAULT 0 NOT NULL,\n\t`created_at` integer NOT NULL,\n\t`ended_at` integer\n);\n--> statement-breakpoint\nCREATE INDEX `runs_status` ON `runs` (`status`);--> statement-breakpoint\nCREATE TABLE `tool_results` (\n\t`tool_use_id` text PRIMARY KEY NOT NULL,\n\t`run_id` text NOT NULL,\n\t`name` text NOT NULL,\n\t`content` text NOT NULL,\n\t`is_error` integer NOT NULL,\n\t`ms` integer NOT NULL,\n\t`created_at` integer NOT NULL\n);\n",
     "m0001": "ALTER TABLE `notifications` DROP COLUMN `attempts`;",
-    "m0002": "-- Event rows leave out the stream name (the same in every row of an object, ~25% of the table);\n-- the event log splices it back in on every read (worker/db/event-log.ts). Rows written before\n-- this are stripped here: each body began {\"stream\":\"<kind>:<id>\",\"seq\":…, and ids hold no quote,\n-- so the first `,\"seq\":` ends the stream field. What a reader gets back is byte for byte the same.\nUPDATE `events` SET `body` = '{' || substr(`body`, instr(`body`, ',\"seq\":') + 1) WHERE `body` LIKE '{\"stream\":%';\n"
+    "m0002": "-- Event rows leave out the stream name (the same in every row of an object, ~25% of the table);\n-- the event log splices it back in on every read (worker/db/event-log.ts). Rows written before\n-- this are stripped here: each body began {\"stream\":\"<kind>:<id>\",\"seq\":…, and ids hold no quote,\n-- so the first `,\"seq\":` ends the stream field. What a reader gets back is byte for byte the same.\nUPDATE `events` SET `body` = '{' || substr(`body`, instr(`body`, ',\"seq\":') + 1) WHERE `body` LIKE '{\"stream\":%';\n",
+    "m0003": "-- Two meta rows are no longer written: the run under way is read from the runs table, and the\n-- message that was streaming when an object died from its event log (worker/db/store.ts\n-- activeRunId, worker/loop/checkpoints.ts inflightMessage). The rows an older version left would be\n-- stale from the first run on: they go, so nothing can ever read them as current (the log and the\n-- runs table held the same facts, written in the same transactions).\nDELETE FROM `meta` WHERE `key` IN ('activeRunId', 'inflight');\n"
   }
 };

@@ -94,11 +94,6 @@ export type MetaShape = {
    * sending it back as the last message, rather than ending there (DESIGN §9).
    */
   pausedTurn: string | null;
-  /**
-   * No longer written: a restart finds the message that was streaming in the log (Checkpoints).
-   * Rows an older version left are never read.
-   */
-  inflight: { runId: string; messageId: string; usage?: Usage } | null;
   status: AgentStatus;
   note: string | null;
   deleted: boolean;
