@@ -289,4 +289,35 @@ describe("connector tools in runs", () => {
     expect(await mcpOf("picky")).toEqual(["mcp__fixture__record"]);
     expect((await mcpOf("wild")).length).toBe(5);
   });
+
+  it("an approval decided while a slower call of the same step runs doesn't leave the run waiting", async () => {
+    const user = await makeUser();
+    const { id } = await withConnector(user, { mcp__fixture__slow: "allow", mcp__fixture__record: "ask" });
+    const key = uniqueKey();
+    const asks = uniqueKey();
+    await api(user, "POST", `/api/orchestrators/${id}/messages`, {
+      text: sim([
+        {
+          tools: [
+            { name: "mcp__fixture__slow", input: { key, ms: 1500 } },
+            { name: "mcp__fixture__record", input: { key: asks } },
+          ],
+        },
+        { text: "Both done." },
+      ]),
+    });
+    // Approved at once, while the slow call still runs (the run is active, not waiting yet).
+    const asked = await waitFor(orchestrator(id), (ev) => of(ev, "approval.requested").length > 0);
+    const req = of(asked, "approval.requested")[0]!;
+    const decided = await api(user, "POST", `/api/orchestrators/${id}/approvals/${req.approvalId}`, {
+      decision: "approve",
+    });
+    expect(decided.status).toBe(200);
+    const events = await waitFor(orchestrator(id), runsIdle(1), 15_000);
+    expect(events.at(-1)?.type).toBe("run.completed");
+    expect(resultOf(events, "mcp__fixture__record")?.isError).toBe(false);
+    expect(resultOf(events, "mcp__fixture__slow")?.isError).toBe(false);
+    expect(await fixtureCount(key)).toBe(1);
+    expect(await fixtureCount(asks)).toBe(1);
+  });
 });

@@ -84,6 +84,16 @@ export async function toolStep(
         }),
     );
   }
+  // An approval decided while a slower call of this step still ran found the run active, so
+  // nothing would resume it from waiting: when none of this step's approvals is pending any more,
+  // go round again — stored results answer the calls that ran, the approved ones run now (§5.6).
+  if (
+    awaiting &&
+    !suspend &&
+    !signal.aborted &&
+    !uses.some((u) => approvals.forToolUse(u.id)?.status === "pending")
+  )
+    return toolStep(host, env, cp, approvals, runId, messageId, uses, signal);
   if ((suspend || awaiting) && !signal.aborted) {
     const s = suspend as Suspend | null;
     store.transaction(() => {
