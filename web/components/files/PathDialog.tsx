@@ -4,6 +4,7 @@
 import { useState } from "react";
 import { ApiError } from "../../lib/api";
 import { Dialog } from "../Dialog";
+import { Field } from "../Field";
 
 export function PathDialog({
   title,
@@ -55,40 +56,30 @@ export function PathDialog({
       submit={{ label: submitLabel, busy }}
       onSubmit={() => void submit()}
     >
-      <div className="field">
-        <label htmlFor="path-field">Path</label>
-        <input
-          id="path-field"
-          className="input mono"
-          value={value}
-          autoComplete="off"
-          spellCheck={false}
-          aria-invalid={error ? true : undefined}
-          aria-describedby={error ? "path-field-error" : "path-field-hint"}
-          // Focus lands on the name (not its folder or extension), ready to type over.
-          ref={(el) => {
-            if (!el || el.dataset.placed) return;
-            el.dataset.placed = "1";
-            el.focus();
-            const slash = initial.lastIndexOf("/") + 1;
-            const dot = initial.lastIndexOf(".");
-            el.setSelectionRange(slash, dot > slash ? dot : initial.length);
-          }}
-          onChange={(e) => {
-            setValue(e.target.value);
-            setError(null);
-          }}
-        />
-        {error ? (
-          <p className="field-error" id="path-field-error" role="alert">
-            {error}
-          </p>
-        ) : (
-          <p className="field-hint" id="path-field-hint">
-            {hint}
-          </p>
+      <Field id="path-field" label="Path" hint={hint} error={error} alert>
+        {(control) => (
+          <input
+            {...control}
+            className="input mono"
+            value={value}
+            autoComplete="off"
+            spellCheck={false}
+            // Focus lands on the name (not its folder or extension), ready to type over.
+            ref={(el) => {
+              if (!el || el.dataset.placed) return;
+              el.dataset.placed = "1";
+              el.focus();
+              const slash = initial.lastIndexOf("/") + 1;
+              const dot = initial.lastIndexOf(".");
+              el.setSelectionRange(slash, dot > slash ? dot : initial.length);
+            }}
+            onChange={(e) => {
+              setValue(e.target.value);
+              setError(null);
+            }}
+          />
         )}
-      </div>
+      </Field>
     </Dialog>
   );
 }

@@ -6,6 +6,7 @@ import { CONNECTOR_LIMITS } from "../../../schema/connectors";
 import { ApiError } from "../../lib/api";
 import { type ConnectorInfo, connectorApi } from "../../lib/connectors";
 import { Dialog } from "../Dialog";
+import { Field } from "../Field";
 import { Icon } from "../Icon";
 
 type HeaderRow = { key: number; name: string; value: string };
@@ -84,8 +85,6 @@ export function ConnectorDialog({
   const rowError = (r: HeaderRow) => rowProblems.get(r.key) ?? fields[`headers.${r.name.trim()}`];
   const named = new Set(["name", "url", "headers", ...rows.map((r) => `headers.${r.name.trim()}`)]);
   const general = error && !Object.keys(fields).some((f) => named.has(f)) ? error.message : null;
-  const describedBy = (key: string, hint: boolean) =>
-    fields[key] ? `${uid}-${key}-error` : hint ? `${uid}-${key}-hint` : undefined;
 
   return (
     <Dialog
@@ -101,60 +100,57 @@ export function ConnectorDialog({
             {general}
           </div>
         )}
-        <div className="field">
-          <label htmlFor={`${uid}-name`}>Name</label>
-          <input
-            id={`${uid}-name`}
-            className="input mono"
-            value={name}
-            maxLength={CONNECTOR_LIMITS.nameChars}
-            autoComplete="off"
-            spellCheck={false}
-            placeholder="tickets"
-            required
-            onChange={(e) => setName(e.target.value)}
-            aria-invalid={fields.name ? true : undefined}
-            aria-describedby={describedBy("name", true)}
-          />
-          {fields.name ? (
-            <span className="field-error" id={`${uid}-name-error`}>
-              {fields.name}
-            </span>
-          ) : (
-            <span className="field-hint" id={`${uid}-name-hint`}>
+        <Field
+          id={`${uid}-name`}
+          label="Name"
+          hint={
+            <>
               Lowercase letters and digits, words joined by - or _. Its tools are named{" "}
               <code>mcp__{name.trim() || "name"}__tool</code>.
-            </span>
+            </>
+          }
+          error={fields.name}
+        >
+          {(control) => (
+            <input
+              {...control}
+              className="input mono"
+              value={name}
+              maxLength={CONNECTOR_LIMITS.nameChars}
+              autoComplete="off"
+              spellCheck={false}
+              placeholder="tickets"
+              required
+              onChange={(e) => setName(e.target.value)}
+            />
           )}
-        </div>
-        <div className="field">
-          <label htmlFor={`${uid}-url`}>Server URL</label>
-          <input
-            id={`${uid}-url`}
-            className="input mono"
-            type="url"
-            inputMode="url"
-            value={url}
-            maxLength={CONNECTOR_LIMITS.urlChars}
-            autoComplete="off"
-            spellCheck={false}
-            placeholder="https://mcp.example.com/mcp"
-            required
-            onChange={(e) => setUrl(e.target.value)}
-            aria-invalid={fields.url ? true : undefined}
-            aria-describedby={describedBy("url", true)}
-          />
-          {fields.url ? (
-            <span className="field-error" id={`${uid}-url-error`}>
-              {fields.url}
-            </span>
-          ) : (
-            <span className="field-hint" id={`${uid}-url-hint`}>
-              The server's Streamable HTTP endpoint. A query string is kept as a secret.
-            </span>
+        </Field>
+        <Field
+          id={`${uid}-url`}
+          label="Server URL"
+          hint="The server's Streamable HTTP endpoint. A query string is kept as a secret."
+          error={fields.url}
+        >
+          {(control) => (
+            <input
+              {...control}
+              className="input mono"
+              type="url"
+              inputMode="url"
+              value={url}
+              maxLength={CONNECTOR_LIMITS.urlChars}
+              autoComplete="off"
+              spellCheck={false}
+              placeholder="https://mcp.example.com/mcp"
+              required
+              onChange={(e) => setUrl(e.target.value)}
+            />
           )}
-        </div>
-        <fieldset className="connector-headers" aria-describedby={describedBy("headers", true)}>
+        </Field>
+        <fieldset
+          className="connector-headers"
+          aria-describedby={fields.headers ? `${uid}-headers-error` : `${uid}-headers-hint`}
+        >
           <legend className="label">Headers (optional)</legend>
           {rows.map((r, i) => {
             const problem = rowError(r);
