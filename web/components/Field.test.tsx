@@ -15,7 +15,7 @@ describe("Field", () => {
   it("labels its control and describes it by the hint", () => {
     render(
       <Field id="budget" label="Budget (USD)" hint="Empty for no limit.">
-        {(control) => <input {...control} className="input" />}
+        <input className="input" />
       </Field>,
     );
     const input = screen.getByLabelText("Budget (USD)");
@@ -33,7 +33,7 @@ describe("Field", () => {
   it("shows an error in the hint's place, marks the control invalid and describes it by the error", () => {
     render(
       <Field id="name" label="Name" hint="Letters and digits." error="is taken">
-        {(control) => <input {...control} />}
+        <input />
       </Field>,
     );
     const input = screen.getByLabelText("Name");
@@ -48,23 +48,47 @@ describe("Field", () => {
   it("announces the error when asked", () => {
     render(
       <Field id="email" label="Email" error="enter an email address" alert>
-        {(control) => <input {...control} type="email" />}
+        <input type="email" />
       </Field>,
     );
     expect(screen.getByRole("alert").textContent).toBe("enter an email address");
     expect(screen.getByRole("alert").id).toBe("email-error");
   });
 
-  it("with neither hint nor error, describes nothing", () => {
+  it("with neither hint nor error, describes nothing and leaves the control's own description", () => {
     render(
-      <Field id="prompt" label="System prompt" error={null}>
-        {(control) => <textarea {...control} />}
-      </Field>,
+      <>
+        <Field id="prompt" label="System prompt" error={null}>
+          <textarea />
+        </Field>
+        <Field id="key" label="Key">
+          <input aria-describedby="key-status" />
+        </Field>
+      </>,
     );
     const textarea = screen.getByLabelText("System prompt");
     expect(textarea.hasAttribute("aria-describedby")).toBe(false);
     expect(textarea.hasAttribute("aria-invalid")).toBe(false);
     expect(textarea.parentElement!.children).toHaveLength(2);
+    expect(screen.getByLabelText("Key").getAttribute("aria-describedby")).toBe("key-status");
+  });
+
+  it("gives a function child the props, for a control inside other markup", () => {
+    render(
+      <Field id="timeout" label="Deny after" hint="1 minute to 7 days." error="too long">
+        {(control) => (
+          <div className="row">
+            <input {...control} type="number" />
+            <select aria-label="Unit" />
+          </div>
+        )}
+      </Field>,
+    );
+    const input = screen.getByLabelText("Deny after");
+    expect(input.tagName).toBe("INPUT");
+    expect(input.getAttribute("aria-invalid")).toBe("true");
+    expect(description(input)).toEqual(["too long"]);
+    expect(screen.getByLabelText("Unit").hasAttribute("aria-describedby")).toBe(false);
   });
 
   it("passes the control props through ModelPicker to its input", () => {

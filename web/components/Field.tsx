@@ -1,10 +1,12 @@
-// One form field: a label, its control, then a hint or, in the hint's place, an error. The control
-// comes from `children`, a function given the props that tie it to the rest (FieldControl): spread
-// them on the input, or on a component that passes them on (ModelPicker). The hint and the error
-// have ids `${id}-hint` and `${id}-error`, and the control is described by whichever is shown.
-import type { ReactNode } from "react";
+// One form field: a label, its control, then a hint or, in the hint's place, an error. The hint and
+// the error have ids `${id}-hint` and `${id}-error`; the control gets the id and is described by
+// whichever is shown (FieldControl). The control is `children`: an element (an input, select or
+// textarea), which Field clones with those props, or a function given them, for a control inside
+// other markup or a component that must be given its id (ModelPicker).
+import { cloneElement, type ReactElement, type ReactNode } from "react";
 
-/** What a Field gives its control. */
+/** What a Field gives its control: only what it knows, so a control's own aria-describedby stands
+ * when the field has neither hint nor error. */
 export type FieldControl = {
   id: string;
   "aria-describedby"?: string;
@@ -27,7 +29,7 @@ export function Field({
   error?: string | null;
   /** Announce the error as it appears (role="alert"). */
   alert?: boolean;
-  children: (control: FieldControl) => ReactNode;
+  children: ReactElement<FieldControl> | ((control: FieldControl) => ReactNode);
 }) {
   const control: FieldControl = { id };
   if (error) {
@@ -37,7 +39,7 @@ export function Field({
   return (
     <div className="field">
       <label htmlFor={id}>{label}</label>
-      {children(control)}
+      {typeof children === "function" ? children(control) : cloneElement(children, control)}
       {error ? (
         <span id={`${id}-error`} className="field-error" role={alert ? "alert" : undefined}>
           {error}

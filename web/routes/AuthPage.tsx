@@ -121,19 +121,16 @@ export function AuthPage({ mode }: { mode: "login" | "signup" }) {
           )
         )}
         <Field id="email" label="Email" error={fields.email} alert>
-          {(control) => (
-            <input
-              {...control}
-              className="input"
-              type="email"
-              autoComplete="email"
-              required
-              // biome-ignore lint/a11y/noAutofocus: the email field is the only thing to do on this page.
-              autoFocus
-              value={email}
-              onChange={(e) => setEmail(e.target.value)}
-            />
-          )}
+          <input
+            className="input"
+            type="email"
+            autoComplete="email"
+            required
+            // biome-ignore lint/a11y/noAutofocus: the email field is the only thing to do on this page.
+            autoFocus
+            value={email}
+            onChange={(e) => setEmail(e.target.value)}
+          />
         </Field>
         <Field
           id="password"
@@ -142,18 +139,15 @@ export function AuthPage({ mode }: { mode: "login" | "signup" }) {
           error={fields.password}
           alert
         >
-          {(control) => (
-            <input
-              {...control}
-              className="input"
-              type="password"
-              autoComplete={signup ? "new-password" : "current-password"}
-              required
-              minLength={signup ? MIN_PASSWORD : undefined}
-              value={password}
-              onChange={(e) => setPassword(e.target.value)}
-            />
-          )}
+          <input
+            className="input"
+            type="password"
+            autoComplete={signup ? "new-password" : "current-password"}
+            required
+            minLength={signup ? MIN_PASSWORD : undefined}
+            value={password}
+            onChange={(e) => setPassword(e.target.value)}
+          />
         </Field>
         <button type="submit" className="btn btn-primary auth-submit" disabled={busy || !email || !password}>
           {busy && <span className="spinner" aria-hidden="true" />}

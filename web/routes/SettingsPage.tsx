@@ -258,19 +258,16 @@ function PreferencesSection() {
           label="Account budget (USD)"
           hint="No model call starts that could take total spend past this."
         >
-          {(control) => (
-            <input
-              {...control}
-              className="input"
-              type="number"
-              min="0"
-              step="1"
-              inputMode="decimal"
-              placeholder="No limit"
-              value={budget}
-              onChange={(e) => setBudget(e.target.value)}
-            />
-          )}
+          <input
+            className="input"
+            type="number"
+            min="0"
+            step="1"
+            inputMode="decimal"
+            placeholder="No limit"
+            value={budget}
+            onChange={(e) => setBudget(e.target.value)}
+          />
         </Field>
         <Field id="default-model" label="Default model for new orchestrators">
           {(control) => (
@@ -329,16 +326,13 @@ function PasswordSection({ onTokensRevoked }: { onTokensRevoked: () => void }) {
       </div>
       <form className="prefs-form" onSubmit={submit}>
         <Field id="current-password" label="Current password" error={fields.currentPassword}>
-          {(control) => (
-            <input
-              {...control}
-              className="input"
-              type="password"
-              autoComplete="current-password"
-              value={current}
-              onChange={(e) => setCurrent(e.target.value)}
-            />
-          )}
+          <input
+            className="input"
+            type="password"
+            autoComplete="current-password"
+            value={current}
+            onChange={(e) => setCurrent(e.target.value)}
+          />
         </Field>
         <Field
           id="new-password"
@@ -346,17 +340,14 @@ function PasswordSection({ onTokensRevoked }: { onTokensRevoked: () => void }) {
           hint="At least 10 characters."
           error={fields.newPassword}
         >
-          {(control) => (
-            <input
-              {...control}
-              className="input"
-              type="password"
-              autoComplete="new-password"
-              minLength={10}
-              value={next}
-              onChange={(e) => setNext(e.target.value)}
-            />
-          )}
+          <input
+            className="input"
+            type="password"
+            autoComplete="new-password"
+            minLength={10}
+            value={next}
+            onChange={(e) => setNext(e.target.value)}
+          />
         </Field>
         <label className="field-check">
           <input type="checkbox" checked={keepTokens} onChange={(e) => setKeepTokens(e.target.checked)} />

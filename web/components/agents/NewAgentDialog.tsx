@@ -97,18 +97,15 @@ export function NewAgentDialog({
         hint="Letters, digits, - and _. The orchestrator addresses the agent by it."
         error={fields.name}
       >
-        {(control) => (
-          <input
-            {...control}
-            className="input mono"
-            value={name}
-            autoFocus
-            maxLength={40}
-            pattern="[A-Za-z0-9][A-Za-z0-9_\-]*"
-            placeholder="e.g. researcher"
-            onChange={(e) => setName(e.target.value)}
-          />
-        )}
+        <input
+          className="input mono"
+          value={name}
+          autoFocus
+          maxLength={40}
+          pattern="[A-Za-z0-9][A-Za-z0-9_\-]*"
+          placeholder="e.g. researcher"
+          onChange={(e) => setName(e.target.value)}
+        />
       </Field>
       <Field
         id="new-agent-template"
@@ -122,43 +119,37 @@ export function NewAgentDialog({
         }
         error={fields.template}
       >
-        {(control) => (
-          <select
-            {...control}
-            className="select"
-            value={templateName}
-            onChange={(e) => {
-              setTemplateName(e.target.value);
-              setChosenTools(null);
-            }}
-          >
-            <option value="">None: write instructions</option>
-            {(templates.data ?? []).map((t) => (
-              <option key={t.id} value={t.name}>
-                {t.description ? `${t.name} — ${t.description}` : t.name}
-              </option>
-            ))}
-          </select>
-        )}
+        <select
+          className="select"
+          value={templateName}
+          onChange={(e) => {
+            setTemplateName(e.target.value);
+            setChosenTools(null);
+          }}
+        >
+          <option value="">None: write instructions</option>
+          {(templates.data ?? []).map((t) => (
+            <option key={t.id} value={t.name}>
+              {t.description ? `${t.name} — ${t.description}` : t.name}
+            </option>
+          ))}
+        </select>
       </Field>
       <Field
         id="new-agent-instructions"
         label={`Instructions${template ? " (optional: replaces the template's)" : ""}`}
         error={fields.instructions}
       >
-        {(control) => (
-          <textarea
-            {...control}
-            className="textarea"
-            rows={5}
-            maxLength={INPUT_LIMITS.instructionsChars}
-            value={instructions}
-            placeholder={
-              template ? template.instructions.slice(0, 300) : "Who the agent is and how it should work"
-            }
-            onChange={(e) => setInstructions(e.target.value)}
-          />
-        )}
+        <textarea
+          className="textarea"
+          rows={5}
+          maxLength={INPUT_LIMITS.instructionsChars}
+          value={instructions}
+          placeholder={
+            template ? template.instructions.slice(0, 300) : "Who the agent is and how it should work"
+          }
+          onChange={(e) => setInstructions(e.target.value)}
+        />
       </Field>
       <Field id="new-agent-model" label="Model" error={fields.model}>
         {(control) => (

@@ -57,28 +57,25 @@ export function PathDialog({
       onSubmit={() => void submit()}
     >
       <Field id="path-field" label="Path" hint={hint} error={error} alert>
-        {(control) => (
-          <input
-            {...control}
-            className="input mono"
-            value={value}
-            autoComplete="off"
-            spellCheck={false}
-            // Focus lands on the name (not its folder or extension), ready to type over.
-            ref={(el) => {
-              if (!el || el.dataset.placed) return;
-              el.dataset.placed = "1";
-              el.focus();
-              const slash = initial.lastIndexOf("/") + 1;
-              const dot = initial.lastIndexOf(".");
-              el.setSelectionRange(slash, dot > slash ? dot : initial.length);
-            }}
-            onChange={(e) => {
-              setValue(e.target.value);
-              setError(null);
-            }}
-          />
-        )}
+        <input
+          className="input mono"
+          value={value}
+          autoComplete="off"
+          spellCheck={false}
+          // Focus lands on the name (not its folder or extension), ready to type over.
+          ref={(el) => {
+            if (!el || el.dataset.placed) return;
+            el.dataset.placed = "1";
+            el.focus();
+            const slash = initial.lastIndexOf("/") + 1;
+            const dot = initial.lastIndexOf(".");
+            el.setSelectionRange(slash, dot > slash ? dot : initial.length);
+          }}
+          onChange={(e) => {
+            setValue(e.target.value);
+            setError(null);
+          }}
+        />
       </Field>
     </Dialog>
   );

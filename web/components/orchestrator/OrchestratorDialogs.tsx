@@ -54,17 +54,14 @@ export function CreateDialog({ open, onClose }: { open: boolean; onClose: () => 
         </div>
       )}
       <Field id="new-name" label="Name" error={fields.name}>
-        {(control) => (
-          <input
-            {...control}
-            className="input"
-            value={name}
-            autoFocus
-            maxLength={INPUT_LIMITS.nameChars}
-            placeholder="e.g. Launch research"
-            onChange={(e) => setName(e.target.value)}
-          />
-        )}
+        <input
+          className="input"
+          value={name}
+          autoFocus
+          maxLength={INPUT_LIMITS.nameChars}
+          placeholder="e.g. Launch research"
+          onChange={(e) => setName(e.target.value)}
+        />
       </Field>
       <Field id="new-model" label="Model" error={fields.model}>
         {(control) => (
@@ -82,30 +79,24 @@ export function CreateDialog({ open, onClose }: { open: boolean; onClose: () => 
         hint="Runs stop before a call that could exceed it."
         error={fields.budgetUsd}
       >
-        {(control) => (
-          <input
-            {...control}
-            className="input"
-            type="number"
-            min="0.01"
-            step="0.01"
-            inputMode="decimal"
-            placeholder="No limit"
-            value={budget}
-            onChange={(e) => setBudget(e.target.value)}
-          />
-        )}
+        <input
+          className="input"
+          type="number"
+          min="0.01"
+          step="0.01"
+          inputMode="decimal"
+          placeholder="No limit"
+          value={budget}
+          onChange={(e) => setBudget(e.target.value)}
+        />
       </Field>
       <Field id="new-system" label="System prompt (optional)">
-        {(control) => (
-          <textarea
-            {...control}
-            className="textarea"
-            rows={3}
-            value={systemPrompt}
-            onChange={(e) => setSystemPrompt(e.target.value)}
-          />
-        )}
+        <textarea
+          className="textarea"
+          rows={3}
+          value={systemPrompt}
+          onChange={(e) => setSystemPrompt(e.target.value)}
+        />
       </Field>
     </Dialog>
   );
@@ -152,16 +143,13 @@ export function RenameDialog({
         </div>
       )}
       <Field id="rename" label="Name">
-        {(control) => (
-          <input
-            {...control}
-            className="input"
-            value={name}
-            autoFocus
-            maxLength={INPUT_LIMITS.nameChars}
-            onChange={(e) => setName(e.target.value)}
-          />
-        )}
+        <input
+          className="input"
+          value={name}
+          autoFocus
+          maxLength={INPUT_LIMITS.nameChars}
+          onChange={(e) => setName(e.target.value)}
+        />
       </Field>
     </Dialog>
   );

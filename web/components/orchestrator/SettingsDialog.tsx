@@ -154,16 +154,13 @@ export function SettingsDialog({
         <section className="settings-group" aria-labelledby={`${uid}-general`}>
           <h3 id={`${uid}-general`}>General</h3>
           <Field id={`${uid}-name`} label="Name" error={fields.name}>
-            {(control) => (
-              <input
-                {...control}
-                className="input"
-                value={form.name}
-                maxLength={INPUT_LIMITS.nameChars}
-                required
-                onChange={(e) => set("name", e.target.value)}
-              />
-            )}
+            <input
+              className="input"
+              value={form.name}
+              maxLength={INPUT_LIMITS.nameChars}
+              required
+              onChange={(e) => set("name", e.target.value)}
+            />
           </Field>
           <div className="settings-row">
             <Field id={`${uid}-model`} label="Model" error={fields.model}>
@@ -175,33 +172,27 @@ export function SettingsDialog({
               hint="For it and its agents together; empty for no limit."
               error={fields.budgetUsd}
             >
-              {(control) => (
-                <input
-                  {...control}
-                  ref={budgetRef}
-                  className="input num"
-                  type="number"
-                  inputMode="decimal"
-                  min="0.01"
-                  step="0.01"
-                  placeholder="No limit"
-                  value={form.budget}
-                  onChange={(e) => set("budget", e.target.value)}
-                />
-              )}
+              <input
+                ref={budgetRef}
+                className="input num"
+                type="number"
+                inputMode="decimal"
+                min="0.01"
+                step="0.01"
+                placeholder="No limit"
+                value={form.budget}
+                onChange={(e) => set("budget", e.target.value)}
+              />
             </Field>
           </div>
           <Field id={`${uid}-prompt`} label="System prompt" error={fields.systemPrompt}>
-            {(control) => (
-              <textarea
-                {...control}
-                className="textarea"
-                rows={3}
-                placeholder="Baton's default orchestrator instructions"
-                value={form.systemPrompt}
-                onChange={(e) => set("systemPrompt", e.target.value)}
-              />
-            )}
+            <textarea
+              className="textarea"
+              rows={3}
+              placeholder="Baton's default orchestrator instructions"
+              value={form.systemPrompt}
+              onChange={(e) => set("systemPrompt", e.target.value)}
+            />
           </Field>
         </section>
 

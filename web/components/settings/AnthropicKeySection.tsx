@@ -84,20 +84,17 @@ export function AnthropicKeySection({ me, onChanged }: { me: Me; onChanged: () =
         <form className="row key-form" onSubmit={save}>
           {/* The error is the section's, under the form's row: the input points at it itself. */}
           <Field id="anthropic-key" label={set ? "New key" : "Key"}>
-            {(control) => (
-              <input
-                {...control}
-                className="input mono"
-                type="password"
-                autoComplete="off"
-                spellCheck={false}
-                placeholder="sk-ant-…"
-                value={key}
-                aria-invalid={error ? true : undefined}
-                aria-describedby={error ? "anthropic-key-error" : undefined}
-                onChange={(e) => setKey(e.target.value)}
-              />
-            )}
+            <input
+              className="input mono"
+              type="password"
+              autoComplete="off"
+              spellCheck={false}
+              placeholder="sk-ant-…"
+              value={key}
+              aria-invalid={error ? true : undefined}
+              aria-describedby={error ? "anthropic-key-error" : undefined}
+              onChange={(e) => setKey(e.target.value)}
+            />
           </Field>
           <button type="submit" className="btn btn-primary" disabled={busy || !key.trim()}>
             Save key

@@ -111,19 +111,16 @@ export function ConnectorDialog({
           }
           error={fields.name}
         >
-          {(control) => (
-            <input
-              {...control}
-              className="input mono"
-              value={name}
-              maxLength={CONNECTOR_LIMITS.nameChars}
-              autoComplete="off"
-              spellCheck={false}
-              placeholder="tickets"
-              required
-              onChange={(e) => setName(e.target.value)}
-            />
-          )}
+          <input
+            className="input mono"
+            value={name}
+            maxLength={CONNECTOR_LIMITS.nameChars}
+            autoComplete="off"
+            spellCheck={false}
+            placeholder="tickets"
+            required
+            onChange={(e) => setName(e.target.value)}
+          />
         </Field>
         <Field
           id={`${uid}-url`}
@@ -131,21 +128,18 @@ export function ConnectorDialog({
           hint="The server's Streamable HTTP endpoint. A query string is kept as a secret."
           error={fields.url}
         >
-          {(control) => (
-            <input
-              {...control}
-              className="input mono"
-              type="url"
-              inputMode="url"
-              value={url}
-              maxLength={CONNECTOR_LIMITS.urlChars}
-              autoComplete="off"
-              spellCheck={false}
-              placeholder="https://mcp.example.com/mcp"
-              required
-              onChange={(e) => setUrl(e.target.value)}
-            />
-          )}
+          <input
+            className="input mono"
+            type="url"
+            inputMode="url"
+            value={url}
+            maxLength={CONNECTOR_LIMITS.urlChars}
+            autoComplete="off"
+            spellCheck={false}
+            placeholder="https://mcp.example.com/mcp"
+            required
+            onChange={(e) => setUrl(e.target.value)}
+          />
         </Field>
         <fieldset
           className="connector-headers"

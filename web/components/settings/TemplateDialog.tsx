@@ -74,42 +74,33 @@ export function TemplateDialog({
         hint="Letters, digits, - and _. The orchestrator names it in create_agent {template}."
         error={fields.name}
       >
-        {(control) => (
-          <input
-            {...control}
-            className="input mono"
-            value={name}
-            autoFocus
-            maxLength={40}
-            placeholder="e.g. writer"
-            onChange={(e) => setName(e.target.value)}
-          />
-        )}
+        <input
+          className="input mono"
+          value={name}
+          autoFocus
+          maxLength={40}
+          placeholder="e.g. writer"
+          onChange={(e) => setName(e.target.value)}
+        />
       </Field>
       <Field id="template-description" label="Description (optional)" error={fields.description}>
-        {(control) => (
-          <input
-            {...control}
-            className="input"
-            value={description}
-            maxLength={INPUT_LIMITS.descriptionChars}
-            placeholder="What it is for: the orchestrator reads this"
-            onChange={(e) => setDescription(e.target.value)}
-          />
-        )}
+        <input
+          className="input"
+          value={description}
+          maxLength={INPUT_LIMITS.descriptionChars}
+          placeholder="What it is for: the orchestrator reads this"
+          onChange={(e) => setDescription(e.target.value)}
+        />
       </Field>
       <Field id="template-instructions" label="Instructions" error={fields.instructions}>
-        {(control) => (
-          <textarea
-            {...control}
-            className="textarea"
-            rows={6}
-            maxLength={INPUT_LIMITS.instructionsChars}
-            value={instructions}
-            placeholder="Who the agent is and how it should work"
-            onChange={(e) => setInstructions(e.target.value)}
-          />
-        )}
+        <textarea
+          className="textarea"
+          rows={6}
+          maxLength={INPUT_LIMITS.instructionsChars}
+          value={instructions}
+          placeholder="Who the agent is and how it should work"
+          onChange={(e) => setInstructions(e.target.value)}
+        />
       </Field>
       <Field id="template-model" label="Model" error={fields.model}>
         {(control) => (
