@@ -1,13 +1,15 @@
-// A model field: known models in a list, any other id can be typed.
+// A model field: known models in a list, any other id can be typed. Takes a Field's control props.
+
 import { MODEL_OPTIONS } from "../lib/models";
+import type { FieldControl } from "./Field";
 
 export function ModelPicker({
   id,
   value,
   onChange,
   allowDefault,
-}: {
-  id: string;
+  ...aria
+}: FieldControl & {
   value: string;
   onChange: (v: string) => void;
   allowDefault?: string;
@@ -16,6 +18,7 @@ export function ModelPicker({
     <>
       <input
         id={id}
+        {...aria}
         className="input"
         list={`${id}-options`}
         value={value}

@@ -1,6 +1,7 @@
 // Sign in and sign up: one form, two modes. After success, go where the visitor was headed.
 import { type FormEvent, useEffect, useState } from "react";
 import { Link, useNavigate, useSearchParams } from "react-router";
+import { Field } from "../components/Field";
 import { Logo } from "../components/Logo";
 import { ApiError } from "../lib/http";
 import { session } from "../lib/session";
@@ -119,10 +120,8 @@ export function AuthPage({ mode }: { mode: "login" | "signup" }) {
             </div>
           )
         )}
-        <div className="field">
-          <label htmlFor="email">Email</label>
+        <Field id="email" label="Email" error={fields.email} alert>
           <input
-            id="email"
             className="input"
             type="email"
             autoComplete="email"
@@ -130,42 +129,26 @@ export function AuthPage({ mode }: { mode: "login" | "signup" }) {
             // biome-ignore lint/a11y/noAutofocus: the email field is the only thing to do on this page.
             autoFocus
             value={email}
-            aria-invalid={fields.email ? true : undefined}
-            aria-describedby={fields.email ? "email-error" : undefined}
             onChange={(e) => setEmail(e.target.value)}
           />
-          {fields.email && (
-            <span id="email-error" className="field-error" role="alert">
-              {fields.email}
-            </span>
-          )}
-        </div>
-        <div className="field">
-          <label htmlFor="password">Password</label>
+        </Field>
+        <Field
+          id="password"
+          label="Password"
+          hint={signup && `At least ${MIN_PASSWORD} characters.`}
+          error={fields.password}
+          alert
+        >
           <input
-            id="password"
             className="input"
             type="password"
             autoComplete={signup ? "new-password" : "current-password"}
             required
             minLength={signup ? MIN_PASSWORD : undefined}
             value={password}
-            aria-invalid={fields.password ? true : undefined}
-            aria-describedby={signup || fields.password ? "password-hint" : undefined}
             onChange={(e) => setPassword(e.target.value)}
           />
-          {fields.password ? (
-            <span id="password-hint" className="field-error" role="alert">
-              {fields.password}
-            </span>
-          ) : (
-            signup && (
-              <span id="password-hint" className="field-hint">
-                At least {MIN_PASSWORD} characters.
-              </span>
-            )
-          )}
-        </div>
+        </Field>
         <button type="submit" className="btn btn-primary auth-submit" disabled={busy || !email || !password}>
           {busy && <span className="spinner" aria-hidden="true" />}
           {signup ? "Create account" : "Sign in"}

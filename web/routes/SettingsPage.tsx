@@ -6,6 +6,7 @@ import { Link, useLoaderData, useRevalidator } from "react-router";
 import type { ApiToken } from "../../schema/api";
 import { INPUT_LIMITS } from "../../schema/api";
 import { Dialog } from "../components/Dialog";
+import { Field } from "../components/Field";
 import { Icon } from "../components/Icon";
 import { ModelPicker } from "../components/ModelPicker";
 import { AnthropicKeySection } from "../components/settings/AnthropicKeySection";
@@ -252,10 +253,12 @@ function PreferencesSection() {
         </p>
       </div>
       <form className="prefs-form" onSubmit={save}>
-        <div className="field">
-          <label htmlFor="budget">Account budget (USD)</label>
+        <Field
+          id="budget"
+          label="Account budget (USD)"
+          hint="No model call starts that could take total spend past this."
+        >
           <input
-            id="budget"
             className="input"
             type="number"
             min="0"
@@ -265,12 +268,12 @@ function PreferencesSection() {
             value={budget}
             onChange={(e) => setBudget(e.target.value)}
           />
-          <span className="field-hint">No model call starts that could take total spend past this.</span>
-        </div>
-        <div className="field">
-          <label htmlFor="default-model">Default model for new orchestrators</label>
-          <ModelPicker id="default-model" value={model} onChange={setModel} allowDefault="server default" />
-        </div>
+        </Field>
+        <Field id="default-model" label="Default model for new orchestrators">
+          {(control) => (
+            <ModelPicker {...control} value={model} onChange={setModel} allowDefault="server default" />
+          )}
+        </Field>
         <div className="row">
           <button type="submit" className="btn btn-primary" disabled={busy}>
             Save
@@ -322,37 +325,30 @@ function PasswordSection({ onTokensRevoked }: { onTokensRevoked: () => void }) {
         </p>
       </div>
       <form className="prefs-form" onSubmit={submit}>
-        <div className="field">
-          <label htmlFor="current-password">Current password</label>
+        <Field id="current-password" label="Current password" error={fields.currentPassword}>
           <input
-            id="current-password"
             className="input"
             type="password"
             autoComplete="current-password"
             value={current}
-            aria-invalid={fields.currentPassword ? true : undefined}
             onChange={(e) => setCurrent(e.target.value)}
           />
-          {fields.currentPassword && <span className="field-error">{fields.currentPassword}</span>}
-        </div>
-        <div className="field">
-          <label htmlFor="new-password">New password</label>
+        </Field>
+        <Field
+          id="new-password"
+          label="New password"
+          hint="At least 10 characters."
+          error={fields.newPassword}
+        >
           <input
-            id="new-password"
             className="input"
             type="password"
             autoComplete="new-password"
             minLength={10}
             value={next}
-            aria-invalid={fields.newPassword ? true : undefined}
             onChange={(e) => setNext(e.target.value)}
           />
-          {fields.newPassword ? (
-            <span className="field-error">{fields.newPassword}</span>
-          ) : (
-            <span className="field-hint">At least 10 characters.</span>
-          )}
-        </div>
+        </Field>
         <label className="field-check">
           <input type="checkbox" checked={keepTokens} onChange={(e) => setKeepTokens(e.target.checked)} />
           Keep my API tokens working

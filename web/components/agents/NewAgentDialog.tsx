@@ -10,6 +10,7 @@ import { DEFAULT_AGENT_MODEL } from "../../../schema/models";
 import { useResource } from "../../hooks/useResource";
 import { ApiError, api, type NewAgentInput } from "../../lib/api";
 import { Dialog } from "../Dialog";
+import { Field } from "../Field";
 import { ModelPicker } from "../ModelPicker";
 import { agentToolsOf, ToolChecklist, toolsOrAll } from "./ToolChecklist";
 
@@ -90,31 +91,37 @@ export function NewAgentDialog({
           {general ?? listError?.message}
         </div>
       )}
-      <div className="field">
-        <label htmlFor="new-agent-name">Name</label>
+      <Field
+        id="new-agent-name"
+        label="Name"
+        hint="Letters, digits, - and _. The orchestrator addresses the agent by it."
+        error={fields.name}
+      >
         <input
-          id="new-agent-name"
           className="input mono"
           value={name}
           autoFocus
           maxLength={40}
           pattern="[A-Za-z0-9][A-Za-z0-9_\-]*"
           placeholder="e.g. researcher"
-          aria-invalid={fields.name ? true : undefined}
-          aria-describedby="new-agent-name-hint"
           onChange={(e) => setName(e.target.value)}
         />
-        <span id="new-agent-name-hint" className={fields.name ? "field-error" : "field-hint"}>
-          {fields.name ?? "Letters, digits, - and _. The orchestrator addresses the agent by it."}
-        </span>
-      </div>
-      <div className="field">
-        <label htmlFor="new-agent-template">From template</label>
+      </Field>
+      <Field
+        id="new-agent-template"
+        label="From template"
+        hint={
+          templates.data?.length === 0 && (
+            <>
+              Save reusable agents in <Link to="/settings">Settings → Agent templates</Link>.
+            </>
+          )
+        }
+        error={fields.template}
+      >
         <select
-          id="new-agent-template"
           className="select"
           value={templateName}
-          aria-invalid={fields.template ? true : undefined}
           onChange={(e) => {
             setTemplateName(e.target.value);
             setChosenTools(null);
@@ -127,20 +134,13 @@ export function NewAgentDialog({
             </option>
           ))}
         </select>
-        {fields.template ? (
-          <span className="field-error">{fields.template}</span>
-        ) : templates.data?.length === 0 ? (
-          <span className="field-hint">
-            Save reusable agents in <Link to="/settings">Settings → Agent templates</Link>.
-          </span>
-        ) : null}
-      </div>
-      <div className="field">
-        <label htmlFor="new-agent-instructions">
-          Instructions{template ? " (optional: replaces the template's)" : ""}
-        </label>
+      </Field>
+      <Field
+        id="new-agent-instructions"
+        label={`Instructions${template ? " (optional: replaces the template's)" : ""}`}
+        error={fields.instructions}
+      >
         <textarea
-          id="new-agent-instructions"
           className="textarea"
           rows={5}
           maxLength={INPUT_LIMITS.instructionsChars}
@@ -148,21 +148,19 @@ export function NewAgentDialog({
           placeholder={
             template ? template.instructions.slice(0, 300) : "Who the agent is and how it should work"
           }
-          aria-invalid={fields.instructions ? true : undefined}
           onChange={(e) => setInstructions(e.target.value)}
         />
-        {fields.instructions && <span className="field-error">{fields.instructions}</span>}
-      </div>
-      <div className="field">
-        <label htmlFor="new-agent-model">Model</label>
-        <ModelPicker
-          id="new-agent-model"
-          value={model}
-          onChange={setModel}
-          allowDefault={template?.model ?? DEFAULT_AGENT_MODEL}
-        />
-        {fields.model && <span className="field-error">{fields.model}</span>}
-      </div>
+      </Field>
+      <Field id="new-agent-model" label="Model" error={fields.model}>
+        {(control) => (
+          <ModelPicker
+            {...control}
+            value={model}
+            onChange={setModel}
+            allowDefault={template?.model ?? DEFAULT_AGENT_MODEL}
+          />
+        )}
+      </Field>
       <ToolChecklist
         id="new-agent-tools"
         tools={tools}

@@ -4,6 +4,7 @@
 import { useState } from "react";
 import { ApiError } from "../../lib/api";
 import { Dialog } from "../Dialog";
+import { Field } from "../Field";
 
 export function PathDialog({
   title,
@@ -55,16 +56,12 @@ export function PathDialog({
       submit={{ label: submitLabel, busy }}
       onSubmit={() => void submit()}
     >
-      <div className="field">
-        <label htmlFor="path-field">Path</label>
+      <Field id="path-field" label="Path" hint={hint} error={error} alert>
         <input
-          id="path-field"
           className="input mono"
           value={value}
           autoComplete="off"
           spellCheck={false}
-          aria-invalid={error ? true : undefined}
-          aria-describedby={error ? "path-field-error" : "path-field-hint"}
           // Focus lands on the name (not its folder or extension), ready to type over.
           ref={(el) => {
             if (!el || el.dataset.placed) return;
@@ -79,16 +76,7 @@ export function PathDialog({
             setError(null);
           }}
         />
-        {error ? (
-          <p className="field-error" id="path-field-error" role="alert">
-            {error}
-          </p>
-        ) : (
-          <p className="field-hint" id="path-field-hint">
-            {hint}
-          </p>
-        )}
-      </div>
+      </Field>
     </Dialog>
   );
 }

@@ -7,6 +7,7 @@ import { INPUT_LIMITS } from "../../../schema/api";
 import { useMe } from "../../hooks/useMe";
 import { ApiError, api } from "../../lib/api";
 import { Dialog } from "../Dialog";
+import { Field } from "../Field";
 import { ModelPicker } from "../ModelPicker";
 
 export function CreateDialog({ open, onClose }: { open: boolean; onClose: () => void }) {
@@ -52,34 +53,33 @@ export function CreateDialog({ open, onClose }: { open: boolean; onClose: () => 
           {error.message}
         </div>
       )}
-      <div className="field">
-        <label htmlFor="new-name">Name</label>
+      <Field id="new-name" label="Name" error={fields.name}>
         <input
-          id="new-name"
           className="input"
           value={name}
           autoFocus
           maxLength={INPUT_LIMITS.nameChars}
           placeholder="e.g. Launch research"
-          aria-invalid={fields.name ? true : undefined}
           onChange={(e) => setName(e.target.value)}
         />
-        {fields.name && <span className="field-error">{fields.name}</span>}
-      </div>
-      <div className="field">
-        <label htmlFor="new-model">Model</label>
-        <ModelPicker
-          id="new-model"
-          value={model}
-          onChange={setModel}
-          allowDefault={me?.user.defaultModel ?? "server default"}
-        />
-        {fields.model && <span className="field-error">{fields.model}</span>}
-      </div>
-      <div className="field">
-        <label htmlFor="new-budget">Budget (USD)</label>
+      </Field>
+      <Field id="new-model" label="Model" error={fields.model}>
+        {(control) => (
+          <ModelPicker
+            {...control}
+            value={model}
+            onChange={setModel}
+            allowDefault={me?.user.defaultModel ?? "server default"}
+          />
+        )}
+      </Field>
+      <Field
+        id="new-budget"
+        label="Budget (USD)"
+        hint="Runs stop before a call that could exceed it."
+        error={fields.budgetUsd}
+      >
         <input
-          id="new-budget"
           className="input"
           type="number"
           min="0.01"
@@ -87,22 +87,17 @@ export function CreateDialog({ open, onClose }: { open: boolean; onClose: () => 
           inputMode="decimal"
           placeholder="No limit"
           value={budget}
-          aria-invalid={fields.budgetUsd ? true : undefined}
           onChange={(e) => setBudget(e.target.value)}
         />
-        <span className="field-hint">Runs stop before a call that could exceed it.</span>
-        {fields.budgetUsd && <span className="field-error">{fields.budgetUsd}</span>}
-      </div>
-      <div className="field">
-        <label htmlFor="new-system">System prompt (optional)</label>
+      </Field>
+      <Field id="new-system" label="System prompt (optional)">
         <textarea
-          id="new-system"
           className="textarea"
           rows={3}
           value={systemPrompt}
           onChange={(e) => setSystemPrompt(e.target.value)}
         />
-      </div>
+      </Field>
     </Dialog>
   );
 }
@@ -147,17 +142,15 @@ export function RenameDialog({
           {error}
         </div>
       )}
-      <div className="field">
-        <label htmlFor="rename">Name</label>
+      <Field id="rename" label="Name">
         <input
-          id="rename"
           className="input"
           value={name}
           autoFocus
           maxLength={INPUT_LIMITS.nameChars}
           onChange={(e) => setName(e.target.value)}
         />
-      </div>
+      </Field>
     </Dialog>
   );
 }

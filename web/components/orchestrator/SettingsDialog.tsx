@@ -10,6 +10,7 @@ import type { OrchestratorInfo, ToolInfo } from "../../../schema/api";
 import { INPUT_LIMITS } from "../../../schema/api";
 import { ApiError, api } from "../../lib/api";
 import { Dialog } from "../Dialog";
+import { Field } from "../Field";
 import { ModelPicker } from "../ModelPicker";
 import { ArchiveSection } from "./Archive";
 import {
@@ -131,8 +132,6 @@ export function SettingsDialog({
         {fields[key]}
       </div>
     ) : null;
-  const invalid = (key: string) =>
-    fields[key] ? { "aria-invalid": true, "aria-describedby": `${uid}-${key}-error` } : {};
   const thinkingError = fields.thinking ?? fields["thinking.effort"] ?? fields["thinking.type"];
 
   // Tools by kind, catalogue order, then each connector's; rules the catalogue doesn't know after them.
@@ -154,29 +153,26 @@ export function SettingsDialog({
         )}
         <section className="settings-group" aria-labelledby={`${uid}-general`}>
           <h3 id={`${uid}-general`}>General</h3>
-          <div className="field">
-            <label htmlFor={`${uid}-name`}>Name</label>
+          <Field id={`${uid}-name`} label="Name" error={fields.name}>
             <input
-              id={`${uid}-name`}
               className="input"
               value={form.name}
               maxLength={INPUT_LIMITS.nameChars}
               required
               onChange={(e) => set("name", e.target.value)}
-              {...invalid("name")}
             />
-            {fieldError("name")}
-          </div>
+          </Field>
           <div className="settings-row">
-            <div className="field">
-              <label htmlFor={`${uid}-model`}>Model</label>
-              <ModelPicker id={`${uid}-model`} value={form.model} onChange={(v) => set("model", v)} />
-              {fieldError("model")}
-            </div>
-            <div className="field">
-              <label htmlFor={`${uid}-budget`}>Budget (USD)</label>
+            <Field id={`${uid}-model`} label="Model" error={fields.model}>
+              {(control) => <ModelPicker {...control} value={form.model} onChange={(v) => set("model", v)} />}
+            </Field>
+            <Field
+              id={`${uid}-budget`}
+              label="Budget (USD)"
+              hint="For it and its agents together; empty for no limit."
+              error={fields.budgetUsd}
+            >
               <input
-                id={`${uid}-budget`}
                 ref={budgetRef}
                 className="input num"
                 type="number"
@@ -186,26 +182,18 @@ export function SettingsDialog({
                 placeholder="No limit"
                 value={form.budget}
                 onChange={(e) => set("budget", e.target.value)}
-                {...invalid("budgetUsd")}
               />
-              {fieldError("budgetUsd") ?? (
-                <div className="field-hint">For it and its agents together; empty for no limit.</div>
-              )}
-            </div>
+            </Field>
           </div>
-          <div className="field">
-            <label htmlFor={`${uid}-prompt`}>System prompt</label>
+          <Field id={`${uid}-prompt`} label="System prompt" error={fields.systemPrompt}>
             <textarea
-              id={`${uid}-prompt`}
               className="textarea"
               rows={3}
               placeholder="Baton's default orchestrator instructions"
               value={form.systemPrompt}
               onChange={(e) => set("systemPrompt", e.target.value)}
-              {...invalid("systemPrompt")}
             />
-            {fieldError("systemPrompt")}
-          </div>
+          </Field>
         </section>
 
         <section className="settings-group" aria-labelledby={`${uid}-thinking`}>
@@ -260,38 +248,38 @@ export function SettingsDialog({
 
         <section className="settings-group" aria-labelledby={`${uid}-approvals`}>
           <h3 id={`${uid}-approvals`}>Approvals</h3>
-          <div className="field">
-            <label htmlFor={`${uid}-timeout`}>Deny automatically after</label>
-            <div className="settings-row settings-row-tight">
-              <input
-                id={`${uid}-timeout`}
-                className="input num settings-timeout"
-                type="number"
-                inputMode="decimal"
-                min="0"
-                step="any"
-                required
-                value={form.timeout}
-                onChange={(e) => set("timeout", e.target.value)}
-                {...invalid("approvalTimeoutSec")}
-              />
-              <select
-                className="select settings-unit"
-                aria-label="Unit"
-                value={form.unit}
-                onChange={(e) => set("unit", e.target.value as Unit)}
-              >
-                <option value="min">minutes</option>
-                <option value="h">hours</option>
-                <option value="d">days</option>
-              </select>
-            </div>
-            {fieldError("approvalTimeoutSec") ?? (
-              <div className="field-hint">
-                A tool set to Ask waits this long for you (1 minute to 7 days), then it is denied.
+          <Field
+            id={`${uid}-timeout`}
+            label="Deny automatically after"
+            hint="A tool set to Ask waits this long for you (1 minute to 7 days), then it is denied."
+            error={fields.approvalTimeoutSec}
+          >
+            {(control) => (
+              <div className="settings-row settings-row-tight">
+                <input
+                  {...control}
+                  className="input num settings-timeout"
+                  type="number"
+                  inputMode="decimal"
+                  min="0"
+                  step="any"
+                  required
+                  value={form.timeout}
+                  onChange={(e) => set("timeout", e.target.value)}
+                />
+                <select
+                  className="select settings-unit"
+                  aria-label="Unit"
+                  value={form.unit}
+                  onChange={(e) => set("unit", e.target.value as Unit)}
+                >
+                  <option value="min">minutes</option>
+                  <option value="h">hours</option>
+                  <option value="d">days</option>
+                </select>
               </div>
             )}
-          </div>
+          </Field>
         </section>
 
         <ConnectorsPicker

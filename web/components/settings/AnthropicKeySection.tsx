@@ -5,6 +5,7 @@ import { type FormEvent, useState } from "react";
 import type { Me } from "../../../schema/api";
 import { ApiError, api } from "../../lib/api";
 import { formatRelative } from "../../lib/format";
+import { Field } from "../Field";
 
 export function AnthropicKeySection({ me, onChanged }: { me: Me; onChanged: () => Promise<void> }) {
   const set = me.anthropicKey;
@@ -81,10 +82,9 @@ export function AnthropicKeySection({ me, onChanged }: { me: Me; onChanged: () =
       )}
       {showForm && (
         <form className="row key-form" onSubmit={save}>
-          <div className="field">
-            <label htmlFor="anthropic-key">{set ? "New key" : "Key"}</label>
+          {/* The error is the section's, under the form's row: the input points at it itself. */}
+          <Field id="anthropic-key" label={set ? "New key" : "Key"}>
             <input
-              id="anthropic-key"
               className="input mono"
               type="password"
               autoComplete="off"
@@ -95,7 +95,7 @@ export function AnthropicKeySection({ me, onChanged }: { me: Me; onChanged: () =
               aria-describedby={error ? "anthropic-key-error" : undefined}
               onChange={(e) => setKey(e.target.value)}
             />
-          </div>
+          </Field>
           <button type="submit" className="btn btn-primary" disabled={busy || !key.trim()}>
             Save key
           </button>

@@ -6,6 +6,7 @@ import { CONNECTOR_LIMITS } from "../../../schema/connectors";
 import { ApiError } from "../../lib/api";
 import { type ConnectorInfo, connectorApi } from "../../lib/connectors";
 import { Dialog } from "../Dialog";
+import { Field } from "../Field";
 import { Icon } from "../Icon";
 
 type HeaderRow = { key: number; name: string; value: string };
@@ -84,8 +85,6 @@ export function ConnectorDialog({
   const rowError = (r: HeaderRow) => rowProblems.get(r.key) ?? fields[`headers.${r.name.trim()}`];
   const named = new Set(["name", "url", "headers", ...rows.map((r) => `headers.${r.name.trim()}`)]);
   const general = error && !Object.keys(fields).some((f) => named.has(f)) ? error.message : null;
-  const describedBy = (key: string, hint: boolean) =>
-    fields[key] ? `${uid}-${key}-error` : hint ? `${uid}-${key}-hint` : undefined;
 
   return (
     <Dialog
@@ -101,10 +100,18 @@ export function ConnectorDialog({
             {general}
           </div>
         )}
-        <div className="field">
-          <label htmlFor={`${uid}-name`}>Name</label>
+        <Field
+          id={`${uid}-name`}
+          label="Name"
+          hint={
+            <>
+              Lowercase letters and digits, words joined by - or _. Its tools are named{" "}
+              <code>mcp__{name.trim() || "name"}__tool</code>.
+            </>
+          }
+          error={fields.name}
+        >
           <input
-            id={`${uid}-name`}
             className="input mono"
             value={name}
             maxLength={CONNECTOR_LIMITS.nameChars}
@@ -113,24 +120,15 @@ export function ConnectorDialog({
             placeholder="tickets"
             required
             onChange={(e) => setName(e.target.value)}
-            aria-invalid={fields.name ? true : undefined}
-            aria-describedby={describedBy("name", true)}
           />
-          {fields.name ? (
-            <span className="field-error" id={`${uid}-name-error`}>
-              {fields.name}
-            </span>
-          ) : (
-            <span className="field-hint" id={`${uid}-name-hint`}>
-              Lowercase letters and digits, words joined by - or _. Its tools are named{" "}
-              <code>mcp__{name.trim() || "name"}__tool</code>.
-            </span>
-          )}
-        </div>
-        <div className="field">
-          <label htmlFor={`${uid}-url`}>Server URL</label>
+        </Field>
+        <Field
+          id={`${uid}-url`}
+          label="Server URL"
+          hint="The server's Streamable HTTP endpoint. A query string is kept as a secret."
+          error={fields.url}
+        >
           <input
-            id={`${uid}-url`}
             className="input mono"
             type="url"
             inputMode="url"
@@ -141,20 +139,12 @@ export function ConnectorDialog({
             placeholder="https://mcp.example.com/mcp"
             required
             onChange={(e) => setUrl(e.target.value)}
-            aria-invalid={fields.url ? true : undefined}
-            aria-describedby={describedBy("url", true)}
           />
-          {fields.url ? (
-            <span className="field-error" id={`${uid}-url-error`}>
-              {fields.url}
-            </span>
-          ) : (
-            <span className="field-hint" id={`${uid}-url-hint`}>
-              The server's Streamable HTTP endpoint. A query string is kept as a secret.
-            </span>
-          )}
-        </div>
-        <fieldset className="connector-headers" aria-describedby={describedBy("headers", true)}>
+        </Field>
+        <fieldset
+          className="connector-headers"
+          aria-describedby={fields.headers ? `${uid}-headers-error` : `${uid}-headers-hint`}
+        >
           <legend className="label">Headers (optional)</legend>
           {rows.map((r, i) => {
             const problem = rowError(r);

@@ -1,6 +1,6 @@
 // Create or edit an agent template (POST /api/templates, PATCH /api/templates/:id). Mount it to open it.
 
-import { type ReactNode, useState } from "react";
+import { useState } from "react";
 import type { AgentTemplate } from "../../../schema/api";
 import { INPUT_LIMITS } from "../../../schema/api";
 import { DEFAULT_AGENT_MODEL } from "../../../schema/models";
@@ -8,6 +8,7 @@ import { useResource } from "../../hooks/useResource";
 import { ApiError, api, type TemplateInput } from "../../lib/api";
 import { agentToolsOf, ToolChecklist, toolsOrAll } from "../agents/ToolChecklist";
 import { Dialog } from "../Dialog";
+import { Field } from "../Field";
 import { ModelPicker } from "../ModelPicker";
 
 export function TemplateDialog({
@@ -54,17 +55,6 @@ export function TemplateDialog({
   };
 
   const general = error && !Object.keys(fields).length ? error.message : null;
-  const field = (id: string, label: string, key: string, input: ReactNode, hint?: string) => (
-    <div className="field">
-      <label htmlFor={id}>{label}</label>
-      {input}
-      {fields[key] ? (
-        <span className="field-error">{fields[key]}</span>
-      ) : hint ? (
-        <span className="field-hint">{hint}</span>
-      ) : null}
-    </div>
-  );
   return (
     <Dialog
       open
@@ -78,62 +68,45 @@ export function TemplateDialog({
           {general ?? catalogue.error?.message}
         </div>
       )}
-      {field(
-        "template-name",
-        "Name",
-        "name",
+      <Field
+        id="template-name"
+        label="Name"
+        hint="Letters, digits, - and _. The orchestrator names it in create_agent {template}."
+        error={fields.name}
+      >
         <input
-          id="template-name"
           className="input mono"
           value={name}
           autoFocus
           maxLength={40}
           placeholder="e.g. writer"
-          aria-invalid={fields.name ? true : undefined}
           onChange={(e) => setName(e.target.value)}
-        />,
-        "Letters, digits, - and _. The orchestrator names it in create_agent {template}.",
-      )}
-      {field(
-        "template-description",
-        "Description (optional)",
-        "description",
+        />
+      </Field>
+      <Field id="template-description" label="Description (optional)" error={fields.description}>
         <input
-          id="template-description"
           className="input"
           value={description}
           maxLength={INPUT_LIMITS.descriptionChars}
           placeholder="What it is for: the orchestrator reads this"
-          aria-invalid={fields.description ? true : undefined}
           onChange={(e) => setDescription(e.target.value)}
-        />,
-      )}
-      {field(
-        "template-instructions",
-        "Instructions",
-        "instructions",
+        />
+      </Field>
+      <Field id="template-instructions" label="Instructions" error={fields.instructions}>
         <textarea
-          id="template-instructions"
           className="textarea"
           rows={6}
           maxLength={INPUT_LIMITS.instructionsChars}
           value={instructions}
           placeholder="Who the agent is and how it should work"
-          aria-invalid={fields.instructions ? true : undefined}
           onChange={(e) => setInstructions(e.target.value)}
-        />,
-      )}
-      {field(
-        "template-model",
-        "Model",
-        "model",
-        <ModelPicker
-          id="template-model"
-          value={model}
-          onChange={setModel}
-          allowDefault={DEFAULT_AGENT_MODEL}
-        />,
-      )}
+        />
+      </Field>
+      <Field id="template-model" label="Model" error={fields.model}>
+        {(control) => (
+          <ModelPicker {...control} value={model} onChange={setModel} allowDefault={DEFAULT_AGENT_MODEL} />
+        )}
+      </Field>
       <ToolChecklist
         id="template-tools"
         tools={tools}
