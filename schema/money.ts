@@ -18,11 +18,13 @@ export function formatUsd(usd: number): string {
 }
 
 /**
- * A budget: set in whole cents, so shown in cents ($0.01, $1.25, $5.00) where formatUsd would give
- * a spend's four decimals ($0.0100); whole dollars from $1,000 as formatUsd.
+ * A budget: the app sets them in whole cents, so those show in cents ($0.01, $1.25, $5.00) where
+ * formatUsd would give a spend's four decimals ($0.0100). One set finer through the API, and
+ * $1,000 or more, show as formatUsd does.
  */
 export function formatBudget(usd: number): string {
-  return Math.abs(usd) >= 1000 ? formatUsd(usd) : `$${usd.toFixed(2)}`;
+  const wholeCents = Math.abs(usd * 100 - Math.round(usd * 100)) < 1e-9;
+  return wholeCents && Math.abs(usd) < 1000 ? `$${usd.toFixed(2)}` : formatUsd(usd);
 }
 
 /** Kept for the Worker's sentences; the same text as formatUsd. */

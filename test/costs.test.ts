@@ -168,7 +168,7 @@ describe("the account budget holds per call", () => {
     const events = await waitFor(orchestrator(id), runsIdle(1), 60_000);
     const failed = of(events, "run.failed")[0];
     expect(failed?.error.code).toBe("budget_exceeded");
-    expect(failed?.error.message).toMatch(/^Your account budget of \$0\.6000 would be exceeded/);
+    expect(failed?.error.message).toMatch(/^Your account budget of \$0\.60 would be exceeded/);
     const steps = of(events, "message.completed").length;
     expect(steps).toBeGreaterThan(1);
     expect(steps).toBeLessThan(39);

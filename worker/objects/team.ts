@@ -5,7 +5,7 @@
 // and lapse after RESERVATION_TTL_MS in case the notice that settles them never comes.
 import type { AgentSummary, Totals } from "../../schema/events";
 import { zeroTotals } from "../../schema/events";
-import { addUsage, roundUsd, usdText } from "../../schema/money";
+import { addUsage, formatBudget, roundUsd, usdText } from "../../schema/money";
 import type { ObjectConfig, Store } from "../db/store";
 import { modelInfo } from "../llm/prices";
 import { RESERVATION_TTL_MS, reserveAccount } from "../policy/account-budget";
@@ -108,7 +108,7 @@ export class TeamBudget {
     const spent = this.spent();
     const reserved = live.reduce((sum, [, r]) => sum + r.usd, 0);
     if (spent + reserved + usd > budget) {
-      return `The orchestrator's budget of ${usdText(budget)} would be exceeded: ${usdText(spent)} spent, ${usdText(reserved)} reserved by running calls, and this call may cost up to ${usdText(usd)}.`;
+      return `The orchestrator's budget of ${formatBudget(budget)} would be exceeded: ${usdText(spent)} spent, ${usdText(reserved)} reserved by running calls, and this call may cost up to ${usdText(usd)}.`;
     }
     this.store.set("reservations", { ...Object.fromEntries(live), [key]: { usd, agentId, at: now } });
     return null;

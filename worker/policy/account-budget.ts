@@ -6,7 +6,7 @@
 import { inArray, lt, or } from "drizzle-orm";
 import type { DrizzleD1Database } from "drizzle-orm/d1";
 import { accountReservations } from "../../schema/d1";
-import { usdText } from "../../schema/money";
+import { formatBudget, usdText } from "../../schema/money";
 
 /** Longer than any one model call can take (retries included): then a reservation lapses. */
 export const RESERVATION_TTL_MS = 15 * 60_000;
@@ -44,7 +44,7 @@ export async function reserveAccount(
   // The user is gone, the budget was lifted meanwhile, or this id was already held: nothing to refuse.
   if (!standing || standing.budget === null) return null;
   if (standing.spent + standing.reserved + usd <= standing.budget) return null;
-  return `Your account budget of ${usdText(standing.budget)} would be exceeded: ${usdText(standing.spent)} spent, ${usdText(standing.reserved)} reserved by running calls, and this call may cost up to ${usdText(usd)}. Raise it in Settings.`;
+  return `Your account budget of ${formatBudget(standing.budget)} would be exceeded: ${usdText(standing.spent)} spent, ${usdText(standing.reserved)} reserved by running calls, and this call may cost up to ${usdText(usd)}. Raise it in Settings.`;
 }
 
 /** Releases reservations (calls that ended without billing, or whose billing is in this batch). */

@@ -1,7 +1,7 @@
 // Admission: the checks before a message is accepted, shared by the HTTP routes and the objects'
 // socket handlers. It answers with a refusal (data), and each caller decides its form: a 4xx, or
 // an error frame on the socket.
-import { formatUsd } from "../../schema/money";
+import { formatBudget, formatUsd } from "../../schema/money";
 import type { Refusal } from "../http/errors";
 import { SEND_LIMIT } from "../limits";
 import { rateHit, rateSweep } from "./rate-limit";
@@ -17,7 +17,7 @@ function budgetRefusal(row: BudgetRow | undefined): Refusal | null {
   return {
     status: 402,
     code: "budget_exceeded",
-    message: `Your account budget of ${formatUsd(row.budget)} is used up (${formatUsd(spent)} spent). Raise it in Settings.`,
+    message: `Your account budget of ${formatBudget(row.budget)} is used up (${formatUsd(spent)} spent). Raise it in Settings.`,
   };
 }
 
