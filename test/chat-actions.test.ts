@@ -16,6 +16,7 @@ import {
   createOrchestrator,
   makeUser,
   eventsOfType as of,
+  penmanScript,
   runsIdle,
   sim,
   type TestUser,
@@ -345,26 +346,7 @@ describe("export", () => {
 
   it("JSON and Markdown hold the conversation: messages, tools, reports, runs and usage", async () => {
     const { user, id, stub } = await setup();
-    await send(
-      user,
-      id,
-      sim(
-        [
-          {
-            text: "Setting up a writer.",
-            tools: [{ name: "create_agent", input: { name: "penman", instructions: "Write." } }],
-          },
-          {
-            tools: [
-              { name: "command_agent", input: { name: "penman", task: agentTask("penman", "out/p.md") } },
-            ],
-          },
-          { tools: [{ name: "wait_for_agents", input: { names: ["penman"] } }] },
-          { text: "The writer finished: out/p.md." },
-        ],
-        "Get penman to write.",
-      ),
-    );
+    await send(user, id, penmanScript("The writer finished: out/p.md.", "Get penman to write."));
     await waitFor(stub, runsIdle(1), 30_000);
     const queued = await send(user, id, long("Another."));
     const cancelMe = await send(user, id, "Never mind this one.");

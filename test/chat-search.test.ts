@@ -6,10 +6,10 @@ import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { type SearchResponse, type SendMessageResult, searchResponse } from "../schema/api";
 import {
-  agentTask,
   api,
   createOrchestrator,
   makeUser,
+  penmanScript,
   runsIdle,
   sim,
   type TestUser,
@@ -33,22 +33,7 @@ describe("conversation search", () => {
     const first = await send(
       user,
       id,
-      sim(
-        [
-          {
-            text: "Setting up a writer.",
-            tools: [{ name: "create_agent", input: { name: "penman", instructions: "Write." } }],
-          },
-          {
-            tools: [
-              { name: "command_agent", input: { name: "penman", task: agentTask("penman", "out/p.md") } },
-            ],
-          },
-          { tools: [{ name: "wait_for_agents", input: { names: ["penman"] } }] },
-          { text: "The Writer finished: out/p.md is ready for you." },
-        ],
-        "Get the scribe to write.",
-      ),
+      penmanScript("The Writer finished: out/p.md is ready for you.", "Get the scribe to write."),
     );
     await waitFor(stub, runsIdle(1), 30_000);
     const long = sim([{ text: `Long. ${"and so on ".repeat(2500)}` }], "Another.");

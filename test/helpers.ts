@@ -142,6 +142,23 @@ export const agentTask = (name: string, path: string) =>
     `Write ${path}.`,
   );
 
+/** One writer, "penman", made, given out/p.md to write and awaited; the run ends with `done`. */
+export const penmanScript = (done: string, prose: string) =>
+  sim(
+    [
+      {
+        text: "Setting up a writer.",
+        tools: [{ name: "create_agent", input: { name: "penman", instructions: "Write." } }],
+      },
+      {
+        tools: [{ name: "command_agent", input: { name: "penman", task: agentTask("penman", "out/p.md") } }],
+      },
+      { tools: [{ name: "wait_for_agents", input: { names: ["penman"] } }] },
+      { text: done },
+    ],
+    prose,
+  );
+
 /** The orchestrator script of the acceptance scenario: 2 agents created, commanded, awaited. */
 export const teamScript = () =>
   sim([

@@ -43,19 +43,16 @@ class PlainOnError extends Component<{ fallback: ReactNode; children: ReactNode 
   }
 }
 
-export function Markdown({
-  text,
-  className,
-  linkPath,
-  navigate,
-}: {
+export type MarkdownProps = {
   text: string;
   className?: string;
   /** Workspace paths the text mentions become links where this answers one. */
   linkPath?: PathLinker;
   /** Follows the text's links to pages of this app without reloading it. */
   navigate?: (href: string) => void;
-}) {
+};
+
+export function Markdown({ text, className, linkPath, navigate }: MarkdownProps) {
   const Loaded = loaded;
   if (Loaded) return <Loaded text={text} className={className} linkPath={linkPath} navigate={navigate} />;
   const plain = <div className={`md md-plain ${className ?? ""}`}>{text}</div>;

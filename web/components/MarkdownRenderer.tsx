@@ -1,21 +1,12 @@
 // The lazily loaded half of <Markdown>: parses with marked (safe renderer in lib/markdown.ts),
 // defers re-parsing while text streams in, and wires the code blocks' copy buttons.
 import { type MouseEvent, useDeferredValue, useMemo } from "react";
-import { type PathLinker, renderMarkdown } from "../lib/markdown";
+import { renderMarkdown } from "../lib/markdown";
+import type { MarkdownProps } from "./Markdown";
 import "../styles/code.css";
 import "../styles/markdown.css";
 
-export default function MarkdownRenderer({
-  text,
-  className,
-  linkPath,
-  navigate,
-}: {
-  text: string;
-  className?: string;
-  linkPath?: PathLinker;
-  navigate?: (href: string) => void;
-}) {
+export default function MarkdownRenderer({ text, className, linkPath, navigate }: MarkdownProps) {
   // While tokens stream in, React may skip intermediate parses under load.
   const deferred = useDeferredValue(text);
   const html = useMemo(() => renderMarkdown(deferred, linkPath), [deferred, linkPath]);

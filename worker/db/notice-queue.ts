@@ -1,7 +1,7 @@
 // An agent's notices to its orchestrator (results, usage, status) waiting to be delivered, in the
 // agent's own SQLite: queued in the same transaction as what they tell, sent in order, deleted once
 // the orchestrator has applied them (it applies each once: objects/notices.ts).
-type Json = string;
+import { type Json, parse } from "./store-types";
 
 export class NoticeQueue {
   constructor(private readonly sql: () => SqlStorage) {}
@@ -15,7 +15,7 @@ export class NoticeQueue {
     return this.sql()
       .exec<{ id: number; payload: Json }>("SELECT id, payload FROM notifications ORDER BY id LIMIT ?", limit)
       .toArray()
-      .map((r) => ({ id: r.id, payload: JSON.parse(r.payload) as unknown }));
+      .map((r) => ({ id: r.id, payload: parse<unknown>(r.payload) }));
   }
 
   /** Deletes the notices up to `uptoId`: delivered. */
