@@ -25,7 +25,7 @@ export type SseDeltas = "none" | "sent" | "rendered";
  * An SSE response being written: who opened it, what live text it wants, whether its replay has
  * caught up (only then does it get live events), and how to end it from the server side.
  */
-type SseWatcher = { credential: string; deltas: boolean; renders: boolean; live: boolean; end(): void };
+type SseWatcher = { credential: string; mode: SseDeltas; live: boolean; end(): void };
 
 const REPLAY_BATCH = 500;
 /** Replay frames sent per turn before the replay lets other work (this stream's live text) run. */
@@ -101,7 +101,7 @@ export class Watchers {
       const a = ws.deserializeAttachment() as SocketAttachment | null;
       if (!a?.rendersDeltas) return true;
     }
-    for (const w of this.sse.values()) if (w.live && !w.renders) return true;
+    for (const w of this.sse.values()) if (w.live && w.mode !== "rendered") return true;
     return false;
   }
 
@@ -190,7 +190,9 @@ export class Watchers {
       if (++frames % REPLAY_FRAMES_PER_TURN === 0) await nextTurn();
     }
     this.replaying.delete(ws);
-    ws.serializeAttachment({ ...a, ready: true, rendersDeltas });
+    // Read again: the socket's guard may have written it during the replay (its resume budget).
+    const now = ws.deserializeAttachment() as SocketAttachment;
+    ws.serializeAttachment({ ...now, ready: true, rendersDeltas });
     this.live.add(ws);
     try {
       for (const frame of this.tails()) ws.send(frame);
@@ -242,7 +244,7 @@ export class Watchers {
     if (this.sseDeltas) {
       const chunk = encoder.encode(sseDelta(json));
       for (const [c, w] of this.sse) {
-        if (!w.live || !w.deltas) continue;
+        if (!w.live || w.mode === "none") continue;
         try {
           c.enqueue(chunk);
         } catch {
@@ -255,7 +257,7 @@ export class Watchers {
   private forgetSse(c: ReadableStreamDefaultController<Uint8Array>): void {
     const w = this.sse.get(c);
     if (!w) return;
-    if (w.live && w.deltas) this.sseDeltas--;
+    if (w.live && w.mode !== "none") this.sseDeltas--;
     this.sse.delete(c);
   }
 
@@ -281,8 +283,7 @@ export class Watchers {
           // Registered at once (not live yet), so a credential that ends during the replay ends it.
           const w: SseWatcher = {
             credential,
-            deltas: mode !== "none",
-            renders: mode === "rendered",
+            mode,
             live: false,
             end: () => {
               clearInterval(timer);
@@ -320,13 +321,13 @@ export class Watchers {
           }
           if (batch.length < REPLAY_BATCH) {
             w.live = true;
-            if (w.deltas) {
+            if (w.mode !== "none") {
               this.sseDeltas++;
               let text = "";
               for (const frame of this.tails()) text += sseDelta(frame);
               if (text) c.enqueue(encoder.encode(text));
             }
-            if (!w.renders) this.logReaderJoined();
+            if (w.mode !== "rendered") this.logReaderJoined();
           }
         },
         cancel: () => {
