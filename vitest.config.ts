@@ -46,6 +46,10 @@ export default defineConfig({
           // A real MCP server (test/mcp-fixture/server.ts) in Node; its URL reaches tests via inject.
           globalSetup: ["./test/mcp-fixture/global-setup.ts", "./test/model-endpoint/global-setup.ts"],
           testTimeout: 30_000,
+          // One runtime per pool worker, reused across files, instead of a new Miniflare per file:
+          // setup was most of this project's time. Tests never rely on a fresh database or fresh
+          // objects (each makes its own users and objects), so sharing them is safe.
+          isolate: false,
           provide: {
             DRILL_SCALE: Number(process.env.DRILL_SCALE ?? 1),
             DRILL_SEED: process.env.DRILL_SEED ?? "",
