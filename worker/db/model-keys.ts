@@ -38,24 +38,31 @@ export async function dropModelKey(env: Env, userId: string): Promise<void> {
     .where(eq(users.id, userId));
 }
 
+/** The statement that reads the user's sealed key (for batching with a run's other first reads). */
+export function sealedModelKeyStatement(db: D1Database, userId: string): D1PreparedStatement {
+  return db.prepare("SELECT anthropic_key_sealed AS sealed FROM users WHERE id = ?1").bind(userId);
+}
+
 /**
  * The user's key for a model call, or null when they have none. A key that can't be opened (the
  * server's BATON_SECRET_KEY was removed or changed) counts as none: the call falls back to the
  * operator's key or the simulator, and the log says so (without the value).
  */
 export async function userModelKey(env: Env, userId: string): Promise<string | null> {
-  const [row] = await drizzle(env.DB)
-    .select({ sealed: users.anthropicKeySealed })
-    .from(users)
-    .where(eq(users.id, userId));
-  if (!row?.sealed) return null;
+  const row = await sealedModelKeyStatement(env.DB, userId).first<{ sealed: string | null }>();
+  return openModelKey(env, userId, row?.sealed ?? null);
+}
+
+/** Opens a sealed key read by `sealedModelKeyStatement` (null: none, or one that can't be opened). */
+export async function openModelKey(env: Env, userId: string, sealed: string | null): Promise<string | null> {
+  if (!sealed) return null;
   const box = SecretBox.fromEnv(env);
   if (!box) {
     console.error(`user ${userId} has an Anthropic key, but BATON_SECRET_KEY is not set to open it`);
     return null;
   }
   try {
-    return await box.open(row.sealed, bound(userId));
+    return await box.open(sealed, bound(userId));
   } catch (err) {
     console.error(`user ${userId}'s Anthropic key could not be opened:`, (err as Error).message);
     return null;

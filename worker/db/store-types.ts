@@ -124,8 +124,9 @@ export type MetaShape = {
   /** Consecutive runs started by agent reports, reset by user input (a runaway guard). */
   autoRuns: number;
   /**
-   * Orchestrator: the user's agent templates as the run `runId` saw them when it started, for its
-   * system prompt (read once per run, so the prompt and its cache prefix stay the same throughout).
+   * Orchestrator: the user's agent templates as runs last read them, for the system prompt (read at
+   * a run's first drive, so the prompt and its cache prefix stay the same throughout); written only
+   * when the list changed, `runId` being the run that first saw it.
    */
   templates: { runId: string; list: TemplateDigest[] };
   /** Orchestrator: its agents, live. */

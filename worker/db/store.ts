@@ -172,12 +172,15 @@ export class Store {
    * each run's start and end write anyway, rather than from a meta row of its own written twice.
    */
   activeRunId(): string | null {
-    this.active ??=
-      this.sql
-        .exec<{ id: string }>(
-          "SELECT id FROM runs WHERE status IN ('active', 'waiting') ORDER BY created_at DESC, rowid DESC LIMIT 1",
-        )
-        .toArray()[0]?.id ?? null;
+    // null is an answer too ("no run"), so only undefined reads again.
+    if (this.active === undefined) {
+      this.active =
+        this.sql
+          .exec<{ id: string }>(
+            "SELECT id FROM runs WHERE status IN ('active', 'waiting') ORDER BY created_at DESC, rowid DESC LIMIT 1",
+          )
+          .toArray()[0]?.id ?? null;
+    }
     return this.active;
   }
 

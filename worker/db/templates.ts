@@ -1,7 +1,7 @@
 // Agent templates (GET/POST /api/templates, create_agent {template}): reusable agent definitions,
 // per user, in D1. Every query is scoped to the user; a name is unique per user (an index), and a
 // user holds at most TEMPLATE_LIMITS.maxPerUser (checked in the same statement as the insert).
-import { and, asc, eq, sql } from "drizzle-orm";
+import { and, asc, eq } from "drizzle-orm";
 import { drizzle } from "drizzle-orm/d1";
 import type { AgentTemplate } from "../../schema/api";
 import { agentTemplates } from "../../schema/d1";
@@ -65,25 +65,40 @@ export async function findTemplate(
 
 const GIST_CHARS = 200;
 
-/** Names and gists of the user's templates, by name: one small read for a system prompt. */
-export async function templateDigests(db: D1Database, userId: string): Promise<TemplateDigest[]> {
-  const rows = await drizzle(db)
-    .select({
-      name: agentTemplates.name,
-      description: agentTemplates.description,
-      start: sql<string>`substr(${agentTemplates.instructions}, 1, ${GIST_CHARS})`,
-      model: agentTemplates.model,
-      tools: agentTemplates.tools,
-    })
-    .from(agentTemplates)
-    .where(scoped(userId))
-    .orderBy(asc(agentTemplates.name));
+/**
+ * Names and gists of the user's templates, by name: one small read for a system prompt, as a plain
+ * statement so an orchestrator can batch it with the other reads its run starts with.
+ */
+export function templateDigestsStatement(db: D1Database, userId: string): D1PreparedStatement {
+  return db
+    .prepare(
+      `SELECT name, description, substr(instructions, 1, ?2) AS start, model, tools
+       FROM agent_templates WHERE user_id = ?1 ORDER BY name`,
+    )
+    .bind(userId, GIST_CHARS);
+}
+
+type DigestRow = {
+  name: string;
+  description: string | null;
+  start: string;
+  model: string | null;
+  tools: string | null;
+};
+
+/** The statement's rows as digests. */
+export function toDigests(rows: DigestRow[]): TemplateDigest[] {
   return rows.map((r) => ({
     name: r.name,
     about: oneLine(r.description || r.start, GIST_CHARS),
     model: r.model,
-    tools: r.tools,
+    tools: r.tools === null ? null : (JSON.parse(r.tools) as string[]),
   }));
+}
+
+export async function templateDigests(db: D1Database, userId: string): Promise<TemplateDigest[]> {
+  const { results } = await templateDigestsStatement(db, userId).all<DigestRow>();
+  return toDigests(results);
 }
 
 function oneLine(text: string, max: number): string {

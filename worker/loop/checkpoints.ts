@@ -89,6 +89,7 @@ export class Checkpoints {
    */
   async reserveCall(usd: number): Promise<string | null> {
     const prev = this.store.get("reservation") ?? null;
+    if (!prev && !this.host.budgeted()) return null;
     const id = newId("rsv");
     this.store.transaction(() => {
       if (prev?.account) queueD1(this.store, { kind: "release", ids: [prev.id] });

@@ -28,6 +28,12 @@ export interface RunnerHost {
    * reservation of a call that never billed). `account`: whether a D1 account reservation was
    * made, which the object's outbox releases with the call's billing.
    */
+  /**
+   * Whether any budget could hold this object's next call (a team or account budget; an agent's
+   * always goes through its orchestrator). Without one there is nothing to reserve, record or
+   * release, so a call costs no reservation rows.
+   */
+  budgeted(): boolean;
   reserve(
     reservationId: string,
     usd: number,

@@ -44,7 +44,7 @@ export abstract class LoopObject extends DurableObject<Env> implements StreamRpc
   /** Token text ahead of the log (DESIGN §11): sent at once, logged coalesced. */
   private readonly liveText: LiveText;
   private eventLog: EventLog | null = null;
-  private readonly models: ModelClient;
+  protected readonly models: ModelClient;
   private readonly d1: OutboxFlusher;
 
   constructor(ctx: DurableObjectState, env: Env) {
@@ -80,6 +80,10 @@ export abstract class LoopObject extends DurableObject<Env> implements StreamRpc
   protected abstract tools(): Tool[];
   protected abstract toolContext(base: ToolContext): ToolContext;
   protected abstract system(): string;
+  /** Whether a budget could hold this object's calls (RunnerHost.budgeted); agents' always may. */
+  protected budgeted(): boolean {
+    return true;
+  }
   protected abstract reserve(
     reservationId: string,
     usd: number,
@@ -112,6 +116,7 @@ export abstract class LoopObject extends DurableObject<Env> implements StreamRpc
       tools: () => this.tools(),
       toolContext: (b) => this.toolContext(b),
       system: () => this.system(),
+      budgeted: () => this.budgeted(),
       reserve: (id, usd, replaces) => this.reserve(id, usd, replaces),
       messageCheckpointed: (usage, cost, settles) => this.messageCheckpointed(usage, cost, settles),
       runEnded: (runId, end, trigger, held) => this.runEnded(runId, end, trigger, held),

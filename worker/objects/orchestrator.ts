@@ -4,8 +4,9 @@
 // (team.ts). This class composes them into the object and its RPC surface.
 import type { MessageState, SearchResponse, SendMessageResult } from "../../schema/api";
 import type { AgentSummary, ApprovalDecision, StreamState, Usage } from "../../schema/events";
+import { sealedModelKeyStatement } from "../db/model-keys";
 import type { Approval } from "../db/store-types";
-import { templateDigests } from "../db/templates";
+import { templateDigestsStatement, toDigests } from "../db/templates";
 import type { Decided } from "../loop/approvals";
 import type { Refused, RunEnd, Submitted } from "../loop/runner";
 import type { Tool, ToolContext } from "../loop/tool";
@@ -39,6 +40,8 @@ const answer = (r: Submitted | Refused): SendMessageResult | Refused =>
   "refused" in r ? r : { messageId: r.messageId, runId: r.runId, queued: r.queued };
 
 export class Orchestrator extends LoopObject implements OrchestratorRpc {
+  /** The run whose first drive read the templates (in memory: a restart reads them again). */
+  private templatesRead: string | null = null;
   private readonly budget = new TeamBudget(this.store, this.env.DB, () => this.registry.totals().costUsd);
   private readonly registry = new TeamRegistry(this.store, (b) => this.emit(b), this.budget);
   private readonly team = new TeamControl({
@@ -273,21 +276,36 @@ export class Orchestrator extends LoopObject implements OrchestratorRpc {
 
   /**
    * Every drive of a run starts with a heartbeat: the first one of a run reads the user's templates
-   * for its system prompt, once; later drives (after a wait, a restart) reuse what it stored.
+   * for its system prompt, once, in one D1 batch with the user's key for the call that follows.
+   * Later drives in this instance (after a wait) reuse the list; a restarted object reads it again.
+   * The list is written only when it changed, so an unchanged one costs a run no row.
    */
   protected override async heartbeat(): Promise<void> {
     await super.heartbeat();
     const runId = this.store.activeRunId();
+    if (!runId || this.templatesRead === runId) return;
+    const { userId } = this.store.config();
     const seen = this.store.get("templates");
-    if (!runId || seen?.runId === runId) return;
     let list = seen?.list ?? [];
     try {
-      list = await templateDigests(this.env.DB, this.store.config().userId);
+      const [templates, key] = await this.env.DB.batch([
+        templateDigestsStatement(this.env.DB, userId),
+        sealedModelKeyStatement(this.env.DB, userId),
+      ]);
+      list = toDigests(templates!.results as Parameters<typeof toDigests>[0]);
+      this.models.prime(userId, (key!.results[0] as { sealed: string | null } | undefined)?.sealed ?? null);
     } catch (err) {
       // The run goes on with the list the previous run saw.
       console.error("reading agent templates failed", err);
     }
-    this.store.set("templates", { runId, list });
+    this.templatesRead = runId;
+    if (JSON.stringify(list) !== JSON.stringify(seen?.list)) this.store.set("templates", { runId, list });
+  }
+
+  /** Only a team budget or the user's account budget can hold its calls (TeamBudget.reserve). */
+  protected override budgeted(): boolean {
+    const c = this.store.config();
+    return (c.budgetUsd !== null && c.budgetUsd !== undefined) || c.accountBudget === true;
   }
 
   protected async reserve(

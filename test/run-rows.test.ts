@@ -1,0 +1,33 @@
+// What one chat run costs the orchestrator's SQLite in rows written (total_changes()): the budget
+// bench/stream measures per 1,000 tokens (issue 16), held here so a change that adds rows to every
+// run fails a test rather than only moving a benchmark. A short answer: its text is one log row.
+import { env } from "cloudflare:workers";
+import { describe, expect, it } from "vitest";
+import { api, createOrchestrator, makeUser, runsIdle, waitFor } from "./helpers";
+
+const orchestrator = (id: string) => env.ORCHESTRATOR.getByName(id);
+
+async function rowsOfOneRun(user: Awaited<ReturnType<typeof makeUser>>, id: string, n: number): Promise<number> {
+  const before = (await orchestrator(id).stats()).sqliteRows;
+  await api(user, "POST", `/api/orchestrators/${id}/messages`, { text: `turn ${n}` });
+  await waitFor(orchestrator(id), runsIdle(n), 30_000);
+  // The run's close flushes its outbox (and deletes the sent rows) just after the terminal event.
+  await new Promise((r) => setTimeout(r, 200));
+  return (await orchestrator(id).stats()).sqliteRows - before;
+}
+
+describe("rows a chat run writes", () => {
+  it("stays within its budget, run after run", async () => {
+    const user = await makeUser();
+    const id = await createOrchestrator(user);
+    const first = await rowsOfOneRun(user, id, 1);
+    const second = await rowsOfOneRun(user, id, 2);
+    const third = await rowsOfOneRun(user, id, 3);
+    expect(second).toBe(third);
+    // The log 7 (the user's message, the run's start and end, the message's start, its one text
+    // row and its end, usage.updated), runs 3, inbox 2, conversation 2, outbox 2 (queued, sent) and
+    // meta 2 (totals, context size): 18. With no budget above the call there is no reservation to
+    // record (two rows a call before), and the unchanged templates list costs none (one a run).
+    expect(second).toBeLessThanOrEqual(18);
+  });
+});
