@@ -3,11 +3,11 @@
 // run fails a test rather than only moving a benchmark. A short answer: its text is one log row.
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { api, createOrchestrator, makeUser, runsIdle, waitFor } from "./helpers";
+import { api, createOrchestrator, makeUser, runsIdle, type TestUser, waitFor } from "./helpers";
 
 const orchestrator = (id: string) => env.ORCHESTRATOR.getByName(id);
 
-async function rowsOfOneRun(user: Awaited<ReturnType<typeof makeUser>>, id: string, n: number): Promise<number> {
+async function rowsOfOneRun(user: TestUser, id: string, n: number): Promise<number> {
   const before = (await orchestrator(id).stats()).sqliteRows;
   await api(user, "POST", `/api/orchestrators/${id}/messages`, { text: `turn ${n}` });
   await waitFor(orchestrator(id), runsIdle(n), 30_000);
@@ -20,7 +20,8 @@ describe("rows a chat run writes", () => {
   it("stays within its budget, run after run", async () => {
     const user = await makeUser();
     const id = await createOrchestrator(user);
-    const first = await rowsOfOneRun(user, id, 1);
+    // The first run also writes what an object's first run sets up once.
+    await rowsOfOneRun(user, id, 1);
     const second = await rowsOfOneRun(user, id, 2);
     const third = await rowsOfOneRun(user, id, 3);
     expect(second).toBe(third);
