@@ -41,10 +41,14 @@ describe("Store", () => {
       store.set("status", "executing");
       expect(countStatements(sql, () => store.set("status", "executing"))).toBe(0);
       expect(countStatements(sql, () => store.set("status", "complete"))).toBe(1);
+      // Null on a key never written writes nothing: it reads back as undefined, taken as null.
       store.set("waiting", null);
       expect(countStatements(sql, () => store.set("waiting", null))).toBe(0);
+      store.set("pausedTurn", "m1");
+      expect(countStatements(sql, () => store.set("pausedTurn", null))).toBe(1);
       expect(cold().get("status")).toBe("complete");
-      expect(cold().get("waiting")).toBeNull();
+      expect(cold().get("waiting")).toBeUndefined();
+      expect(cold().get("pausedTurn")).toBeNull();
       expect(cold().get("note")).toBeUndefined();
     });
   });

@@ -137,10 +137,15 @@ export class Store {
     return value;
   }
 
-  /** Writes only when the value changed. */
+  /**
+   * Writes only when the value changed. Null on a key never written is no change either: a missing
+   * key reads back as undefined, which every reader takes as null (a fresh object's first run would
+   * otherwise write a row for each cleared key).
+   */
   set<K extends keyof MetaShape>(key: K, value: MetaShape[K]): void {
     const json = JSON.stringify({ v: value });
-    if (this.meta.get(key)?.json === json) return;
+    const held = this.meta.get(key)?.json;
+    if (held === json || (value === null && this.get(key) === undefined)) return;
     this.sql.exec(
       "INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
       key,

@@ -67,7 +67,7 @@ export class Runner {
     this.store.transaction(() => {
       this.store.enqueue(inboxId, kind, payload, clientId);
       if (kind === "user") {
-        this.store.set("autoRuns", 0);
+        if (this.store.get("autoRuns")) this.store.set("autoRuns", 0);
         if (this.store.get("held")) this.setHeld(false);
       }
       // A retry adds nothing to the conversation, so there is no message to show.
@@ -149,7 +149,7 @@ export class Runner {
   /** Resume after a Stop: lets what waits in the inbox (queued messages, reports) start now. */
   release(): string | null {
     if (this.store.get("held")) {
-      this.store.set("autoRuns", 0);
+      if (this.store.get("autoRuns")) this.store.set("autoRuns", 0);
       this.setHeld(false);
     }
     return this.startNextIfIdle();

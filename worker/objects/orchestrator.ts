@@ -299,7 +299,7 @@ export class Orchestrator extends LoopObject implements OrchestratorRpc {
       console.error("reading agent templates failed", err);
     }
     this.templatesRead = runId;
-    if (JSON.stringify(list) !== JSON.stringify(seen?.list)) this.store.set("templates", { runId, list });
+    if (JSON.stringify(list) !== JSON.stringify(seen?.list ?? [])) this.store.set("templates", { runId, list });
   }
 
   /** Only a team budget or the user's account budget can hold its calls (TeamBudget.reserve). */
