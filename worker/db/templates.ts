@@ -78,7 +78,8 @@ export function templateDigestsStatement(db: D1Database, userId: string): D1Prep
     .bind(userId, GIST_CHARS);
 }
 
-type DigestRow = {
+/** A row of `templateDigestsStatement`. */
+export type DigestRow = {
   name: string;
   description: string | null;
   start: string;

@@ -6,7 +6,7 @@ import type { MessageState, SearchResponse, SendMessageResult } from "../../sche
 import type { AgentSummary, ApprovalDecision, StreamState, Usage } from "../../schema/events";
 import { sealedModelKeyStatement } from "../db/model-keys";
 import type { Approval } from "../db/store-types";
-import { templateDigestsStatement, toDigests } from "../db/templates";
+import { type DigestRow, templateDigestsStatement, toDigests } from "../db/templates";
 import type { Decided } from "../loop/approvals";
 import type { Refused, RunEnd, Submitted } from "../loop/runner";
 import type { Tool, ToolContext } from "../loop/tool";
@@ -50,6 +50,7 @@ export class Orchestrator extends LoopObject implements OrchestratorRpc {
     emit: (b) => this.emit(b),
     flush: () => this.flush(),
     agents: () => this.registry.list(),
+    add: (a) => this.registry.add(a),
     patch: (id, p) => this.registry.patch(id, p),
     row: (a) => this.registry.row(a),
     deleteAgent: (id) => this.deleteAgent(id),
@@ -292,7 +293,7 @@ export class Orchestrator extends LoopObject implements OrchestratorRpc {
         templateDigestsStatement(this.env.DB, userId),
         sealedModelKeyStatement(this.env.DB, userId),
       ]);
-      list = toDigests(templates!.results as Parameters<typeof toDigests>[0]);
+      list = toDigests(templates!.results as DigestRow[]);
       this.models.prime(userId, (key!.results[0] as { sealed: string | null } | undefined)?.sealed ?? null);
     } catch (err) {
       // The run goes on with the list the previous run saw.

@@ -25,6 +25,8 @@ export type TeamHost = {
   emit(body: EventBody): void;
   flush(): Promise<void>;
   agents(): AgentSummary[];
+  /** Puts a new agent's card on the team (TeamRegistry.add). */
+  add(agent: AgentSummary): void;
   patch(agentId: string, patch: Partial<AgentSummary>): void;
   row(a: AgentSummary): ReturnType<typeof agentRow>;
   deleteAgent(agentId: string): Promise<boolean>;
@@ -189,11 +191,7 @@ export class TeamControl {
         ...spec,
       });
       const agent = newAgentSummary(id, spec);
-      this.host.store.transaction(() => {
-        this.host.store.set("agents", [...this.host.agents(), agent]);
-        this.host.emit({ type: "agent.created", agent });
-        queueD1(this.host.store, { kind: "agent", row: this.host.row(agent) });
-      });
+      this.host.add(agent);
       await this.host.flush();
       return agent;
     } finally {

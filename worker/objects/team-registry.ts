@@ -34,6 +34,15 @@ export class TeamRegistry {
     return names.map((n) => this.list().find((a) => a.name === n)).filter((a): a is AgentSummary => !!a);
   }
 
+  /** A new agent on the team: its card, `agent.created` and its D1 row, in one transaction. */
+  add(agent: AgentSummary): void {
+    this.store.transaction(() => {
+      this.store.set("agents", [...this.list(), agent]);
+      this.emit({ type: "agent.created", agent });
+      queueD1(this.store, { kind: "agent", row: this.row(agent) });
+    });
+  }
+
   patch(agentId: string, patch: Partial<AgentSummary>): void {
     this.store.set(
       "agents",

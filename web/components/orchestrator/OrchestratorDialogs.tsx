@@ -9,6 +9,7 @@ import { ApiError, api } from "../../lib/api";
 import { Dialog } from "../Dialog";
 import { Field } from "../Field";
 import { ModelPicker } from "../ModelPicker";
+import { BUDGET_HINT, parseBudget } from "./settingsForm";
 
 export function CreateDialog({ open, onClose }: { open: boolean; onClose: () => void }) {
   const { me } = useMe();
@@ -19,10 +20,18 @@ export function CreateDialog({ open, onClose }: { open: boolean; onClose: () => 
   const [systemPrompt, setSystemPrompt] = useState("");
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<ApiError | null>(null);
+  const [budgetError, setBudgetError] = useState<string | null>(null);
   const fields = error?.fieldErrors() ?? {};
 
   const submit = async () => {
     if (!name.trim()) return;
+    // The same check as the settings panel: whole cents, so "1.255" isn't sent as asked.
+    const budgetUsd = parseBudget(budget);
+    if (budgetUsd === undefined) {
+      setBudgetError(BUDGET_HINT);
+      return;
+    }
+    setBudgetError(null);
     setBusy(true);
     setError(null);
     try {
@@ -30,7 +39,7 @@ export function CreateDialog({ open, onClose }: { open: boolean; onClose: () => 
         name: name.trim(),
         ...(model.trim() ? { model: model.trim() } : {}),
         ...(systemPrompt.trim() ? { systemPrompt } : {}),
-        ...(budget.trim() ? { budgetUsd: Number(budget) } : {}),
+        ...(budgetUsd !== null ? { budgetUsd } : {}),
       });
       navigate(`/o/${o.id}`);
     } catch (e) {
@@ -77,7 +86,7 @@ export function CreateDialog({ open, onClose }: { open: boolean; onClose: () => 
         id="new-budget"
         label="Budget (USD)"
         hint="Runs stop before a call that could exceed it."
-        error={fields.budgetUsd}
+        error={budgetError ?? fields.budgetUsd}
       >
         <input
           className="input"
@@ -87,7 +96,10 @@ export function CreateDialog({ open, onClose }: { open: boolean; onClose: () => 
           inputMode="decimal"
           placeholder="No limit"
           value={budget}
-          onChange={(e) => setBudget(e.target.value)}
+          onChange={(e) => {
+            setBudget(e.target.value);
+            setBudgetError(null);
+          }}
         />
       </Field>
       <Field id="new-system" label="System prompt (optional)">

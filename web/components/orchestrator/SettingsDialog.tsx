@@ -22,6 +22,7 @@ import {
 } from "./ConnectorsPicker";
 import type { SettingsFocus } from "./SettingsLink";
 import {
+  BUDGET_HINT,
   DECISION_LABEL,
   type Decision,
   diff,
@@ -106,7 +107,7 @@ export function SettingsDialog({
     const patch = diff(o, form);
     if (typeof patch === "string") {
       setFields({
-        [patch]: patch === "budgetUsd" ? "enter dollars and cents, e.g. 1.25" : "enter a number",
+        [patch]: patch === "budgetUsd" ? BUDGET_HINT : "enter a number",
       });
       return;
     }

@@ -61,6 +61,9 @@ export function formFrom(o: OrchestratorInfo): Form {
   };
 }
 
+/** What a budget field says when what was typed isn't dollars and cents. */
+export const BUDGET_HINT = "enter dollars and cents, e.g. 1.25";
+
 /** A dollar amount as typed ("1.25", "$0.10") in whole cents, or null when it isn't one. */
 export function parseBudget(s: string): number | null | undefined {
   const t = s.trim().replace(/^\$/, "");
