@@ -144,8 +144,7 @@ export class Store {
    */
   set<K extends keyof MetaShape>(key: K, value: MetaShape[K]): void {
     const json = JSON.stringify({ v: value });
-    const held = this.meta.get(key)?.json;
-    if (held === json || (value === null && this.get(key) === undefined)) return;
+    if (this.meta.get(key)?.json === json || (value === null && this.get(key) === undefined)) return;
     this.sql.exec(
       "INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
       key,

@@ -24,16 +24,16 @@ export interface RunnerHost {
   toolContext(base: ToolContext): ToolContext;
   system(): string;
   /**
-   * Holds `usd` of every budget above this call under `reservationId` (replacing `replaces`, a
-   * reservation of a call that never billed). `account`: whether a D1 account reservation was
-   * made, which the object's outbox releases with the call's billing.
-   */
-  /**
    * Whether any budget could hold this object's next call (a team or account budget; an agent's
    * always goes through its orchestrator). Without one there is nothing to reserve, record or
    * release, so a call costs no reservation rows.
    */
   budgeted(): boolean;
+  /**
+   * Holds `usd` of every budget above this call under `reservationId` (replacing `replaces`, a
+   * reservation of a call that never billed). `account`: whether a D1 account reservation was
+   * made, which the object's outbox releases with the call's billing.
+   */
   reserve(
     reservationId: string,
     usd: number,

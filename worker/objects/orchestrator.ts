@@ -303,10 +303,8 @@ export class Orchestrator extends LoopObject implements OrchestratorRpc {
     if (JSON.stringify(list) !== JSON.stringify(seen?.list ?? [])) this.store.set("templates", { runId, list });
   }
 
-  /** Only a team budget or the user's account budget can hold its calls (TeamBudget.reserve). */
   protected override budgeted(): boolean {
-    const c = this.store.config();
-    return (c.budgetUsd !== null && c.budgetUsd !== undefined) || c.accountBudget === true;
+    return this.budget.holdsAny();
   }
 
   protected async reserve(

@@ -75,6 +75,12 @@ export class TeamBudget {
     private readonly spent: () => number,
   ) {}
 
+  /** Whether `reserve` would hold anything: the team has a budget, or the user's account has one. */
+  holdsAny(): boolean {
+    const c = this.store.config();
+    return (c.budgetUsd !== null && c.budgetUsd !== undefined) || c.accountBudget === true;
+  }
+
   /**
    * The team budget (here, in storage), then the user's account budget (in D1, only when they
    * have one). A refusal at the account releases the team hold again.
