@@ -300,7 +300,8 @@ export class Orchestrator extends LoopObject implements OrchestratorRpc {
       console.error("reading agent templates failed", err);
     }
     this.templatesRead = runId;
-    if (JSON.stringify(list) !== JSON.stringify(seen?.list ?? [])) this.store.set("templates", { runId, list });
+    if (JSON.stringify(list) !== JSON.stringify(seen?.list ?? []))
+      this.store.set("templates", { runId, list });
   }
 
   protected override budgeted(): boolean {
