@@ -2,6 +2,7 @@
 // name/value pairs. Header values are write-only: sent once, kept encrypted by Baton, never shown
 // again. A 400 (or a taken name) shows next to the field it names. Mount it to open it.
 import { useId, useState } from "react";
+import { flushSync } from "react-dom";
 import { CONNECTOR_LIMITS } from "../../../schema/connectors";
 import { ApiError } from "../../lib/api";
 import { type ConnectorInfo, connectorApi } from "../../lib/connectors";
@@ -51,10 +52,13 @@ export function ConnectorDialog({
   const setRow = (key: number, patch: Partial<HeaderRow>) =>
     setRows((rs) => rs.map((r) => (r.key === key ? { ...r, ...patch } : r)));
   const addRow = () => {
-    setRows((rs) => [...rs, { key: nextKey, name: "", value: "" }]);
-    setNextKey((k) => k + 1);
-    // The new row's name field takes the keyboard once it is there.
-    requestAnimationFrame(() => document.getElementById(`${uid}-h${nextKey}-name`)?.focus());
+    // The new row's name field takes the keyboard, in the same turn as the click: focused a frame
+    // later, it could take it from a field the user (or a test driver) had already moved to.
+    flushSync(() => {
+      setRows((rs) => [...rs, { key: nextKey, name: "", value: "" }]);
+      setNextKey((k) => k + 1);
+    });
+    document.getElementById(`${uid}-h${nextKey}-name`)?.focus();
   };
 
   const submit = async () => {

@@ -115,6 +115,8 @@ describe("Settings → Connectors", () => {
       target: { value: "http://127.0.0.1:9001/keyed/mcp" },
     });
     fireEvent.click(screen.getByRole("button", { name: /Add header/ }));
+    // Focused in the click's own turn, so it can't later take the keyboard from the value field.
+    expect(document.activeElement).toBe(screen.getByLabelText("Header 1 name"));
     fireEvent.change(screen.getByLabelText("Header 1 name"), { target: { value: "X-Api-Key" } });
     const value = screen.getByLabelText("Header 1 value") as HTMLInputElement;
     expect(value.type).toBe("password");
