@@ -10,6 +10,7 @@ import {
   eventsOfType as of,
   runsIdle,
   sim,
+  soloAgentScript,
   waitFor,
 } from "./helpers";
 
@@ -25,12 +26,7 @@ describe("agent activity on the orchestrator stream", () => {
       { text: "Done." },
     ]);
     await api(user, "POST", `/api/orchestrators/${id}/messages`, {
-      text: sim([
-        { tools: [{ name: "create_agent", input: { name: "writer", instructions: "Write." } }] },
-        { tools: [{ name: "command_agent", input: { name: "writer", task } }] },
-        { tools: [{ name: "wait_for_agents", input: { names: ["writer"] } }] },
-        { text: "Done." },
-      ]),
+      text: soloAgentScript("writer", "Write.", task),
     });
     const events = await waitFor(env.ORCHESTRATOR.getByName(id), runsIdle(1), 30_000);
     expect(events.at(-1)?.type).toBe("run.completed");
@@ -61,12 +57,7 @@ describe("agent activity on the orchestrator stream", () => {
     // Nobody watches the agent, so its log takes the text only at the attempt's end (DESIGN §11).
     const task = sim([{ fault: "stall", times: 1 }, { text: "Reading the sources now. ".repeat(40) }]);
     await api(user, "POST", `/api/orchestrators/${id}/messages`, {
-      text: sim([
-        { tools: [{ name: "create_agent", input: { name: "reader", instructions: "Read." } }] },
-        { tools: [{ name: "command_agent", input: { name: "reader", task } }] },
-        { tools: [{ name: "wait_for_agents", input: { names: ["reader"] } }] },
-        { text: "Done." },
-      ]),
+      text: soloAgentScript("reader", "Read.", task),
     });
     const events = await waitFor(env.ORCHESTRATOR.getByName(id), runsIdle(1), 30_000);
     const [agent] = await env.ORCHESTRATOR.getByName(id).agents();

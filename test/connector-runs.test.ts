@@ -22,6 +22,7 @@ import {
   eventsOfType as of,
   runsIdle,
   sim,
+  soloAgentScript,
   type TestUser,
   waitFor,
 } from "./helpers";
@@ -66,12 +67,7 @@ describe("connector tools in runs", () => {
       { text: "Done." },
     ]);
     await api(user, "POST", `/api/orchestrators/${id}/messages`, {
-      text: sim([
-        { tools: [{ name: "create_agent", input: { name: "clerk", instructions: "You record notes." } }] },
-        { tools: [{ name: "command_agent", input: { name: "clerk", task } }] },
-        { tools: [{ name: "wait_for_agents", input: { names: ["clerk"] } }] },
-        { text: "The clerk recorded it." },
-      ]),
+      text: soloAgentScript("clerk", "You record notes.", task, "The clerk recorded it."),
     });
     const asked = await waitFor(orchestrator(id), (ev) => of(ev, "approval.requested").length > 0);
     const req = of(asked, "approval.requested")[0]!;

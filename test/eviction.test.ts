@@ -16,6 +16,7 @@ import {
   makeUser,
   runsIdle,
   sim,
+  soloAgentScript,
   teamScript,
   terminalRuns,
   waitFor,
@@ -114,12 +115,7 @@ describe("eviction", () => {
       { text: "done" },
     ]);
     await api(user, "POST", `/api/orchestrators/${id}/messages`, {
-      text: sim([
-        { tools: [{ name: "create_agent", input: { name: "worker", instructions: "w" } }] },
-        { tools: [{ name: "command_agent", input: { name: "worker", task } }] },
-        { tools: [{ name: "wait_for_agents", input: { names: ["worker"] } }] },
-        { text: "all done" },
-      ]),
+      text: soloAgentScript("worker", "w", task, "all done"),
     });
     const created = await waitFor(stub, (ev) => ev.some((e) => e.type === "agent.created"));
     const agentId = created.find((e) => e.type === "agent.created")!;

@@ -15,6 +15,7 @@ import {
   makeUser,
   runsIdle,
   sim,
+  soloAgentScript,
   type TestUser,
   terminalRuns,
   waitFor,
@@ -50,12 +51,7 @@ async function agentWritesThrice(user: TestUser, id: string): Promise<void> {
     { text: "done" },
   ]);
   await api(user, "POST", `/api/orchestrators/${id}/messages`, {
-    text: sim([
-      { tools: [{ name: "create_agent", input: { name: "alpha", instructions: "w" } }] },
-      { tools: [{ name: "command_agent", input: { name: "alpha", task } }] },
-      { tools: [{ name: "wait_for_agents", input: { names: ["alpha"] } }] },
-      { text: "all done" },
-    ]),
+    text: soloAgentScript("alpha", "w", task, "all done"),
   });
   await waitFor(orchestrator(id), runsIdle(1), 30_000);
 }
@@ -304,12 +300,7 @@ describe("file versions under eviction", () => {
       { text: "done" },
     ]);
     await api(user, "POST", `/api/orchestrators/${id}/messages`, {
-      text: sim([
-        { tools: [{ name: "create_agent", input: { name: "scribe", instructions: "w" } }] },
-        { tools: [{ name: "command_agent", input: { name: "scribe", task } }] },
-        { tools: [{ name: "wait_for_agents", input: { names: ["scribe"] } }] },
-        { text: "all done" },
-      ]),
+      text: soloAgentScript("scribe", "w", task, "all done"),
     });
     const created = await waitFor(orchestrator(id), (ev) => ev.some((e) => e.type === "agent.created"));
     const made = created.find((e) => e.type === "agent.created");

@@ -142,6 +142,15 @@ export const agentTask = (name: string, path: string) =>
     `Write ${path}.`,
   );
 
+/** The orchestrator's script for one agent: made, given `task` (its own sim script), awaited. */
+export const soloAgentScript = (name: string, instructions: string, task: string, done = "Done.") =>
+  sim([
+    { tools: [{ name: "create_agent", input: { name, instructions } }] },
+    { tools: [{ name: "command_agent", input: { name, task } }] },
+    { tools: [{ name: "wait_for_agents", input: { names: [name] } }] },
+    { text: done },
+  ]);
+
 /** One writer, "penman", made, given out/p.md to write and awaited; the run ends with `done`. */
 export const penmanScript = (done: string, prose: string) =>
   sim(

@@ -7,6 +7,7 @@
 import { SELF } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
+import type { StreamEvent } from "../schema/events";
 import { ofType } from "./drills/kit";
 import {
   allEvents,
@@ -40,44 +41,46 @@ async function startStalled(user: TestUser, id: string): Promise<void> {
   });
 }
 
+/** A fresh orchestrator whose run stalls mid-block, watched by one socket, once it has sent text. */
+async function stalledUnderSocket(rendersDeltas: boolean) {
+  const user = await makeUser();
+  const id = await createOrchestrator(user);
+  const a = await WsClient.connect(user, `/api/orchestrators/${id}/ws`, 0, { rendersDeltas });
+  await startStalled(user, id);
+  await a.until((c) => c.text.frames >= 1);
+  return { user, id, a };
+}
+
+/** The socket ends up showing exactly the logged text. */
+async function rendersTheLog(a: WsClient, log: StreamEvent[]): Promise<void> {
+  await a.until((c) => c.lastSeq >= log.length);
+  expect(a.text.mismatches(log)).toEqual([]);
+}
+
 describe("the live text window follows the watchers", () => {
   it("with every watcher rendering deltas, a stalled block's text waits for its end", async () => {
-    const user = await makeUser();
-    const id = await createOrchestrator(user);
-    const a = await WsClient.connect(user, `/api/orchestrators/${id}/ws`, 0, { rendersDeltas: true });
-    await startStalled(user, id);
-    await a.until((c) => c.text.frames >= 1);
+    const { id, a } = await stalledUnderSocket(true);
     const { log, text, end } = await stalledAttempt(id);
     // One row, logged with the attempt's end (1.5 s in), not at the 1 s window a log reader gets.
     expect(text).toHaveLength(1);
     expect(end.seq).toBe(text[0]!.seq + 1);
     expect(end.ts - text[0]!.ts).toBeLessThan(100);
-    await a.until((c) => c.lastSeq >= log.length);
-    expect(a.text.mismatches(log)).toEqual([]);
+    await rendersTheLog(a, log);
     a.close();
   });
 
   it("with a socket that reads text only from the log, it is logged at the short window", async () => {
-    const user = await makeUser();
-    const id = await createOrchestrator(user);
-    const a = await WsClient.connect(user, `/api/orchestrators/${id}/ws`);
-    await startStalled(user, id);
-    await a.until((c) => c.text.frames >= 1);
+    const { id, a } = await stalledUnderSocket(false);
     const { log, text, end } = await stalledAttempt(id);
     // Logged ~1 s in, while the attempt still stalled (it ends at ~1.5 s).
     expect(text.length).toBeGreaterThanOrEqual(1);
     expect(end.ts - text[0]!.ts).toBeGreaterThan(250);
-    await a.until((c) => c.lastSeq >= log.length);
-    expect(a.text.mismatches(log)).toEqual([]);
+    await rendersTheLog(a, log);
     a.close();
   });
 
   it("an SSE reader without deltas=1 joining mid-block gets the text logged at once", async () => {
-    const user = await makeUser();
-    const id = await createOrchestrator(user);
-    const a = await WsClient.connect(user, `/api/orchestrators/${id}/ws`, 0, { rendersDeltas: true });
-    await startStalled(user, id);
-    await a.until((c) => c.text.frames >= 1);
+    const { user, id, a } = await stalledUnderSocket(true);
     const before = await allEvents(orchestrator(id));
     expect(ofType(before, "text.delta")).toEqual([]);
 
@@ -100,8 +103,7 @@ describe("the live text window follows the watchers", () => {
     // …well before the stalled attempt ends: joining flushed it.
     const { log, text, end } = await stalledAttempt(id);
     expect(end.ts - text[0]!.ts).toBeGreaterThan(250);
-    await a.until((c) => c.lastSeq >= log.length);
-    expect(a.text.mismatches(log)).toEqual([]);
+    await rendersTheLog(a, log);
     expect(a.duplicates).toBe(0);
     a.close();
   });

@@ -7,7 +7,17 @@ import { describe, expect, it } from "vitest";
 import { BatonClient } from "../bin/client";
 import { type FilesPage, INPUT_LIMITS } from "../schema/api";
 import type { StreamEvent } from "../schema/events";
-import { api, BASE, createOrchestrator, makeUser, runsIdle, sim, type TestUser, waitFor } from "./helpers";
+import {
+  api,
+  BASE,
+  createOrchestrator,
+  makeUser,
+  runsIdle,
+  sim,
+  soloAgentScript,
+  type TestUser,
+  waitFor,
+} from "./helpers";
 
 const MIB = 1024 * 1024;
 const orchestrator = (id: string) => env.ORCHESTRATOR.getByName(id);
@@ -108,12 +118,7 @@ describe("workspace caps", () => {
       { text: "ok" },
     ]);
     await api(user, "POST", `/api/orchestrators/${id}/messages`, {
-      text: sim([
-        { tools: [{ name: "create_agent", input: { name: "writer", instructions: "Write." } }] },
-        { tools: [{ name: "command_agent", input: { name: "writer", task } }] },
-        { tools: [{ name: "wait_for_agents", input: { names: ["writer"] } }] },
-        { text: "Done." },
-      ]),
+      text: soloAgentScript("writer", "Write.", task),
     });
     await waitFor(orchestrator(id), runsIdle(1), 30_000);
     const agentId = (await orchestrator(id).agents())[0]!.id;
