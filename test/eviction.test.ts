@@ -11,6 +11,7 @@ import {
   allEvents,
   api,
   assertGapless,
+  crashAndWake,
   createOrchestrator,
   longTeamScript,
   makeUser,
@@ -28,26 +29,6 @@ const orchestrator = (id: string) => env.ORCHESTRATOR.getByName(id);
 const agentStub = (id: string) => env.AGENT.getByName(id);
 const orchestratorLog = (id: string) => ({ events: (a: number, l: number) => orchestrator(id).events(a, l) });
 const agentLog = (id: string) => ({ events: (a: number, l: number) => agentStub(id).events(a, l) });
-
-/**
- * A crash or deploy: every object instance is torn down at once, mid-whatever (storage survives,
- * sockets drop). Then each object is woken the way production wakes it: by its heartbeat alarm.
- */
-async function crashAndWake(...wake: (() => DurableObjectStub)[]): Promise<void> {
-  await abortAllDurableObjects();
-  for (const get of wake) {
-    const stub = get();
-    // A stub held across the abort reports the abort once; the next call reaches the new instance.
-    for (let i = 0; ; i++) {
-      try {
-        await runDurableObjectAlarm(stub);
-        break;
-      } catch (err) {
-        if (i > 5 || !String(err).includes("abortAllDurableObjects")) throw err;
-      }
-    }
-  }
-}
 
 const ids = (events: StreamEvent[], type: StreamEvent["type"]) => events.filter((e) => e.type === type);
 

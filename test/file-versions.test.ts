@@ -11,6 +11,7 @@ import {
   allEvents,
   api,
   BASE,
+  crashAndWake,
   createOrchestrator,
   makeUser,
   runsIdle,
@@ -267,21 +268,6 @@ describe("file versions over the API", () => {
     expect(bad.body.error.message).toMatch(/^q: /);
   });
 });
-
-/** A crash: every object torn down mid-whatever, then woken by its heartbeat alarm (eviction.test.ts). */
-async function crashAndWake(...wake: (() => DurableObjectStub)[]): Promise<void> {
-  await abortAllDurableObjects();
-  for (const get of wake) {
-    for (let i = 0; ; i++) {
-      try {
-        await runDurableObjectAlarm(get());
-        break;
-      } catch (err) {
-        if (i > 5 || !String(err).includes("abortAllDurableObjects")) throw err;
-      }
-    }
-  }
-}
 
 describe("file versions under eviction", () => {
   it("an agent rewriting a file while its objects crash archives each replaced version exactly once", async () => {

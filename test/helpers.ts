@@ -1,6 +1,6 @@
 // Shared test helpers: a user with an API token, API calls through the real Worker, sim scripts,
 // and waiting on a stream's events.
-import { SELF } from "cloudflare:test";
+import { abortAllDurableObjects, runDurableObjectAlarm, SELF } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { drizzle } from "drizzle-orm/d1";
 import { users } from "../schema/d1";
@@ -222,3 +222,23 @@ export const longTeamScript = () => {
     { text: `${prose(120)} Done.` },
   ]);
 };
+
+/**
+ * A crash or deploy: every object instance is torn down at once, mid-whatever (storage survives,
+ * sockets drop). Then each object is woken the way production wakes it: by its heartbeat alarm.
+ */
+export async function crashAndWake(...wake: (() => DurableObjectStub)[]): Promise<void> {
+  await abortAllDurableObjects();
+  for (const get of wake) {
+    const stub = get();
+    // A stub held across the abort reports the abort once; the next call reaches the new instance.
+    for (let i = 0; ; i++) {
+      try {
+        await runDurableObjectAlarm(stub);
+        break;
+      } catch (err) {
+        if (i > 5 || !String(err).includes("abortAllDurableObjects")) throw err;
+      }
+    }
+  }
+}

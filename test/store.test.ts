@@ -3,6 +3,7 @@
 import { runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
+import { SPILL_AT } from "../worker/db/ledger";
 import { Store } from "../worker/db/store";
 import type { Orchestrator } from "../worker/objects/orchestrator";
 
@@ -105,32 +106,116 @@ describe("Store", () => {
     });
   });
 
-  it("knows an emptied outbox is empty, unless a row was queued while it was being sent", async () => {
-    await withStore((store, cold, sql) => {
+  it("sends rows bound for D1 oldest first, and drops exactly those D1 took", async () => {
+    await withStore((store, cold) => {
       store.queueD1("message", { n: 1 });
       store.queueD1("message", { n: 2 });
-      const sent = store.outbox();
-      expect(sent.map((r) => r.payload)).toEqual([{ n: 1 }, { n: 2 }]);
-      store.clearOutbox(sent[sent.length - 1]!.id);
-      expect(countStatements(sql, () => expect(store.outbox()).toEqual([]))).toBe(0);
-
-      // Read, then a row queued during the (async) D1 send, then the clear of what was read.
+      const first = store.nextD1()!;
+      expect(first.payloads).toEqual([{ n: 1 }, { n: 2 }]);
+      // Queued during the (async) D1 send: stays after the send's rows are dropped.
       store.queueD1("message", { n: 3 });
-      const batch = store.outbox();
-      store.queueD1("message", { n: 4 });
-      store.clearOutbox(batch[batch.length - 1]!.id);
-      expect(store.outbox().map((r) => r.payload)).toEqual([{ n: 4 }]);
-      expect(
-        cold()
-          .outbox()
-          .map((r) => r.payload),
-      ).toEqual([{ n: 4 }]);
+      first.sent();
+      expect(store.nextD1()!.payloads).toEqual([{ n: 3 }]);
+      // A partial read (limit reached) drops only what it read.
+      for (let n = 4; n < 7; n++) store.queueD1("message", { n });
+      const two = store.nextD1(2)!;
+      expect(two.payloads).toEqual([{ n: 3 }, { n: 4 }]);
+      two.sent();
+      expect(store.nextD1()!.payloads).toEqual([{ n: 5 }, { n: 6 }]);
+      // The stored row still holds every row queued since its last write: a restart sends them again.
+      expect(cold().nextD1()!.payloads).toEqual([3, 4, 5, 6].map((n) => ({ n })));
+      store.nextD1()!.sent();
+      expect(store.nextD1()).toBeNull();
+      expect(store.hasD1()).toBe(false);
+    });
+  });
 
-      // A partial read (limit reached) doesn't prove the rest is gone either.
-      for (let n = 5; n < 9; n++) store.queueD1("message", { n });
-      const firstTwo = store.outbox(2);
-      store.clearOutbox(firstTwo[1]!.id);
-      expect(store.outbox().map((r) => r.payload)).toEqual([{ n: 6 }, { n: 7 }, { n: 8 }]);
+  it("writes one ledger row for a billed call's totals, context size, run usage and D1 rows", async () => {
+    await withStore((store, cold, sql) => {
+      store.insertRun("r1", "user");
+      const changes = () => sql.exec<{ n: number }>("SELECT total_changes() AS n").one().n;
+      const before = changes();
+      store.transaction(() => {
+        store.addRunUsage("r1", usage, 0.25);
+        store.set("totals", { ...usage, costUsd: 0.25 });
+        store.set("contextTokens", 20);
+        store.queueD1("message", { id: "m1" });
+        store.queueD1("tool_call", { id: "t1" });
+      });
+      expect(changes() - before).toBe(1);
+      // A cold store (a restart) reads it all back, the run's usage over its row's.
+      const fresh = cold();
+      expect(fresh.get("totals")).toEqual({ ...usage, costUsd: 0.25 });
+      expect(fresh.get("contextTokens")).toBe(20);
+      expect(fresh.run("r1")).toMatchObject({ status: "active", steps: 1, inputTokens: 10, costUsd: 0.25 });
+      expect(fresh.nextD1()!.payloads).toEqual([{ id: "m1" }, { id: "t1" }]);
+      // The run's row takes its usage with its end, and reads the same cold.
+      store.setRunStatus("r1", "completed");
+      expect(cold().run("r1")).toEqual(store.run("r1"));
+      expect(store.run("r1")).toMatchObject({ status: "completed", steps: 1, outputTokens: 5 });
+    });
+  });
+
+  it("keeps each run's usage when the ledger moves on to the next run", async () => {
+    await withStore((store, cold) => {
+      store.insertRun("r1", "user");
+      store.addRunUsage("r1", usage, 0.1);
+      // r1 never reached a status change (a crash), and r2 bills: r1's usage goes to its own row.
+      store.insertRun("r2", "user");
+      store.addRunUsage("r2", usage, 0.2);
+      expect(cold().run("r1")).toMatchObject({ steps: 1, inputTokens: 10 });
+      expect(cold().run("r2")).toMatchObject({ steps: 1, costUsd: 0.2 });
+      // Usage billed after a run ended (a late side call) lands in its row at once.
+      store.setRunStatus("r2", "completed");
+      store.addRunUsage("r2", usage, 0.2);
+      expect(cold().run("r2")).toMatchObject({ status: "completed", steps: 2, costUsd: 0.4 });
+    });
+  });
+
+  it("moves a D1 backlog to the outbox table and still sends it oldest first", async () => {
+    await withStore((store, cold, sql) => {
+      for (let n = 1; n <= SPILL_AT + 1; n++) store.queueD1("message", { n });
+      expect(sql.exec<{ c: number }>("SELECT COUNT(*) AS c FROM outbox").one().c).toBe(SPILL_AT + 1);
+      store.queueD1("message", { n: SPILL_AT + 2 });
+      const seen: number[] = [];
+      for (let next = store.nextD1(20); next; next = store.nextD1(20)) {
+        seen.push(...next.payloads.map((p) => (p as { n: number }).n));
+        next.sent();
+      }
+      expect(seen).toEqual(Array.from({ length: SPILL_AT + 2 }, (_, i) => i + 1));
+      expect(sql.exec<{ c: number }>("SELECT COUNT(*) AS c FROM outbox").one().c).toBe(0);
+      expect(cold().nextD1()!.payloads).toEqual([{ n: SPILL_AT + 2 }]);
+    });
+  });
+
+  it("reads totals from an object's rows from before the ledger, until its next billed call", async () => {
+    await withStore((store, cold, sql) => {
+      const legacy = { ...usage, costUsd: 1.5 };
+      sql.exec("INSERT INTO meta (key, value) VALUES ('totals', ?)", JSON.stringify({ v: legacy }));
+      sql.exec("INSERT INTO meta (key, value) VALUES ('contextTokens', ?)", JSON.stringify({ v: 42 }));
+      expect(store.get("totals")).toEqual(legacy);
+      expect(store.get("contextTokens")).toBe(42);
+      store.set("totals", { ...legacy, costUsd: 2 });
+      expect(cold().get("totals")).toMatchObject({ costUsd: 2 });
+      expect(cold().get("contextTokens")).toBe(42);
+    });
+  });
+
+  it("keeps an outer transaction's ledger changes when a nested one rolls back", async () => {
+    await withStore((store, cold) => {
+      store.transaction(() => {
+        store.queueD1("message", { n: 1 });
+        try {
+          store.transaction(() => {
+            store.queueD1("message", { n: 2 });
+            throw new Error("inner");
+          });
+        } catch {}
+        store.set("contextTokens", 7);
+      });
+      expect(store.nextD1()!.payloads).toEqual([{ n: 1 }]);
+      expect(cold().nextD1()!.payloads).toEqual([{ n: 1 }]);
+      expect(cold().get("contextTokens")).toBe(7);
     });
   });
 

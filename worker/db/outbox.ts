@@ -1,5 +1,6 @@
-// Flushes an object's outbox to D1 in one batch() per message boundary. Rows are written to the
-// outbox in the same SQLite transaction as the checkpoint, so a crash can delay them, never lose them.
+// Flushes an object's rows bound for D1 in one batch() per message boundary. They are written in the
+// same SQLite transaction as the checkpoint (store.ts, ledger.ts), so a crash can delay them, never
+// lose them; one sent again after a restart changes nothing D1 has (see ledger.ts).
 import { getTableColumns, sql } from "drizzle-orm";
 import type { BatchItem } from "drizzle-orm/batch";
 import { type DrizzleD1Database, drizzle } from "drizzle-orm/d1";
@@ -131,12 +132,9 @@ const ISOLATE_AFTER = 3;
 export async function flushOutbox(env: Env, store: Store, d1Stats: D1Stats): Promise<void> {
   const db = drizzle(env.DB);
   for (;;) {
-    const rows = store.outbox(200);
-    if (!rows.length) return;
-    const stmts = buildStatements(
-      db,
-      rows.map((r) => r.payload as D1Row),
-    );
+    const next = store.nextD1(200);
+    if (!next) return;
+    const stmts = buildStatements(db, next.payloads as D1Row[]);
     if (stmts.length) {
       try {
         await db.batch(stmts as [BatchItem<"sqlite">, ...BatchItem<"sqlite">[]]);
@@ -162,6 +160,6 @@ export async function flushOutbox(env: Env, store: Store, d1Stats: D1Stats): Pro
         headFailures.delete(store);
       }
     }
-    store.clearOutbox(rows[rows.length - 1]!.id);
+    next.sent();
   }
 }

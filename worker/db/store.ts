@@ -5,7 +5,9 @@ import { migrate } from "drizzle-orm/durable-sqlite/migrator";
 import * as t from "../../schema/do";
 import migrations from "../../schema/do-migrations";
 import { type Usage, zeroTotals } from "../../schema/events";
+import { Ledger, type LedgerKey, usageOf } from "./ledger";
 import { NoticeQueue } from "./notice-queue";
+import { OutboxTable } from "./outbox-table";
 import {
   type ContentBlock,
   type ConversationRow,
@@ -43,11 +45,13 @@ export class Store {
   /** The run under way, once read (undefined: not read since the copies were dropped). */
   private active: string | null | undefined;
   private conv: ConversationRow[] | null = null;
-  /** True once the outbox is known to be empty, so an idle flush costs no query. */
-  private outboxEmpty = false;
-  /** Rows queued so far, and how many had been when the last read saw the whole outbox. */
-  private outboxQueued = 0;
-  private outboxWholeAt = -1;
+  /** A backlog of rows bound for D1, and rows queued before the ledger. */
+  private readonly outbox = new OutboxTable(() => this.sql);
+  /** Totals, context size, the run's usage and the rows bound for D1: one row (ledger.ts). */
+  private readonly ledger = new Ledger(
+    () => this.sql,
+    (items) => this.outbox.add(items),
+  );
   /** Agent → orchestrator notices waiting to be delivered. */
   readonly notices = new NoticeQueue(() => this.sql);
   /** Tool results by tool_use_id (the exactly-once record). */
@@ -70,11 +74,19 @@ export class Store {
 
   transaction<T>(fn: () => T): T {
     if (this.depth === 0) this.beforeTransaction?.();
+    // A nested transaction that rolls back drops the ledger's copy: what the outer one changed in it
+    // so far is written first, so only the inner one's changes go.
+    else this.ledger.write();
     const mark = this.pending.length;
     this.depth++;
     let result: T;
     try {
-      result = this.storage.transactionSync(fn);
+      result = this.storage.transactionSync(() => {
+        const r = fn();
+        // The ledger row is written once, as the outermost transaction's last statement.
+        if (this.depth === 1) this.ledger.write();
+        return r;
+      });
     } catch (err) {
       this.depth--;
       // This level's writes are gone, even if an outer transaction catches and goes on: drop
@@ -117,16 +129,21 @@ export class Store {
   /** Drops the in-memory copies; the next read goes to SQLite. */
   forget(): void {
     this.meta.clear();
+    this.ledger.forget();
     this.runs.clear();
     this.active = undefined;
     this.conv = null;
-    this.outboxEmpty = false;
-    this.outboxWholeAt = -1;
+    this.outbox.forget();
   }
 
   // ---- meta ----
 
   get<K extends keyof MetaShape>(key: K): MetaShape[K] | undefined {
+    if (isLedgerKey(key)) {
+      const kept = this.ledger.get(key);
+      // Objects from before the ledger keep their own row until the next billed call.
+      if (kept !== undefined) return kept as MetaShape[K];
+    }
     const hit = this.meta.get(key);
     if (hit) return hit.value as MetaShape[K];
     const row = this.sql.exec<{ value: Json }>("SELECT value FROM meta WHERE key = ?", key).toArray()[0];
@@ -143,6 +160,12 @@ export class Store {
    * otherwise write a row for each cleared key).
    */
   set<K extends keyof MetaShape>(key: K, value: MetaShape[K]): void {
+    if (isLedgerKey(key)) {
+      if (JSON.stringify(this.get(key)) === JSON.stringify(value)) return;
+      this.ledger.set(key, value as never);
+      if (this.depth === 0) this.ledger.write();
+      return;
+    }
     const json = JSON.stringify({ v: value });
     if (this.meta.get(key)?.json === json || (value === null && this.get(key) === undefined)) return;
     this.sql.exec(
@@ -166,7 +189,9 @@ export class Store {
     if (hit) return { ...hit };
     const row = this.sql.exec<RunSql>("SELECT * FROM runs WHERE id = ?", id).toArray()[0];
     if (!row) return undefined;
-    const run = toRun(row);
+    // The usage of the run under way is in the ledger; its row gets it when its status changes.
+    const live = this.ledger.run();
+    const run = live?.id === id ? { ...toRun(row), ...live } : toRun(row);
     this.runs.set(id, run);
     return { ...run };
   }
@@ -208,30 +233,50 @@ export class Store {
     this.active = id;
   }
 
+  /** A run's new status, with its usage so far (kept in the ledger while it runs). */
   setRunStatus(id: string, status: RunRow["status"]): void {
     const terminal = status === "completed" || status === "failed" || status === "interrupted";
     const endedAt = terminal ? Date.now() : null;
-    this.sql.exec("UPDATE runs SET status = ?, ended_at = ? WHERE id = ?", status, endedAt, id);
-    const hit = this.runs.get(id);
-    if (hit) this.runs.set(id, { ...hit, status, endedAt });
+    const run = this.run(id);
+    if (!run) return;
+    this.writeRun({ ...run, status, endedAt });
     if (!terminal) this.active = id;
     else if (this.active === id) this.active = null;
   }
 
+  /** One more billed step of a run: into the ledger row, which the call's checkpoint writes anyway. */
   addRunUsage(id: string, usage: Usage, costUsd: number): void {
+    const run = this.run(id);
+    if (!run) return;
+    const next = withStepUsage(run, usage, costUsd);
+    const live = this.ledger.run();
+    // Rare: the ledger holds another run that never reached a status change, or this run has
+    // ended already. Each keeps its usage in its own row.
+    if (live && live.id !== id) {
+      const other = this.run(live.id);
+      if (other && !ended(other)) this.writeRun(other);
+    }
+    if (ended(run)) this.writeRun(next);
+    else this.runs.set(id, next);
+    this.ledger.setRun(usageOf(next));
+    if (this.depth === 0) this.ledger.write();
+  }
+
+  private writeRun(run: RunRow): void {
     this.sql.exec(
-      `UPDATE runs SET steps = steps + 1, input_tokens = input_tokens + ?, output_tokens = output_tokens + ?,
-         cache_read_tokens = cache_read_tokens + ?, cache_write_tokens = cache_write_tokens + ?,
-         cost_usd = cost_usd + ? WHERE id = ?`,
-      usage.inputTokens,
-      usage.outputTokens,
-      usage.cacheReadTokens,
-      usage.cacheWriteTokens,
-      costUsd,
-      id,
+      `UPDATE runs SET status = ?, ended_at = ?, steps = ?, input_tokens = ?, output_tokens = ?,
+         cache_read_tokens = ?, cache_write_tokens = ?, cost_usd = ? WHERE id = ?`,
+      run.status,
+      run.endedAt,
+      run.steps,
+      run.inputTokens,
+      run.outputTokens,
+      run.cacheReadTokens,
+      run.cacheWriteTokens,
+      run.costUsd,
+      run.id,
     );
-    const hit = this.runs.get(id);
-    if (hit) this.runs.set(id, withStepUsage(hit, usage, costUsd));
+    this.runs.set(run.id, run);
   }
 
   // ---- conversation ----
@@ -364,27 +409,29 @@ export class Store {
     for (const r of rows) if (agentIds.includes(r.payload.agentId ?? "")) this.consumeInbox(r.id, runId);
   }
 
-  // ---- outbox (rows bound for D1) ----
+  // ---- rows bound for D1 ----
 
+  /** Queued in the ledger row (written with the transaction it is part of, or now outside one). */
   queueD1(kind: string, payload: unknown): void {
-    this.sql.exec("INSERT INTO outbox (kind, payload) VALUES (?, ?)", kind, JSON.stringify(payload));
-    this.outboxEmpty = false;
-    this.outboxQueued++;
+    this.ledger.queue({ kind, payload });
+    if (this.depth === 0) this.ledger.write();
   }
 
-  outbox(limit = 200): { id: number; kind: string; payload: unknown }[] {
-    if (this.outboxEmpty) return [];
-    const rows = this.sql
-      .exec<{ id: number; kind: string; payload: Json }>("SELECT * FROM outbox ORDER BY id LIMIT ?", limit)
-      .toArray();
-    if (!rows.length) this.outboxEmpty = true;
-    this.outboxWholeAt = rows.length < limit ? this.outboxQueued : -1;
-    return rows.map((r) => ({ id: r.id, kind: r.kind, payload: parse<unknown>(r.payload) }));
+  /** Whether any row is waiting for D1. */
+  hasD1(): boolean {
+    return this.ledger.waiting > 0 || this.outbox.read(1).length > 0;
   }
 
-  /** Deletes sent rows; when they were the whole outbox and nothing was queued since, it's empty. */
-  clearOutbox(uptoId: number): void {
-    this.sql.exec("DELETE FROM outbox WHERE id <= ?", uptoId);
-    if (this.outboxWholeAt === this.outboxQueued) this.outboxEmpty = true;
+  /**
+   * The oldest rows waiting for D1 (up to `limit`) and what to call once D1 has them, or null. The
+   * outbox table goes first: what it holds is older.
+   */
+  nextD1(limit = 200): { payloads: unknown[]; sent: () => void } | null {
+    const rows = this.outbox.read(limit);
+    if (!rows.length) return this.ledger.head(limit);
+    return { payloads: rows.map((r) => r.payload), sent: () => this.outbox.clear(rows[rows.length - 1]!.id) };
   }
 }
+
+const ended = (run: RunRow) => run.status !== "active" && run.status !== "waiting";
+const isLedgerKey = (key: string): key is LedgerKey => key === "totals" || key === "contextTokens";

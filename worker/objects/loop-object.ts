@@ -226,7 +226,7 @@ export abstract class LoopObject extends DurableObject<Env> implements StreamRpc
     const now = Date.now();
     const beat = now + RUN_LIMITS.heartbeatMs;
     const times = [this.approvals.nextExpiry(), this.deadline()];
-    if (this.runner.activeRun()?.status === "active" || this.store.outbox(1).length) times.push(beat);
+    if (this.runner.activeRun()?.status === "active" || this.store.hasD1()) times.push(beat);
     const due = times.filter((t): t is number => t !== null);
     return due.length ? Math.max(now, Math.min(...due)) : null;
   }
