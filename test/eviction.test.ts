@@ -1,6 +1,6 @@
 // DESIGN §5.1–5.4: evicting objects at many points never loses, duplicates or reorders an event,
 // never runs a tool twice, and every run still ends in exactly one terminal event.
-import { abortAllDurableObjects, evictDurableObject, runDurableObjectAlarm } from "cloudflare:test";
+import { evictDurableObject, runDurableObjectAlarm } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { eq } from "drizzle-orm";
 import { drizzle } from "drizzle-orm/d1";

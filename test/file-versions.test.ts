@@ -2,7 +2,7 @@
 // as versions with who made them, a stale If-Match refused (412) instead of overwriting, rename,
 // delete and restore (undo) with their file.changed events, search, and versions archived exactly
 // once while the objects are torn down mid-run.
-import { abortAllDurableObjects, runDurableObjectAlarm, SELF } from "cloudflare:test";
+import { SELF } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import type { FileContent, FileHistoryInfo, FileSearchResult } from "../schema/api";
