@@ -1,6 +1,7 @@
 // Event rows without the stream name (DO migration 0002_events_without_stream): new rows leave it
 // out, every read puts it back, and rows written before the migration read back the same before
-// and after it strips them — byte for byte, through every read path (pages, replay, SSE).
+// and after it strips them — byte for byte, through every read path (pages, replay, SSE). Events
+// one transaction appends share a row (worker/db/event-log.ts), and read back one per seq.
 import { runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
@@ -11,13 +12,14 @@ import { allEvents, api, createOrchestrator, makeUser, runsIdle, sim, waitFor } 
 
 const orchestrator = (id: string) => env.ORCHESTRATOR.getByName(id);
 
-const storedBodies = (id: string) =>
+type Row = { seq: number; type: string; body: string };
+const storedRows = (id: string) =>
   runInDurableObject(orchestrator(id), (_o: Orchestrator, state: DurableObjectState) =>
-    state.storage.sql
-      .exec<{ body: string }>("SELECT body FROM events ORDER BY seq")
-      .toArray()
-      .map((r) => r.body),
+    state.storage.sql.exec<Row>("SELECT seq, type, body FROM events ORDER BY seq").toArray(),
   );
+/** Each event's stored JSON: a shared row (its type between spaces) holds one per line. */
+const storedBodies = async (id: string) =>
+  (await storedRows(id)).flatMap((r) => (r.type.startsWith(" ") ? r.body.split("\n") : [r.body]));
 
 describe("event rows without the stream name", () => {
   it("stores each event without its stream and reads it back whole", async () => {
@@ -28,6 +30,13 @@ describe("event rows without the stream name", () => {
     const stream = `orchestrator:${id}`;
     expect(events.every((e) => e.stream === stream)).toBe(true);
 
+    // The checkpoint's transaction logs the message's completion and the usage it brings: one row.
+    const rows = await storedRows(id);
+    const shared = rows.filter((r) => r.type.startsWith(" "));
+    expect(shared.map((r) => r.type)).toEqual([" message.completed usage.updated "]);
+    const completed = events.find((e) => e.type === "message.completed")!;
+    expect(shared[0]!.seq).toBe(completed.seq + 1);
+    expect(rows).toHaveLength(events.length - 1);
     const bodies = await storedBodies(id);
     expect(bodies).toHaveLength(events.length);
     for (const [i, body] of bodies.entries()) {
@@ -46,10 +55,17 @@ describe("event rows without the stream name", () => {
     const id = await createOrchestrator(user);
     await api(user, "POST", `/api/orchestrators/${id}/messages`, { text: sim([{ text: "old and new" }]) });
     const before = await waitFor(orchestrator(id), runsIdle(1));
-    // Rewrite every row the way the object stored them before the migration: the whole event.
+    // Rewrite the log the way the object stored it before the migration: a row per event, whole.
     await runInDurableObject(orchestrator(id), (_o: Orchestrator, state: DurableObjectState) => {
+      state.storage.sql.exec("DELETE FROM events");
       for (const ev of before)
-        state.storage.sql.exec("UPDATE events SET body = ? WHERE seq = ?", JSON.stringify(ev), ev.seq);
+        state.storage.sql.exec(
+          "INSERT INTO events (seq, ts, type, body) VALUES (?, ?, ?, ?)",
+          ev.seq,
+          ev.ts,
+          ev.type,
+          JSON.stringify(ev),
+        );
     });
     expect((await storedBodies(id)).every((b) => b.startsWith('{"stream":'))).toBe(true);
     // A page mixing old rows with a new one reads back whole.

@@ -74,17 +74,17 @@ export class Store {
 
   transaction<T>(fn: () => T): T {
     if (this.depth === 0) this.beforeTransaction?.();
-    // A nested transaction that rolls back drops the ledger's copy: what the outer one changed in it
-    // so far is written first, so only the inner one's changes go.
-    else this.ledger.write();
+    // A nested transaction that rolls back drops what is held for the end (the ledger's copy, the
+    // log's events): what the outer one has so far is written first, so only the inner one's go.
+    else this.writeHeld();
     const mark = this.pending.length;
     this.depth++;
     let result: T;
     try {
       result = this.storage.transactionSync(() => {
         const r = fn();
-        // The ledger row is written once, as the outermost transaction's last statement.
-        if (this.depth === 1) this.ledger.write();
+        // Held writes (the ledger row, the log's events) go once, as the outermost one's last.
+        if (this.depth === 1) this.writeHeld();
         return r;
       });
     } catch (err) {
@@ -109,6 +109,19 @@ export class Store {
   afterCommit(fn: () => void): void {
     if (this.depth === 0) fn();
     else this.pending.push(fn);
+  }
+
+  /** Whether a transaction is under way (writes held for its end are written with it). */
+  get inTransaction(): boolean {
+    return this.depth > 0;
+  }
+
+  /** Writes the owner holds for the end of the transaction (the event log's), before the ledger's. */
+  onWriteHeld: (() => void) | null = null;
+
+  private writeHeld(): void {
+    this.onWriteHeld?.();
+    this.ledger.write();
   }
 
   /** Called when a transaction (at any depth) rolls back, after the copies are dropped. */

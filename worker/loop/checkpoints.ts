@@ -2,7 +2,7 @@
 // their usage and D1 rows, tool results keyed by tool_use_id (the exactly-once record), the budget
 // reservation each call holds until it is billed, and the repairs after a crash or an interrupt.
 import type Anthropic from "@anthropic-ai/sdk";
-import { type Usage, zeroTotals, zeroUsage } from "../../schema/events";
+import { type StreamEvent, type Usage, zeroTotals, zeroUsage } from "../../schema/events";
 import { addUsage, roundUsd } from "../../schema/money";
 import { queueD1 } from "../db/outbox";
 import type { ContentBlock, Store } from "../db/store";
@@ -26,40 +26,44 @@ export class Checkpoints {
   recoverInflight(): void {
     const inflight = this.inflightMessage();
     if (!inflight) return;
-    const streamed =
-      this.store.sql
-        .exec<{ chars: number | null }>(
-          `SELECT SUM(length(json_extract(body, '$.text'))) AS chars FROM events
-           WHERE type IN ('text.delta', 'thinking.delta') AND json_extract(body, '$.messageId') = ?`,
-          inflight.messageId,
-        )
-        .one().chars ?? 0;
+    // What the log took of it: everything after its start (at most one message's worth).
+    const since: StreamEvent[] = [];
+    for (let cursor = inflight.seq; ; ) {
+      const page = this.host.log().read(cursor, 1000);
+      since.push(...page);
+      if (page.length < 1000) break;
+      cursor = page[page.length - 1]!.seq;
+    }
+    let streamed = 0;
+    for (const e of since) {
+      if ((e.type === "text.delta" || e.type === "thinking.delta") && e.messageId === inflight.messageId) {
+        streamed += e.text.length;
+      }
+    }
     const base = inflight.usage ?? zeroUsage();
     const usage = { ...base, outputTokens: Math.max(base.outputTokens, Math.ceil(streamed / 4)) };
     const cost = costUsd(this.store.config().model, usage);
     // Tool calls it had begun streaming are closed on the stream; none of them will run.
-    const open = this.store.sql
-      .exec<{ id: string }>(
-        `SELECT json_extract(body, '$.toolUseId') AS id FROM events
-         WHERE type = 'tool.started' AND json_extract(body, '$.messageId') = ?1
-           AND json_extract(body, '$.toolUseId') NOT IN (SELECT json_extract(body, '$.toolUseId') FROM events
-             WHERE type = 'tool.result' AND seq > (SELECT MIN(seq) FROM events WHERE type = 'message.started'
-               AND json_extract(body, '$.messageId') = ?1))`,
-        inflight.messageId,
-      )
-      .toArray();
-    for (const { id } of open) {
+    const resulted = new Set(since.flatMap((e) => (e.type === "tool.result" ? [e.toolUseId] : [])));
+    const open = since.filter(
+      (e) => e.type === "tool.started" && e.messageId === inflight.messageId && !resulted.has(e.toolUseId),
+    );
+    for (const e of open) {
+      if (e.type !== "tool.started") continue;
       this.host.emit({
         type: "tool.result",
-        toolUseId: id,
+        toolUseId: e.toolUseId,
         isError: true,
         content: "Not run: the response was cut off before this call was complete.",
         ms: 0,
       });
     }
     // The call is made again when the run resumes, under a reservation that replaces this one.
-    this.recordMessage(inflight.runId, inflight.messageId, [], "aborted", usage, cost, false);
-    void this.host.messageCheckpointed(usage, cost, null).then(() => this.host.flush());
+    this.store.transaction(() => {
+      this.recordMessage(inflight.runId, inflight.messageId, [], "aborted", usage, cost, false);
+      this.host.messageCheckpointed(usage, cost, null);
+    });
+    void this.host.flush();
   }
 
   /**
@@ -69,18 +73,21 @@ export class Checkpoints {
    * says it without a marker row written twice per model call. (The scan walks back from the end
    * and stops at the first boundary: a few rows.)
    */
-  private inflightMessage(): { runId: string; messageId: string; usage?: Usage } | null {
+  private inflightMessage(): { runId: string; messageId: string; seq: number; usage?: Usage } | null {
     const runId = this.store.activeRunId();
     if (!runId) return null;
-    const last = this.store.sql
-      .exec<{ type: string; body: string }>(
-        `SELECT type, body FROM events WHERE type IN ('message.started', 'message.completed', 'run.started',
-           'run.completed', 'run.failed', 'run.interrupted') ORDER BY seq DESC LIMIT 1`,
-      )
-      .toArray()[0];
+    const last = this.host
+      .log()
+      .lastOf([
+        "message.started",
+        "message.completed",
+        "run.started",
+        "run.completed",
+        "run.failed",
+        "run.interrupted",
+      ]);
     if (last?.type !== "message.started") return null;
-    const started = JSON.parse(last.body) as { messageId: string; usage?: Usage };
-    return { runId, messageId: started.messageId, usage: started.usage };
+    return { runId, messageId: last.messageId, seq: last.seq, usage: last.usage };
   }
 
   /**
@@ -113,9 +120,11 @@ export class Checkpoints {
   }
 
   /** A billed call outside the conversation (a compaction summary): usage, totals, ledger. */
-  async billSide(runId: string, messageId: string, usage: Usage, cost: number): Promise<void> {
-    const settles = this.recordMessage(runId, messageId, [], "compaction", usage, cost, false, true, false);
-    await this.host.messageCheckpointed(usage, cost, settles);
+  billSide(runId: string, messageId: string, usage: Usage, cost: number): void {
+    this.store.transaction(() => {
+      const settles = this.recordMessage(runId, messageId, [], "compaction", usage, cost, false, true, false);
+      this.host.messageCheckpointed(usage, cost, settles);
+    });
   }
 
   /**

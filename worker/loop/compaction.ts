@@ -20,7 +20,7 @@ export type CompactionHost = {
 export type CompactionBilling = {
   /** Reserves the call's worst case; a refusal sentence, or null. */
   reserve: (usd: number) => Promise<string | null>;
-  billed: (messageId: string, usage: Usage, costUsd: number) => Promise<void>;
+  billed: (messageId: string, usage: Usage, costUsd: number) => void;
   /** The call failed without a bill: its reservation is released. */
   failed: () => void;
 };
@@ -104,7 +104,7 @@ export async function compactIfNeeded(
     return none;
   }
   const cost = costUsd(config.model, usage);
-  await billing.billed(`${messageId}_summary`, usage, cost);
+  billing.billed(`${messageId}_summary`, usage, cost);
   if (!summary) return none;
   const firstKept = conv[cut]!;
   host.store.transaction(() => {

@@ -2,6 +2,7 @@
 // the runner a private host built from closures, so none of this is part of its RPC surface.
 import type Anthropic from "@anthropic-ai/sdk";
 import type { EventBody, Usage } from "../../schema/events";
+import type { EventLog } from "../db/event-log";
 import type { Store } from "../db/store";
 import type { Approval } from "../db/store-types";
 import type { LiveText } from "./live-text";
@@ -16,6 +17,8 @@ export interface RunnerHost {
   readonly store: Store;
   /** Logs an event and sends it (any live text not yet logged goes into the log first). */
   emit(body: EventBody): void;
+  /** The event log, for what recovery reads back (the message a crash cut off). */
+  log(): Pick<EventLog, "lastOf" | "read">;
   /** Token text ahead of the log (DESIGN §11): sent at once, logged coalesced. */
   readonly liveText: Pick<LiveText, "append" | "end">;
   /** The model client for this object's user (their own key, the operator's, or the simulator). */
@@ -39,8 +42,11 @@ export interface RunnerHost {
     usd: number,
     replaces: string | null,
   ): Promise<{ refusal: string | null; account: boolean }>;
-  /** After each billed call is checkpointed; `settles` is the reservation its usage replaces. */
-  messageCheckpointed(usage: Usage, costUsd: number, settles: string | null): Promise<void>;
+  /**
+   * Inside each billed call's checkpoint transaction, so what it logs (usage.updated) shares the
+   * message's log row; `settles` is the reservation its usage replaces.
+   */
+  messageCheckpointed(usage: Usage, costUsd: number, settles: string | null): void;
   /** `held`: a reservation the run still held at its end (a call that never billed), to release. */
   runEnded(runId: string, end: RunEnd, trigger: string, held: string | null): Promise<void>;
   flush(): Promise<void>;

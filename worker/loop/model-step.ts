@@ -84,11 +84,11 @@ export async function modelStep(
           cp.recordMessage(run.id, a.messageId, a.content, reason, a.usage, a.costUsd, false),
       },
     );
-    const settles = store.transaction(() => {
+    store.transaction(() => {
       // pause_turn: the API paused a long turn (server tools mid-way); the run sends the content
       // back as-is for it to go on (runner.ts continues a paused turn instead of ending the run).
       store.set("pausedTurn", out.stopReason === "pause_turn" ? out.messageId : null);
-      return cp.recordMessage(
+      const settles = cp.recordMessage(
         run.id,
         out.messageId,
         out.content,
@@ -98,8 +98,8 @@ export async function modelStep(
         true,
         true,
       );
+      host.messageCheckpointed(out.usage, out.costUsd, settles);
     });
-    await host.messageCheckpointed(out.usage, out.costUsd, settles);
     // Awaited here, not deferred: the timing of this flush decides how an agent's notices batch,
     // and deferring it cost a team ~12% more D1 statements (bench/fanout).
     await host.flush();
@@ -112,17 +112,19 @@ export async function modelStep(
     if (err instanceof CallInterrupted) {
       if (err.partial) {
         const p = err.partial;
-        const settles = cp.recordMessage(
-          run.id,
-          p.messageId,
-          p.content,
-          "interrupted",
-          p.usage,
-          p.costUsd,
-          p.content.length > 0,
-          true,
-        );
-        await host.messageCheckpointed(p.usage, p.costUsd, settles);
+        store.transaction(() => {
+          const settles = cp.recordMessage(
+            run.id,
+            p.messageId,
+            p.content,
+            "interrupted",
+            p.usage,
+            p.costUsd,
+            p.content.length > 0,
+            true,
+          );
+          host.messageCheckpointed(p.usage, p.costUsd, settles);
+        });
       }
       return { end: "interrupted" };
     }

@@ -217,7 +217,7 @@ export class Agent extends LoopObject implements AgentRpc {
   }
 
   /** The usage notice settles exactly this call's reservation, however late it arrives. */
-  protected async messageCheckpointed(_usage: Usage, _cost: number, settles: string | null): Promise<void> {
+  protected messageCheckpointed(_usage: Usage, _cost: number, settles: string | null): void {
     const totals = this.store.get("totals")!;
     this.notify({ kind: "usage", totals, contextTokens: this.store.get("contextTokens") ?? 0, settles });
   }

@@ -53,12 +53,17 @@ export abstract class LoopObject extends DurableObject<Env> implements StreamRpc
     this.d1 = new OutboxFlusher(env, this.store);
     this.models = new ModelClient(env);
     // The log's next seq comes from SQLite again: a rolled-back event leaves no hole.
+    // What it held for the rolled-back transaction goes too: a replay still reading through this
+    // instance must not write it later.
     this.store.onRollback = () => {
+      this.eventLog?.dropHeld();
       this.eventLog = null;
     };
     // Live text already sent is logged before a transaction, never inside one: a rollback can't
     // take back text that watchers have, and the log keeps the order in which things were sent.
     this.store.beforeTransaction = () => this.liveText.flush();
+    // Events appended inside a transaction share one log row, written with it (event-log.ts).
+    this.store.onWriteHeld = () => this.eventLog?.writeHeld();
     this.approvals = new Approvals(this.store, (b) => this.emit(b));
     ({ liveText: this.liveText, watchers: this.watchers } = liveOverlay(ctx, env, {
       streamJson: () => this.log.streamJson,
@@ -89,11 +94,7 @@ export abstract class LoopObject extends DurableObject<Env> implements StreamRpc
     usd: number,
     replaces: string | null,
   ): Promise<{ refusal: string | null; account: boolean }>;
-  protected abstract messageCheckpointed(
-    usage: Usage,
-    costUsd: number,
-    settles: string | null,
-  ): Promise<void>;
+  protected abstract messageCheckpointed(usage: Usage, costUsd: number, settles: string | null): void;
   protected abstract runEnded(
     runId: string,
     end: RunEnd,
@@ -111,6 +112,7 @@ export abstract class LoopObject extends DurableObject<Env> implements StreamRpc
     return {
       store: this.store,
       emit: (b) => this.emit(b),
+      log: () => this.log,
       liveText: this.liveText,
       client: () => this.client(),
       tools: () => this.tools(),
@@ -152,7 +154,7 @@ export abstract class LoopObject extends DurableObject<Env> implements StreamRpc
   }
 
   private append(body: EventBody): void {
-    const { event, json } = this.log.append(body);
+    const { event, json } = this.log.append(body, this.store.inTransaction);
     this.store.afterCommit(() => this.watchers.broadcast(event, json));
     this.observe(body);
   }
@@ -310,7 +312,7 @@ export abstract class LoopObject extends DurableObject<Env> implements StreamRpc
 
   /** What became of a run: status, final text, usage, cost, error (null if unknown here). */
   runInfo(runId: string): RunInfo | null {
-    return runInfo(this.store, runId);
+    return runInfo(this.store, this.log, runId);
   }
 
   /** The run that took in a message, once one has (a queued message has none yet). */

@@ -317,7 +317,7 @@ export class Orchestrator extends LoopObject implements OrchestratorRpc {
     return this.budget.reserve(reservationId, usd, null);
   }
 
-  protected async messageCheckpointed(_usage: Usage, _cost: number, settles: string | null): Promise<void> {
+  protected messageCheckpointed(_usage: Usage, _cost: number, settles: string | null): void {
     // D1 totals follow from the message row (a trigger); only the live stream needs telling.
     if (settles) this.budget.settle((key) => key === settles);
     this.registry.emitUsage();

@@ -2,11 +2,12 @@
 // its status, usage and cost from the runs table, its final text (the last assistant message it
 // wrote), and the error it failed with. Read from the object's own SQLite; nothing is kept extra.
 import type { MessageState, RunInfo } from "../../schema/api";
+import type { EventLog } from "../db/event-log";
 import type { Store } from "../db/store";
 
 type Row = { content: string };
 
-export function runInfo(store: Store, runId: string): RunInfo | null {
+export function runInfo(store: Store, log: EventLog, runId: string): RunInfo | null {
   const run = store.run(runId);
   if (!run) return null;
   const rows = store.sql
@@ -22,13 +23,8 @@ export function runInfo(store: Store, runId: string): RunInfo | null {
     .join("");
   let error: RunInfo["error"] = null;
   if (run.status === "failed") {
-    const failed = store.sql
-      .exec<{ body: string }>(
-        "SELECT body FROM events WHERE type = 'run.failed' AND json_extract(body, '$.runId') = ? LIMIT 1",
-        runId,
-      )
-      .toArray()[0];
-    if (failed) error = (JSON.parse(failed.body) as { error: NonNullable<RunInfo["error"]> }).error;
+    const failed = log.lastOf(["run.failed"], (e) => e.runId === runId);
+    if (failed) error = failed.error;
   }
   return {
     runId,
