@@ -30,13 +30,17 @@ describe("event rows without the stream name", () => {
     const stream = `orchestrator:${id}`;
     expect(events.every((e) => e.stream === stream)).toBe(true);
 
-    // The checkpoint's transaction logs the message's completion and the usage it brings: one row.
+    // One transaction takes the message in and starts its run; the checkpoint's logs the message's
+    // completion and the usage it brings: one row each, keyed by the last seq.
     const rows = await storedRows(id);
     const shared = rows.filter((r) => r.type.startsWith(" "));
-    expect(shared.map((r) => r.type)).toEqual([" message.completed usage.updated "]);
-    const completed = events.find((e) => e.type === "message.completed")!;
-    expect(shared[0]!.seq).toBe(completed.seq + 1);
-    expect(rows).toHaveLength(events.length - 1);
+    expect(shared.map((r) => r.type)).toEqual([
+      " message.user run.started ",
+      " message.completed usage.updated ",
+    ]);
+    const last = (type: StreamEvent["type"]) => events.find((e) => e.type === type)!.seq;
+    expect(shared.map((r) => r.seq)).toEqual([last("run.started"), last("usage.updated")]);
+    expect(rows).toHaveLength(events.length - 2);
     const bodies = await storedBodies(id);
     expect(bodies).toHaveLength(events.length);
     for (const [i, body] of bodies.entries()) {

@@ -23,16 +23,17 @@ describe("rows a chat run writes", () => {
     // An object's first run: the same, and one more. Keys it clears that were never set (the wait,
     // a paused turn, the runaway count) and an empty templates list cost nothing (25 rows before).
     const first = await rowsOfOneRun(user, id, 1);
-    expect(first).toBeLessThanOrEqual(14);
+    expect(first).toBeLessThanOrEqual(12);
     const second = await rowsOfOneRun(user, id, 2);
     const third = await rowsOfOneRun(user, id, 3);
     expect(second).toBe(third);
-    // The log 6 (the user's message; the run's start; the message's start; its one text row; its
-    // end with the usage it brings, one row since they share a transaction; the run's end), runs 2
-    // (its start, and its end with its usage), inbox 2, conversation 2 and the ledger 1 (totals,
-    // context size, the run's usage so far and the D1 row, db/ledger.ts): 13. With no budget above
-    // the call there is no reservation to record (two rows a call before), and the unchanged
-    // templates list costs none (one a run). Before the ledger and shared log rows: 18.
-    expect(second).toBeLessThanOrEqual(13);
+    // The log 5 (the user's message with the run's start, one row since they share a transaction;
+    // the message's start; its one text row; its end with the usage it brings, one row too; the
+    // run's end), runs 2 (its start, and its end with its usage), inbox 1 (the message, written
+    // taken by the run it starts), conversation 2 and the ledger 1 (totals, context size, the
+    // run's usage so far and the D1 row, db/ledger.ts): 11. With no budget above the call there is
+    // no reservation to record (two rows a call before), and the unchanged templates list costs
+    // none (one a run). Before the ledger and shared log rows: 18.
+    expect(second).toBeLessThanOrEqual(11);
   });
 });

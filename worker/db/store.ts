@@ -354,14 +354,24 @@ export class Store {
     return r ? toInbox(r) : undefined;
   }
 
-  enqueue(id: string, kind: InboxKind, payload: InboxPayload, clientId?: string): void {
+  /** `takenBy`: the run that takes it in as it arrives (one row, not an insert and an update). */
+  enqueue(
+    id: string,
+    kind: InboxKind,
+    payload: InboxPayload,
+    clientId?: string,
+    takenBy?: string | null,
+  ): void {
+    const now = Date.now();
     this.sql.exec(
-      "INSERT INTO inbox (id, kind, payload, client_id, created_at) VALUES (?, ?, ?, ?, ?)",
+      "INSERT INTO inbox (id, kind, payload, client_id, run_id, created_at, consumed_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
       id,
       kind,
       JSON.stringify(payload),
       clientId ?? null,
-      Date.now(),
+      takenBy ?? null,
+      now,
+      takenBy ? now : null,
     );
   }
 

@@ -7,7 +7,7 @@
 import type Anthropic from "@anthropic-ai/sdk";
 import type { MessageState } from "../../schema/api";
 import type { RunFailureCode } from "../../schema/errors";
-import type { ContentBlock, InboxKind, InboxPayload, RunRow, Store } from "../db/store";
+import type { ContentBlock, InboxKind, InboxPayload, InboxRow, RunRow, Store } from "../db/store";
 import { RUN_LIMITS } from "../limits";
 import type { Approvals, Decided } from "./approvals";
 import { Checkpoints } from "./checkpoints";
@@ -27,6 +27,9 @@ export type SubmitExtra = {
   agentId?: string;
   taskId?: string;
 } & Pick<InboxPayload, "note" | "edits" | "regenerates" | "retryOf">;
+
+/** An inbox row as a run's start takes it in. */
+type Taken = Pick<InboxRow, "id" | "kind" | "payload" | "runId">;
 
 export class Runner {
   private driving = false;
@@ -64,12 +67,21 @@ export class Runner {
     const { clientId, ...rest } = extra;
     const payload: InboxPayload = { text, messageId };
     for (const [k, v] of Object.entries(rest)) if (v !== undefined) Object.assign(payload, { [k]: v });
-    this.store.transaction(() => {
-      this.store.enqueue(inboxId, kind, payload, clientId);
+    const startedNow = this.store.transaction(() => {
       if (kind === "user") {
         if (this.store.get("autoRuns")) this.store.set("autoRuns", 0);
         if (this.store.get("held")) this.setHeld(false);
       }
+      // Idle, and no other input waits ahead of it: it starts its run in this same transaction, so
+      // its inbox row is written taken and message.user shares a log row with run.started.
+      const waiting = this.store.pendingInboxRows();
+      const now =
+        kind !== "agent_report" &&
+        !this.store.activeRunId() &&
+        !this.store.get("held") &&
+        !waiting.some((p) => p.kind !== "agent_report");
+      const runId = now ? newId("run") : null;
+      this.store.enqueue(inboxId, kind, payload, clientId, runId);
       // A retry adds nothing to the conversation, so there is no message to show.
       if (kind !== "agent_report" && !extra.retryOf) {
         this.host.emit({
@@ -81,8 +93,11 @@ export class Runner {
           ...(extra.regenerates ? { regenerates: extra.regenerates } : {}),
         });
       }
+      if (runId) this.begin(runId, { id: inboxId, kind, payload, runId }, waiting);
+      return runId;
     });
-    const runId = this.startNextIfIdle();
+    if (startedNow) void this.kick();
+    const runId = startedNow ?? this.startNextIfIdle();
     return {
       messageId,
       runId: runId && this.store.activeRunId() === runId ? runId : null,
@@ -178,33 +193,41 @@ export class Runner {
       if (auto > RUN_LIMITS.maxAutoRuns) return null;
       this.store.set("autoRuns", auto);
     }
-    const lead = input ?? reports[0]!;
     const runId = newId("run");
-    const trigger = lead.kind === "user" ? "user" : lead.kind === "task" ? "task" : "agent_report";
-    const retryOf = input?.payload.retryOf;
-    this.store.transaction(() => {
-      this.store.insertRun(runId, trigger);
-      for (const item of [...reports, ...(input ? [input] : [])]) this.store.consumeInbox(item.id, runId);
-      const blocks: ContentBlock[] = reports.map((r) => ({ type: "text", text: r.payload.text }));
-      if (input && !retryOf) {
-        if (input.payload.note) blocks.push({ type: "text", text: input.payload.note });
-        blocks.push({ type: "text", text: input.payload.text });
-      } else if (retryOf && this.store.conversation().at(-1)?.role === "assistant") {
-        // The stopped run's reply was cut off: the model must be asked, or the run would end at once.
-        blocks.push({ type: "text", text: RETRY_NOTE });
-      }
-      if (blocks.length) this.store.appendMessage(runId, lead.payload.messageId, "user", blocks);
-      this.host.emit({
-        type: "run.started",
-        runId,
-        trigger,
-        ...(reports.length ? { reports: reports.map((r) => r.payload.agentId ?? "") } : {}),
-        ...(input && !retryOf ? { messageId: input.payload.messageId } : {}),
-        ...(retryOf ? { retryOf } : {}),
-      });
-    });
+    this.store.transaction(() => this.begin(runId, input, reports));
     void this.kick();
     return runId;
+  }
+
+  /**
+   * A run's start, inside the caller's transaction: its row, the inputs it takes in (an input
+   * already written taken by this run is left as it is), its first user turn and `run.started`.
+   */
+  private begin(runId: string, input: Taken | undefined, reports: Taken[]): void {
+    const lead = input ?? reports[0]!;
+    const trigger = lead.kind === "user" ? "user" : lead.kind === "task" ? "task" : "agent_report";
+    const retryOf = input?.payload.retryOf;
+    this.store.insertRun(runId, trigger);
+    for (const item of [...reports, ...(input ? [input] : [])]) {
+      if (item.runId !== runId) this.store.consumeInbox(item.id, runId);
+    }
+    const blocks: ContentBlock[] = reports.map((r) => ({ type: "text", text: r.payload.text }));
+    if (input && !retryOf) {
+      if (input.payload.note) blocks.push({ type: "text", text: input.payload.note });
+      blocks.push({ type: "text", text: input.payload.text });
+    } else if (retryOf && this.store.conversation().at(-1)?.role === "assistant") {
+      // The stopped run's reply was cut off: the model must be asked, or the run would end at once.
+      blocks.push({ type: "text", text: RETRY_NOTE });
+    }
+    if (blocks.length) this.store.appendMessage(runId, lead.payload.messageId, "user", blocks);
+    this.host.emit({
+      type: "run.started",
+      runId,
+      trigger,
+      ...(reports.length ? { reports: reports.map((r) => r.payload.agentId ?? "") } : {}),
+      ...(input && !retryOf ? { messageId: input.payload.messageId } : {}),
+      ...(retryOf ? { retryOf } : {}),
+    });
   }
 
   /** Makes sure the active run is being driven (after a wake, an alarm or a new input). */
