@@ -221,18 +221,18 @@ describe("Store", () => {
 
   it("round-trips inbox rows and tool results", async () => {
     await withStore((store) => {
-      store.enqueue("in1", "user", { text: "hello", messageId: "m1" }, "client-1");
-      expect(store.inboxByClientId("client-1")).toMatchObject({
+      store.inbox.add("in1", "user", { text: "hello", messageId: "m1" }, "client-1");
+      expect(store.inbox.byClientId("client-1")).toMatchObject({
         id: "in1",
         kind: "user",
         payload: { text: "hello", messageId: "m1" },
         runId: null,
       });
-      expect(store.pendingInbox()).toBe(1);
-      expect(store.pendingInboxRows().map((r) => r.id)).toEqual(["in1"]);
-      store.consumeInbox("in1", "r1");
-      expect(store.pendingInbox()).toBe(0);
-      expect(store.pendingInboxRows()).toEqual([]);
+      expect(store.inbox.count()).toBe(1);
+      expect(store.inbox.waiting().map((r) => r.id)).toEqual(["in1"]);
+      store.inbox.take("in1", "r1");
+      expect(store.inbox.count()).toBe(0);
+      expect(store.inbox.waiting()).toEqual([]);
       const row = {
         toolUseId: "tu1",
         runId: "r1",

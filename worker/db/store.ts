@@ -1,20 +1,18 @@
-// Typed access to an object's own SQLite: config and state (meta), runs, conversation, tool results,
-// inbox, the D1 outbox and the agent's notices (shapes in store-types.ts).
+// Typed access to an object's own SQLite: config and state (meta), runs, the conversation, and the
+// parts with files of their own: the ledger row and the rows bound for D1 (ledger.ts,
+// outbox-table.ts), the inbox, tool results and the agent's notices (shapes in store-types.ts).
 import { type DrizzleSqliteDODatabase, drizzle } from "drizzle-orm/durable-sqlite";
 import { migrate } from "drizzle-orm/durable-sqlite/migrator";
 import * as t from "../../schema/do";
 import migrations from "../../schema/do-migrations";
 import { type Usage, zeroTotals } from "../../schema/events";
+import { Inbox } from "./inbox";
 import { Ledger, type LedgerKey, usageOf } from "./ledger";
 import { NoticeQueue } from "./notice-queue";
 import { OutboxTable } from "./outbox-table";
 import {
   type ContentBlock,
   type ConversationRow,
-  type InboxKind,
-  type InboxPayload,
-  type InboxRow,
-  type InboxSql,
   type Json,
   type MetaShape,
   type ObjectConfig,
@@ -22,7 +20,6 @@ import {
   type Role,
   type RunRow,
   type RunSql,
-  toInbox,
   toRun,
   withStepUsage,
 } from "./store-types";
@@ -54,6 +51,8 @@ export class Store {
   );
   /** Agent → orchestrator notices waiting to be delivered. */
   readonly notices = new NoticeQueue(() => this.sql);
+  /** Inputs waiting for a run (inbox.ts). */
+  readonly inbox = new Inbox(() => this.sql);
   /** Tool results by tool_use_id (the exactly-once record). */
   readonly toolResults = new ToolResults(() => this.sql);
   /** Nesting of transaction(), and what waits for the outermost one to complete. */
@@ -226,6 +225,14 @@ export class Store {
     return this.active;
   }
 
+  /** The most recent run, whatever its state. */
+  latestRun(): RunRow | undefined {
+    const r = this.sql
+      .exec<{ id: string }>("SELECT id FROM runs ORDER BY created_at DESC, rowid DESC LIMIT 1")
+      .toArray()[0];
+    return r ? this.run(r.id) : undefined;
+  }
+
   insertRun(id: string, trigger: string): void {
     const createdAt = Date.now();
     this.sql.exec(
@@ -345,91 +352,6 @@ export class Store {
       );
       this.conv = null;
     });
-  }
-
-  // ---- inbox ----
-
-  inboxByClientId(clientId: string): InboxRow | undefined {
-    const r = this.sql.exec<InboxSql>("SELECT * FROM inbox WHERE client_id = ?", clientId).toArray()[0];
-    return r ? toInbox(r) : undefined;
-  }
-
-  /** `takenBy`: the run that takes it in as it arrives (one row, not an insert and an update). */
-  enqueue(
-    id: string,
-    kind: InboxKind,
-    payload: InboxPayload,
-    clientId?: string,
-    takenBy?: string | null,
-  ): void {
-    const now = Date.now();
-    this.sql.exec(
-      "INSERT INTO inbox (id, kind, payload, client_id, run_id, created_at, consumed_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
-      id,
-      kind,
-      JSON.stringify(payload),
-      clientId ?? null,
-      takenBy ?? null,
-      now,
-      takenBy ? now : null,
-    );
-  }
-
-  /** Everything waiting, oldest first (bounded: sends are rate-limited, tasks and reports capped). */
-  pendingInboxRows(): InboxRow[] {
-    return this.sql
-      .exec<InboxSql>("SELECT * FROM inbox WHERE consumed_at IS NULL ORDER BY created_at, id")
-      .toArray()
-      .map(toInbox);
-  }
-
-  pendingInbox(kind?: InboxKind): number {
-    return kind
-      ? this.sql
-          .exec<{ n: number }>("SELECT COUNT(*) AS n FROM inbox WHERE consumed_at IS NULL AND kind = ?", kind)
-          .one().n
-      : this.sql.exec<{ n: number }>("SELECT COUNT(*) AS n FROM inbox WHERE consumed_at IS NULL").one().n;
-  }
-
-  /** Drops everything waiting (Stop all): consumed by no run. Returns what was dropped. */
-  cancelInbox(): InboxRow[] {
-    return this.sql
-      .exec<InboxSql>("UPDATE inbox SET consumed_at = ? WHERE consumed_at IS NULL RETURNING *", Date.now())
-      .toArray()
-      .map(toInbox);
-  }
-
-  /** The inbox row of a message (a user message, a task, a report) by its message id. */
-  inboxByMessageId(messageId: string): InboxRow | undefined {
-    const r = this.sql
-      .exec<InboxSql>(
-        "SELECT * FROM inbox WHERE json_extract(payload, '$.messageId') = ? ORDER BY created_at LIMIT 1",
-        messageId,
-      )
-      .toArray()[0];
-    return r ? toInbox(r) : undefined;
-  }
-
-  /** The most recent run, whatever its state. */
-  latestRun(): RunRow | undefined {
-    const r = this.sql
-      .exec<{ id: string }>("SELECT id FROM runs ORDER BY created_at DESC, rowid DESC LIMIT 1")
-      .toArray()[0];
-    return r ? this.run(r.id) : undefined;
-  }
-
-  consumeInbox(id: string, runId: string | null): void {
-    this.sql.exec("UPDATE inbox SET consumed_at = ?, run_id = ? WHERE id = ?", Date.now(), runId, id);
-  }
-
-  /** Drops queued agent reports for these agents (a wait already delivered their results). */
-  consumeReports(agentIds: string[], runId: string): void {
-    if (!agentIds.length) return;
-    const rows = this.sql
-      .exec<InboxSql>("SELECT * FROM inbox WHERE consumed_at IS NULL AND kind = 'agent_report'")
-      .toArray()
-      .map(toInbox);
-    for (const r of rows) if (agentIds.includes(r.payload.agentId ?? "")) this.consumeInbox(r.id, runId);
   }
 
   // ---- rows bound for D1 ----

@@ -56,7 +56,7 @@ export function regenerateNote(): string {
 
 /** A user message of this object by id (not a report, not a retry). */
 function userMessage(store: Store, messageId: string) {
-  const row = store.inboxByMessageId(messageId);
+  const row = store.inbox.byMessageId(messageId);
   return row && row.kind === "user" && !row.payload.retryOf ? row : null;
 }
 
@@ -106,7 +106,7 @@ export function planRetry(store: Store, runId: string): ResendPlan | Refused {
       ? "Only the latest run can be retried."
       : run.status !== "failed" && run.status !== "interrupted"
         ? `That run ${run.status === "completed" ? "completed" : "is still going"}; regenerate its answer instead.`
-        : store.pendingInboxRows().some((p) => p.kind !== "agent_report")
+        : store.inbox.waiting().some((p) => p.kind !== "agent_report")
           ? "Messages are waiting to run; send or cancel them first."
           : null;
   if (why) return { refused: "not_retryable", message: why };

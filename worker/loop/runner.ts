@@ -74,14 +74,14 @@ export class Runner {
       }
       // Idle, and no other input waits ahead of it: it starts its run in this same transaction, so
       // its inbox row is written taken and message.user shares a log row with run.started.
-      const waiting = this.store.pendingInboxRows();
+      const waiting = this.store.inbox.waiting();
       const now =
         kind !== "agent_report" &&
         !this.store.activeRunId() &&
         !this.store.get("held") &&
         !waiting.some((p) => p.kind !== "agent_report");
       const runId = now ? newId("run") : null;
-      this.store.enqueue(inboxId, kind, payload, clientId, runId);
+      this.store.inbox.add(inboxId, kind, payload, clientId, runId);
       // A retry adds nothing to the conversation, so there is no message to show.
       if (kind !== "agent_report" && !extra.retryOf) {
         this.host.emit({
@@ -108,7 +108,7 @@ export class Runner {
 
   /** The first answer to a send with this clientId, if there was one (sends are idempotent). */
   private seen(clientId: string): Submitted | null {
-    const seen = this.store.inboxByClientId(clientId);
+    const seen = this.store.inbox.byClientId(clientId);
     if (!seen) return null;
     return {
       messageId: seen.payload.messageId,
@@ -124,12 +124,12 @@ export class Runner {
    * already took it; null when this object has no such message (reports can't be cancelled).
    */
   cancel(messageId: string): MessageState | "started" | null {
-    const row = this.store.inboxByMessageId(messageId);
+    const row = this.store.inbox.byMessageId(messageId);
     if (!row || row.kind === "agent_report" || row.payload.retryOf) return null;
     if (row.runId) return "started";
     if (row.consumedAt === null) {
       this.store.transaction(() => {
-        this.store.consumeInbox(row.id, null);
+        this.store.inbox.take(row.id, null);
         this.host.emit({ type: "message.cancelled", messageId });
       });
     }
@@ -183,7 +183,7 @@ export class Runner {
       return null;
     }
     if (this.store.get("held")) return null;
-    const pending = this.store.pendingInboxRows();
+    const pending = this.store.inbox.waiting();
     const input = pending.find((p) => p.kind !== "agent_report");
     const reports = pending.filter((p) => p.kind === "agent_report");
     if (!input) {
@@ -209,7 +209,7 @@ export class Runner {
     const retryOf = input?.payload.retryOf;
     this.store.insertRun(runId, trigger);
     for (const item of [...reports, ...(input ? [input] : [])]) {
-      if (item.runId !== runId) this.store.consumeInbox(item.id, runId);
+      if (item.runId !== runId) this.store.inbox.take(item.id, runId);
     }
     const blocks: ContentBlock[] = reports.map((r) => ({ type: "text", text: r.payload.text }));
     if (input && !retryOf) {
@@ -286,7 +286,7 @@ export class Runner {
   private setHeld(held: boolean): void {
     this.store.transaction(() => {
       this.store.set("held", held);
-      this.host.emit({ type: "inbox.held", held, queuedReports: this.store.pendingInbox("agent_report") });
+      this.host.emit({ type: "inbox.held", held, queuedReports: this.store.inbox.count("agent_report") });
     });
   }
 

@@ -77,7 +77,7 @@ export class Agent extends LoopObject implements AgentRpc {
     if (!this.initialised() || this.store.get("deleted")) {
       return { accepted: false, queued: false, reason: "The agent no longer exists." };
     }
-    if (this.store.inboxByClientId(taskId)) return { accepted: true, queued: false };
+    if (this.store.inbox.byClientId(taskId)) return { accepted: true, queued: false };
     if (stopGen < (this.store.get("stopGen") ?? 0)) {
       return { accepted: false, queued: false, reason: "Not sent: the user stopped all agents." };
     }
@@ -91,7 +91,7 @@ export class Agent extends LoopObject implements AgentRpc {
   override send(text: string, clientId?: string) {
     const taskId = `user_${clientId ?? crypto.randomUUID()}`;
     // The socket checked queueFull() through sendRefusal() before calling this.
-    if (!this.store.inboxByClientId(taskId)) this.accept(taskId, text, false);
+    if (!this.store.inbox.byClientId(taskId)) this.accept(taskId, text, false);
     const r = this.runner.submit("task", text, { clientId: taskId, taskId });
     return { messageId: r.messageId, runId: r.runId, queued: r.queued };
   }
@@ -102,7 +102,7 @@ export class Agent extends LoopObject implements AgentRpc {
   }
 
   private queueFull(): string | null {
-    const waiting = this.store.pendingInbox();
+    const waiting = this.store.inbox.count();
     return waiting >= TEAM_LIMITS.maxQueuedTasks
       ? `${this.store.config().name} already has ${waiting} tasks queued (the limit is ${TEAM_LIMITS.maxQueuedTasks}); wait for it to finish some.`
       : null;
@@ -130,7 +130,7 @@ export class Agent extends LoopObject implements AgentRpc {
     let cancelled = 0;
     if (opts.cancelQueued) {
       this.store.transaction(() => {
-        const rows = this.store.cancelInbox();
+        const rows = this.store.inbox.cancelAll();
         cancelled = rows.length;
         // Every watcher sees the queued tasks go (the agent's chat drops them from its queue).
         for (const r of rows) {
@@ -150,7 +150,7 @@ export class Agent extends LoopObject implements AgentRpc {
    */
   async destroy(): Promise<{ totals: Totals } | null> {
     if (!this.initialised()) return null;
-    this.store.cancelInbox();
+    this.store.inbox.cancelAll();
     this.runner.interrupt();
     await this.runner.whenIdle();
     this.store.set("deleted", true);
@@ -239,7 +239,7 @@ export class Agent extends LoopObject implements AgentRpc {
           : "Interrupted before finishing.");
     const status = end === "completed" ? "complete" : end;
     this.store.set("result", text);
-    if (this.store.pendingInbox() === 0)
+    if (this.store.inbox.count() === 0)
       this.setStatus(status, end === "completed" ? "finished its task" : text.slice(0, 200));
     // A call that failed before streaming still held a reservation: this notice releases it.
     this.notify({ kind: "completed", result: text, end, taskId: task?.taskId ?? null, settles: held });

@@ -261,7 +261,7 @@ export abstract class LoopObject extends DurableObject<Env> implements StreamRpc
       simulated: c.simulated,
       status: this.store.get("status") ?? "idle",
       activeRunId: run?.id ?? null,
-      queued: this.store.pendingInbox(),
+      queued: this.store.inbox.count(),
       totals: this.store.get("totals") ?? zeroTotals(),
       contextTokens: this.store.get("contextTokens") ?? 0,
       contextWindow: c.contextWindow ?? modelInfo(c.model).contextWindow,

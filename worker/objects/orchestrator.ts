@@ -338,7 +338,7 @@ export class Orchestrator extends LoopObject implements OrchestratorRpc {
     const run = this.runner.activeRun();
     return {
       held: this.store.get("held") ?? false,
-      queuedReports: this.store.pendingInbox("agent_report"),
+      queuedReports: this.store.inbox.count("agent_report"),
       pendingApprovals: this.listApprovals().length,
       agents: this.agents(),
       totals: this.registry.totals(),
@@ -375,7 +375,7 @@ export class Orchestrator extends LoopObject implements OrchestratorRpc {
     if (waiting?.names.includes(agent.name)) {
       const named = this.registry.named(waiting.names);
       if (named.every(isSettled)) {
-        this.store.consumeReports(
+        this.store.inbox.takeReports(
           named.map((a) => a.id),
           waiting.runId,
         );

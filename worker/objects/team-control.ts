@@ -156,7 +156,7 @@ export class TeamControl {
       deleteAgent: async (agent) => {
         await this.host.deleteAgent(agent.id);
       },
-      reportsDelivered: (ids) => this.host.store.consumeReports(ids, base.runId),
+      reportsDelivered: (ids) => this.host.store.inbox.takeReports(ids, base.runId),
     };
   }
 
