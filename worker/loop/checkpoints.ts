@@ -45,14 +45,15 @@ export class Checkpoints {
     const cost = costUsd(this.store.config().model, usage);
     // Tool calls it had begun streaming are closed on the stream; none of them will run.
     const resulted = new Set(since.flatMap((e) => (e.type === "tool.result" ? [e.toolUseId] : [])));
-    const open = since.filter(
-      (e) => e.type === "tool.started" && e.messageId === inflight.messageId && !resulted.has(e.toolUseId),
+    const open = since.flatMap((e) =>
+      e.type === "tool.started" && e.messageId === inflight.messageId && !resulted.has(e.toolUseId)
+        ? [e.toolUseId]
+        : [],
     );
-    for (const e of open) {
-      if (e.type !== "tool.started") continue;
+    for (const toolUseId of open) {
       this.host.emit({
         type: "tool.result",
-        toolUseId: e.toolUseId,
+        toolUseId,
         isError: true,
         content: "Not run: the response was cut off before this call was complete.",
         ms: 0,

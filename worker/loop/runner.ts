@@ -74,12 +74,9 @@ export class Runner {
       }
       // Idle, and no other input waits ahead of it: it starts its run in this same transaction, so
       // its inbox row is written taken and message.user shares a log row with run.started.
-      const waiting = this.store.inbox.waiting();
-      const now =
-        kind !== "agent_report" &&
-        !this.store.activeRunId() &&
-        !this.store.get("held") &&
-        !waiting.some((p) => p.kind !== "agent_report");
+      const idle = kind !== "agent_report" && !this.store.activeRunId() && !this.store.get("held");
+      const waiting = idle ? this.store.inbox.waiting() : [];
+      const now = idle && !waiting.some((p) => p.kind !== "agent_report");
       const runId = now ? newId("run") : null;
       this.store.inbox.add(inboxId, kind, payload, clientId, runId);
       // A retry adds nothing to the conversation, so there is no message to show.
