@@ -30,6 +30,8 @@ export type SubmitExtra = {
 
 /** An inbox row as a run's start takes it in. */
 type Taken = Pick<InboxRow, "id" | "kind" | "payload" | "runId">;
+/** An input being submitted: not in the inbox yet (startNextIfIdle writes it). */
+type Arriving = Pick<InboxRow, "id" | "kind" | "payload" | "clientId">;
 
 export class Runner {
   private driving = false;
@@ -67,18 +69,13 @@ export class Runner {
     const { clientId, ...rest } = extra;
     const payload: InboxPayload = { text, messageId };
     for (const [k, v] of Object.entries(rest)) if (v !== undefined) Object.assign(payload, { [k]: v });
-    const startedNow = this.store.transaction(() => {
+    // One transaction takes the input in and, when it finds the object idle, starts its run: the
+    // inbox row is then written taken, and message.user shares a log row with run.started.
+    const runId = this.store.transaction(() => {
       if (kind === "user") {
         if (this.store.get("autoRuns")) this.store.set("autoRuns", 0);
         if (this.store.get("held")) this.setHeld(false);
       }
-      // Idle, and no other input waits ahead of it: it starts its run in this same transaction, so
-      // its inbox row is written taken and message.user shares a log row with run.started.
-      const idle = kind !== "agent_report" && !this.store.activeRunId() && !this.store.get("held");
-      const waiting = idle ? this.store.inbox.waiting() : [];
-      const now = idle && !waiting.some((p) => p.kind !== "agent_report");
-      const runId = now ? newId("run") : null;
-      this.store.inbox.add(inboxId, kind, payload, clientId, runId);
       // A retry adds nothing to the conversation, so there is no message to show.
       if (kind !== "agent_report" && !extra.retryOf) {
         this.host.emit({
@@ -90,11 +87,8 @@ export class Runner {
           ...(extra.regenerates ? { regenerates: extra.regenerates } : {}),
         });
       }
-      if (runId) this.begin(runId, { id: inboxId, kind, payload, runId }, waiting);
-      return runId;
+      return this.startNextIfIdle({ id: inboxId, kind, payload, clientId: clientId ?? null });
     });
-    if (startedNow) void this.kick();
-    const runId = startedNow ?? this.startNextIfIdle();
     return {
       messageId,
       runId: runId && this.store.activeRunId() === runId ? runId : null,
@@ -172,33 +166,57 @@ export class Runner {
    * message (or an agent's task) goes first and takes every waiting agent report with it, so
    * reports cost no run of their own. While the object is held by a Stop nothing starts (queued
    * messages wait too, until the user's next action); reports alone start a run only while the
-   * runaway guard allows.
+   * runaway guard allows. `arriving`: an input being submitted, written here, taken as it arrives
+   * by the run it starts.
    */
-  startNextIfIdle(): string | null {
-    if (this.store.activeRunId()) {
-      void this.kick();
-      return null;
-    }
-    if (this.store.get("held")) return null;
-    const pending = this.store.inbox.waiting();
+  startNextIfIdle(arriving?: Arriving): string | null {
+    const idle = !this.store.activeRunId() && !this.store.get("held");
+    const pending: Taken[] = idle ? this.store.inbox.waiting() : [];
+    // What is arriving is the newest input: it leads only when nothing else waits ahead of it.
+    const mine: Taken | null = arriving ? { ...arriving, runId: null } : null;
+    if (mine) pending.push(mine);
     const input = pending.find((p) => p.kind !== "agent_report");
     const reports = pending.filter((p) => p.kind === "agent_report");
-    if (!input) {
-      if (!reports.length) return null;
+    let start = idle && (!!input || reports.length > 0);
+    if (start && !input) {
       const auto = (this.store.get("autoRuns") ?? 0) + 1;
       // Leave them queued: the next user message picks the reports up.
-      if (auto > RUN_LIMITS.maxAutoRuns) return null;
-      this.store.set("autoRuns", auto);
+      if (auto > RUN_LIMITS.maxAutoRuns) start = false;
+      else this.store.set("autoRuns", auto);
     }
-    const runId = newId("run");
-    this.store.transaction(() => this.begin(runId, input, reports));
-    void this.kick();
+    const runId = start ? newId("run") : null;
+    if (!mine && !runId) {
+      if (!idle) void this.kick();
+      return null;
+    }
+    this.joined(() => {
+      if (arriving && mine) {
+        // Taken by the run it starts with (as its input, or as a report it takes in): one row.
+        mine.runId = runId && (mine === input || reports.includes(mine)) ? runId : null;
+        this.store.inbox.add(
+          arriving.id,
+          arriving.kind,
+          arriving.payload,
+          arriving.clientId ?? undefined,
+          mine.runId,
+        );
+      }
+      if (runId) this.begin(runId, input, reports);
+    });
+    // Driven once the transaction it started in (or the one it arrived in) has committed.
+    if (runId || !idle) this.store.afterCommit(() => void this.kick());
     return runId;
   }
 
+  /** Runs `fn` in the caller's transaction, or in one of its own (a nested one would split the log row). */
+  private joined(fn: () => void): void {
+    if (this.store.inTransaction) fn();
+    else this.store.transaction(fn);
+  }
+
   /**
-   * A run's start, inside the caller's transaction: its row, the inputs it takes in (an input
-   * already written taken by this run is left as it is), its first user turn and `run.started`.
+   * A run's start, inside the caller's transaction: its row, the inputs it takes in (one written
+   * taken by this run as it arrived is left as it is), its first user turn and `run.started`.
    */
   private begin(runId: string, input: Taken | undefined, reports: Taken[]): void {
     const lead = input ?? reports[0]!;
