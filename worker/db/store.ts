@@ -118,6 +118,11 @@ export class Store {
   /** Writes the owner holds for the end of the transaction (the event log's), before the ledger's. */
   onWriteHeld: (() => void) | null = null;
 
+  /** The ledger changed: written with the transaction under way, or now outside one. */
+  private ledgerChanged(): void {
+    if (this.depth === 0) this.ledger.write();
+  }
+
   private writeHeld(): void {
     this.onWriteHeld?.();
     this.ledger.write();
@@ -175,7 +180,7 @@ export class Store {
     if (isLedgerKey(key)) {
       if (JSON.stringify(this.get(key)) === JSON.stringify(value)) return;
       this.ledger.set(key, value as never);
-      if (this.depth === 0) this.ledger.write();
+      this.ledgerChanged();
       return;
     }
     const json = JSON.stringify({ v: value });
@@ -279,7 +284,7 @@ export class Store {
     if (ended(run)) this.writeRun(next);
     else this.runs.set(id, next);
     this.ledger.setRun(usageOf(next));
-    if (this.depth === 0) this.ledger.write();
+    this.ledgerChanged();
   }
 
   private writeRun(run: RunRow): void {
@@ -359,7 +364,7 @@ export class Store {
   /** Queued in the ledger row (written with the transaction it is part of, or now outside one). */
   queueD1(kind: string, payload: unknown): void {
     this.ledger.queue({ kind, payload });
-    if (this.depth === 0) this.ledger.write();
+    this.ledgerChanged();
   }
 
   /** Whether any row is waiting for D1. */
