@@ -1,7 +1,8 @@
 // One model step (DESIGN §5.7–§5.10, §9): compact if the context is full, reserve the call's worst
 // case at every budget (its declared server tools' included), stream the call (retries inside),
 // and checkpoint what came back. A response that stopped with pause_turn is marked so the run
-// continues it with one more step. Returns how the run ends when this step ends it, else null.
+// continues it with one more step. Returns how the run ends when this step ends it, else null; a
+// reply that ends the run (no tool calls, not paused, not cut off) ends it in its checkpoint.
 import type { RunFailureCode } from "../../schema/errors";
 import type { ConversationRow, ObjectConfig, RunRow } from "../db/store";
 import { RUN_LIMITS } from "../limits";
@@ -47,6 +48,7 @@ export async function modelStep(
   cp: Checkpoints,
   run: RunRow,
   abort: AbortController,
+  endRun: (end: RunEnd) => void,
 ): Promise<StepEnd> {
   const store = host.store;
   const config = store.config();
@@ -84,6 +86,10 @@ export async function modelStep(
           cp.recordMessage(run.id, a.messageId, a.content, reason, a.usage, a.costUsd, false),
       },
     );
+    const final =
+      out.stopReason !== "pause_turn" &&
+      out.stopReason !== "max_tokens" &&
+      !out.content.some((b) => b.type === "tool_use");
     store.transaction(() => {
       // pause_turn: the API paused a long turn (server tools mid-way); the run sends the content
       // back as-is for it to go on (runner.ts continues a paused turn instead of ending the run).
@@ -99,10 +105,13 @@ export async function modelStep(
         true,
       );
       host.messageCheckpointed(out.usage, out.costUsd, settles);
+      // The run's end shares this commit and log row: other streams wait for one commit, not two.
+      if (final) endRun("completed");
     });
     // Awaited here, not deferred: the timing of this flush decides how an agent's notices batch,
     // and deferring it cost a team ~12% more D1 statements (bench/fanout).
     await host.flush();
+    if (final) return { end: "completed" };
     if (out.stopReason === "max_tokens" && !out.content.some((b) => b.type === "tool_use")) {
       // Let the model continue where it was cut off rather than ending mid-sentence.
       store.appendMessage(run.id, newId("msg"), "user", [{ type: "text", text: "Continue." }]);

@@ -2,7 +2,9 @@
 // run.failed with its error, or run.interrupted — written in one transaction with everything the
 // end settles: tool calls left without a result are closed, the active run, its wait and its
 // in-flight call are cleared, a reservation no billed call replaced is released, and decided
-// approvals are pruned. Then the object's runEnded hook is called, without waiting for it.
+// approvals are pruned. Then the object's runEnded hook is called, without waiting for it. Inside
+// a transaction already under way (the checkpoint of a reply that ends the run) the end joins it:
+// one commit and one log row for both, and the hook runs once that transaction has committed.
 import type { RunFailureCode } from "../../schema/errors";
 import type { Approvals } from "./approvals";
 import type { Checkpoints } from "./checkpoints";
@@ -21,7 +23,7 @@ export function finishRun(
   const run = store.run(runId);
   if (!run || run.status === "completed" || run.status === "failed" || run.status === "interrupted") return;
   let held: string | null = null;
-  store.transaction(() => {
+  const settle = () => {
     cp.closeDanglingToolCalls(runId, end);
     store.setRunStatus(runId, end);
     store.set("waiting", null);
@@ -48,8 +50,13 @@ export function finishRun(
         error: error ?? { code: "internal_error", message: "The run failed." },
       });
     else host.emit({ type: "run.interrupted", runId });
+  };
+  // Joined, not nested: a nested transaction writes what the outer one holds first (its own row).
+  if (store.inTransaction) settle();
+  else store.transaction(settle);
+  store.afterCommit(() => {
+    void host
+      .runEnded(runId, end, run.trigger, held)
+      .catch((err) => console.error("runEnded hook failed", err));
   });
-  void host
-    .runEnded(runId, end, run.trigger, held)
-    .catch((err) => console.error("runEnded hook failed", err));
 }

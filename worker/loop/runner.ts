@@ -401,7 +401,9 @@ export class Runner {
           message: `The run reached its limit of ${run.steps} model calls.`,
         });
       }
-      const ended = await modelStep(this.host, this.env, this.cp, run, abort);
+      const ended = await modelStep(this.host, this.env, this.cp, run, abort, (end) =>
+        this.finish(runId, end),
+      );
       if (ended) return this.finish(runId, ended.end, ended.error);
     }
   }
