@@ -7,6 +7,7 @@ import { afterEach, beforeEach, describe, expect, it, type MockInstance, vi } fr
 import type { Me, OrchestratorInfo } from "../schema/api";
 import type { StreamEvent } from "../schema/events";
 import { api, createOrchestrator, makeUser, runsIdle, type TestUser, teamScript, waitFor } from "./helpers";
+import { WsClient } from "./ws-client";
 
 const orchestrator = (id: string) => env.ORCHESTRATOR.getByName(id);
 const newKey = () => `sk-ant-api03-test${crypto.randomUUID().replace(/-/g, "")}`;
@@ -103,6 +104,28 @@ describe("bring your own key", () => {
       .bind(user.id)
       .first();
     expect(row).toEqual({ anthropic_key_sealed: null, anthropic_key_last4: null });
+  });
+
+  it("reaches the model from a socket send, whose admission reads it ahead with the run's templates", async () => {
+    const user = await makeUser();
+    const key = newKey();
+    await api(user, "PUT", "/api/me/anthropic-key", { key });
+    const id = await createOrchestrator(user);
+    const ws = await WsClient.connect(user, `/api/orchestrators/${id}/ws`);
+    ws.send({ type: "send", text: "hello over the socket" });
+    await waitFor(orchestrator(id), runsIdle(1));
+    expect(await requestsWith(key)).toBe(1);
+    // The run took its reads from the send's admission batch, not a D1 round trip of its own.
+    expect((await orchestrator(id).stats()).firstReads).toEqual({ ahead: 1, own: 0 });
+    // Removed, it is gone from the next socket send on: that send's read ahead sees no key.
+    await api(user, "DELETE", "/api/me/anthropic-key");
+    ws.send({ type: "send", text: "and again" });
+    await waitFor(orchestrator(id), runsIdle(2));
+    expect(await requestsWith(key)).toBe(1);
+    expect((await orchestrator(id).stats()).firstReads).toEqual({ ahead: 2, own: 0 });
+    // Read ahead and used as read: nothing fell back to the run's own reads.
+    expect(everythingLogged().join("\n")).not.toMatch(/failed/);
+    ws.close();
   });
 
   it("is one user's: another user's calls stay on the simulator", async () => {

@@ -220,6 +220,28 @@ describe("when the push is missed, the credential is still checked", () => {
     });
   }
 
+  it("says a send's dead credential before anything else it would refuse (an archived orchestrator)", async () => {
+    const x = await setup();
+    const ws = await WsWatch.open(`/api/orchestrators/${x.orch}/ws`, x.t1);
+    const archived = await call(`/api/orchestrators/${x.orch}`, {
+      cookie: x.a.cookie,
+      method: "PATCH",
+      body: { status: "archived" },
+    });
+    expect(archived.status).toBe(200);
+    // Alive, the credential's send is refused as archived, and the socket stays.
+    ws.send({ type: "send", text: "to an archived one" });
+    await ws.until(() => ws.errors("archived").length === 1);
+    expect(ws.open).toBe(true);
+    // Revoked (the push missed): the next send is refused as unauthenticated, and the socket ends.
+    await env.DB.prepare("UPDATE api_tokens SET revoked_at = ? WHERE id = ?").bind(Date.now(), x.t1.id).run();
+    ws.send({ type: "send", text: "after revocation" });
+    await ws.until(() => !ws.open, CONTRACT_MS);
+    expect(ws.errors("unauthenticated")).toHaveLength(1);
+    expect(ws.errors("archived")).toHaveLength(1);
+    expect(ws.closeCode).toBe(WS_CLOSE.unauthenticated);
+  });
+
   it("ends an SSE stream whose credential was revoked while it was being opened", async () => {
     const x = await setup();
     await env.DB.prepare("UPDATE api_tokens SET revoked_at = ? WHERE id = ?").bind(Date.now(), x.t1.id).run();

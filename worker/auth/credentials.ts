@@ -27,18 +27,34 @@ const SESSION_ALIVE = `SELECT 1 AS ok FROM sessions s JOIN users u ON u.id = s.u
   WHERE s.id_hash = ?1 AND s.user_id = ?2 AND s.expires_at > ?3 AND s.last_seen_at > ?3 - ?4
     AND s.created_at > ?3 - ?5 AND u.password_changed_at <= s.created_at`;
 
-/** Whether `key` is still a valid credential of `userId`, asked of D1 (one indexed read). */
+/**
+ * The read that says whether `key` is still a valid credential of `userId` (one indexed read), to
+ * run alone or in a batch with other reads (a socket send's admission); null for a malformed key.
+ */
+export function credentialStatement(
+  env: Env,
+  userId: string,
+  key: string,
+  now = Date.now(),
+): D1PreparedStatement | null {
+  if (!isCredentialKey(key)) return null;
+  const [kind, id] = [key.slice(0, key.indexOf(":")), key.slice(key.indexOf(":") + 1)];
+  return kind === "token"
+    ? env.DB.prepare(TOKEN_ALIVE).bind(id, userId)
+    : env.DB.prepare(SESSION_ALIVE).bind(id, userId, now, SESSION_IDLE_MS, SESSION_ABSOLUTE_MS);
+}
+
+/** Whether a credentialStatement's result found the credential valid. */
+export const aliveIn = (result: D1Result | undefined): boolean =>
+  (result?.results[0] as { ok?: number } | undefined)?.ok === 1;
+
+/** Whether `key` is still a valid credential of `userId`, asked of D1. */
 export async function credentialAlive(
   env: Env,
   userId: string,
   key: string,
   now = Date.now(),
 ): Promise<boolean> {
-  if (!isCredentialKey(key)) return false;
-  const [kind, id] = [key.slice(0, key.indexOf(":")), key.slice(key.indexOf(":") + 1)];
-  const stmt =
-    kind === "token"
-      ? env.DB.prepare(TOKEN_ALIVE).bind(id, userId)
-      : env.DB.prepare(SESSION_ALIVE).bind(id, userId, now, SESSION_IDLE_MS, SESSION_ABSOLUTE_MS);
-  return (await stmt.first<number>("ok")) === 1;
+  const stmt = credentialStatement(env, userId, key, now);
+  return stmt ? aliveIn(await stmt.all()) : false;
 }

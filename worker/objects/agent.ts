@@ -17,6 +17,7 @@ import { ActivityTracker } from "./activity";
 import { LoopObject } from "./loop-object";
 import type { AgentInit, AgentNotice, AgentSettings, NumberedNotice } from "./notices";
 import type { AgentRpc } from "./rpc";
+import { credentialRefusal } from "./stream-guard";
 import { orchestratorStub } from "./stubs";
 
 const PREAMBLE = `You are an agent in a team run by an orchestrator. You work in a shared workspace of files
@@ -255,14 +256,21 @@ export class Agent extends LoopObject implements AgentRpc {
    */
   protected override async sendAllowed(
     userId: string,
+    credential: string | undefined,
   ): Promise<{ code: SocketErrorCode; message: string } | null> {
     const orchestrator = await this.env.DB.prepare("SELECT status FROM orchestrators WHERE id = ?1")
       .bind(this.store.config().orchestratorId)
       .first<{ status: string }>();
     if (orchestrator?.status === "archived") {
-      return { code: "archived", message: "This orchestrator is archived; unarchive it to send messages." };
+      // A dead credential is said first, as for every frame.
+      return (
+        (await credentialRefusal(this.env, userId, credential)) ?? {
+          code: "archived",
+          message: "This orchestrator is archived; unarchive it to send messages.",
+        }
+      );
     }
-    return super.sendAllowed(userId);
+    return super.sendAllowed(userId, credential);
   }
 
   protected async interruptFromClient(): Promise<void> {

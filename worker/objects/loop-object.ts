@@ -23,7 +23,6 @@ import { Approvals, type Decided } from "../loop/approvals";
 import type { LiveChunk, LiveText } from "../loop/live-text";
 import { type RunEnd, Runner, type RunnerHost } from "../loop/runner";
 import type { Tool, ToolContext } from "../loop/tool";
-import { admitSend } from "../policy/admission";
 import { eventsPage, eventsPageJson } from "./history-pages";
 import { liveOverlay } from "./live-overlay";
 import { ModelClient } from "./model-client";
@@ -31,6 +30,7 @@ import { OutboxFlusher } from "./outbox-flusher";
 import type { StreamRpc } from "./rpc";
 import { runInfo, runOfMessage } from "./run-info";
 import { handleFrame, upgrade } from "./socket-frames";
+import { admitSocketSend, credentialRefusal } from "./stream-guard";
 import { type SseDeltas, Watchers } from "./watchers";
 
 const PING = JSON.stringify({ type: "ping" });
@@ -307,7 +307,13 @@ export abstract class LoopObject extends DurableObject<Env> implements StreamRpc
     // total_changes(): every row inserted, updated or deleted on this connection, so since this
     // instance started (the benchmarks read it before and after, and treat a drop as a restart).
     const sqliteRows = this.ctx.storage.sql.exec<{ n: number }>("SELECT total_changes() AS n").one().n;
-    return { d1: { ...this.d1.stats }, watchers: this.watchers.count, lastSeq: this.log.lastSeq, sqliteRows };
+    return {
+      d1: { ...this.d1.stats },
+      watchers: this.watchers.count,
+      lastSeq: this.log.lastSeq,
+      sqliteRows,
+      firstReads: { ...this.firstReads },
+    };
   }
 
   /** What became of a run: status, final text, usage, cost, error (null if unknown here). */
@@ -343,7 +349,7 @@ export abstract class LoopObject extends DurableObject<Env> implements StreamRpc
         Watchers.send(ws, { type: "ready", state: this.state(), lastSeq: this.log.lastSeq });
         return this.watchers.resume(ws, this.log, after, rendersDeltas);
       },
-      sendAllowed: (userId) => this.sendAllowed(userId),
+      sendAllowed: (userId, credential) => this.sendAllowed(userId, credential),
       send: (text, clientId) => this.send(text, clientId),
       interrupt: (agents) => this.interruptFromClient(agents),
       decide: (approvalId, decision, note) => this.decideApproval(approvalId, decision, note),
@@ -360,16 +366,34 @@ export abstract class LoopObject extends DurableObject<Env> implements StreamRpc
     this.watchers.drop(ws);
   }
 
-  /** The same checks as POST …/messages, for sends over the socket: a refusal sentence, or null. */
-  protected async sendAllowed(userId: string): Promise<{ code: SocketErrorCode; message: string } | null> {
-    if (this.store.config().archived) {
-      return { code: "archived", message: "This orchestrator is archived; unarchive it to send messages." };
-    }
-    const refusal = this.sendRefusal();
-    if (refusal) return refusal;
-    const admission = await admitSend(this.env, userId);
-    if (admission.refusal) return { code: admission.refusal.code, message: admission.refusal.message };
+  /**
+   * A socket send's checks: the object's own first (archived, a full queue), then the credential,
+   * send rate and account budget in one D1 round trip, which also brings the reads of the run the
+   * send is about to start (readAhead). A refusal sentence, or null.
+   */
+  protected async sendAllowed(
+    userId: string,
+    credential: string | undefined,
+  ): Promise<{ code: SocketErrorCode; message: string } | null> {
+    const local: { code: SocketErrorCode; message: string } | null = this.store.config().archived
+      ? { code: "archived", message: "This orchestrator is archived; unarchive it to send messages." }
+      : this.sendRefusal();
+    if (local) return (await credentialRefusal(this.env, userId, credential)) ?? local;
+    const ahead = this.readAhead(userId);
+    const admission = await admitSocketSend(this.env, userId, credential, ahead?.statements ?? []);
+    if (admission.refusal) return admission.refusal;
+    ahead?.use(admission.alongResults);
     await this.accountBudgetKnown(admission.accountBudget);
+    return null;
+  }
+
+  /** Counted for stats(): how runs' first reads were made (orchestrators make them). */
+  protected readonly firstReads = { ahead: 0, own: 0 };
+
+  /** Reads the run a send starts will make, asked in the send's admission batch (orchestrators). */
+  protected readAhead(
+    _userId: string,
+  ): { statements: D1PreparedStatement[]; use(results: D1Result[]): void } | null {
     return null;
   }
 

@@ -5,7 +5,7 @@ import { openModelKey, userModelKey } from "../db/model-keys";
 import { createLlmClient } from "../llm/client";
 
 /** How long a key read ahead of a call (`prime`) stands in for the call's own read. */
-const PRIMED_MS = 2_000;
+export const PRIMED_MS = 2_000;
 
 export class ModelClient {
   private llm: Anthropic | null = null;
@@ -20,8 +20,8 @@ export class ModelClient {
    * The sealed key as read in a batch with a run's other first reads (an orchestrator's templates):
    * the next call, if it follows within PRIMED_MS, uses it instead of a D1 read of its own.
    */
-  prime(userId: string, sealed: string | null): void {
-    this.primed = { userId, sealed, at: Date.now() };
+  prime(userId: string, sealed: string | null, at = Date.now()): void {
+    this.primed = { userId, sealed, at };
   }
 
   /**

@@ -22,6 +22,7 @@ import {
 import type { Activity } from "./activity";
 import { exportStream } from "./export";
 import { LoopObject } from "./loop-object";
+import { PRIMED_MS } from "./model-client";
 import type { NumberedNotice } from "./notices";
 import type { OrchestratorInit, OrchestratorPatch, OrchestratorRpc } from "./rpc";
 import { searchConversation } from "./search";
@@ -42,6 +43,8 @@ const answer = (r: Submitted | Refused): SendMessageResult | Refused =>
 export class Orchestrator extends LoopObject implements OrchestratorRpc {
   /** The run whose first drive read the templates (in memory: a restart reads them again). */
   private templatesRead: string | null = null;
+  /** The run's first reads, made ahead in a socket send's admission batch (readAhead). */
+  private readAheadOf: { at: number; userId: string; results: D1Result[] } | null = null;
   private readonly budget = new TeamBudget(this.store, this.env.DB, () => this.registry.totals().costUsd);
   private readonly registry = new TeamRegistry(this.store, (b) => this.emit(b), this.budget);
   private readonly team = new TeamControl({
@@ -277,7 +280,8 @@ export class Orchestrator extends LoopObject implements OrchestratorRpc {
 
   /**
    * Every drive of a run starts with a heartbeat: the first one of a run reads the user's templates
-   * for its system prompt, once, in one D1 batch with the user's key for the call that follows.
+   * for its system prompt, once, in one D1 batch with the user's key for the call that follows —
+   * or takes them from the send that started the run, which read them with its admission.
    * Later drives in this instance (after a wait) reuse the list; a restarted object reads it again.
    * The list is written only when it changed, so an unchanged one costs a run no row.
    */
@@ -288,13 +292,16 @@ export class Orchestrator extends LoopObject implements OrchestratorRpc {
     const { userId } = this.store.config();
     const seen = this.store.get("templates");
     let list = seen?.list ?? [];
+    let ahead = this.readAheadOf;
+    this.readAheadOf = null;
+    if (ahead && (ahead.userId !== userId || Date.now() - ahead.at > PRIMED_MS)) ahead = null;
     try {
-      const [templates, key] = await this.env.DB.batch([
-        templateDigestsStatement(this.env.DB, userId),
-        sealedModelKeyStatement(this.env.DB, userId),
-      ]);
+      const at = ahead?.at ?? Date.now();
+      this.firstReads[ahead ? "ahead" : "own"]++;
+      const [templates, key] = ahead?.results ?? (await this.env.DB.batch(this.firstReadsOf(userId)));
       list = toDigests(templates!.results as DigestRow[]);
-      this.models.prime(userId, (key!.results[0] as { sealed: string | null } | undefined)?.sealed ?? null);
+      const sealed = (key!.results[0] as { sealed: string | null } | undefined)?.sealed ?? null;
+      this.models.prime(userId, sealed, at);
     } catch (err) {
       // The run goes on with the list the previous run saw.
       console.error("reading agent templates failed", err);
@@ -302,6 +309,22 @@ export class Orchestrator extends LoopObject implements OrchestratorRpc {
     this.templatesRead = runId;
     if (JSON.stringify(list) !== JSON.stringify(seen?.list ?? []))
       this.store.set("templates", { runId, list });
+  }
+
+  /** A run's first reads: the user's agent templates and their sealed model key. */
+  private firstReadsOf(userId: string): D1PreparedStatement[] {
+    return [templateDigestsStatement(this.env.DB, userId), sealedModelKeyStatement(this.env.DB, userId)];
+  }
+
+  /** A send to an idle orchestrator starts a run at once: its first reads ride the admission batch. */
+  protected override readAhead(userId: string) {
+    if (this.store.activeRunId()) return null;
+    return {
+      statements: this.firstReadsOf(userId),
+      use: (results: D1Result[]) => {
+        this.readAheadOf = { at: Date.now(), userId, results };
+      },
+    };
   }
 
   protected override budgeted(): boolean {

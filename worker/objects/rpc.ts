@@ -33,6 +33,8 @@ export interface StreamRpc {
     lastSeq: number;
     /** Rows this instance has inserted, updated or deleted in its SQLite (since it started). */
     sqliteRows: number;
+    /** How runs' first D1 reads were made: in a socket send's admission batch, or in one of their own. */
+    firstReads: { ahead: number; own: number };
   };
   tail(n: number): StreamEvent[];
   runInfo(runId: string): RunInfo | null;

@@ -34,8 +34,11 @@ export type FrameHost = {
   name: string;
   /** Sends `ready`, then replays from `after` and follows live. */
   resume(after: number, rendersDeltas: boolean): void | Promise<void>;
-  /** The same checks as POST …/messages: a refusal, or null. */
-  sendAllowed(userId: string): Promise<{ code: SocketErrorCode; message: string } | null>;
+  /** The socket's credential and the same checks as POST …/messages: a refusal, or null. */
+  sendAllowed(
+    userId: string,
+    credential: string | undefined,
+  ): Promise<{ code: SocketErrorCode; message: string } | null>;
   send(text: string, clientId?: string): SendMessageResult;
   interrupt(agents: boolean): Promise<void>;
   decide(approvalId: string, decision: ApprovalDecision, note?: string): Promise<Decided>;
@@ -76,7 +79,10 @@ export async function handleFrame(
         return host.resume(frame.after, frame.deltas === true);
       case "send": {
         const a = ws.deserializeAttachment() as SocketAttachment;
-        const limited = await host.sendAllowed(a.userId);
+        const limited = await host.sendAllowed(a.userId, a.credential);
+        // A dead credential ends the socket, as any other frame's would.
+        if (limited?.code === "unauthenticated")
+          return refuseFrame(ws, { type: "error", ...limited, frame: "send" });
         if (limited)
           return Watchers.send(ws, { type: "error", code: limited.code, message: limited.message });
         if (!stillOpen(ws)) return; // the same, during the send checks: nothing starts

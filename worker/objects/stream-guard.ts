@@ -2,8 +2,11 @@
 // socket was opened with must still be valid — asked of D1, so a frame is refused even if the
 // revocation's push to this object was missed or is still on its way — and `resume` frames, each a
 // replay of the log (a 27-byte frame can pull megabytes), are rate-limited per socket.
+
+import type { SocketErrorCode } from "../../schema/errors";
 import { type ClientFrame, type ServerFrame, WS_CLOSE } from "../../schema/events";
-import { credentialAlive } from "../auth/credentials";
+import { aliveIn, credentialAlive, credentialStatement } from "../auth/credentials";
+import { admitSend } from "../policy/admission";
 import type { SocketAttachment } from "./watchers";
 
 /** Per socket: a client resumes once per connection; a few more are slack for retries. */
@@ -31,16 +34,20 @@ function takeResume(ws: WebSocket, a: GuardedAttachment, now: number): Refusal |
   return null;
 }
 
+const DEAD_CREDENTIAL =
+  "The credential this connection was opened with has ended; sign in or use a valid token.";
+
 /**
  * A refusal for the frame, or null to go ahead. `ping` is answered without a check: it reveals
- * nothing and costs nothing, and checking it would put a D1 read on every keep-alive.
+ * nothing and costs nothing, and checking it would put a D1 read on every keep-alive. A `send`'s
+ * credential is checked by its admission (admitSocketSend), in the same D1 round trip.
  */
 export async function admitFrame(
   env: Env,
   ws: WebSocket,
   type: ClientFrame["type"],
 ): Promise<Refusal | null> {
-  if (type === "ping") return null;
+  if (type === "ping" || type === "send") return null;
   const a = ws.deserializeAttachment() as GuardedAttachment;
   if (type === "resume") {
     const limited = takeResume(ws, a, Date.now());
@@ -50,9 +57,50 @@ export async function admitFrame(
   return {
     type: "error",
     code: "unauthenticated",
-    message: "The credential this connection was opened with has ended; sign in or use a valid token.",
+    message: DEAD_CREDENTIAL,
     frame: type,
   };
+}
+
+type SendRefusal = { code: SocketErrorCode; message: string };
+
+/** The credential alone (a send the object refuses anyway): a dead one is said first. */
+export async function credentialRefusal(
+  env: Env,
+  userId: string,
+  credential: string | undefined,
+): Promise<SendRefusal | null> {
+  return credential && (await credentialAlive(env, userId, credential))
+    ? null
+    : { code: "unauthenticated", message: DEAD_CREDENTIAL };
+}
+
+/**
+ * A socket send's checks in one D1 round trip: the socket's credential (as every frame's), the
+ * send rate and the account budget (as POST …/messages), and `along`, the object's reads for the
+ * run the send will start. A dead credential is said first, whatever else would refuse.
+ */
+export async function admitSocketSend(
+  env: Env,
+  userId: string,
+  credential: string | undefined,
+  along: D1PreparedStatement[],
+): Promise<{ refusal: SendRefusal | null; accountBudget: boolean; alongResults: D1Result[] }> {
+  const check = credential ? credentialStatement(env, userId, credential) : null;
+  if (!check)
+    return {
+      refusal: { code: "unauthenticated", message: DEAD_CREDENTIAL },
+      accountBudget: false,
+      alongResults: [],
+    };
+  const admission = await admitSend(env, userId, [check, ...along]);
+  const [alive, ...alongResults] = admission.alongResults;
+  const refusal: SendRefusal | null = !aliveIn(alive)
+    ? { code: "unauthenticated", message: DEAD_CREDENTIAL }
+    : admission.refusal
+      ? { code: admission.refusal.code as SocketErrorCode, message: admission.refusal.message }
+      : null;
+  return { refusal, accountBudget: admission.accountBudget, alongResults };
 }
 
 /** Answers a refused frame; a dead credential also ends the socket, as the push would have. */

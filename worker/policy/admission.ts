@@ -24,20 +24,27 @@ function budgetRefusal(row: BudgetRow | undefined): Refusal | null {
 /**
  * One D1 round trip: the user's send rate (this send counts), then their own budget. The first
  * refusal wins (429, then 402). `accountBudget`: whether the user has one, which the orchestrator
- * then holds per model call.
+ * then holds per model call. `along`: the caller's own reads, in the same batch (a socket send's
+ * credential check, a run's first reads); their results come back in `alongResults`, in order.
  */
 export async function admitSend(
   env: Env,
   userId: string,
-): Promise<{ refusal: Refusal | null; accountBudget: boolean }> {
+  along: D1PreparedStatement[] = [],
+): Promise<{ refusal: Refusal | null; accountBudget: boolean; alongResults: D1Result[] }> {
   const hit = rateHit(env, `send:${userId}`, SEND_LIMIT.perMinute, 60);
   const sweep = rateSweep(env);
-  const [hitRes, budgetRes] = await env.DB.batch([
+  const [hitRes, budgetRes, ...rest] = await env.DB.batch([
     hit.statement,
     env.DB.prepare(BUDGET).bind(userId),
+    ...along,
     ...(sweep ? [sweep] : []),
   ]);
   const budget = budgetRes?.results[0] as BudgetRow | undefined;
   const refusal = hit.check(hitRes?.results[0] as Parameters<typeof hit.check>[0]) ?? budgetRefusal(budget);
-  return { refusal, accountBudget: budget?.budget !== null && budget?.budget !== undefined };
+  return {
+    refusal,
+    accountBudget: budget?.budget !== null && budget?.budget !== undefined,
+    alongResults: rest.slice(0, along.length),
+  };
 }
