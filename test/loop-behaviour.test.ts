@@ -2,6 +2,7 @@
 import { runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
+import type { Runner } from "../worker/loop/runner";
 import type { Orchestrator } from "../worker/objects/orchestrator";
 import {
   api,
@@ -44,6 +45,25 @@ describe("loop behaviour", () => {
     const starts = events.filter((e) => e.type === "run.started");
     const firstEnd = terminalRuns(events)[0]!;
     expect(starts[1]!.seq).toBeGreaterThan(firstEnd.seq);
+  });
+
+  it("drives a run that started while the one before it was stopped before its drive began", async () => {
+    const user = await makeUser();
+    const id = await createOrchestrator(user);
+    const stub = orchestrator(id);
+    await runInDurableObject(stub, (o: Orchestrator) => {
+      // The path an agent's Stop takes (no hold): the next queued input starts at once. The first
+      // run's kick has yielded a turn before driving, so the second run's own kick finds it busy.
+      const runner = (o as unknown as { runner: Runner }).runner;
+      expect(o.send(sim([{ text: "never streamed" }])).queued).toBe(false);
+      expect(o.send(sim([{ text: "the second answer" }])).queued).toBe(true);
+      expect(runner.interrupt()).toBe(true);
+    });
+    // Well inside the 10 s heartbeat that would otherwise be what drives it.
+    const events = await waitFor(stub, runsIdle(2), 5_000);
+    assertGapless(events);
+    expect(terminalRuns(events).map((e) => e.type)).toEqual(["run.interrupted", "run.completed"]);
+    expect(events.filter((e) => e.type === "message.started")).toHaveLength(1);
   });
 
   it("compacts an over-long conversation into a summary and keeps working", async () => {

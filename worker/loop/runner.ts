@@ -255,6 +255,11 @@ export class Runner {
       done = resolve;
     });
     try {
+      // One turn of the event loop first: the input's transaction has just committed, and what this
+      // run's start does next (heartbeat, first reads, building the request) queues behind the
+      // deltas of streams already running instead of ahead of them. With 50 runs starting together
+      // on one thread that cut the first second's p99 from 100–270 ms to 12–17 ms (bench/stream).
+      await new Promise((resolve) => setTimeout(resolve, 0));
       await this.host.heartbeat();
       await this.drive(run.id);
     } catch (err) {
@@ -269,7 +274,11 @@ export class Runner {
       this.drivingDone = null;
       done();
     }
-    if (!this.store.activeRunId()) this.startNextIfIdle();
+    // A run started while this one was being stopped (an interrupt before its drive began) was
+    // not driven by its own kick: drive it now rather than at the next heartbeat.
+    const next = this.activeRun();
+    if (!next) this.startNextIfIdle();
+    else if (next.id !== run.id) void this.kick();
   }
 
   /** Resolves once no run is being driven here (after an interrupt has landed its terminal event). */
