@@ -138,10 +138,7 @@ export class LiveText {
   private onTimer(): void {
     this.timer = null;
     // No chunk came in the grace period (the stream paused): logged on its own.
-    if (this.due) {
-      this.flush();
-      return;
-    }
+    if (this.due) return this.flush();
     this.due = true;
     this.timer = this.setTimer(() => this.onTimer(), Math.ceil(this.flushMs() / 4));
   }
