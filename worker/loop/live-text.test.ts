@@ -1,7 +1,6 @@
 // The live text coalescer (DESIGN §11) with fake timers: text goes out at once, the log gets one
-// event per block every ~100 ms (right after the next chunk once the window has ended) or 2 KB, at
-// block end and before any other event, and the two sources agree character for character at the
-// same offsets.
+// event per block every ~100 ms or 2 KB, at block end and before any other event, and the two
+// sources agree character for character at the same offsets.
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import type { EventBody } from "../../schema/events";
 import { type LiveChunk, LiveText } from "./live-text";
@@ -38,7 +37,7 @@ describe("LiveText (the coalescer)", () => {
     vi.useRealTimers();
   });
 
-  it("sends each chunk at once and logs them coalesced right after the first chunk sent once the window ended", () => {
+  it("sends each chunk at once and logs them coalesced ~100 ms after the first", () => {
     const { live, sent, logged } = setup();
     live.append("m1", "text", 0, "Hel");
     live.append("m1", "text", 0, "lo, ");
@@ -49,29 +48,20 @@ describe("LiveText (the coalescer)", () => {
     expect(logged).toEqual([]);
     vi.advanceTimersByTime(60);
     live.append("m1", "text", 0, "world");
-    vi.advanceTimersByTime(40);
-    // The window has ended: nothing is written between two chunks (the write would hold the next).
+    vi.advanceTimersByTime(39);
     expect(logged).toEqual([]);
     expect(live.pending).toBe(true);
-    // The next chunk goes out first, and the window's text, with it, reaches the log in the same call.
-    live.append("m1", "text", 0, "!");
-    expect(sent.at(-1)).toEqual({ messageId: "m1", index: 0, kind: "text", offset: 12, text: "!" });
+    vi.advanceTimersByTime(1);
     expect(logged).toEqual([
-      { type: "text.delta", messageId: "m1", index: 0, text: "Hello, world!", offset: 0 },
+      { type: "text.delta", messageId: "m1", index: 0, text: "Hello, world", offset: 0 },
     ]);
     expect(live.pending).toBe(false);
-    expect(vi.getTimerCount()).toBe(0);
     // The next window starts with the next chunk, and its offset goes on from the logged end.
     vi.advanceTimersByTime(500);
-    live.append("m1", "text", 0, "?");
-    expect(sent.at(-1)).toMatchObject({ offset: 13, text: "?" });
+    live.append("m1", "text", 0, "!");
+    expect(sent.at(-1)).toMatchObject({ offset: 12, text: "!" });
     vi.advanceTimersByTime(100);
-    expect(logged).toHaveLength(1);
-    // No chunk in the quarter window after it: logged on its own.
-    vi.advanceTimersByTime(24);
-    expect(logged).toHaveLength(1);
-    vi.advanceTimersByTime(1);
-    expect(logged.at(-1)).toEqual({ type: "text.delta", messageId: "m1", index: 0, text: "?", offset: 13 });
+    expect(logged.at(-1)).toEqual({ type: "text.delta", messageId: "m1", index: 0, text: "!", offset: 12 });
     expect(vi.getTimerCount()).toBe(0);
   });
 
@@ -80,9 +70,6 @@ describe("LiveText (the coalescer)", () => {
     for (let i = 0; i < 50; i++) live.append("m1", "text", 0, "x");
     expect(vi.getTimerCount()).toBe(1);
     vi.advanceTimersByTime(100);
-    // The grace timer, in case no chunk comes.
-    expect(vi.getTimerCount()).toBe(1);
-    vi.advanceTimersByTime(25);
     expect(vi.getTimerCount()).toBe(0);
   });
 
@@ -92,14 +79,13 @@ describe("LiveText (the coalescer)", () => {
     live.append("m1", "text", 0, "slow ");
     vi.advanceTimersByTime(999);
     expect(logged).toHaveLength(0);
-    vi.advanceTimersByTime(1 + 250);
+    vi.advanceTimersByTime(1);
     expect(logged.map((e) => e.text)).toEqual(["slow "]);
     // A watcher that reads text only from the log came: the next window is the short one.
     window = 100;
     live.append("m1", "text", 0, "fast");
     vi.advanceTimersByTime(100);
-    live.append("m1", "text", 0, "er");
-    expect(logged.map((e) => e.text)).toEqual(["slow ", "faster"]);
+    expect(logged.map((e) => e.text)).toEqual(["slow ", "fast"]);
   });
 
   it("logs at once when a block's unlogged text reaches 2 KB", () => {
@@ -112,7 +98,7 @@ describe("LiveText (the coalescer)", () => {
     // Nothing left, so no timer either.
     expect(vi.getTimerCount()).toBe(0);
     live.append("m1", "text", 0, "c");
-    vi.advanceTimersByTime(125);
+    vi.advanceTimersByTime(100);
     expect(logged.at(-1)).toMatchObject({ offset: 2100, text: "c" });
   });
 
@@ -147,7 +133,7 @@ describe("LiveText (the coalescer)", () => {
     live.append("m1", "text", 0, "gh");
     expect(live.tails()).toEqual([{ messageId: "m1", index: 0, kind: "text", offset: 3, text: "defgh" }]);
     expect(logged).toHaveLength(1);
-    vi.advanceTimersByTime(125);
+    vi.advanceTimersByTime(100);
     expect(live.tails()).toEqual([]);
   });
 

@@ -3,10 +3,6 @@
 // `thinking.delta` per block every window (~100 ms while someone reads text only from the log,
 // ~1 s otherwise: LIVE_TEXT) or 2 KB, at the block's end, and before any other event the object
 // logs — so the log holds everything in the order it was sent, with a fraction of the rows.
-// A window that ends logs its text right after the next chunk is sent, in the same turn (or on its
-// own a quarter window later if none comes): a write holds the object's outgoing frames until it
-// is committed, and written just after a chunk it has the whole gap before the next one for that,
-// where a timer firing between two chunks held the next one (bench/stream's p99).
 // Seq'd events keep every guarantee (gapless, written before sent); only text not yet logged can be
 // lost in a crash, and the message's `aborted` completion tells clients to cut it back.
 import type { EventBody } from "../../schema/events";
@@ -48,8 +44,6 @@ export class LiveText {
   /** Blocks with pending text (usually one: a message streams one block at a time). */
   private dirty = 0;
   private timer: unknown = null;
-  /** The window ended: the next chunk sent takes the pending text to the log right after it. */
-  private due = false;
   private readonly flushMs: () => number;
   private readonly flushChars: number;
   private readonly setTimer: (fn: () => void, ms: number) => unknown;
@@ -83,8 +77,7 @@ export class LiveText {
     this.sink.send({ messageId, index, kind, offset: b.logged + b.pending.length, text });
     if (!b.pending) this.dirty++;
     b.pending += text;
-    if (this.due) this.flush();
-    else if (b.pending.length >= this.flushChars) this.flushBlock(b);
+    if (b.pending.length >= this.flushChars) this.flushBlock(b);
     else if (this.timer === null) this.timer = this.setTimer(() => this.onTimer(), this.flushMs());
   }
 
@@ -130,17 +123,13 @@ export class LiveText {
   reset(): void {
     if (this.timer !== null) this.clearTimer(this.timer);
     this.timer = null;
-    this.due = false;
     this.blocks.clear();
     this.dirty = 0;
   }
 
   private onTimer(): void {
     this.timer = null;
-    // No chunk came in the grace period (the stream paused): logged on its own.
-    if (this.due) return this.flush();
-    this.due = true;
-    this.timer = this.setTimer(() => this.onTimer(), Math.ceil(this.flushMs() / 4));
+    this.flush();
   }
 
   private flushBlock(b: Block): void {
@@ -149,9 +138,8 @@ export class LiveText {
     const offset = b.logged;
     b.pending = "";
     b.logged += text.length;
-    if (--this.dirty === 0) {
-      this.due = false;
-      if (this.timer !== null) this.clearTimer(this.timer);
+    if (--this.dirty === 0 && this.timer !== null) {
+      this.clearTimer(this.timer);
       this.timer = null;
     }
     this.sink.log({
