@@ -86,10 +86,10 @@ export async function modelStep(
           cp.recordMessage(run.id, a.messageId, a.content, reason, a.usage, a.costUsd, false),
       },
     );
-    const final =
-      out.stopReason !== "pause_turn" &&
-      out.stopReason !== "max_tokens" &&
-      !out.content.some((b) => b.type === "tool_use");
+    // The reply ends the run when it calls no tool and wasn't paused or cut off (the same rule the
+    // drive loop applies to the conversation's last message when it resumes after a restart).
+    const calls = out.content.some((b) => b.type === "tool_use");
+    const final = !calls && out.stopReason !== "pause_turn" && out.stopReason !== "max_tokens";
     store.transaction(() => {
       // pause_turn: the API paused a long turn (server tools mid-way); the run sends the content
       // back as-is for it to go on (runner.ts continues a paused turn instead of ending the run).
@@ -112,7 +112,7 @@ export async function modelStep(
     // and deferring it cost a team ~12% more D1 statements (bench/fanout).
     await host.flush();
     if (final) return { end: "completed" };
-    if (out.stopReason === "max_tokens" && !out.content.some((b) => b.type === "tool_use")) {
+    if (out.stopReason === "max_tokens" && !calls) {
       // Let the model continue where it was cut off rather than ending mid-sentence.
       store.appendMessage(run.id, newId("msg"), "user", [{ type: "text", text: "Continue." }]);
     }
