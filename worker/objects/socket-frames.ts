@@ -80,7 +80,7 @@ export async function handleFrame(
       case "send": {
         const a = ws.deserializeAttachment() as SocketAttachment;
         const limited = await host.sendAllowed(a.userId, a.credential);
-        // A dead credential ends the socket, as any other frame's would.
+        // A dead credential ends the socket, the same as for every other frame.
         if (limited?.code === "unauthenticated")
           return refuseFrame(ws, { type: "error", ...limited, frame: "send" });
         if (limited)
