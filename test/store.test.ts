@@ -3,7 +3,7 @@
 import { runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { SPILL_AT } from "../worker/db/ledger";
+import { SPILL_AT, SPILL_CHARS } from "../worker/db/ledger";
 import { Store } from "../worker/db/store";
 import type { Orchestrator } from "../worker/objects/orchestrator";
 
@@ -185,6 +185,30 @@ describe("Store", () => {
       expect(seen).toEqual(Array.from({ length: SPILL_AT + 2 }, (_, i) => i + 1));
       expect(sql.exec<{ c: number }>("SELECT COUNT(*) AS c FROM outbox").one().c).toBe(0);
       expect(cold().nextD1()!.payloads).toEqual([{ n: SPILL_AT + 2 }]);
+    });
+  });
+
+  it("keeps the ledger row small: rows too big to carry from write to write go to the outbox table", async () => {
+    await withStore((store, _cold, sql) => {
+      const ledgerChars = () =>
+        sql.exec<{ n: number }>("SELECT length(value) AS n FROM meta WHERE key = 'ledger'").one().n;
+      const outboxRows = () => sql.exec<{ c: number }>("SELECT COUNT(*) AS c FROM outbox").one().c;
+      // Tool results saved one after another (parallel calls): each would otherwise be rewritten
+      // with every later one.
+      for (let n = 1; n <= 5; n++) {
+        store.queueD1("tool_call", { n, result: "r".repeat(SPILL_CHARS) });
+        expect(ledgerChars()).toBeLessThan(SPILL_CHARS);
+        expect(outboxRows()).toBe(n);
+      }
+      // Small rows stay in the ledger; all are still sent oldest first.
+      store.queueD1("message", { n: 6 });
+      expect(outboxRows()).toBe(5);
+      const seen: number[] = [];
+      for (let next = store.nextD1(2); next; next = store.nextD1(2)) {
+        seen.push(...next.payloads.map((p) => (p as { n: number }).n));
+        next.sent();
+      }
+      expect(seen).toEqual([1, 2, 3, 4, 5, 6]);
     });
   });
 

@@ -10,7 +10,7 @@
 // and a release deletes. A backlog (D1 unavailable for a while) moves to the outbox table, so the
 // row stays small however long D1 is away.
 import type { Totals } from "../../schema/events";
-import type { Json, RunRow } from "./store-types";
+import { parse, type RunRow, readMeta, writeMeta } from "./store-types";
 
 /** A run's usage so far, the part of its row each billed call changes. */
 export type RunUsage = Pick<
@@ -19,11 +19,15 @@ export type RunUsage = Pick<
 >;
 export type QueuedD1 = { kind: string; payload: unknown };
 type State = { totals?: Totals; contextTokens?: number; run?: RunUsage; d1: QueuedD1[] };
-export type LedgerKey = "totals" | "contextTokens";
+/** The meta keys the ledger row holds. */
+export const LEDGER_KEYS = ["totals", "contextTokens"] as const;
+export type LedgerKey = (typeof LEDGER_KEYS)[number];
 
 const KEY = "ledger";
-/** More rows than this waiting for D1 move to the outbox table at the next write. */
+/** More rows than this waiting for D1 move to the outbox table at the next write… */
 export const SPILL_AT = 50;
+/** …and so do the rows waiting when the ledger row would be longer than this. */
+export const SPILL_CHARS = 8_192;
 
 export const usageOf = (r: RunRow): RunUsage => ({
   id: r.id,
@@ -48,9 +52,8 @@ export class Ledger {
 
   private read(): State {
     if (!this.state) {
-      const row = this.sql().exec<{ value: Json }>("SELECT value FROM meta WHERE key = ?", KEY).toArray()[0];
-      // Wrapped like every meta value ({"v": …}).
-      const stored = row ? (JSON.parse(row.value) as { v: Partial<State> }).v : {};
+      const json = readMeta(this.sql(), KEY);
+      const stored = json ? parse<{ v: Partial<State> }>(json).v : {};
       this.state = { ...stored, d1: stored.d1 ?? [] };
     }
     return this.state;
@@ -102,18 +105,20 @@ export class Ledger {
     };
   }
 
-  /** Writes the row if anything changed since the last write; a backlog of D1 rows moves first. */
+  /**
+   * Writes the row if anything changed since the last write. A backlog of D1 rows, or rows too big
+   * to carry from write to write (tool results), move to the outbox table first: each transaction
+   * rewrites this row, so what it carries is kept small.
+   */
   write(): void {
     if (!this.dirty || !this.state) return;
-    if (this.state.d1.length > SPILL_AT) {
+    let json = JSON.stringify({ v: this.state });
+    if (this.state.d1.length > SPILL_AT || (json.length > SPILL_CHARS && this.state.d1.length)) {
       this.spill(this.state.d1);
       this.state.d1 = [];
+      json = JSON.stringify({ v: this.state });
     }
-    this.sql().exec(
-      "INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-      KEY,
-      JSON.stringify({ v: this.state }),
-    );
+    writeMeta(this.sql(), KEY, json);
     this.dirty = false;
   }
 

@@ -145,6 +145,22 @@ export type MetaShape = {
 export type Json = string;
 export const parse = <T>(json: Json): T => JSON.parse(json) as T;
 
+/**
+ * A meta row's stored JSON, or undefined. Values are wrapped (`{"v": …}`) so null is storable in
+ * the NOT NULL JSON column.
+ */
+export const readMeta = (sql: SqlStorage, key: string): Json | undefined =>
+  sql.exec<{ value: Json }>("SELECT value FROM meta WHERE key = ?", key).toArray()[0]?.value;
+
+/** Writes a meta row's wrapped JSON (see readMeta). */
+export function writeMeta(sql: SqlStorage, key: string, json: Json): void {
+  sql.exec(
+    "INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+    key,
+    json,
+  );
+}
+
 export type RunSql = {
   id: string;
   trigger: string;
@@ -221,7 +237,11 @@ export const toToolResult = (r: ToolResultSql): ToolResultRow => ({
   createdAt: r.created_at,
 });
 
-/** A run's cached row after one more billed step (the same sums the UPDATE makes in SQLite). */
+/** Whether a run has ended (completed, failed or interrupted): it is neither active nor waiting. */
+export const runOver = (status: RunRow["status"]): boolean =>
+  status === "completed" || status === "failed" || status === "interrupted";
+
+/** A run's row after one more billed step. */
 export const withStepUsage = (r: RunRow, usage: Usage, costUsd: number): RunRow => ({
   ...r,
   steps: r.steps + 1,

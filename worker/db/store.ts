@@ -7,7 +7,7 @@ import * as t from "../../schema/do";
 import migrations from "../../schema/do-migrations";
 import { type Usage, zeroTotals } from "../../schema/events";
 import { Inbox } from "./inbox";
-import { Ledger, type LedgerKey, usageOf } from "./ledger";
+import { LEDGER_KEYS, Ledger, type LedgerKey, usageOf } from "./ledger";
 import { NoticeQueue } from "./notice-queue";
 import { OutboxTable } from "./outbox-table";
 import {
@@ -20,8 +20,11 @@ import {
   type Role,
   type RunRow,
   type RunSql,
+  readMeta,
+  runOver,
   toRun,
   withStepUsage,
+  writeMeta,
 } from "./store-types";
 import { ToolResults } from "./tool-results";
 
@@ -110,6 +113,14 @@ export class Store {
     else this.pending.push(fn);
   }
 
+  /**
+   * Runs `fn` in the transaction under way, or in one of its own. Not nested: a nested transaction
+   * writes what the outer one holds first, so a run's end or start would split the log row.
+   */
+  joined<T>(fn: () => T): T {
+    return this.depth > 0 ? fn() : this.transaction(fn);
+  }
+
   /** Whether a transaction is under way (writes held for its end are written with it). */
   get inTransaction(): boolean {
     return this.depth > 0;
@@ -163,10 +174,9 @@ export class Store {
     }
     const hit = this.meta.get(key);
     if (hit) return hit.value as MetaShape[K];
-    const row = this.sql.exec<{ value: Json }>("SELECT value FROM meta WHERE key = ?", key).toArray()[0];
-    // Values are wrapped so null is storable in the NOT NULL JSON column.
-    const json = row?.value ?? JSON.stringify({ v: undefined });
-    const value = row ? parse<{ v: MetaShape[K] }>(row.value).v : undefined;
+    const stored = readMeta(this.sql, key);
+    const json = stored ?? JSON.stringify({ v: undefined });
+    const value = stored ? parse<{ v: MetaShape[K] }>(stored).v : undefined;
     this.meta.set(key, { value, json });
     return value;
   }
@@ -185,11 +195,7 @@ export class Store {
     }
     const json = JSON.stringify({ v: value });
     if (this.meta.get(key)?.json === json || (value === null && this.get(key) === undefined)) return;
-    this.sql.exec(
-      "INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-      key,
-      json,
-    );
+    writeMeta(this.sql, key, json);
     this.meta.set(key, { value, json });
   }
 
@@ -260,7 +266,7 @@ export class Store {
 
   /** A run's new status, with its usage so far (kept in the ledger while it runs). */
   setRunStatus(id: string, status: RunRow["status"]): void {
-    const terminal = status === "completed" || status === "failed" || status === "interrupted";
+    const terminal = runOver(status);
     const endedAt = terminal ? Date.now() : null;
     const run = this.run(id);
     if (!run) return;
@@ -279,9 +285,9 @@ export class Store {
     // ended already. Each keeps its usage in its own row.
     if (live && live.id !== id) {
       const other = this.run(live.id);
-      if (other && !ended(other)) this.writeRun(other);
+      if (other && !runOver(other.status)) this.writeRun(other);
     }
-    if (ended(run)) this.writeRun(next);
+    if (runOver(run.status)) this.writeRun(next);
     else this.runs.set(id, next);
     this.ledger.setRun(usageOf(next));
     this.ledgerChanged();
@@ -383,5 +389,4 @@ export class Store {
   }
 }
 
-const ended = (run: RunRow) => run.status !== "active" && run.status !== "waiting";
-const isLedgerKey = (key: string): key is LedgerKey => key === "totals" || key === "contextTokens";
+const isLedgerKey = (key: string): key is LedgerKey => (LEDGER_KEYS as readonly string[]).includes(key);

@@ -2,7 +2,13 @@
 // their usage and D1 rows, tool results keyed by tool_use_id (the exactly-once record), the budget
 // reservation each call holds until it is billed, and the repairs after a crash or an interrupt.
 import type Anthropic from "@anthropic-ai/sdk";
-import { type StreamEvent, type Usage, zeroTotals, zeroUsage } from "../../schema/events";
+import {
+  type StreamEvent,
+  TERMINAL_RUN_EVENTS,
+  type Usage,
+  zeroTotals,
+  zeroUsage,
+} from "../../schema/events";
 import { addUsage, roundUsd } from "../../schema/money";
 import { queueD1 } from "../db/outbox";
 import type { ContentBlock, Store } from "../db/store";
@@ -79,14 +85,7 @@ export class Checkpoints {
     if (!runId) return null;
     const last = this.host
       .log()
-      .lastOf([
-        "message.started",
-        "message.completed",
-        "run.started",
-        "run.completed",
-        "run.failed",
-        "run.interrupted",
-      ]);
+      .lastOf(["message.started", "message.completed", "run.started", ...TERMINAL_RUN_EVENTS]);
     if (last?.type !== "message.started") return null;
     return { runId, messageId: last.messageId, seq: last.seq, usage: last.usage };
   }

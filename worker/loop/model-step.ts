@@ -111,7 +111,8 @@ export async function modelStep(
     // Awaited here, not deferred: the timing of this flush decides how an agent's notices batch,
     // and deferring it cost a team ~12% more D1 statements (bench/fanout).
     await host.flush();
-    if (final) return { end: "completed" };
+    // Ended above, with the reply: the drive loop finds the run no longer active and stops.
+    if (final) return null;
     if (out.stopReason === "max_tokens" && !calls) {
       // Let the model continue where it was cut off rather than ending mid-sentence.
       store.appendMessage(run.id, newId("msg"), "user", [{ type: "text", text: "Continue." }]);

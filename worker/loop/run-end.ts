@@ -6,6 +6,7 @@
 // a transaction already under way (the checkpoint of a reply that ends the run) the end joins it:
 // one commit and one log row for both, and the hook runs once that transaction has committed.
 import type { RunFailureCode } from "../../schema/errors";
+import { runOver } from "../db/store-types";
 import type { Approvals } from "./approvals";
 import type { Checkpoints } from "./checkpoints";
 import type { RunEnd, RunnerHost } from "./host";
@@ -21,9 +22,9 @@ export function finishRun(
 ): void {
   const store = host.store;
   const run = store.run(runId);
-  if (!run || run.status === "completed" || run.status === "failed" || run.status === "interrupted") return;
+  if (!run || runOver(run.status)) return;
   let held: string | null = null;
-  const settle = () => {
+  store.joined(() => {
     cp.closeDanglingToolCalls(runId, end);
     store.setRunStatus(runId, end);
     store.set("waiting", null);
@@ -50,10 +51,7 @@ export function finishRun(
         error: error ?? { code: "internal_error", message: "The run failed." },
       });
     else host.emit({ type: "run.interrupted", runId });
-  };
-  // Joined, not nested: a nested transaction writes what the outer one holds first (its own row).
-  if (store.inTransaction) settle();
-  else store.transaction(settle);
+  });
   store.afterCommit(() => {
     void host
       .runEnded(runId, end, run.trigger, held)

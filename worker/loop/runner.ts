@@ -189,7 +189,7 @@ export class Runner {
       if (!idle) void this.kick();
       return null;
     }
-    this.joined(() => {
+    this.store.joined(() => {
       if (arriving && mine) {
         // Taken by the run it starts with (as its input, or as a report it takes in): one row.
         mine.runId = runId && (mine === input || reports.includes(mine)) ? runId : null;
@@ -206,12 +206,6 @@ export class Runner {
     // Driven once the transaction it started in (or the one it arrived in) has committed.
     if (runId || !idle) this.store.afterCommit(() => void this.kick());
     return runId;
-  }
-
-  /** Runs `fn` in the caller's transaction, or in one of its own (a nested one would split the log row). */
-  private joined(fn: () => void): void {
-    if (this.store.inTransaction) fn();
-    else this.store.transaction(fn);
   }
 
   /**

@@ -17,7 +17,6 @@ import { ActivityTracker } from "./activity";
 import { LoopObject } from "./loop-object";
 import type { AgentInit, AgentNotice, AgentSettings, NumberedNotice } from "./notices";
 import type { AgentRpc } from "./rpc";
-import { credentialRefusal } from "./stream-guard";
 import { orchestratorStub } from "./stubs";
 
 const PREAMBLE = `You are an agent in a team run by an orchestrator. You work in a shared workspace of files
@@ -97,7 +96,18 @@ export class Agent extends LoopObject implements AgentRpc {
     return { messageId: r.messageId, runId: r.runId, queued: r.queued };
   }
 
-  protected override sendRefusal(): { code: SocketErrorCode; message: string } | null {
+  /**
+   * Sends on the agent's own socket pass the same checks as POST …/agents/:id/messages, which
+   * include the orchestrator's archived status (it lives in D1, not in this object's config) and
+   * the agent's queue. The base class says a dead credential before either.
+   */
+  protected override async sendRefusal(): Promise<{ code: SocketErrorCode; message: string } | null> {
+    const orchestrator = await this.env.DB.prepare("SELECT status FROM orchestrators WHERE id = ?1")
+      .bind(this.store.config().orchestratorId)
+      .first<{ status: string }>();
+    if (orchestrator?.status === "archived") {
+      return { code: "archived", message: "This orchestrator is archived; unarchive it to send messages." };
+    }
     const full = this.queueFull();
     return full ? { code: "queue_full", message: full } : null;
   }
@@ -250,29 +260,6 @@ export class Agent extends LoopObject implements AgentRpc {
     return {};
   }
 
-  /**
-   * Sends on the agent's own socket pass the same checks as POST …/agents/:id/messages, which
-   * include the orchestrator's archived status: it lives in D1, not in this object's config.
-   */
-  protected override async sendAllowed(
-    userId: string,
-    credential: string | undefined,
-  ): Promise<{ code: SocketErrorCode; message: string } | null> {
-    const orchestrator = await this.env.DB.prepare("SELECT status FROM orchestrators WHERE id = ?1")
-      .bind(this.store.config().orchestratorId)
-      .first<{ status: string }>();
-    if (orchestrator?.status === "archived") {
-      // A dead credential is said first, as for every frame.
-      return (
-        (await credentialRefusal(this.env, userId, credential)) ?? {
-          code: "archived",
-          message: "This orchestrator is archived; unarchive it to send messages.",
-        }
-      );
-    }
-    return super.sendAllowed(userId, credential);
-  }
-
   protected async interruptFromClient(): Promise<void> {
     this.runner.interrupt();
   }
@@ -324,7 +311,8 @@ export class Agent extends LoopObject implements AgentRpc {
 
   private notify(notice: AgentNotice): void {
     this.store.notices.queue(notice);
-    void this.flushNotices();
+    // Sent once what queued it has committed: a notice from a rolled-back transaction never leaves.
+    this.store.afterCommit(() => void this.flushNotices());
   }
 
   private sendingNotices = false;

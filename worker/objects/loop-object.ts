@@ -377,7 +377,7 @@ export abstract class LoopObject extends DurableObject<Env> implements StreamRpc
   ): Promise<{ code: SocketErrorCode; message: string } | null> {
     const local: { code: SocketErrorCode; message: string } | null = this.store.config().archived
       ? { code: "archived", message: "This orchestrator is archived; unarchive it to send messages." }
-      : this.sendRefusal();
+      : await this.sendRefusal();
     if (local) return (await credentialRefusal(this.env, userId, credential)) ?? local;
     const ahead = this.readAhead(userId);
     const admission = await admitSocketSend(this.env, userId, credential, ahead?.statements ?? []);
@@ -405,8 +405,8 @@ export abstract class LoopObject extends DurableObject<Env> implements StreamRpc
   /** What an admitted send learned about the user's account budget (orchestrators keep it). */
   protected async accountBudgetKnown(_has: boolean): Promise<void> {}
 
-  /** A kind-specific reason to refuse a send (an agent's full queue), checked before admission. */
-  protected sendRefusal(): { code: SocketErrorCode; message: string } | null {
+  /** A kind-specific reason to refuse a send (an agent's: its orchestrator archived, a full queue), checked before admission. */
+  protected async sendRefusal(): Promise<{ code: SocketErrorCode; message: string } | null> {
     return null;
   }
 

@@ -34,8 +34,13 @@ function takeResume(ws: WebSocket, a: GuardedAttachment, now: number): Refusal |
   return null;
 }
 
-const DEAD_CREDENTIAL =
-  "The credential this connection was opened with has ended; sign in or use a valid token.";
+type SendRefusal = { code: SocketErrorCode; message: string };
+
+/** What a frame from a socket whose credential has ended is told (and 4401 follows). */
+const DEAD_CREDENTIAL: SendRefusal = {
+  code: "unauthenticated",
+  message: "The credential this connection was opened with has ended; sign in or use a valid token.",
+};
 
 /**
  * A refusal for the frame, or null to go ahead. `ping` is answered without a check: it reveals
@@ -53,16 +58,9 @@ export async function admitFrame(
     const limited = takeResume(ws, a, Date.now());
     if (limited) return limited;
   }
-  if (a.credential && (await credentialAlive(env, a.userId, a.credential))) return null;
-  return {
-    type: "error",
-    code: "unauthenticated",
-    message: DEAD_CREDENTIAL,
-    frame: type,
-  };
+  const dead = await credentialRefusal(env, a.userId, a.credential);
+  return dead ? { type: "error", ...dead, frame: type } : null;
 }
-
-type SendRefusal = { code: SocketErrorCode; message: string };
 
 /** The credential alone (a send the object refuses anyway): a dead one is said first. */
 export async function credentialRefusal(
@@ -70,9 +68,7 @@ export async function credentialRefusal(
   userId: string,
   credential: string | undefined,
 ): Promise<SendRefusal | null> {
-  return credential && (await credentialAlive(env, userId, credential))
-    ? null
-    : { code: "unauthenticated", message: DEAD_CREDENTIAL };
+  return credential && (await credentialAlive(env, userId, credential)) ? null : DEAD_CREDENTIAL;
 }
 
 /**
@@ -87,16 +83,11 @@ export async function admitSocketSend(
   along: D1PreparedStatement[],
 ): Promise<{ refusal: SendRefusal | null; accountBudget: boolean; alongResults: D1Result[] }> {
   const check = credential ? credentialStatement(env, userId, credential) : null;
-  if (!check)
-    return {
-      refusal: { code: "unauthenticated", message: DEAD_CREDENTIAL },
-      accountBudget: false,
-      alongResults: [],
-    };
+  if (!check) return { refusal: DEAD_CREDENTIAL, accountBudget: false, alongResults: [] };
   const admission = await admitSend(env, userId, [check, ...along]);
   const [alive, ...alongResults] = admission.alongResults;
   const refusal: SendRefusal | null = !aliveIn(alive)
-    ? { code: "unauthenticated", message: DEAD_CREDENTIAL }
+    ? DEAD_CREDENTIAL
     : admission.refusal
       ? { code: admission.refusal.code as SocketErrorCode, message: admission.refusal.message }
       : null;
