@@ -27,7 +27,7 @@ const KEY = "ledger";
 /** More rows than this waiting for D1 move to the outbox table at the next write… */
 export const SPILL_AT = 50;
 /** …and so do the rows waiting when the ledger row would be longer than this. */
-export const SPILL_CHARS = 8_192;
+export const SPILL_CHARS = 32_768;
 
 export const usageOf = (r: RunRow): RunUsage => ({
   id: r.id,
