@@ -17,10 +17,12 @@ async function withLog(
     const store = new Store(state.storage);
     let log = new EventLog(state.storage.sql, "orchestrator:test");
     store.onWriteHeld = () => log.writeHeld();
-    // As the object does: a rollback starts the log again from what SQLite has.
-    store.onRollback = () => {
-      log.dropHeld();
-      log = new EventLog(state.storage.sql, "orchestrator:test");
+    // As the object does: a nested rollback drops its own held events; an outermost one starts the
+    // log again from what SQLite has.
+    store.heldCount = () => log.heldCount;
+    store.onRollback = (heldFrom) => {
+      log.dropHeld(heldFrom ?? 0);
+      if (heldFrom === null) log = new EventLog(state.storage.sql, "orchestrator:test");
     };
     fn(
       new Proxy({} as EventLog, {
@@ -48,8 +50,8 @@ const rowCount = (sql: SqlStorage) => sql.exec<{ c: number }>("SELECT COUNT(*) A
 describe("shared log rows", () => {
   it("reads one event per seq from any cursor, with any limit", async () => {
     await withLog((log, store, sql) => {
-      // Rows: [1] [2 3 4] [5] [6] [7] [8]: a nested transaction writes what the outer one holds
-      // first (it may roll back alone), then its own with the outer one's end.
+      // Rows: [1] [2 3 4] [5] [6 7] [8]: a nested transaction's events join the outer one's row
+      // (were it to roll back alone, only its own would go).
       log.append(text(1));
       store.transaction(() => {
         for (const n of [2, 3, 4]) log.append(text(n), store.inTransaction);
@@ -60,7 +62,7 @@ describe("shared log rows", () => {
         store.transaction(() => log.append(text(7), store.inTransaction));
       });
       log.append(text(8));
-      expect(rowCount(sql)).toBe(6);
+      expect(rowCount(sql)).toBe(5);
       expect(log.lastSeq).toBe(8);
       for (let after = 0; after <= 8; after++) {
         for (let limit = 1; limit <= 9; limit++) {
@@ -123,7 +125,32 @@ describe("shared log rows", () => {
         log.append(text(3), true);
       });
       expect(log.read(0, 10).map((e) => (e.type === "text.delta" ? e.text : ""))).toEqual(["t1", "t2", "t3"]);
-      expect(rowCount(sql)).toBe(3);
+      // The outer transaction's events are one row, the nested one's rollback notwithstanding.
+      expect(rowCount(sql)).toBe(2);
+      expect(log.read(0, 10).map((e) => e.seq)).toEqual([1, 2, 3]);
+    });
+  });
+
+  it("reads inside a transaction see what it holds without writing it, and a nested one keeps the row whole", async () => {
+    await withLog((log, store, sql) => {
+      log.append(text(1));
+      store.transaction(() => {
+        log.append(text(2), true);
+        expect(log.read(0, 10).map((e) => e.seq)).toEqual([1, 2]);
+        expect(log.readRows(1, 10).map((e) => e.seq)).toEqual([2]);
+        expect(log.read(0, 1).map((e) => e.seq)).toEqual([1]);
+        expect(log.lastOf(["text.delta"])?.seq).toBe(2);
+        expect(rowCount(sql)).toBe(1);
+        store.transaction(() => log.append({ type: "run.started", runId: "r1", trigger: "user" }, true));
+        log.append(text(3), true);
+      });
+      expect(rowCount(sql)).toBe(2);
+      expect(log.read(0, 10).map((e) => e.type)).toEqual([
+        "text.delta",
+        "text.delta",
+        "run.started",
+        "text.delta",
+      ]);
     });
   });
 

@@ -30,18 +30,18 @@ describe("event rows without the stream name", () => {
     const stream = `orchestrator:${id}`;
     expect(events.every((e) => e.stream === stream)).toBe(true);
 
-    // One transaction takes the message in and starts its run; the checkpoint's logs the message's
-    // completion, the usage it brings and (a reply with no tool calls) the run's end: one row
-    // each, keyed by the last seq.
+    // One transaction takes the message in and starts its run; the checkpoint's logs the text the
+    // log didn't have yet, the message's completion, the usage it brings and (a reply with no tool
+    // calls) the run's end: one row each, keyed by the last seq.
     const rows = await storedRows(id);
     const shared = rows.filter((r) => r.type.startsWith(" "));
     expect(shared.map((r) => r.type)).toEqual([
       " message.user run.started ",
-      " message.completed usage.updated run.completed ",
+      " text.delta message.completed usage.updated run.completed ",
     ]);
     const last = (type: StreamEvent["type"]) => events.find((e) => e.type === type)!.seq;
     expect(shared.map((r) => r.seq)).toEqual([last("run.started"), last("run.completed")]);
-    expect(rows).toHaveLength(events.length - 3);
+    expect(rows).toHaveLength(events.length - 4);
     const bodies = await storedBodies(id);
     expect(bodies).toHaveLength(events.length);
     for (const [i, body] of bodies.entries()) {

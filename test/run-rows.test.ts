@@ -23,18 +23,19 @@ describe("rows a chat run writes", () => {
     // An object's first run: the same, and one more. Keys it clears that were never set (the wait,
     // a paused turn, the runaway count) and an empty templates list cost nothing (25 rows before).
     const first = await rowsOfOneRun(user, id, 1);
-    expect(first).toBeLessThanOrEqual(11);
+    expect(first).toBeLessThanOrEqual(10);
     const second = await rowsOfOneRun(user, id, 2);
     const third = await rowsOfOneRun(user, id, 3);
     expect(second).toBe(third);
-    // The log 4 (the user's message with the run's start, one row since they share a transaction;
-    // the message's start; its one text row; its end with the usage it brings and the run's end,
-    // which a reply with no tool calls writes in its checkpoint: one row too), runs 2 (its start,
+    // The log 3 (the user's message with the run's start, one row since they share a transaction;
+    // the message's start; its end with the text the log didn't have yet, the usage it brings and
+    // the run's end, which a reply with no tool calls writes in its checkpoint: one row too), runs 2 (its start,
     // and its end with its usage), inbox 1 (the message, written taken by the run it starts),
     // conversation 2 and the ledger 1 (totals, context size, the run's usage so far and the D1
-    // row, db/ledger.ts): 10. With no budget above the call there is no reservation to record (two
+    // row, db/ledger.ts): 9. With no budget above the call there is no reservation to record (two
     // rows a call before), and the unchanged templates list costs none (one a run). Before the
-    // ledger and shared log rows: 18; before the run's end joined the checkpoint: 11.
-    expect(second).toBeLessThanOrEqual(10);
+    // ledger and shared log rows: 18; before the run's end joined the checkpoint: 11; before the
+    // text's tail joined it: 10.
+    expect(second).toBeLessThanOrEqual(9);
   });
 });

@@ -86,7 +86,7 @@ describe("replays", () => {
     expect(seqs).toEqual(Array.from({ length: n + 1 }, (_, i) => i + 1));
   });
 
-  it("live text sent before a transaction is logged before it, and a rollback can't take it back", async () => {
+  it("live text sent before a transaction is logged first in it, and a rollback can't take it back", async () => {
     const user = await makeUser();
     const id = await createOrchestrator(user);
     await runInDurableObject(orchestrator(id), (o: Orchestrator) => {
@@ -100,6 +100,8 @@ describe("replays", () => {
       ).toThrow("boom");
       live.append("msg_x", "text", 0, ", and more");
       live.end("msg_x", 0);
+      // The block's end waits for the next event, which takes its text into its own row.
+      internals(o).emit({ type: "llm.retry", attempt: 2, delayMs: 0, reason: "kept" });
     });
     const log = await allEvents(orchestrator(id));
     const text = log.filter((e) => e.type === "text.delta");
@@ -107,6 +109,10 @@ describe("replays", () => {
       [0, "already on screen"],
       [17, ", and more"],
     ]);
-    expect(log.some((e) => e.type === "llm.retry")).toBe(false);
+    expect(log.filter((e) => e.type === "llm.retry").map((e) => e.reason)).toEqual(["kept"]);
+    const rows = await runInDurableObject(orchestrator(id), (_o: Orchestrator, state: DurableObjectState) =>
+      state.storage.sql.exec<{ type: string }>("SELECT type FROM events ORDER BY seq").toArray(),
+    );
+    expect(rows.map((r) => r.type)).toEqual(["text.delta", " text.delta llm.retry "]);
   });
 });

@@ -70,9 +70,20 @@ export class EventLog {
     this.insert(held[held.length - 1]!.event.seq, held[0]!.event.ts, ` ${types} `, body);
   }
 
-  /** Forgets what it holds: the transaction rolled back (it was written before any outer one's). */
-  dropHeld(): void {
-    this.held = [];
+  /** How many events are held: where a nested transaction's begin (dropHeld's `from`). */
+  get heldCount(): number {
+    return this.held.length;
+  }
+
+  /**
+   * Forgets what it holds from `from` on: the transaction that appended them rolled back (a nested
+   * one leaves what the outer one holds). Their seqs are given out again. Returns what it dropped,
+   * for what must be logged whatever the transaction became (text watchers already have).
+   */
+  dropHeld(from = 0): StreamEvent[] {
+    const dropped = this.held.splice(from).map((h) => h.event);
+    if (dropped.length) this.last = dropped[0]!.seq - 1;
+    return dropped;
   }
 
   private insert(seq: number, ts: number, type: string, body: string): void {
@@ -94,7 +105,6 @@ export class EventLog {
    * (stream included): shared rows split back into their events.
    */
   readRows(after: number, limit: number): { seq: number; type: string; body: string }[] {
-    this.writeHeld();
     const out: { seq: number; type: string; body: string }[] = [];
     const rows = this.sql.exec<{ seq: number; type: string; body: string }>(
       "SELECT seq, type, body FROM events WHERE seq > ? ORDER BY seq LIMIT ?",
@@ -108,7 +118,18 @@ export class EventLog {
         out.push(e);
       }
     }
+    for (const h of this.heldAfter(after, limit - out.length))
+      out.push({ seq: h.event.seq, type: h.event.type, body: h.json });
     return out;
+  }
+
+  /**
+   * Held events after `after` (at most `n`): reads inside a transaction see what it appended so
+   * far without writing it (a write there would split its row, or outlive a nested rollback).
+   */
+  private heldAfter(after: number, n: number): LogEntry[] {
+    if (!this.held.length || n <= 0) return [];
+    return this.held.filter((h) => h.event.seq > after).slice(0, n);
   }
 
   /** One stored row as its events, stream spliced back in. */
@@ -130,7 +151,6 @@ export class EventLog {
    * same as readRows' bodies, without an object per event: a long replay reads 100k of them).
    */
   readRaw(after: number, limit: number): string[] {
-    this.writeHeld();
     const out: string[] = [];
     const rows = this.sql.exec<{ type: string; body: string; seq: number }>(
       "SELECT type, body, seq FROM events WHERE seq > ? ORDER BY seq LIMIT ?",
@@ -149,6 +169,7 @@ export class EventLog {
         out.push(e.body);
       }
     }
+    for (const h of this.heldAfter(after, limit - out.length)) out.push(h.json);
     return out;
   }
 
@@ -166,7 +187,11 @@ export class EventLog {
     types: T[],
     where: (e: Extract<StreamEvent, { type: T }>) => boolean = () => true,
   ): Extract<StreamEvent, { type: T }> | null {
-    this.writeHeld();
+    for (let i = this.held.length - 1; i >= 0; i--) {
+      const e = this.held[i]!.event;
+      if ((types as string[]).includes(e.type) && where(e as Extract<StreamEvent, { type: T }>))
+        return e as Extract<StreamEvent, { type: T }>;
+    }
     const marks = types.map((t) => ` ${t} `);
     const rows = this.sql.exec<{ seq: number; type: string; body: string }>(
       `SELECT seq, type, body FROM events WHERE type IN (${types.map(() => "?").join(", ")})

@@ -75,15 +75,16 @@ export class Store {
   }
 
   transaction<T>(fn: () => T): T {
-    if (this.depth === 0) this.beforeTransaction?.();
-    // A nested transaction that rolls back drops what is held for the end (the ledger's copy, the
-    // log's events): what the outer one has so far is written first, so only the inner one's go.
-    else this.writeHeld();
+    // A nested transaction that rolls back forgets the ledger's copy: what the outer one changed
+    // so far is written first. The log's held events stay held (one row for the outermost one);
+    // the owner drops only the nested one's (onRollback's `heldFrom`).
+    const heldFrom = this.depth > 0 ? this.beginNested() : null;
     const mark = this.pending.length;
     this.depth++;
     let result: T;
     try {
       result = this.storage.transactionSync(() => {
+        if (this.depth === 1) this.atTransactionStart?.();
         const r = fn();
         // Held writes (the ledger row, the log's events) go once, as the outermost one's last.
         if (this.depth === 1) this.writeHeld();
@@ -95,7 +96,7 @@ export class Store {
       // what waited on them, and the copies.
       this.pending.length = mark;
       this.forget();
-      this.onRollback?.();
+      this.onRollback?.(heldFrom);
       throw err;
     }
     this.depth--;
@@ -139,14 +140,26 @@ export class Store {
     this.ledger.write();
   }
 
-  /** Called when a transaction (at any depth) rolls back, after the copies are dropped. */
-  onRollback: (() => void) | null = null;
+  /** A nested transaction begins: the ledger's changes so far are written; where the log's held begin. */
+  private beginNested(): number {
+    this.ledger.write();
+    return this.heldCount?.() ?? 0;
+  }
+
+  /** How many events the owner holds for the transaction under way (its log's). */
+  heldCount: (() => number) | null = null;
 
   /**
-   * Called before an outermost transaction begins: what must be written whatever becomes of it
-   * (live text already sent, DESIGN §11) is written here, where no rollback can take it back.
+   * Called when a transaction rolls back, after the copies are dropped: `heldFrom` null for the
+   * outermost one (everything held goes), else where the nested one's held events begin.
    */
-  beforeTransaction: (() => void) | null = null;
+  onRollback: ((heldFrom: number | null) => void) | null = null;
+
+  /**
+   * Called first inside an outermost transaction: what was sent ahead of the log (live text, DESIGN
+   * §11) joins the transaction's row. A rollback takes it out again; `onRollback` writes it anew.
+   */
+  atTransactionStart: (() => void) | null = null;
 
   private settle(): void {
     const fns = this.pending;

@@ -102,25 +102,37 @@ describe("LiveText (the coalescer)", () => {
     expect(logged.at(-1)).toMatchObject({ offset: 2100, text: "c" });
   });
 
-  it("logs a block's text at its end, and flush() logs every block before another event", () => {
+  it("a block's end waits for the next event (flush) or the window; flush() logs every block in order", () => {
     const { live, logged } = setup();
     live.append("m1", "thinking", 0, "Let me ");
     live.append("m1", "thinking", 0, "think.");
     live.end("m1", 0);
-    expect(logged).toEqual([
-      { type: "thinking.delta", messageId: "m1", index: 0, text: "Let me think.", offset: 0 },
+    // Not on its own: the event right behind a block's end takes its text into its row.
+    expect(logged).toEqual([]);
+    expect(live.tails()).toEqual([
+      { messageId: "m1", index: 0, kind: "thinking", offset: 0, text: "Let me think." },
     ]);
     live.append("m1", "text", 1, "Answer");
     live.flush();
-    expect(logged.at(-1)).toEqual({
-      type: "text.delta",
-      messageId: "m1",
-      index: 1,
-      text: "Answer",
-      offset: 0,
-    });
+    expect(logged).toEqual([
+      { type: "thinking.delta", messageId: "m1", index: 0, text: "Let me think.", offset: 0 },
+      { type: "text.delta", messageId: "m1", index: 1, text: "Answer", offset: 0 },
+    ]);
     live.flush(); // nothing pending: nothing logged
     expect(logged).toHaveLength(2);
+    expect(vi.getTimerCount()).toBe(0);
+    // The ended block is forgotten once logged; a block that ends with nothing pending, at once.
+    live.end("m1", 1);
+    expect(live.tails()).toEqual([]);
+  });
+
+  it("an ended block's text is logged by the window when no event follows", () => {
+    const { live, logged } = setup();
+    live.append("m1", "text", 0, "Tail");
+    live.end("m1", 0);
+    vi.advanceTimersByTime(100);
+    expect(logged).toEqual([{ type: "text.delta", messageId: "m1", index: 0, text: "Tail", offset: 0 }]);
+    expect(live.tails()).toEqual([]);
     expect(vi.getTimerCount()).toBe(0);
   });
 

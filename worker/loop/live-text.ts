@@ -1,8 +1,10 @@
 // The live text overlay's coalescer (DESIGN §11). Token text goes out at once as unlogged `delta`
 // frames, offset-positioned in its block; the log gets one coalesced `text.delta` /
 // `thinking.delta` per block every window (~100 ms while someone reads text only from the log,
-// ~1 s otherwise: LIVE_TEXT) or 2 KB, at the block's end, and before any other event the object
-// logs — so the log holds everything in the order it was sent, with a fraction of the rows.
+// ~1 s otherwise: LIVE_TEXT) or 2 KB, and before any other event the object logs — so the log
+// holds everything in the order it was sent, with a fraction of the rows. A block's end doesn't log
+// on its own: what it left goes with the event that follows (the message's completion, a tool call:
+// the object writes the two in one row) or with the window, whichever comes first.
 // Seq'd events keep every guarantee (gapless, written before sent); only text not yet logged can be
 // lost in a crash, and the message's `aborted` completion tells clients to cut it back.
 import type { EventBody } from "../../schema/events";
@@ -36,6 +38,8 @@ type Block = {
   logged: number;
   /** Sent, not yet logged. */
   pending: string;
+  /** Its content_block_stop came: forgotten once what it holds is logged. */
+  ended: boolean;
 };
 
 export class LiveText {
@@ -71,7 +75,7 @@ export class LiveText {
     const key = `${messageId}:${index}`;
     let b = this.blocks.get(key);
     if (!b) {
-      b = { messageId, index, kind, logged: 0, pending: "" };
+      b = { messageId, index, kind, logged: 0, pending: "", ended: false };
       this.blocks.set(key, b);
     }
     this.sink.send({ messageId, index, kind, offset: b.logged + b.pending.length, text });
@@ -81,19 +85,26 @@ export class LiveText {
     else if (this.timer === null) this.timer = this.setTimer(() => this.onTimer(), this.flushMs());
   }
 
-  /** The block ended (content_block_stop): its text is logged now and the block forgotten. */
+  /**
+   * The block ended (content_block_stop). What it holds waits for the next event or the window:
+   * the event that follows a block's end is usually right behind it, and takes the text into its
+   * row instead of a row of the text's own.
+   */
   end(messageId: string, index: number): void {
     const key = `${messageId}:${index}`;
     const b = this.blocks.get(key);
     if (!b) return;
-    this.flushBlock(b);
-    this.blocks.delete(key);
+    b.ended = true;
+    if (!b.pending) this.blocks.delete(key);
   }
 
   /** Logs every block's pending text, oldest block first. Called before any other event is logged. */
   flush(): void {
     if (!this.dirty) return;
-    for (const b of this.blocks.values()) this.flushBlock(b);
+    for (const [key, b] of this.blocks) {
+      this.flushBlock(b);
+      if (b.ended) this.blocks.delete(key);
+    }
   }
 
   /** A message is over (logged as completed): nothing more of it streams. */

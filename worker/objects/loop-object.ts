@@ -55,13 +55,18 @@ export abstract class LoopObject extends DurableObject<Env> implements StreamRpc
     // The log's next seq comes from SQLite again: a rolled-back event leaves no hole.
     // What it held for the rolled-back transaction goes too: a replay still reading through this
     // instance must not write it later.
-    this.store.onRollback = () => {
-      this.eventLog?.dropHeld();
-      this.eventLog = null;
+    // A nested one drops only its own held events (their seqs are given out again). Text sent
+    // ahead of the log is appended again: watchers have it, so the log must.
+    this.store.onRollback = (heldFrom) => {
+      const dropped = this.eventLog?.dropHeld(heldFrom ?? 0) ?? [];
+      if (heldFrom === null) this.eventLog = null;
+      for (const { stream: _s, seq: _q, ts: _t, ...body } of dropped)
+        if (body.type === "text.delta" || body.type === "thinking.delta") this.append(body);
     };
-    // Live text already sent is logged before a transaction, never inside one: a rollback can't
-    // take back text that watchers have, and the log keeps the order in which things were sent.
-    this.store.beforeTransaction = () => this.liveText.flush();
+    this.store.heldCount = () => this.eventLog?.heldCount ?? 0;
+    // Live text already sent is logged first in a transaction, in its row: the log keeps the order
+    // in which things were sent, and a message's last text shares the row of its completion.
+    this.store.atTransactionStart = () => this.liveText.flush();
     // Events appended inside a transaction share one log row, written with it (event-log.ts).
     this.store.onWriteHeld = () => this.eventLog?.writeHeld();
     this.approvals = new Approvals(this.store, (b) => this.emit(b));
@@ -146,8 +151,13 @@ export abstract class LoopObject extends DurableObject<Env> implements StreamRpc
    * saved: ~0.15 ms per delta.)
    */
   protected emit(body: EventBody): void {
-    // Live text sent before this event reaches the log before it: the log keeps the order in which
-    // everything was sent, and a message's text is logged in full before it completes.
+    // Live text sent before this event reaches the log before it, in the same row (a transaction
+    // takes it in first): the log keeps the order in which everything was sent, and a message's
+    // text is logged in full before it completes.
+    if (this.liveText.pending && !this.store.inTransaction) {
+      this.store.transaction(() => this.emit(body));
+      return;
+    }
     this.liveText.flush();
     this.append(body);
     if (body.type === "message.completed") this.liveText.forget(body.messageId);
