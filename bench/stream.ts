@@ -181,9 +181,10 @@ async function phase(
   let lost = 0;
   let tokens = results.reduce((a, r) => a + r.outputTokens, 0);
   let statements = 0;
-  // The rows split in two: logged text (text.delta / thinking.delta, which the window sets) and
-  // everything else, which each run writes whatever its length (events, run, inbox, meta, outbox).
-  let textRows = 0;
+  // Beside the rows: the logged text events (text.delta / thinking.delta, which the window sets;
+  // most are a row of their own, a block's last one shares the row of the event after it) and the
+  // rows per run, whatever its length.
+  let textEvents = 0;
   let runs = 0;
   if (kind === "baton") {
     tokens = 0;
@@ -197,7 +198,7 @@ async function phase(
       for (const ev of log.events) if (!results[i]!.events.has(ev.seq)) lost++;
       for (const ev of log.events) {
         if (ev.type === "message.completed") tokens += ev.usage.outputTokens;
-        if (ev.type === "text.delta" || ev.type === "thinking.delta") textRows++;
+        if (ev.type === "text.delta" || ev.type === "thinking.delta") textEvents++;
         if (ev.type === "run.completed") runs++;
       }
     }
@@ -230,8 +231,8 @@ async function phase(
     // Per 1,000 output tokens, comparable across the two relays (the bare one writes no rows).
     objectSqliteRows: kind === "baton" ? counters.sum.sqliteRows : 0,
     objectSqliteRowsPer1kTokens: kind === "baton" ? per1k(counters.sum.sqliteRows) : 0,
-    textRowsPer1kTokens: kind === "baton" ? per1k(textRows) : 0,
-    otherRowsPerRun: runs ? round((counters.sum.sqliteRows - textRows) / runs, 1) : 0,
+    textEventsPer1kTokens: kind === "baton" ? per1k(textEvents) : 0,
+    rowsPerRun: runs ? round(counters.sum.sqliteRows / runs, 1) : 0,
     wireBytes: bytes,
     wireBytesPer1kTokens: per1k(bytes, 0),
     serverCpuMsPer1kTokens: per1k(cpuSec * 1000),
@@ -275,8 +276,8 @@ const summary = STREAMS.map((n) => {
     duplicates: baton.duplicates,
     d1StatementsPer1kTokens: baton.d1StatementsPer1kTokens,
     objectSqliteRowsPer1kTokens: baton.objectSqliteRowsPer1kTokens,
-    textRowsPer1kTokens: baton.textRowsPer1kTokens,
-    otherRowsPerRun: baton.otherRowsPerRun,
+    textEventsPer1kTokens: baton.textEventsPer1kTokens,
+    rowsPerRun: baton.rowsPerRun,
     wireBytesPer1kTokens: { bare: bare.wireBytesPer1kTokens, baton: baton.wireBytesPer1kTokens },
     wireBytesRatioToBare: ratio(baton.wireBytesPer1kTokens, bare.wireBytesPer1kTokens),
     serverCpuMsPer1kTokens: { bare: bare.serverCpuMsPer1kTokens, baton: baton.serverCpuMsPer1kTokens },
@@ -298,8 +299,8 @@ printTable(
     dup: r.duplicates,
     "D1/1k": r.d1StatementsPer1kTokens,
     "rows/1k": r.objectSqliteRowsPer1kTokens,
-    "text rows/1k": r.textRowsPer1kTokens,
-    "rows/run": r.otherRowsPerRun,
+    "text ev/1k": r.textEventsPer1kTokens,
+    "rows/run": r.rowsPerRun,
     "KB/1k": r.wireBytesPer1kTokens === null ? null : round(r.wireBytesPer1kTokens / 1024, 1),
     "cpu-ms/1k": r.serverCpuMsPer1kTokens,
     "cpu-s": r.serverCpuSec,

@@ -139,7 +139,8 @@ export const eventBodySchema = z.discriminatedUnion("type", [
   }),
   /**
    * Text of a content block, coalesced (DESIGN §11): one event covers the text streamed since the
-   * block's previous one, logged every ~100 ms or 2 KB and at the block's end. `offset`: characters
+   * block's previous one, logged every ~100 ms or 2 KB and before any other event (a block's last
+   * text just before the event that follows its end). `offset`: characters
    * (UTF-16 code units, JavaScript's string length) of that block before this text; absent in logs
    * written before the overlay existed, where every event simply follows the previous one.
    */

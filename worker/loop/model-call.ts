@@ -27,7 +27,7 @@ export type CallHooks = {
    * it every delta is emitted as its own text.delta / thinking.delta event.
    */
   text?: (messageId: string, kind: "text" | "thinking", index: number, text: string) => void;
-  /** A text or thinking block ended (content_block_stop): its text belongs in the log now. */
+  /** A text or thinking block ended (content_block_stop): its text goes to the log with the next event. */
   blockEnd?: (messageId: string, index: number) => void;
   /** An attempt that streamed something died and will be retried: record (and bill) what it left. */
   onAttemptAborted: (attempt: AbortedAttempt, stopReason: string) => void;
