@@ -4,14 +4,35 @@ import { runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { SPILL_AT, SPILL_CHARS } from "../worker/db/ledger";
+import type { RunStart } from "../worker/db/runs";
 import { Store } from "../worker/db/store";
+import { runOver } from "../worker/db/store-types";
 import type { Orchestrator } from "../worker/objects/orchestrator";
 
+/**
+ * A bare store with a stand-in for the object's log, which says which run is under way (its last
+ * run boundary: the run.started the runner logs with insertRun, until a terminal status): the store
+ * reads a run that has no row yet from there (db/runs.ts). Cold stores share the stand-in.
+ */
 async function withStore(fn: (store: Store, cold: () => Store, sql: SqlStorage) => void): Promise<void> {
   const stub = env.ORCHESTRATOR.getByName(`store-${crypto.randomUUID()}`);
   await runInDurableObject(stub, (_o: Orchestrator, state) => {
-    const store = new Store(state.storage);
-    fn(store, () => new Store(state.storage), state.storage.sql);
+    let underWay: RunStart | null = null;
+    const logged = (store: Store): Store => {
+      store.runUnderWayInLog = () => underWay;
+      const insertRun = store.insertRun.bind(store);
+      store.insertRun = (id, trigger) => {
+        insertRun(id, trigger);
+        underWay = { id, trigger, createdAt: Date.now() };
+      };
+      const setRunStatus = store.setRunStatus.bind(store);
+      store.setRunStatus = (id, status) => {
+        setRunStatus(id, status);
+        if (runOver(status) && underWay?.id === id) underWay = null;
+      };
+      return store;
+    };
+    fn(logged(new Store(state.storage)), () => logged(new Store(state.storage)), state.storage.sql);
   });
 }
 

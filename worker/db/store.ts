@@ -5,11 +5,12 @@ import { type DrizzleSqliteDODatabase, drizzle } from "drizzle-orm/durable-sqlit
 import { migrate } from "drizzle-orm/durable-sqlite/migrator";
 import * as t from "../../schema/do";
 import migrations from "../../schema/do-migrations";
-import { type Usage, zeroTotals } from "../../schema/events";
+import type { Usage } from "../../schema/events";
 import { Inbox } from "./inbox";
-import { LEDGER_KEYS, Ledger, type LedgerKey, usageOf } from "./ledger";
+import { LEDGER_KEYS, Ledger, type LedgerKey } from "./ledger";
 import { NoticeQueue } from "./notice-queue";
 import { OutboxTable } from "./outbox-table";
+import { type RunStart, Runs } from "./runs";
 import {
   type ContentBlock,
   type ConversationRow,
@@ -19,11 +20,7 @@ import {
   parse,
   type Role,
   type RunRow,
-  type RunSql,
   readMeta,
-  runOver,
-  toRun,
-  withStepUsage,
   writeMeta,
 } from "./store-types";
 import { ToolResults } from "./tool-results";
@@ -41,9 +38,6 @@ export class Store {
   /** drizzle over the same SQLite, for migrations. */
   readonly db: DrizzleSqliteDODatabase<typeof t>;
   private readonly meta = new Map<string, { value: unknown; json: Json }>();
-  private readonly runs = new Map<string, RunRow>();
-  /** The run under way, once read (undefined: not read since the copies were dropped). */
-  private active: string | null | undefined;
   private conv: ConversationRow[] | null = null;
   /** A backlog of rows bound for D1, and rows queued before the ledger. */
   private readonly outbox = new OutboxTable(() => this.sql);
@@ -52,6 +46,14 @@ export class Store {
     () => this.sql,
     (items) => this.outbox.add(items),
   );
+  /** Runs: the one under way, from the log until its first status change (runs.ts). */
+  private readonly runs = new Runs(
+    () => this.sql,
+    this.ledger,
+    () => this.runUnderWayInLog?.() ?? null,
+  );
+  /** The run the object's log says is under way (its last run boundary is a `run.started`). */
+  runUnderWayInLog: (() => RunStart | null) | null = null;
   /** Agent → orchestrator notices waiting to be delivered. */
   readonly notices = new NoticeQueue(() => this.sql);
   /** Inputs waiting for a run (inbox.ts). */
@@ -171,8 +173,7 @@ export class Store {
   forget(): void {
     this.meta.clear();
     this.ledger.forget();
-    this.runs.clear();
-    this.active = undefined;
+    this.runs.forget();
     this.conv = null;
     this.outbox.forget();
   }
@@ -218,109 +219,34 @@ export class Store {
     return c;
   }
 
-  // ---- runs ----
+  // ---- runs (runs.ts: a run's row is written at its first status change) ----
 
   run(id: string): RunRow | undefined {
-    const hit = this.runs.get(id);
-    if (hit) return { ...hit };
-    const row = this.sql.exec<RunSql>("SELECT * FROM runs WHERE id = ?", id).toArray()[0];
-    if (!row) return undefined;
-    // The usage of the run under way is in the ledger; its row gets it when its status changes.
-    const live = this.ledger.run();
-    const run = live?.id === id ? { ...toRun(row), ...live } : toRun(row);
-    this.runs.set(id, run);
-    return { ...run };
+    return this.runs.get(id);
   }
 
-  /**
-   * The run under way (active, or waiting on its agents), or null. Read from the runs table, which
-   * each run's start and end write anyway, rather than from a meta row of its own written twice.
-   */
+  /** The run under way (active, or waiting on its agents), or null. */
   activeRunId(): string | null {
-    // null is an answer too ("no run"), so only undefined reads again.
-    if (this.active === undefined) {
-      this.active =
-        this.sql
-          .exec<{ id: string }>(
-            "SELECT id FROM runs WHERE status IN ('active', 'waiting') ORDER BY created_at DESC, rowid DESC LIMIT 1",
-          )
-          .toArray()[0]?.id ?? null;
-    }
-    return this.active;
+    return this.runs.activeId();
   }
 
   /** The most recent run, whatever its state. */
   latestRun(): RunRow | undefined {
-    const r = this.sql
-      .exec<{ id: string }>("SELECT id FROM runs ORDER BY created_at DESC, rowid DESC LIMIT 1")
-      .toArray()[0];
-    return r ? this.run(r.id) : undefined;
+    return this.runs.latest();
   }
 
   insertRun(id: string, trigger: string): void {
-    const createdAt = Date.now();
-    this.sql.exec(
-      "INSERT INTO runs (id, trigger, status, created_at) VALUES (?, ?, 'active', ?)",
-      id,
-      trigger,
-      createdAt,
-    );
-    this.runs.set(id, {
-      id,
-      trigger,
-      status: "active",
-      steps: 0,
-      ...zeroTotals(),
-      createdAt,
-      endedAt: null,
-    });
-    this.active = id;
+    this.runs.start(id, trigger);
   }
 
   /** A run's new status, with its usage so far (kept in the ledger while it runs). */
   setRunStatus(id: string, status: RunRow["status"]): void {
-    const terminal = runOver(status);
-    const endedAt = terminal ? Date.now() : null;
-    const run = this.run(id);
-    if (!run) return;
-    this.writeRun({ ...run, status, endedAt });
-    if (!terminal) this.active = id;
-    else if (this.active === id) this.active = null;
+    this.runs.setStatus(id, status);
   }
 
   /** One more billed step of a run: into the ledger row, which the call's checkpoint writes anyway. */
   addRunUsage(id: string, usage: Usage, costUsd: number): void {
-    const run = this.run(id);
-    if (!run) return;
-    const next = withStepUsage(run, usage, costUsd);
-    const live = this.ledger.run();
-    // Rare: the ledger holds another run that never reached a status change, or this run has
-    // ended already. Each keeps its usage in its own row.
-    if (live && live.id !== id) {
-      const other = this.run(live.id);
-      if (other && !runOver(other.status)) this.writeRun(other);
-    }
-    if (runOver(run.status)) this.writeRun(next);
-    else this.runs.set(id, next);
-    this.ledger.setRun(usageOf(next));
-    this.ledgerChanged();
-  }
-
-  private writeRun(run: RunRow): void {
-    this.sql.exec(
-      `UPDATE runs SET status = ?, ended_at = ?, steps = ?, input_tokens = ?, output_tokens = ?,
-         cache_read_tokens = ?, cache_write_tokens = ?, cost_usd = ? WHERE id = ?`,
-      run.status,
-      run.endedAt,
-      run.steps,
-      run.inputTokens,
-      run.outputTokens,
-      run.cacheReadTokens,
-      run.cacheWriteTokens,
-      run.costUsd,
-      run.id,
-    );
-    this.runs.set(run.id, run);
+    if (this.runs.addUsage(id, usage, costUsd)) this.ledgerChanged();
   }
 
   // ---- conversation ----

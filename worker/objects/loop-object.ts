@@ -10,6 +10,7 @@ import {
   type EventBody,
   type StreamEvent,
   type StreamState,
+  TERMINAL_RUN_EVENTS,
   type Usage,
   zeroTotals,
 } from "../../schema/events";
@@ -64,6 +65,12 @@ export abstract class LoopObject extends DurableObject<Env> implements StreamRpc
         if (body.type === "text.delta" || body.type === "thinking.delta") this.append(body);
     };
     this.store.heldCount = () => this.eventLog?.heldCount ?? 0;
+    // The run under way is in the log until its row is written (db/runs.ts): its last run boundary.
+    this.store.runUnderWayInLog = () => {
+      if (!this.initialised()) return null;
+      const e = this.log.lastOf(["run.started", ...TERMINAL_RUN_EVENTS]);
+      return e?.type === "run.started" ? { id: e.runId, trigger: e.trigger, createdAt: e.ts } : null;
+    };
     // Live text already sent is logged first in a transaction, in its row: the log keeps the order
     // in which things were sent, and a message's last text shares the row of its completion.
     this.store.atTransactionStart = () => this.liveText.flush();
