@@ -11,6 +11,17 @@ import { type RunRow, type RunSql, runOver, toRun, withStepUsage } from "./store
 /** A run the log says is under way: its last run boundary is this `run.started`. */
 export type RunStart = { id: string; trigger: string; createdAt: number };
 
+/** A run that has just started: active, nothing billed yet. */
+const fresh = (id: string, trigger: string, createdAt: number): RunRow => ({
+  id,
+  trigger,
+  status: "active",
+  steps: 0,
+  ...zeroTotals(),
+  createdAt,
+  endedAt: null,
+});
+
 export class Runs {
   private readonly copies = new Map<string, RunRow>();
   /** The run under way, once read (undefined: not read since the copies were dropped). */
@@ -33,15 +44,7 @@ export class Runs {
       // Not written yet: the run under way, from the log (its start) and the ledger (its usage).
       const start = this.activeId() === id ? this.underWayInLog() : null;
       if (start?.id !== id) return undefined;
-      run = {
-        id,
-        trigger: start.trigger,
-        status: "active",
-        steps: 0,
-        ...zeroTotals(),
-        createdAt: start.createdAt,
-        endedAt: null,
-      };
+      run = fresh(id, start.trigger, start.createdAt);
     }
     // The usage of the run under way is in the ledger; its row gets it when its status changes.
     const live = this.ledger.run();
@@ -82,15 +85,7 @@ export class Runs {
 
   /** A run starts: in memory only; the caller logs its `run.started` in the same transaction. */
   start(id: string, trigger: string): void {
-    this.copies.set(id, {
-      id,
-      trigger,
-      status: "active",
-      steps: 0,
-      ...zeroTotals(),
-      createdAt: Date.now(),
-      endedAt: null,
-    });
+    this.copies.set(id, fresh(id, trigger, Date.now()));
     this.active = id;
   }
 
