@@ -26,6 +26,8 @@ export class Runs {
   private readonly copies = new Map<string, RunRow>();
   /** The run under way, once read (undefined: not read since the copies were dropped). */
   private active: string | null | undefined;
+  /** Its start as the log gave it, when that is where it was found (no row yet). */
+  private startInLog: RunStart | null = null;
 
   constructor(
     private readonly sql: () => SqlStorage,
@@ -42,7 +44,7 @@ export class Runs {
     if (row) run = toRun(row);
     else {
       // Not written yet: the run under way, from the log (its start) and the ledger (its usage).
-      const start = this.activeId() === id ? this.underWayInLog() : null;
+      const start = this.activeId() === id ? this.startInLog : null;
       if (start?.id !== id) return undefined;
       run = fresh(id, start.trigger, start.createdAt);
     }
@@ -61,8 +63,9 @@ export class Runs {
   activeId(): string | null {
     // null is an answer too ("no run"), so only undefined reads again.
     if (this.active === undefined) {
+      this.startInLog = this.underWayInLog();
       this.active =
-        this.underWayInLog()?.id ??
+        this.startInLog?.id ??
         this.sql()
           .exec<{ id: string }>(
             "SELECT id FROM runs WHERE status IN ('active', 'waiting') ORDER BY created_at DESC, rowid DESC LIMIT 1",
@@ -124,6 +127,7 @@ export class Runs {
   forget(): void {
     this.copies.clear();
     this.active = undefined;
+    this.startInLog = null;
   }
 
   /** The whole row: inserted at a run's first status change, updated at the next ones. */
