@@ -53,11 +53,10 @@ export abstract class LoopObject extends DurableObject<Env> implements StreamRpc
     this.store = new Store(ctx.storage);
     this.d1 = new OutboxFlusher(env, this.store);
     this.models = new ModelClient(env);
-    // The log's next seq comes from SQLite again: a rolled-back event leaves no hole.
-    // What it held for the rolled-back transaction goes too: a replay still reading through this
-    // instance must not write it later.
-    // A nested one drops only its own held events (their seqs are given out again). Text sent
-    // ahead of the log is appended again: watchers have it, so the log must.
+    // A rollback drops what the log held for it; the seqs are given out again, so it leaves no
+    // hole. After an outermost one the log's next seq comes from SQLite again (and a replay still
+    // reading through the old instance can't write what was dropped); a nested one drops only its
+    // own events. Text sent ahead of the log is appended again: watchers have it, so the log must.
     this.store.onRollback = (heldFrom) => {
       const dropped = this.eventLog?.dropHeld(heldFrom ?? 0) ?? [];
       if (heldFrom === null) this.eventLog = null;
