@@ -12,6 +12,8 @@ interface Env {
   LIVE_TEXT_FLUSH_CHARS?: string;
   /** The window while every watcher renders delta frames, or none watches (LIVE_TEXT.renderedFlushMs). */
   LIVE_TEXT_RENDERED_FLUSH_MS?: string;
+  /** …and the characters it may hold then (LIVE_TEXT.renderedFlushChars). */
+  LIVE_TEXT_RENDERED_FLUSH_CHARS?: string;
   PBKDF2_ITERATIONS?: string;
   /** Multiplies every rate limit (≥ 1). For load tests against a private deployment. */
   RATE_LIMIT_MULTIPLIER?: string;

@@ -17,12 +17,20 @@ export const RUN_LIMITS = {
  * one coalesced text.delta / thinking.delta per block every `flushMs` or `flushChars` characters,
  * at the block's end, and before any other event.
  *
- * `flushMs` is for watchers that read text only from the log (SSE with `deltas=0`, clients that
- * don't say they render deltas). While no such watcher is live — nobody watches, or every watcher
- * renders delta frames — the log only bounds what a crash retracts and how far `/events` pages lag,
- * so it takes the text every `renderedFlushMs`: a tenth of the rows at a typical pace.
+ * `flushMs` and `flushChars` are for watchers that read text only from the log (SSE with
+ * `deltas=0`, clients that don't say they render deltas). While no such watcher is live — nobody
+ * watches, or every watcher renders delta frames — nobody waits on the log for text: it only
+ * bounds what a crash takes back from screens (text the next call streams again anyway: a crashed
+ * message is aborted and its call made again) and how far `/events` pages lag. So it takes the text
+ * every `renderedFlushMs` or `renderedFlushChars`: a typical answer's text shares the row of the
+ * message's completion, and a long one costs a row per ~2,000 tokens (bench/stream).
  */
-export const LIVE_TEXT = { flushMs: 100, renderedFlushMs: 1000, flushChars: 2048 } as const;
+export const LIVE_TEXT = {
+  flushMs: 100,
+  flushChars: 2048,
+  renderedFlushMs: 10_000,
+  renderedFlushChars: 8192,
+} as const;
 
 /** An orchestrator's team (DESIGN §8 "Bounded work"). */
 export const TEAM_LIMITS = {

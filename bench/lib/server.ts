@@ -56,9 +56,12 @@ export async function startBenchServer(vars: Record<string, string>): Promise<Be
   if (process.env.BENCH_INSPECTOR_PORT) args.push("--inspector-port", process.env.BENCH_INSPECTOR_PORT);
   // How long streamed text may wait for the log (DESIGN §11): the rows-per-token trade-off, to try.
   const windows = Object.fromEntries(
-    ["LIVE_TEXT_FLUSH_MS", "LIVE_TEXT_RENDERED_FLUSH_MS"].flatMap((k) =>
-      process.env[k] ? [[k, process.env[k]]] : [],
-    ),
+    [
+      "LIVE_TEXT_FLUSH_MS",
+      "LIVE_TEXT_FLUSH_CHARS",
+      "LIVE_TEXT_RENDERED_FLUSH_MS",
+      "LIVE_TEXT_RENDERED_FLUSH_CHARS",
+    ].flatMap((k) => (process.env[k] ? [[k, process.env[k]]] : [])),
   );
   for (const [k, v] of Object.entries({ ...vars, ...windows })) args.push("--var", `${k}:${v}`);
   let log = "";

@@ -271,8 +271,9 @@ describe("drill: evictions", () => {
     const log = orchestratorLog(id);
     for (;;) {
       const ev = await readLog(log);
-      // Logged in coalesced 2 KB events (DESIGN §11): 8 of them is ~16 KB streamed.
-      if (ofType(ev, "text.delta").length >= 8) break;
+      // Logged in coalesced events (DESIGN §11: 8 KB each while nobody reads text only from the
+      // log): crash once ~16 KB of the ~72 KB answer is in the log.
+      if (ofType(ev, "text.delta").reduce((n, e) => n + e.text.length, 0) >= 16_000) break;
       await sleep(10);
     }
     await crashObject(orchestratorStub(id));

@@ -7,7 +7,7 @@ import { type LiveChunk, LiveText } from "./live-text";
 
 type Logged = Extract<EventBody, { type: "text.delta" | "thinking.delta" }>;
 
-function setup(opts: { flushMs?: number | (() => number); flushChars?: number } = {}) {
+function setup(opts: { flushMs?: number | (() => number); flushChars?: number | (() => number) } = {}) {
   const sent: LiveChunk[] = [];
   const logged: Logged[] = [];
   const live = new LiveText(
@@ -100,6 +100,21 @@ describe("LiveText (the coalescer)", () => {
     live.append("m1", "text", 0, "c");
     vi.advanceTimersByTime(100);
     expect(logged.at(-1)).toMatchObject({ offset: 2100, text: "c" });
+  });
+
+  it("asks for the size cap as text arrives: 8 KB while every watcher renders, 2 KB with a log reader", () => {
+    let chars = 8192;
+    const { live, logged } = setup({ flushChars: () => chars });
+    live.append("m1", "text", 0, "a".repeat(5000));
+    expect(logged).toHaveLength(0);
+    live.append("m1", "text", 0, "b".repeat(3192));
+    expect(logged.map((e) => e.text.length)).toEqual([8192]);
+    // A reader of the log only joined: the short cap holds from the next chunk on.
+    chars = 2048;
+    live.append("m1", "text", 0, "c".repeat(2047));
+    expect(logged).toHaveLength(1);
+    live.append("m1", "text", 0, "d");
+    expect(logged.at(-1)).toMatchObject({ offset: 8192, text: `${"c".repeat(2047)}d` });
   });
 
   it("a block's end waits for the next event (flush) or the window; flush() logs every block in order", () => {

@@ -1,7 +1,7 @@
 // The live text overlay's coalescer (DESIGN §11). Token text goes out at once as unlogged `delta`
 // frames, offset-positioned in its block; the log gets one coalesced `text.delta` /
-// `thinking.delta` per block every window (~100 ms while someone reads text only from the log,
-// ~1 s otherwise: LIVE_TEXT) or 2 KB, and before any other event the object logs — so the log
+// `thinking.delta` per block every window (~100 ms or 2 KB while someone reads text only from the
+// log, 10 s or 8 KB otherwise: LIVE_TEXT), and before any other event the object logs — so the log
 // holds everything in the order it was sent, with a fraction of the rows. A block's end doesn't log
 // on its own: what it left goes with the event that follows (the message's completion, a tool call:
 // the object writes the two in one row) or with the window, whichever comes first.
@@ -25,7 +25,8 @@ export type LiveTextSink = {
 export type LiveTextOptions = {
   /** The window, asked each time one opens (it depends on who is watching). */
   flushMs?: number | (() => number);
-  flushChars?: number;
+  /** How much of a block may wait for the log, asked as text arrives (it depends on who is watching). */
+  flushChars?: number | (() => number);
   setTimer?: (fn: () => void, ms: number) => unknown;
   clearTimer?: (t: unknown) => void;
 };
@@ -49,7 +50,7 @@ export class LiveText {
   private dirty = 0;
   private timer: unknown = null;
   private readonly flushMs: () => number;
-  private readonly flushChars: number;
+  private readonly flushChars: () => number;
   private readonly setTimer: (fn: () => void, ms: number) => unknown;
   private readonly clearTimer: (t: unknown) => void;
 
@@ -59,7 +60,8 @@ export class LiveText {
   ) {
     const ms = opts.flushMs ?? LIVE_TEXT.flushMs;
     this.flushMs = typeof ms === "function" ? ms : () => ms;
-    this.flushChars = opts.flushChars ?? LIVE_TEXT.flushChars;
+    const chars = opts.flushChars ?? LIVE_TEXT.flushChars;
+    this.flushChars = typeof chars === "function" ? chars : () => chars;
     this.setTimer = opts.setTimer ?? ((fn, ms) => setTimeout(fn, ms));
     this.clearTimer = opts.clearTimer ?? ((t) => clearTimeout(t as ReturnType<typeof setTimeout>));
   }
@@ -81,7 +83,7 @@ export class LiveText {
     this.sink.send({ messageId, index, kind, offset: b.logged + b.pending.length, text });
     if (!b.pending) this.dirty++;
     b.pending += text;
-    if (b.pending.length >= this.flushChars) this.flushBlock(b);
+    if (b.pending.length >= this.flushChars()) this.flushBlock(b);
     else if (this.timer === null) this.timer = this.setTimer(() => this.onTimer(), this.flushMs());
   }
 
