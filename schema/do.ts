@@ -34,8 +34,20 @@ export const runs = sqliteTable(
     costUsd: real("cost_usd").notNull().default(0),
     createdAt: integer("created_at").notNull(),
     endedAt: integer("ended_at"),
+    /**
+     * The input the run took in as it arrived (a user message or a task, `{kind, payload,
+     * clientId}`): kept here instead of an inbox row, which holds only what waits. Found by its
+     * message id and the client's key like an inbox row (worker/db/runs.ts).
+     */
+    input: text("input", { mode: "json" }),
+    clientId: text("client_id"),
+    messageId: text("message_id"),
   },
-  (t) => [index("runs_status").on(t.status)],
+  (t) => [
+    index("runs_status").on(t.status),
+    index("runs_client_id").on(t.clientId),
+    index("runs_message_id").on(t.messageId),
+  ],
 );
 
 /** The model-facing conversation, one row per Anthropic message. */

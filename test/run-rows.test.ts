@@ -5,7 +5,17 @@ import { runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import type { Orchestrator } from "../worker/objects/orchestrator";
-import { api, createOrchestrator, makeUser, runsIdle, sim, type TestUser, waitFor } from "./helpers";
+import {
+  allEvents,
+  api,
+  createOrchestrator,
+  makeUser,
+  runsIdle,
+  sim,
+  type TestUser,
+  terminalRuns,
+  waitFor,
+} from "./helpers";
 
 const orchestrator = (id: string) => env.ORCHESTRATOR.getByName(id);
 
@@ -32,14 +42,15 @@ describe("rows a chat run writes", () => {
     // The log 3 (the user's message with the run's start, one row since they share a transaction;
     // the message's start; its end with the text the log didn't have yet, the usage it brings and
     // the run's end, which a reply with no tool calls writes in its checkpoint: one row too), runs 1
-    // (written at its end: until its first status change the log's run.started says it is under
-    // way, db/runs.ts), inbox 1 (the message, written taken by the run it starts), conversation 2
-    // and the ledger 1 (totals, context size, the run's usage so far and the D1 row,
-    // db/ledger.ts): 8. With no budget above the call there is no reservation to record (two rows
-    // a call before), and the unchanged templates list costs none (one a run). Before the ledger
-    // and shared log rows: 18; before the run's end joined the checkpoint: 11; before the text's
-    // tail joined it: 10; before the run's row waited for its end: 9.
-    expect(second).toBeLessThanOrEqual(8);
+    // (written at its end with the message it started with: until its first status change the
+    // log's run.started says it is under way, and its message.user, just before, is the input,
+    // db/runs.ts), conversation 2 and the ledger 1 (totals, context size, the run's usage so far
+    // and the D1 row, db/ledger.ts): 7. No inbox row: it holds only what waits. With no budget
+    // above the call there is no reservation to record (two rows a call before), and the
+    // unchanged templates list costs none (one a run). Before the ledger and shared log rows: 18;
+    // before the run's end joined the checkpoint: 11; before the text's tail joined it: 10; before
+    // the run's row waited for its end: 9; before the run's row kept its input: 8.
+    expect(second).toBeLessThanOrEqual(7);
   });
 });
 
@@ -79,6 +90,54 @@ describe("the run under way before its row (db/runs.ts)", () => {
       return { active: o.store.activeRunId(), latest: o.store.latestRun()?.status };
     });
     expect(after).toEqual({ active: null, latest: "completed" });
+  });
+
+  it("a message a run took in as it arrived is in the run's row, not the inbox, and found by id and key", async () => {
+    const user = await makeUser();
+    const id = await createOrchestrator(user);
+    const clientId = `c-${crypto.randomUUID()}`;
+    const send = () =>
+      api<{ messageId: string; runId: string }>(user, "POST", `/api/orchestrators/${id}/messages`, {
+        text: sim([{ fault: "stall", times: 1 }, { text: "after the stall" }]),
+        clientId,
+      });
+    const first = (await send()).body;
+    await waitFor(orchestrator(id), (ev) => ev.some((e) => e.type === "message.started"));
+    const lookups = () =>
+      runInDurableObject(orchestrator(id), (o: Orchestrator, state: DurableObjectState) => {
+        // Dropped copies: the run under way and its input come back from the log.
+        o.store.forget();
+        const byKey = o.store.input({ clientId });
+        const byId = o.store.input({ messageId: first.messageId });
+        return {
+          inbox: state.storage.sql.exec<{ n: number }>("SELECT COUNT(*) AS n FROM inbox").one().n,
+          byKey: byKey && { runId: byKey.runId, kind: byKey.kind, messageId: byKey.payload.messageId },
+          same: JSON.stringify(byKey) === JSON.stringify(byId),
+          text: byId?.payload.text.includes("after the stall"),
+        };
+      });
+    const expected = {
+      inbox: 0,
+      byKey: { runId: first.runId, kind: "user", messageId: first.messageId },
+      same: true,
+      text: true,
+    };
+    // Mid-run (no run row yet): from the log.
+    expect(await lookups()).toEqual(expected);
+    // A repeat of the send is the same message, not a second one.
+    const repeat = (await send()).body;
+    expect(repeat).toMatchObject({ messageId: first.messageId, runId: first.runId });
+    await waitFor(orchestrator(id), runsIdle(1), 30_000);
+    // Ended: from the run's row.
+    expect(await lookups()).toEqual(expected);
+    expect((await send()).body).toMatchObject({ messageId: first.messageId, runId: first.runId });
+    const state = await api<{ state: string; runId: string }>(
+      user,
+      "GET",
+      `/api/orchestrators/${id}/messages/${first.messageId}`,
+    );
+    expect(state.body).toMatchObject({ state: "taken", runId: first.runId });
+    expect(terminalRuns(await allEvents(orchestrator(id)))).toHaveLength(1);
   });
 
   it("a row written active before this (an object mid-run at a deploy) is still the run under way", async () => {

@@ -21,9 +21,9 @@ async function withStore(fn: (store: Store, cold: () => Store, sql: SqlStorage) 
     const logged = (store: Store): Store => {
       store.runUnderWayInLog = () => underWay;
       const insertRun = store.insertRun.bind(store);
-      store.insertRun = (id, trigger) => {
-        insertRun(id, trigger);
-        underWay = { id, trigger, createdAt: Date.now() };
+      store.insertRun = (id, trigger, input) => {
+        insertRun(id, trigger, input);
+        underWay = { id, trigger, createdAt: Date.now(), input: input ?? null };
       };
       const setRunStatus = store.setRunStatus.bind(store);
       store.setRunStatus = (id, status) => {

@@ -1,5 +1,7 @@
 // What waits for the object to be free: user messages, tasks and agent reports, in its own SQLite.
 // A run takes them in (runner.ts); Stop all cancels what waits; a repeat send is found by clientId.
+// A message or task that finds the object idle never waits: the run it starts keeps it in its row
+// (runs.ts), and Store.input() looks in both places.
 import { type InboxKind, type InboxPayload, type InboxRow, type InboxSql, toInbox } from "./store-types";
 
 export class Inbox {

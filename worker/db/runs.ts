@@ -4,12 +4,61 @@
 // One row fewer per run; a restart finds the run under way in the log, as it finds the message
 // that was streaming. Rows of runs started before this (written `active` at their start) are found
 // as they were.
-import { type Usage, zeroTotals } from "../../schema/events";
+// The input a run took in as it arrived (a user message or a task that found the object idle) is
+// kept in the run's row, not in an inbox row of its own: the inbox holds what waits. Until the row
+// is written the log has it (its `message.user` is in the row of the `run.started` right after it).
+// A message's lookups (by id, by the client's key) find it here as the inbox row it would have been.
+import { type StreamEvent, type Usage, zeroTotals } from "../../schema/events";
 import { type Ledger, usageOf } from "./ledger";
-import { type RunRow, type RunSql, runOver, toRun, withStepUsage } from "./store-types";
+import { type InboxRow, parse, type RunRow, type RunSql, runOver, toRun, withStepUsage } from "./store-types";
+
+/** An input a run took in as it arrived: in the run's row instead of the inbox. */
+export type ArrivedInput = Pick<InboxRow, "kind" | "payload" | "clientId">;
 
 /** A run the log says is under way: its last run boundary is this `run.started`. */
-export type RunStart = { id: string; trigger: string; createdAt: number };
+export type RunStart = { id: string; trigger: string; createdAt: number; input: ArrivedInput | null };
+
+/** How a message is looked up: by its id, or by the key its client sent it with. */
+export type InputKey = { messageId: string } | { clientId: string };
+
+const matches = (input: ArrivedInput, key: InputKey) =>
+  "clientId" in key ? input.clientId === key.clientId : input.payload.messageId === key.messageId;
+
+/**
+ * The input a run took in as it arrived, from the log: the `message.user` right before its
+ * `run.started` (one transaction wrote both) when it is the message the run started with. Null for a
+ * run started by what waited in the inbox (the inbox has it), a report or a retry.
+ */
+export function arrivedInput(
+  start: Extract<StreamEvent, { type: "run.started" }>,
+  log: { read(after: number, limit: number): StreamEvent[] },
+): ArrivedInput | null {
+  if (!start.messageId || start.retryOf || start.trigger === "agent_report") return null;
+  const m = log.read(start.seq - 2, 1)[0];
+  if (m?.type !== "message.user" || m.messageId !== start.messageId) return null;
+  const kind = start.trigger === "task" ? "task" : "user";
+  const clientId = m.clientId ?? null;
+  return {
+    kind,
+    clientId,
+    payload: {
+      text: m.text,
+      messageId: m.messageId,
+      ...(kind === "task" && clientId ? { taskId: clientId } : {}),
+      ...(m.edits ? { edits: m.edits } : {}),
+      ...(m.regenerates ? { regenerates: m.regenerates } : {}),
+    },
+  };
+}
+
+/** An arrived input as the inbox row it would have been: taken by its run as the run began. */
+const asInboxRow = (runId: string, createdAt: number, input: ArrivedInput): InboxRow => ({
+  id: input.payload.messageId,
+  ...input,
+  runId,
+  createdAt,
+  consumedAt: createdAt,
+});
 
 /** A run that has just started: active, nothing billed yet. */
 const fresh = (id: string, trigger: string, createdAt: number): RunRow => ({
@@ -28,6 +77,8 @@ export class Runs {
   private active: string | null | undefined;
   /** Its start as the log gave it, when that is where it was found (no row yet). */
   private startInLog: RunStart | null = null;
+  /** Inputs of runs whose row isn't written yet (the run under way), by run id. */
+  private readonly inputs = new Map<string, ArrivedInput>();
 
   constructor(
     private readonly sql: () => SqlStorage,
@@ -64,6 +115,7 @@ export class Runs {
     // null is an answer too ("no run"), so only undefined reads again.
     if (this.active === undefined) {
       this.startInLog = this.underWayInLog();
+      if (this.startInLog?.input) this.inputs.set(this.startInLog.id, this.startInLog.input);
       this.active =
         this.startInLog?.id ??
         this.sql()
@@ -86,10 +138,30 @@ export class Runs {
     return r ? this.get(r.id) : undefined;
   }
 
-  /** A run starts: in memory only; the caller logs its `run.started` in the same transaction. */
-  start(id: string, trigger: string): void {
+  /**
+   * A run starts: in memory only; the caller logs its `run.started` in the same transaction (and an
+   * arrived `input`'s `message.user` just before it).
+   */
+  start(id: string, trigger: string, input?: ArrivedInput): void {
     this.copies.set(id, fresh(id, trigger, Date.now()));
+    if (input) this.inputs.set(id, input);
     this.active = id;
+  }
+
+  /** The input a run took in as it arrived, as an inbox row taken by that run, or undefined. */
+  arrived(key: InputKey): InboxRow | undefined {
+    const active = this.activeId();
+    const pending = active ? this.inputs.get(active) : undefined;
+    if (active && pending && matches(pending, key))
+      return asInboxRow(active, this.get(active)!.createdAt, pending);
+    const [column, value] = "clientId" in key ? ["client_id", key.clientId] : ["message_id", key.messageId];
+    const row = this.sql()
+      .exec<{ id: string; input: string; created_at: number }>(
+        `SELECT id, input, created_at FROM runs WHERE ${column} = ? ORDER BY created_at LIMIT 1`,
+        value,
+      )
+      .toArray()[0];
+    return row ? asInboxRow(row.id, row.created_at, parse<ArrivedInput>(row.input)) : undefined;
   }
 
   /** A run's new status, with its usage so far (kept in the ledger while it runs). */
@@ -126,15 +198,21 @@ export class Runs {
   /** Drops the copies (a rolled-back transaction): the next read goes to SQLite and the log. */
   forget(): void {
     this.copies.clear();
+    this.inputs.clear();
     this.active = undefined;
     this.startInLog = null;
   }
 
-  /** The whole row: inserted at a run's first status change, updated at the next ones. */
+  /**
+   * The whole row: inserted at a run's first status change, updated at the next ones. The input it
+   * arrived with goes in with the insert (from then on the row has it).
+   */
   private write(run: RunRow): void {
+    const input = this.inputs.get(run.id);
     this.sql().exec(
       `INSERT INTO runs (id, trigger, status, steps, input_tokens, output_tokens, cache_read_tokens,
-         cache_write_tokens, cost_usd, created_at, ended_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+         cache_write_tokens, cost_usd, created_at, ended_at, input, client_id, message_id)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
        ON CONFLICT (id) DO UPDATE SET status = excluded.status, ended_at = excluded.ended_at,
          steps = excluded.steps, input_tokens = excluded.input_tokens, output_tokens = excluded.output_tokens,
          cache_read_tokens = excluded.cache_read_tokens, cache_write_tokens = excluded.cache_write_tokens,
@@ -150,7 +228,11 @@ export class Runs {
       run.costUsd,
       run.createdAt,
       run.endedAt,
+      input ? JSON.stringify(input) : null,
+      input?.clientId ?? null,
+      input?.payload.messageId ?? null,
     );
+    this.inputs.delete(run.id);
     this.copies.set(run.id, run);
   }
 }

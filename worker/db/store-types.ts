@@ -46,7 +46,8 @@ export type ObjectConfig = {
   maxTokens?: number;
 };
 
-export type RunRow = typeof t.runs.$inferSelect;
+/** A run's row without the input it arrived with (runs.ts keeps that apart: only lookups read it). */
+export type RunRow = Omit<typeof t.runs.$inferSelect, "input" | "clientId" | "messageId">;
 export type InboxKind = "user" | "task" | "agent_report";
 export type InboxPayload = {
   /** What the user wrote (shown in message.user), or a report's text. */

@@ -10,10 +10,11 @@ import { Inbox } from "./inbox";
 import { LEDGER_KEYS, Ledger, type LedgerKey } from "./ledger";
 import { NoticeQueue } from "./notice-queue";
 import { OutboxTable } from "./outbox-table";
-import { type RunStart, Runs } from "./runs";
+import { type ArrivedInput, type InputKey, type RunStart, Runs } from "./runs";
 import {
   type ContentBlock,
   type ConversationRow,
+  type InboxRow,
   type Json,
   type MetaShape,
   type ObjectConfig,
@@ -25,6 +26,7 @@ import {
 } from "./store-types";
 import { ToolResults } from "./tool-results";
 
+export type { ArrivedInput, InputKey, RunStart } from "./runs";
 export type * from "./store-types";
 
 /**
@@ -235,8 +237,19 @@ export class Store {
     return this.runs.latest();
   }
 
-  insertRun(id: string, trigger: string): void {
-    this.runs.start(id, trigger);
+  /** A run starts; `input`: what it takes in as it arrives, kept in its row instead of the inbox. */
+  insertRun(id: string, trigger: string, input?: ArrivedInput): void {
+    this.runs.start(id, trigger, input);
+  }
+
+  /**
+   * A message (a user's, a task, a report) by its id or its client's key: waiting or taken from the
+   * inbox, or the input a run took in as it arrived (runs.ts).
+   */
+  input(key: InputKey): InboxRow | undefined {
+    const queued =
+      "clientId" in key ? this.inbox.byClientId(key.clientId) : this.inbox.byMessageId(key.messageId);
+    return queued ?? this.runs.arrived(key);
   }
 
   /** A run's new status, with its usage so far (kept in the ledger while it runs). */

@@ -56,7 +56,7 @@ export function regenerateNote(): string {
 
 /** A user message of this object by id (not a report, not a retry). */
 function userMessage(store: Store, messageId: string) {
-  const row = store.inbox.byMessageId(messageId);
+  const row = store.input({ messageId });
   return row && row.kind === "user" && !row.payload.retryOf ? row : null;
 }
 

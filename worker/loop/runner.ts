@@ -7,7 +7,15 @@
 import type Anthropic from "@anthropic-ai/sdk";
 import type { MessageState } from "../../schema/api";
 import type { RunFailureCode } from "../../schema/errors";
-import type { ContentBlock, InboxKind, InboxPayload, InboxRow, RunRow, Store } from "../db/store";
+import type {
+  ArrivedInput,
+  ContentBlock,
+  InboxKind,
+  InboxPayload,
+  InboxRow,
+  RunRow,
+  Store,
+} from "../db/store";
 import { RUN_LIMITS } from "../limits";
 import type { Approvals, Decided } from "./approvals";
 import { Checkpoints } from "./checkpoints";
@@ -99,7 +107,7 @@ export class Runner {
 
   /** The first answer to a send with this clientId, if there was one (sends are idempotent). */
   private seen(clientId: string): Submitted | null {
-    const seen = this.store.inbox.byClientId(clientId);
+    const seen = this.store.input({ clientId });
     if (!seen) return null;
     return {
       messageId: seen.payload.messageId,
@@ -115,7 +123,7 @@ export class Runner {
    * already took it; null when this object has no such message (reports can't be cancelled).
    */
   cancel(messageId: string): MessageState | "started" | null {
-    const row = this.store.inbox.byMessageId(messageId);
+    const row = this.store.input({ messageId });
     if (!row || row.kind === "agent_report" || row.payload.retryOf) return null;
     if (row.runId) return "started";
     if (row.consumedAt === null) {
@@ -190,8 +198,19 @@ export class Runner {
       return null;
     }
     this.store.joined(() => {
-      if (arriving && mine) {
-        // Taken by the run it starts with (as its input, or as a report it takes in): one row.
+      // The run's input as it arrives (a user message or a task, not a retry: its `message.user`
+      // goes in the log just before `run.started`) is kept in the run's row: no inbox row.
+      const arrived =
+        arriving &&
+        mine &&
+        runId &&
+        mine === input &&
+        arriving.kind !== "agent_report" &&
+        !arriving.payload.retryOf
+          ? { kind: arriving.kind, payload: arriving.payload, clientId: arriving.clientId ?? null }
+          : undefined;
+      if (arriving && mine && !arrived) {
+        // Taken by the run it starts with (as a report it takes in, or a retry): one row.
         mine.runId = runId && (mine === input || reports.includes(mine)) ? runId : null;
         this.store.inbox.add(
           arriving.id,
@@ -201,7 +220,8 @@ export class Runner {
           mine.runId,
         );
       }
-      if (runId) this.begin(runId, input, reports);
+      if (mine && arrived) mine.runId = runId;
+      if (runId) this.begin(runId, input, reports, arrived);
     });
     // Driven once the transaction it started in (or the one it arrived in) has committed.
     if (runId || !idle) this.store.afterCommit(() => void this.kick());
@@ -210,13 +230,14 @@ export class Runner {
 
   /**
    * A run's start, inside the caller's transaction: its row, the inputs it takes in (one written
-   * taken by this run as it arrived is left as it is), its first user turn and `run.started`.
+   * taken by this run as it arrived is left as it is; `arrived`, one the run's row keeps), its first
+   * user turn and `run.started`.
    */
-  private begin(runId: string, input: Taken | undefined, reports: Taken[]): void {
+  private begin(runId: string, input: Taken | undefined, reports: Taken[], arrived?: ArrivedInput): void {
     const lead = input ?? reports[0]!;
     const trigger = lead.kind === "user" ? "user" : lead.kind === "task" ? "task" : "agent_report";
     const retryOf = input?.payload.retryOf;
-    this.store.insertRun(runId, trigger);
+    this.store.insertRun(runId, trigger, arrived);
     for (const item of [...reports, ...(input ? [input] : [])]) {
       if (item.runId !== runId) this.store.inbox.take(item.id, runId);
     }

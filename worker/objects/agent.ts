@@ -77,7 +77,7 @@ export class Agent extends LoopObject implements AgentRpc {
     if (!this.initialised() || this.store.get("deleted")) {
       return { accepted: false, queued: false, reason: "The agent no longer exists." };
     }
-    if (this.store.inbox.byClientId(taskId)) return { accepted: true, queued: false };
+    if (this.store.input({ clientId: taskId })) return { accepted: true, queued: false };
     if (stopGen < (this.store.get("stopGen") ?? 0)) {
       return { accepted: false, queued: false, reason: "Not sent: the user stopped all agents." };
     }
@@ -91,7 +91,7 @@ export class Agent extends LoopObject implements AgentRpc {
   override send(text: string, clientId?: string) {
     const taskId = `user_${clientId ?? crypto.randomUUID()}`;
     // The socket checked queueFull() through sendRefusal() before calling this.
-    if (!this.store.inbox.byClientId(taskId)) this.accept(taskId, text, false);
+    if (!this.store.input({ clientId: taskId })) this.accept(taskId, text, false);
     const r = this.runner.submit("task", text, { clientId: taskId, taskId });
     return { messageId: r.messageId, runId: r.runId, queued: r.queued };
   }

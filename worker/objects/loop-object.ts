@@ -16,6 +16,7 @@ import {
 } from "../../schema/events";
 import { credentialAlive } from "../auth/credentials";
 import { EventLog } from "../db/event-log";
+import { arrivedInput } from "../db/runs";
 import { type ObjectConfig, Store } from "../db/store";
 import type { Approval } from "../db/store-types";
 import { RUN_LIMITS } from "../limits";
@@ -68,7 +69,8 @@ export abstract class LoopObject extends DurableObject<Env> implements StreamRpc
     this.store.runUnderWayInLog = () => {
       if (!this.initialised()) return null;
       const e = this.log.lastOf(["run.started", ...TERMINAL_RUN_EVENTS]);
-      return e?.type === "run.started" ? { id: e.runId, trigger: e.trigger, createdAt: e.ts } : null;
+      if (e?.type !== "run.started") return null;
+      return { id: e.runId, trigger: e.trigger, createdAt: e.ts, input: arrivedInput(e, this.log) };
     };
     // Live text already sent is logged first in a transaction, in its row: the log keeps the order
     // in which things were sent, and a message's last text shares the row of its completion.

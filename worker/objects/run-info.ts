@@ -50,13 +50,8 @@ export function runInfo(store: Store, log: EventLog, runId: string): RunInfo | n
  * cancels an agent's queue). Null when this object never had it.
  */
 export function runOfMessage(store: Store, messageId: string): MessageState | null {
-  const row = store.sql
-    .exec<{ run_id: string | null; consumed_at: number | null }>(
-      "SELECT run_id, consumed_at FROM inbox WHERE json_extract(payload, '$.messageId') = ? LIMIT 1",
-      messageId,
-    )
-    .toArray()[0];
+  const row = store.input({ messageId });
   if (!row) return null;
-  const state = row.run_id ? "taken" : row.consumed_at === null ? "queued" : "cancelled";
-  return { messageId, runId: row.run_id, state };
+  const state = row.runId ? "taken" : row.consumedAt === null ? "queued" : "cancelled";
+  return { messageId, runId: row.runId, state };
 }
