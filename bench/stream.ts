@@ -5,7 +5,7 @@
 // delta (Baton: its delta frame). Per 1,000 output tokens, side by side: object SQLite rows written,
 // bytes on the wire (every frame the client got), server CPU. Table to stderr, JSON to stdout.
 //   npx tsx bench/stream.ts --streams 1,10,50 --tokens 600 --pace 200
-//   (--repeat N, --timeout S, --timeline FILE for every delta's latency; BENCH_INSPECTOR_PORT for a
+//   (--repeat N, --order bare-first|baton-first, --timeout S, --timeline FILE for every delta's latency; BENCH_INSPECTOR_PORT for a
 //   CPU profile of each phase, BENCH_PROFILE_DIR to keep the raw profiles)
 import { writeFileSync } from "node:fs";
 import type { StreamEvent } from "../schema/events";
@@ -19,6 +19,10 @@ const STREAMS = listArg("streams", "1,10,50");
 const TOKENS = numArg("tokens", 600);
 const PACE = numArg("pace", 200);
 const REPEAT = numArg("repeat", 1);
+// Which relay streams first at each N. The second one inherits a warmer, busier isolate (each phase
+// leaves garbage and compiled code behind), so a ratio read from one order alone is biased: the
+// bare relay's 50-stream phase follows Baton's 10-stream one by default.
+const BATON_FIRST = arg("order", "bare-first") === "baton-first";
 const MODEL = "claude-haiku-5-5";
 
 type StreamResult = {
@@ -253,8 +257,8 @@ const rows: Awaited<ReturnType<typeof phase>>[] = [];
 try {
   for (let r = 0; r < REPEAT; r++) {
     for (const n of STREAMS) {
-      rows.push(await phase(server, sim, n, "bare"));
-      rows.push(await phase(server, sim, n, "baton"));
+      const order = BATON_FIRST ? (["baton", "bare"] as const) : (["bare", "baton"] as const);
+      for (const kind of order) rows.push(await phase(server, sim, n, kind));
     }
   }
 } finally {

@@ -139,8 +139,9 @@ export const eventBodySchema = z.discriminatedUnion("type", [
   }),
   /**
    * Text of a content block, coalesced (DESIGN §11): one event covers the text streamed since the
-   * block's previous one, logged every ~100 ms or 2 KB and before any other event (a block's last
-   * text just before the event that follows its end). `offset`: characters
+   * block's previous one, logged every ~100 ms or 2 KB (10 s or 8 KB while every watcher renders
+   * `delta` frames) and before any other event (a block's last text just before the event that
+   * follows its end). `offset`: characters
    * (UTF-16 code units, JavaScript's string length) of that block before this text; absent in logs
    * written before the overlay existed, where every event simply follows the previous one.
    */
@@ -285,7 +286,8 @@ export const clientFrameSchema = z.discriminatedUnion("type", [
     after: z.number().int().nonnegative(),
     /**
      * The client renders `delta` frames (DESIGN §11). While every watcher says so, the object may
-     * log text less often (LIVE_TEXT.renderedFlushMs): nobody waits on the log for it.
+     * log text less often (LIVE_TEXT.renderedFlushMs / renderedFlushChars): nobody waits on the
+     * log for it.
      */
     deltas: z.boolean().optional(),
   }),

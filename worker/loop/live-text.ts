@@ -25,7 +25,7 @@ export type LiveTextSink = {
 export type LiveTextOptions = {
   /** The window, asked each time one opens (it depends on who is watching). */
   flushMs?: number | (() => number);
-  /** How much of a block may wait for the log, asked as text arrives (it depends on who is watching). */
+  /** How much of a block may wait for the log, asked with the window (it depends on who is watching). */
   flushChars?: number | (() => number);
   setTimer?: (fn: () => void, ms: number) => unknown;
   clearTimer?: (t: unknown) => void;
@@ -49,6 +49,8 @@ export class LiveText {
   /** Blocks with pending text (usually one: a message streams one block at a time). */
   private dirty = 0;
   private timer: unknown = null;
+  /** The size cap of the window open now, asked as it opened (who watches is not asked per chunk). */
+  private cap = 0;
   private readonly flushMs: () => number;
   private readonly flushChars: () => number;
   private readonly setTimer: (fn: () => void, ms: number) => unknown;
@@ -81,10 +83,14 @@ export class LiveText {
       this.blocks.set(key, b);
     }
     this.sink.send({ messageId, index, kind, offset: b.logged + b.pending.length, text });
+    if (this.timer === null) {
+      // A window opens: its length and size cap depend on who watches, asked now, once.
+      this.timer = this.setTimer(() => this.onTimer(), this.flushMs());
+      this.cap = this.flushChars();
+    }
     if (!b.pending) this.dirty++;
     b.pending += text;
-    if (b.pending.length >= this.flushChars()) this.flushBlock(b);
-    else if (this.timer === null) this.timer = this.setTimer(() => this.onTimer(), this.flushMs());
+    if (b.pending.length >= this.cap) this.flushBlock(b);
   }
 
   /**
