@@ -22,7 +22,10 @@ const REPEAT = numArg("repeat", 1);
 // Which relay streams first at each N. The second one inherits a warmer, busier isolate (each phase
 // leaves garbage and compiled code behind), so a ratio read from one order alone is biased: the
 // bare relay's 50-stream phase follows Baton's 10-stream one by default.
-const BATON_FIRST = arg("order", "bare-first") === "baton-first";
+const ORDER = arg("order", "bare-first");
+if (ORDER !== "bare-first" && ORDER !== "baton-first")
+  throw new Error(`--order: bare-first or baton-first, not ${ORDER}`);
+const BATON_FIRST = ORDER === "baton-first";
 const MODEL = "claude-haiku-5-5";
 
 type StreamResult = {

@@ -200,13 +200,13 @@ export const streamQuery = z.strictObject({
   /**
    * `0`: no live text (`event: delta` messages, DESIGN §11), only the logged events, whose
    * coalesced text.delta / thinking.delta carry all of it a little later. Absent: live text too.
-   * `1`: live text, and the client says it renders it, so the log may lag it by up to 10 s or 8 KB.
+   * `1`: live text, and the client says it renders it, so the log may lag it by up to 10 s or 4 KB.
    */
   deltas: z
     .enum(["0", "1"])
     .optional()
     .describe(
-      "absent: live text ahead of the log as `event: delta` messages without an `id:`, and logged text.delta / thinking.delta every ~100 ms; 1: the same, and this client renders the delta messages, so while every watcher does, the log takes the text every 10 s or 8 KB (fewer writes); 0: only logged events, whose text.delta / thinking.delta carry all the text, coalesced",
+      "absent: live text ahead of the log as `event: delta` messages without an `id:`, and logged text.delta / thinking.delta every ~100 ms; 1: the same, and this client renders the delta messages, so while every watcher does, the log takes the text every 10 s or 4 KB (fewer writes); 0: only logged events, whose text.delta / thinking.delta carry all the text, coalesced",
     ),
 });
 

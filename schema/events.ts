@@ -139,7 +139,7 @@ export const eventBodySchema = z.discriminatedUnion("type", [
   }),
   /**
    * Text of a content block, coalesced (DESIGN §11): one event covers the text streamed since the
-   * block's previous one, logged every ~100 ms or 2 KB (10 s or 8 KB while every watcher renders
+   * block's previous one, logged every ~100 ms or 2 KB (10 s or 4 KB while every watcher renders
    * `delta` frames) and before any other event (a block's last text just before the event that
    * follows its end). `offset`: characters
    * (UTF-16 code units, JavaScript's string length) of that block before this text; absent in logs

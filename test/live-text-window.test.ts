@@ -1,6 +1,6 @@
 // How often the log takes streamed text depends on who watches (DESIGN §11, LIVE_TEXT): every
 // ~100 ms or 2 KB while a live watcher reads text only from the log (SSE `deltas=0` or absent, a
-// socket whose resume didn't say `deltas: true`), every 10 s or 8 KB while every watcher renders
+// socket whose resume didn't say `deltas: true`), every 10 s or 4 KB while every watcher renders
 // delta frames or none watches — and at once when such a reader joins mid-block. Tests run with 1 s and 3 s
 // (vitest.config.ts); a stalled attempt holds a block open until the 1.5 s idle timeout retries it,
 // so whether its text reached the log before the retry says which window was used.
@@ -69,26 +69,26 @@ describe("the live text window follows the watchers", () => {
     a.close();
   });
 
-  it("a 6 KB answer is one text row under a rendering watcher, 2 KB rows under a log reader", async () => {
+  it("a 3.6 KB answer is one text row under a rendering watcher, 2 KB rows under a log reader", async () => {
     const rows = async (rendersDeltas: boolean) => {
       const user = await makeUser();
       const id = await createOrchestrator(user);
       const a = await WsClient.connect(user, `/api/orchestrators/${id}/ws`, 0, { rendersDeltas });
-      await api(user, "POST", `/api/orchestrators/${id}/messages`, { text: sim([{ text: prose(170) }]) });
+      await api(user, "POST", `/api/orchestrators/${id}/messages`, { text: sim([{ text: prose(100) }]) });
       const log = await waitFor(orchestrator(id), runsIdle(1), 30_000);
       await rendersTheLog(a, log);
       a.close();
       const text = ofType(log, "text.delta");
-      expect(text.reduce((n, e) => n + e.text.length, 0)).toBe(prose(170).length);
+      expect(text.reduce((n, e) => n + e.text.length, 0)).toBe(prose(100).length);
       return { text, end: ofType(log, "message.completed")[0]! };
     };
-    // Rendering: under the 8 KB cap, so the whole text goes with the message's completion.
+    // Rendering: under the 4 KB cap, so the whole text goes with the message's completion.
     const rendered = await rows(true);
     expect(rendered.text).toHaveLength(1);
     expect(rendered.end.seq).toBe(rendered.text[0]!.seq + 1);
     // A log reader: a row per 2 KB (the test pace streams it well inside the 1 s window).
     const read = await rows(false);
-    expect(read.text.length).toBeGreaterThanOrEqual(3);
+    expect(read.text.length).toBeGreaterThanOrEqual(2);
     expect(Math.max(...read.text.map((e) => e.text.length))).toBeLessThan(2048 + 64);
   });
 

@@ -19,17 +19,19 @@ export const RUN_LIMITS = {
  *
  * `flushMs` and `flushChars` are for watchers that read text only from the log (SSE with
  * `deltas=0`, clients that don't say they render deltas). While no such watcher is live — nobody
- * watches, or every watcher renders delta frames — nobody waits on the log for text: it only
- * bounds what a crash takes back from screens (text the next call streams again anyway: a crashed
- * message is aborted and its call made again) and how far `/events` pages lag. So it takes the text
- * every `renderedFlushMs` or `renderedFlushChars`: a typical answer's text shares the row of the
- * message's completion, and a long one costs a row per ~2,000 tokens (bench/stream).
+ * watches, or every watcher renders delta frames — nobody waits on the log for text, so it takes
+ * the text every `renderedFlushMs` or `renderedFlushChars`: a typical answer's text shares the row
+ * of the message's completion, and a long one costs a row per ~1,000 tokens (bench/stream). What
+ * the log doesn't have yet bounds three things, each by at most `renderedFlushChars` a block: what
+ * a crash takes back from screens (the call is made again anyway: a crashed message is aborted),
+ * how far `/events` pages lag, and what a crash leaves unbilled (an aborted message is billed for
+ * the text the log has, at 4 characters a token: up to ~1,000 output tokens a block go uncounted).
  */
 export const LIVE_TEXT = {
   flushMs: 100,
   flushChars: 2048,
   renderedFlushMs: 10_000,
-  renderedFlushChars: 8192,
+  renderedFlushChars: 4096,
 } as const;
 
 /** An orchestrator's team (DESIGN §8 "Bounded work"). */

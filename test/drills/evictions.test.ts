@@ -271,7 +271,7 @@ describe("drill: evictions", () => {
     const log = orchestratorLog(id);
     for (;;) {
       const ev = await readLog(log);
-      // Logged in coalesced events (DESIGN §11: 8 KB each while nobody reads text only from the
+      // Logged in coalesced events (DESIGN §11: 4 KB each while nobody reads text only from the
       // log): crash once ~16 KB of the ~72 KB answer is in the log.
       if (ofType(ev, "text.delta").reduce((n, e) => n + e.text.length, 0) >= 16_000) break;
       await sleep(10);

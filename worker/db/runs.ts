@@ -60,6 +60,10 @@ const asInboxRow = (runId: string, createdAt: number, input: ArrivedInput): Inbo
   consumedAt: createdAt,
 });
 
+/** A run's columns but the input it arrived with (only lookups read that). */
+const RUN_COLUMNS =
+  "id, trigger, status, steps, input_tokens, output_tokens, cache_read_tokens, cache_write_tokens, cost_usd, created_at, ended_at";
+
 /** A run that has just started: active, nothing billed yet. */
 const fresh = (id: string, trigger: string, createdAt: number): RunRow => ({
   id,
@@ -90,7 +94,7 @@ export class Runs {
   get(id: string): RunRow | undefined {
     const hit = this.copies.get(id);
     if (hit) return { ...hit };
-    const row = this.sql().exec<RunSql>("SELECT * FROM runs WHERE id = ?", id).toArray()[0];
+    const row = this.sql().exec<RunSql>(`SELECT ${RUN_COLUMNS} FROM runs WHERE id = ?`, id).toArray()[0];
     let run: RunRow;
     if (row) run = toRun(row);
     else {
@@ -148,7 +152,11 @@ export class Runs {
     this.active = id;
   }
 
-  /** The input a run took in as it arrived, as an inbox row taken by that run, or undefined. */
+  /**
+   * The input a run took in as it arrived, as an inbox row taken by that run, or undefined. A
+   * client's key is unique here without a unique index: a send looks it up (inbox, then runs) and
+   * writes in one synchronous turn, so a repeat always finds the first.
+   */
   arrived(key: InputKey): InboxRow | undefined {
     const active = this.activeId();
     const pending = active ? this.inputs.get(active) : undefined;
@@ -216,7 +224,9 @@ export class Runs {
        ON CONFLICT (id) DO UPDATE SET status = excluded.status, ended_at = excluded.ended_at,
          steps = excluded.steps, input_tokens = excluded.input_tokens, output_tokens = excluded.output_tokens,
          cache_read_tokens = excluded.cache_read_tokens, cache_write_tokens = excluded.cache_write_tokens,
-         cost_usd = excluded.cost_usd`,
+         cost_usd = excluded.cost_usd, input = coalesce(runs.input, excluded.input),
+         client_id = coalesce(runs.client_id, excluded.client_id),
+         message_id = coalesce(runs.message_id, excluded.message_id)`,
       run.id,
       run.trigger,
       run.status,

@@ -3,16 +3,16 @@
 // sources agree character for character at the same offsets.
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import type { EventBody } from "../../schema/events";
-import { type LiveChunk, LiveText } from "./live-text";
+import { type LiveChunk, LiveText, type LiveWindow } from "./live-text";
 
 type Logged = Extract<EventBody, { type: "text.delta" | "thinking.delta" }>;
 
-function setup(opts: { flushMs?: number | (() => number); flushChars?: number | (() => number) } = {}) {
+function setup(opts: { window?: LiveWindow | (() => LiveWindow) } = {}) {
   const sent: LiveChunk[] = [];
   const logged: Logged[] = [];
   const live = new LiveText(
     { send: (c) => sent.push(c), log: (b) => logged.push(b as Logged) },
-    { flushMs: 100, flushChars: 2048, ...opts },
+    { window: { ms: 100, chars: 2048 }, ...opts },
   );
   return { live, sent, logged };
 }
@@ -75,7 +75,7 @@ describe("LiveText (the coalescer)", () => {
 
   it("asks for the window each time one opens: who is watching decides it (LIVE_TEXT)", () => {
     let window = 1000;
-    const { live, logged } = setup({ flushMs: () => window });
+    const { live, logged } = setup({ window: () => ({ ms: window, chars: 2048 }) });
     live.append("m1", "text", 0, "slow ");
     vi.advanceTimersByTime(999);
     expect(logged).toHaveLength(0);
@@ -102,26 +102,26 @@ describe("LiveText (the coalescer)", () => {
     expect(logged.at(-1)).toMatchObject({ offset: 2100, text: "c" });
   });
 
-  it("asks for the size cap as a window opens: 8 KB while every watcher renders, 2 KB with a log reader", () => {
-    let chars = 8192;
+  it("asks for the size cap as a window opens: 4 KB while every watcher renders, 2 KB with a log reader", () => {
+    let chars = 4096;
     let asked = 0;
     const { live, logged } = setup({
-      flushChars: () => {
+      window: () => {
         asked++;
-        return chars;
+        return { ms: 100, chars };
       },
     });
-    for (let i = 0; i < 50; i++) live.append("m1", "text", 0, "a".repeat(100));
+    for (let i = 0; i < 30; i++) live.append("m1", "text", 0, "a".repeat(100));
     // Once per window, not per chunk (who watches is a walk over the sockets).
     expect(asked).toBe(1);
-    live.append("m1", "text", 0, "b".repeat(3192));
-    expect(logged.map((e) => e.text.length)).toEqual([8192]);
+    live.append("m1", "text", 0, "b".repeat(1096));
+    expect(logged.map((e) => e.text.length)).toEqual([4096]);
     // A reader of the log only joined (the object logs what waits then): the next window's cap.
     chars = 2048;
     live.append("m1", "text", 0, "c".repeat(2047));
     expect(logged).toHaveLength(1);
     live.append("m1", "text", 0, "d");
-    expect(logged.at(-1)).toMatchObject({ offset: 8192, text: `${"c".repeat(2047)}d` });
+    expect(logged.at(-1)).toMatchObject({ offset: 4096, text: `${"c".repeat(2047)}d` });
   });
 
   it("a block's end waits for the next event (flush) or the window; flush() logs every block in order", () => {
@@ -187,7 +187,7 @@ describe("LiveText (the coalescer)", () => {
   });
 
   it("the log and the live frames carry the same text at the same offsets, whatever the timing", () => {
-    const { live, sent, logged } = setup({ flushChars: 64 });
+    const { live, sent, logged } = setup({ window: { ms: 100, chars: 64 } });
     const rand = (() => {
       let a = 7;
       return () => {

@@ -1,7 +1,7 @@
 // The live text overlay's coalescer (DESIGN §11). Token text goes out at once as unlogged `delta`
 // frames, offset-positioned in its block; the log gets one coalesced `text.delta` /
 // `thinking.delta` per block every window (~100 ms or 2 KB while someone reads text only from the
-// log, 10 s or 8 KB otherwise: LIVE_TEXT), and before any other event the object logs — so the log
+// log, 10 s or 4 KB otherwise: LIVE_TEXT), and before any other event the object logs — so the log
 // holds everything in the order it was sent, with a fraction of the rows. A block's end doesn't log
 // on its own: what it left goes with the event that follows (the message's completion, a tool call:
 // the object writes the two in one row) or with the window, whichever comes first.
@@ -22,11 +22,12 @@ export type LiveTextSink = {
   log(body: EventBody): void;
 };
 
+/** How long, and how much of a block, streamed text may wait for the log. */
+export type LiveWindow = { ms: number; chars: number };
+
 export type LiveTextOptions = {
   /** The window, asked each time one opens (it depends on who is watching). */
-  flushMs?: number | (() => number);
-  /** How much of a block may wait for the log, asked with the window (it depends on who is watching). */
-  flushChars?: number | (() => number);
+  window?: LiveWindow | (() => LiveWindow);
   setTimer?: (fn: () => void, ms: number) => unknown;
   clearTimer?: (t: unknown) => void;
 };
@@ -51,8 +52,7 @@ export class LiveText {
   private timer: unknown = null;
   /** The size cap of the window open now, asked as it opened (who watches is not asked per chunk). */
   private cap = 0;
-  private readonly flushMs: () => number;
-  private readonly flushChars: () => number;
+  private readonly window: () => LiveWindow;
   private readonly setTimer: (fn: () => void, ms: number) => unknown;
   private readonly clearTimer: (t: unknown) => void;
 
@@ -60,10 +60,8 @@ export class LiveText {
     private readonly sink: LiveTextSink,
     opts: LiveTextOptions = {},
   ) {
-    const ms = opts.flushMs ?? LIVE_TEXT.flushMs;
-    this.flushMs = typeof ms === "function" ? ms : () => ms;
-    const chars = opts.flushChars ?? LIVE_TEXT.flushChars;
-    this.flushChars = typeof chars === "function" ? chars : () => chars;
+    const w = opts.window ?? { ms: LIVE_TEXT.flushMs, chars: LIVE_TEXT.flushChars };
+    this.window = typeof w === "function" ? w : () => w;
     this.setTimer = opts.setTimer ?? ((fn, ms) => setTimeout(fn, ms));
     this.clearTimer = opts.clearTimer ?? ((t) => clearTimeout(t as ReturnType<typeof setTimeout>));
   }
@@ -85,8 +83,9 @@ export class LiveText {
     this.sink.send({ messageId, index, kind, offset: b.logged + b.pending.length, text });
     if (this.timer === null) {
       // A window opens: its length and size cap depend on who watches, asked now, once.
-      this.timer = this.setTimer(() => this.onTimer(), this.flushMs());
-      this.cap = this.flushChars();
+      const w = this.window();
+      this.timer = this.setTimer(() => this.onTimer(), w.ms);
+      this.cap = w.chars;
     }
     if (!b.pending) this.dirty++;
     b.pending += text;
