@@ -93,6 +93,27 @@ describe("Baton as an MCP server", () => {
     await client.close();
   });
 
+  it("a retried send_message with the same clientId sends nothing new and follows the first run", async () => {
+    const user = await makeUser();
+    const client = await connect(user);
+    const created = await client.callTool({ name: "create_orchestrator", arguments: { name: "Retries" } });
+    const orchestratorId = structured(created).id as string;
+    const args = { orchestratorId, text: sim([{ text: "once" }]), clientId: "mcp-retry-1" };
+    const first = structured(await client.callTool({ name: "send_message", arguments: args }));
+    expect(first).toMatchObject({ status: "completed", text: "once" });
+    const again = structured(
+      await client.callTool({ name: "send_message", arguments: { ...args, wait: false } }),
+    );
+    expect(again.runId).toBe(first.runId);
+    const waited = structured(await client.callTool({ name: "send_message", arguments: args }));
+    expect(waited).toMatchObject({ runId: first.runId, status: "completed", text: "once" });
+    const events = await SELF.fetch(`${BASE}/api/orchestrators/${orchestratorId}/events?after=0`, {
+      headers: { Authorization: `Bearer ${user.token}` },
+    }).then((r) => r.json() as Promise<{ events: { type: string }[] }>);
+    expect(events.events.filter((e) => e.type === "message.user")).toHaveLength(1);
+    await client.close();
+  });
+
   it("another user's token sees none of it", async () => {
     const owner = await makeUser();
     const other = await makeUser();

@@ -7,6 +7,7 @@ import { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
 import { WebStandardStreamableHTTPServerTransport } from "@modelcontextprotocol/sdk/server/webStandardStreamableHttp.js";
 import { Hono } from "hono";
 import { z } from "zod";
+import { sendMessageBody } from "../../schema/api";
 import { approvalDecisionSchema, messageText } from "../../schema/events";
 import { requireAuth } from "../auth/middleware";
 import type { AppEnv } from "../http/context";
@@ -66,10 +67,12 @@ function buildServer(call: CallApi): McpServer {
     {
       description:
         "Send an orchestrator a message. With wait (the default) it returns the run's final text, usage and cost " +
-        "when the run ends, or the runId if it is still going after timeoutSec (then use get_run).",
+        "when the run ends, or the runId if it is still going after timeoutSec (then use get_run). " +
+        "With a clientId, calling it again (a retry) sends nothing new: it follows the first message's run.",
       inputSchema: {
         orchestratorId: id,
         text: messageText,
+        clientId: sendMessageBody.shape.clientId,
         wait: z.boolean().optional(),
         timeoutSec: z.number().int().min(1).max(MCP_LIMITS.maxWaitSec).optional(),
       },
@@ -77,6 +80,7 @@ function buildServer(call: CallApi): McpServer {
     async (args, extra) => {
       const sent = await call("POST", `/api/orchestrators/${enc(args.orchestratorId)}/messages`, {
         text: args.text,
+        ...(args.clientId ? { clientId: args.clientId } : {}),
       });
       if (sent.status >= 400 || args.wait === false) return answer(sent.status, sent.body);
       const { messageId, runId } = sent.body as { messageId: string; runId: string | null };
