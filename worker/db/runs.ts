@@ -81,8 +81,8 @@ export class Runs {
   private active: string | null | undefined;
   /** Its start as the log gave it, when that is where it was found (no row yet). */
   private startInLog: RunStart | null = null;
-  /** Inputs of runs whose row isn't written yet (the run under way), by run id. */
-  private readonly inputs = new Map<string, ArrivedInput>();
+  /** The input of the run under way while its row isn't written yet. */
+  private pending: { runId: string; input: ArrivedInput } | null = null;
 
   constructor(
     private readonly sql: () => SqlStorage,
@@ -119,7 +119,8 @@ export class Runs {
     // null is an answer too ("no run"), so only undefined reads again.
     if (this.active === undefined) {
       this.startInLog = this.underWayInLog();
-      if (this.startInLog?.input) this.inputs.set(this.startInLog.id, this.startInLog.input);
+      const start = this.startInLog;
+      if (start?.input) this.pending = { runId: start.id, input: start.input };
       this.active =
         this.startInLog?.id ??
         this.sql()
@@ -148,7 +149,7 @@ export class Runs {
    */
   start(id: string, trigger: string, input?: ArrivedInput): void {
     this.copies.set(id, fresh(id, trigger, Date.now()));
-    if (input) this.inputs.set(id, input);
+    this.pending = input ? { runId: id, input } : null;
     this.active = id;
   }
 
@@ -159,9 +160,9 @@ export class Runs {
    */
   arrived(key: InputKey): InboxRow | undefined {
     const active = this.activeId();
-    const pending = active ? this.inputs.get(active) : undefined;
-    if (active && pending && matches(pending, key))
-      return asInboxRow(active, this.get(active)!.createdAt, pending);
+    const pending = this.pending;
+    if (active && pending?.runId === active && matches(pending.input, key))
+      return asInboxRow(active, this.get(active)!.createdAt, pending.input);
     const [column, value] = "clientId" in key ? ["client_id", key.clientId] : ["message_id", key.messageId];
     const row = this.sql()
       .exec<{ id: string; input: string; created_at: number }>(
@@ -206,7 +207,7 @@ export class Runs {
   /** Drops the copies (a rolled-back transaction): the next read goes to SQLite and the log. */
   forget(): void {
     this.copies.clear();
-    this.inputs.clear();
+    this.pending = null;
     this.active = undefined;
     this.startInLog = null;
   }
@@ -216,7 +217,7 @@ export class Runs {
    * arrived with goes in with the insert (from then on the row has it).
    */
   private write(run: RunRow): void {
-    const input = this.inputs.get(run.id);
+    const input = this.pending?.runId === run.id ? this.pending.input : undefined;
     this.sql().exec(
       `INSERT INTO runs (id, trigger, status, steps, input_tokens, output_tokens, cache_read_tokens,
          cache_write_tokens, cost_usd, created_at, ended_at, input, client_id, message_id)
@@ -242,7 +243,7 @@ export class Runs {
       input?.clientId ?? null,
       input?.payload.messageId ?? null,
     );
-    this.inputs.delete(run.id);
+    if (input) this.pending = null;
     this.copies.set(run.id, run);
   }
 }

@@ -198,29 +198,23 @@ export class Runner {
       return null;
     }
     this.store.joined(() => {
-      // The run's input as it arrives (a user message or a task, not a retry: its `message.user`
-      // goes in the log just before `run.started`) is kept in the run's row: no inbox row.
-      const arrived =
-        arriving &&
-        mine &&
-        runId &&
-        mine === input &&
-        arriving.kind !== "agent_report" &&
-        !arriving.payload.retryOf
-          ? { kind: arriving.kind, payload: arriving.payload, clientId: arriving.clientId ?? null }
-          : undefined;
-      if (arriving && mine && !arrived) {
-        // Taken by the run it starts with (as a report it takes in, or a retry): one row.
+      let arrived: ArrivedInput | undefined;
+      if (arriving && mine) {
         mine.runId = runId && (mine === input || reports.includes(mine)) ? runId : null;
-        this.store.inbox.add(
-          arriving.id,
-          arriving.kind,
-          arriving.payload,
-          arriving.clientId ?? undefined,
-          mine.runId,
-        );
+        // The input of the run it starts (a user message or a task, not a retry: its
+        // `message.user` goes in the log just before `run.started`) is kept in the run's row.
+        // Anything else is one inbox row: waiting, or taken by the run it starts with (a report).
+        if (mine.runId && mine === input && !arriving.payload.retryOf)
+          arrived = { kind: arriving.kind, payload: arriving.payload, clientId: arriving.clientId ?? null };
+        else
+          this.store.inbox.add(
+            arriving.id,
+            arriving.kind,
+            arriving.payload,
+            arriving.clientId ?? undefined,
+            mine.runId,
+          );
       }
-      if (mine && arrived) mine.runId = runId;
       if (runId) this.begin(runId, input, reports, arrived);
     });
     // Driven once the transaction it started in (or the one it arrived in) has committed.
