@@ -19,19 +19,25 @@ export function isSimulated(env: Env, ownKey = false): boolean {
   return !ownKey && !env.ANTHROPIC_API_KEY;
 }
 
+const NO_TELEMETRY = { traces: false, propagation: false } as const;
+
 /**
  * The client for one user's calls: their own key (bring your own key) if they set one, else the
  * operator's ANTHROPIC_API_KEY, else the simulator.
  */
 export function createLlmClient(env: Env, userKey?: string | null): Anthropic {
   const apiKey = userKey || env.ANTHROPIC_API_KEY;
-  // Retries are ours (announced as llm.retry events), so the SDK must not retry silently.
+  // Retries are ours (announced as llm.retry events), so the SDK must not retry silently. Nothing
+  // here registers an OpenTelemetry provider, so the SDK's spans and trace headers would only cost
+  // CPU: reading their settings from the environment each time a client is made (~0.5 ms in
+  // workerd) and a span around every call.
   if (apiKey) {
     return new Anthropic({
       apiKey,
       baseURL: env.ANTHROPIC_BASE_URL || undefined,
       maxRetries: 0,
       timeout: 10 * 60_000,
+      openTelemetry: NO_TELEMETRY,
     });
   }
   return new Anthropic({
@@ -39,5 +45,6 @@ export function createLlmClient(env: Env, userKey?: string | null): Anthropic {
     baseURL: "http://simulator.baton.internal",
     fetch: simulatorFetch(sharedSimulator(env)),
     maxRetries: 0,
+    openTelemetry: NO_TELEMETRY,
   });
 }
