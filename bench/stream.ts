@@ -5,7 +5,7 @@
 // delta (Baton: its delta frame). Per 1,000 output tokens, side by side: object SQLite rows written,
 // bytes on the wire (every frame the client got), server CPU. Table to stderr, JSON to stdout.
 //   npx tsx bench/stream.ts --streams 1,10,50 --tokens 600 --pace 200
-//   (--repeat N, --order bare-first|baton-first, --timeout S, --timeline FILE for every delta's latency; BENCH_INSPECTOR_PORT for a
+//   (--repeat N, --order bare-first|baton-first, --stagger MS, --timeout S, --timeline FILE for every delta's latency; BENCH_INSPECTOR_PORT for a
 //   CPU profile of each phase, BENCH_PROFILE_DIR to keep the raw profiles)
 import { writeFileSync } from "node:fs";
 import type { StreamEvent } from "../schema/events";
@@ -26,6 +26,10 @@ const ORDER = arg("order", "bare-first");
 if (ORDER !== "bare-first" && ORDER !== "baton-first")
   throw new Error(`--order: bare-first or baton-first, not ${ORDER}`);
 const BATON_FIRST = ORDER === "baton-first";
+// Sends the N prompts spread evenly over this many ms instead of at once. At once (0, the default)
+// every stream starts, and so ends, within a few tens of ms of the others: each run's start and end
+// work lands in one burst. Spread, the runs overlap as a service's would.
+const STAGGER = numArg("stagger", 0);
 const MODEL = "claude-haiku-5-5";
 
 type StreamResult = {
@@ -155,7 +159,10 @@ async function phase(
   // HTTP (POST …/messages) would add a request's cost per run to Baton's side only.
   for (const [i, ws] of sockets.entries()) {
     const text = prompt(`${tag}-${i}`);
-    ws.send(JSON.stringify(kind === "bare" ? { text, model: MODEL } : { type: "send", text }));
+    const send = () =>
+      ws.send(JSON.stringify(kind === "bare" ? { text, model: MODEL } : { type: "send", text }));
+    if (STAGGER && i) setTimeout(send, (i * STAGGER) / n);
+    else send();
   }
   const timeout = setTimeout(allDone, numArg("timeout", 120) * 1000);
   await done;
