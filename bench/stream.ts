@@ -5,7 +5,7 @@
 // delta (Baton: its delta frame). Per 1,000 output tokens, side by side: object SQLite rows written,
 // bytes on the wire (every frame the client got), server CPU. Table to stderr, JSON to stdout.
 //   npx tsx bench/stream.ts --streams 1,10,50 --tokens 600 --pace 200
-//   (--repeat N, --order bare-first|baton-first, --stagger MS, --timeout S, --timeline FILE for every delta's latency; BENCH_INSPECTOR_PORT for a
+//   (--repeat N, --servers K, --order bare-first|baton-first|alternate, --stagger MS, --timeout S, --timeline FILE for every delta's latency; BENCH_INSPECTOR_PORT for a
 //   CPU profile of each phase, BENCH_PROFILE_DIR to keep the raw profiles)
 import { writeFileSync } from "node:fs";
 import type { StreamEvent } from "../schema/events";
@@ -20,12 +20,17 @@ const TOKENS = numArg("tokens", 600);
 const PACE = numArg("pace", 200);
 const REPEAT = numArg("repeat", 1);
 // Which relay streams first at each N. The second one inherits a warmer, busier isolate (each phase
-// leaves garbage and compiled code behind), so a ratio read from one order alone is biased: the
-// bare relay's 50-stream phase follows Baton's 10-stream one by default.
+// leaves garbage, compiled code and objects with alarms behind), so a ratio read from one order
+// alone is biased: the bare relay's 50-stream phase follows Baton's 10-stream one by default.
+// `alternate` takes turns, server by server (with --servers).
 const ORDER = arg("order", "bare-first");
-if (ORDER !== "bare-first" && ORDER !== "baton-first")
-  throw new Error(`--order: bare-first or baton-first, not ${ORDER}`);
-const BATON_FIRST = ORDER === "baton-first";
+if (ORDER !== "bare-first" && ORDER !== "baton-first" && ORDER !== "alternate")
+  throw new Error(`--order: bare-first, baton-first or alternate, not ${ORDER}`);
+// Each on a fresh server (state, isolate and all); the summary's ratios are medians over them.
+const SERVERS = numArg("servers", 1);
+if (!Number.isInteger(SERVERS) || SERVERS < 1)
+  throw new Error(`--servers: a whole number ≥ 1, not ${SERVERS}`);
+const batonFirst = (server: number) => ORDER === "baton-first" || (ORDER === "alternate" && server % 2 === 1);
 // Sends the N prompts spread evenly over this many ms instead of at once. At once (0, the default)
 // every stream starts, and so ends, within a few tens of ms of the others: each run's start and end
 // work lands in one burst. Spread, the runs overlap as a service's would.
@@ -258,49 +263,84 @@ async function phase(
 
 const started = machine();
 const sim = await startTimedSimulator({ tokensPerSecond: PACE, firstTokenMs: 50 });
-const server = await startBenchServer({
-  ANTHROPIC_API_KEY: "bench-simulator",
-  ANTHROPIC_BASE_URL: sim.url,
-  RATE_LIMIT_MULTIPLIER: "1000",
-});
-const rows: Awaited<ReturnType<typeof phase>>[] = [];
+type Row = Awaited<ReturnType<typeof phase>> & { server: number };
+const rows: Row[] = [];
 try {
-  for (let r = 0; r < REPEAT; r++) {
-    for (const n of STREAMS) {
-      const order = BATON_FIRST ? (["baton", "bare"] as const) : (["bare", "baton"] as const);
-      for (const kind of order) rows.push(await phase(server, sim, n, kind));
+  for (let k = 0; k < SERVERS; k++) {
+    const server = await startBenchServer({
+      ANTHROPIC_API_KEY: "bench-simulator",
+      ANTHROPIC_BASE_URL: sim.url,
+      RATE_LIMIT_MULTIPLIER: "1000",
+    });
+    try {
+      for (let r = 0; r < REPEAT; r++) {
+        for (const n of STREAMS) {
+          const order = batonFirst(k) ? (["baton", "bare"] as const) : (["bare", "baton"] as const);
+          for (const kind of order) rows.push({ ...(await phase(server, sim, n, kind)), server: k });
+        }
+      }
+    } finally {
+      await server.stop();
     }
   }
 } finally {
-  await server.stop();
   await sim.stop();
 }
 
+const median = (xs: number[]) => {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = Math.floor(s.length / 2);
+  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
+};
+const ratio = (a: number | null, b: number | null) => (a !== null && b ? round(a / b) : null);
+
+// Per N: each server's first repeat, Baton against the bare relay of the same server; with more
+// than one server the figures are medians over them and `perServer` has each.
 const summary = STREAMS.map((n) => {
-  const bare = rows.find((r) => r.kind === "bare" && r.streams === n)!;
-  const baton = rows.find((r) => r.kind === "baton" && r.streams === n)!;
-  const ratio = (a: number | null, b: number | null) => (a !== null && b ? round(a / b) : null);
+  const pairs = Array.from({ length: SERVERS }, (_, k) => ({
+    bare: rows.find((r) => r.kind === "bare" && r.streams === n && r.server === k)!,
+    baton: rows.find((r) => r.kind === "baton" && r.streams === n && r.server === k)!,
+  }));
+  const perServer = pairs.map(({ bare, baton }) => ({
+    batonFirst: rows.indexOf(baton) < rows.indexOf(bare),
+    p50RatioToBare: round(baton.latencyMs.p50 / bare.latencyMs.p50),
+    p99RatioToBare: round(baton.latencyMs.p99 / bare.latencyMs.p99),
+    p99Ms: { bare: bare.latencyMs.p99, baton: baton.latencyMs.p99 },
+    serverCpuRatioToBare: ratio(baton.serverCpuMsPer1kTokens, bare.serverCpuMsPer1kTokens),
+  }));
+  const med = (f: (p: (typeof pairs)[number]) => number | null) =>
+    round(median(pairs.map(f).filter((x): x is number => x !== null)));
+  const { baton } = pairs[0]!;
   return {
     streams: n,
-    p50RatioToBare: round(baton.latencyMs.p50 / bare.latencyMs.p50),
-    p50AddedMs: round(baton.latencyMs.p50 - bare.latencyMs.p50),
-    p99Ms: baton.latencyMs.p99,
-    p99RatioToBare: round(baton.latencyMs.p99 / bare.latencyMs.p99),
-    lost: baton.lost,
-    duplicates: baton.duplicates,
+    servers: SERVERS,
+    p50RatioToBare: round(median(perServer.map((p) => p.p50RatioToBare))),
+    p50AddedMs: med((p) => p.baton.latencyMs.p50 - p.bare.latencyMs.p50),
+    p99Ms: med((p) => p.baton.latencyMs.p99),
+    p99RatioToBare: round(median(perServer.map((p) => p.p99RatioToBare))),
+    lost: pairs.reduce((a, p) => a + p.baton.lost, 0),
+    duplicates: pairs.reduce((a, p) => a + p.baton.duplicates, 0),
     d1StatementsPer1kTokens: baton.d1StatementsPer1kTokens,
     objectSqliteRowsPer1kTokens: baton.objectSqliteRowsPer1kTokens,
     textEventsPer1kTokens: baton.textEventsPer1kTokens,
     rowsPerRun: baton.rowsPerRun,
-    wireBytesPer1kTokens: { bare: bare.wireBytesPer1kTokens, baton: baton.wireBytesPer1kTokens },
-    wireBytesRatioToBare: ratio(baton.wireBytesPer1kTokens, bare.wireBytesPer1kTokens),
-    serverCpuMsPer1kTokens: { bare: bare.serverCpuMsPer1kTokens, baton: baton.serverCpuMsPer1kTokens },
-    serverCpuRatioToBare: ratio(baton.serverCpuMsPer1kTokens, bare.serverCpuMsPer1kTokens),
+    wireBytesPer1kTokens: {
+      bare: med((p) => p.bare.wireBytesPer1kTokens),
+      baton: med((p) => p.baton.wireBytesPer1kTokens),
+    },
+    wireBytesRatioToBare: med((p) => ratio(p.baton.wireBytesPer1kTokens, p.bare.wireBytesPer1kTokens)),
+    serverCpuMsPer1kTokens: {
+      bare: med((p) => p.bare.serverCpuMsPer1kTokens),
+      baton: med((p) => p.baton.serverCpuMsPer1kTokens),
+    },
+    serverCpuRatioToBare: med((p) => ratio(p.baton.serverCpuMsPer1kTokens, p.bare.serverCpuMsPer1kTokens)),
+    ...(SERVERS > 1 ? { perServer } : {}),
   };
 });
 
 printTable(
   rows.map((r) => ({
+    ...(SERVERS > 1 ? { server: r.server } : {}),
     kind: r.kind,
     N: r.streams,
     done: `${r.completed}/${r.streams}`,
@@ -321,4 +361,18 @@ printTable(
     "rss-MB": r.serverRssMb,
   })),
 );
-emit("stream", started, { pace: PACE, tokensPerStream: TOKENS, model: MODEL, rows, summary });
+if (SERVERS > 1) {
+  printTable(
+    summary.map((s) => ({
+      N: s.streams,
+      servers: s.servers,
+      "p50 ratio": s.p50RatioToBare,
+      "p99 ratio": s.p99RatioToBare,
+      "Baton p99 ms": s.p99Ms,
+      "cpu ratio": s.serverCpuRatioToBare,
+      lost: s.lost,
+      dup: s.duplicates,
+    })),
+  );
+}
+emit("stream", started, { pace: PACE, tokensPerStream: TOKENS, model: MODEL, order: ORDER, rows, summary });
