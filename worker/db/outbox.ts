@@ -144,6 +144,26 @@ export function buildStatements(db: D1Database, items: D1Row[]): D1PreparedState
   return stmts;
 }
 
+/**
+ * The statements for a batch. A value D1 can't bind (or JSON can't encode) throws here, before the
+ * batch is sent; such a row is dropped, logged, and the rest go as they are, one item at a time
+ * (the upserts keep their order, so the last write still wins).
+ */
+function statementsFor(db: D1Database, items: D1Row[]): D1PreparedStatement[] {
+  try {
+    return buildStatements(db, items);
+  } catch {
+    return items.flatMap((item) => {
+      try {
+        return buildStatements(db, [item]);
+      } catch (err) {
+        console.error(`d1 ${item.kind} row dropped: it can't be bound`, err);
+        return [];
+      }
+    });
+  }
+}
+
 export type D1Stats = { batches: number; statements: number; failures: number };
 
 /** Consecutive failures of the batch at the head of an object's outbox (in memory). */
@@ -160,7 +180,7 @@ export async function flushOutbox(env: Env, store: Store, d1Stats: D1Stats): Pro
   for (;;) {
     const next = store.nextD1(200);
     if (!next) return;
-    const stmts = buildStatements(db, next.payloads as D1Row[]);
+    const stmts = statementsFor(db, next.payloads as D1Row[]);
     if (stmts.length) {
       try {
         await db.batch(stmts);
