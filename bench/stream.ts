@@ -5,7 +5,7 @@
 // delta (Baton: its delta frame). Per 1,000 output tokens, side by side: object SQLite rows written,
 // bytes on the wire (every frame the client got), server CPU. Table to stderr, JSON to stdout.
 //   npx tsx bench/stream.ts --streams 1,10,50 --tokens 600 --pace 200
-//   (--repeat N, --servers K, --order bare-first|baton-first|alternate, --stagger MS, --timeout S, --timeline FILE for every delta's latency; BENCH_INSPECTOR_PORT for a
+//   (--repeat N, --servers K, --order bare-first|baton-first|alternate, --bare worker|object, --stagger MS, --timeout S, --timeline FILE for every delta's latency; BENCH_INSPECTOR_PORT for a
 //   CPU profile of each phase, BENCH_PROFILE_DIR to keep the raw profiles)
 import { writeFileSync } from "node:fs";
 import type { StreamEvent } from "../schema/events";
@@ -31,6 +31,13 @@ const SERVERS = numArg("servers", 1);
 if (!Number.isInteger(SERVERS) || SERVERS < 1)
   throw new Error(`--servers: a whole number ≥ 1, not ${SERVERS}`);
 const batonFirst = (server: number) => ORDER === "baton-first" || (ORDER === "alternate" && server % 2 === 1);
+// Where the bare relay runs: in the Worker that takes the socket (`worker`, issue 16's baseline), or
+// in an object of its own per stream (`object`): the hop every frame of a stream that lives in an
+// object takes, Baton's included, with nothing persisted.
+const BARE = arg("bare", "worker");
+if (BARE !== "worker" && BARE !== "object") throw new Error(`--bare: worker or object, not ${BARE}`);
+const barePath = (tag: string, i: number) =>
+  BARE === "object" ? `/api/_bench/relay?channel=${tag}-${i}` : "/api/_bench/relay";
 // Sends the N prompts spread evenly over this many ms instead of at once. At once (0, the default)
 // every stream starts, and so ends, within a few tens of ms of the others: each run's start and end
 // work lands in one burst. Spread, the runs overlap as a service's would.
@@ -142,14 +149,12 @@ async function phase(
   const done = new Promise<void>((r) => (allDone = r));
   const sockets = await Promise.all(
     ids.map((id, i) =>
-      openSocket(server, kind === "baton" ? `/api/orchestrators/${id}/ws` : "/api/_bench/relay").then(
-        (ws) => {
-          collect(ws, results[i]!, kind, () => ++finished === n && allDone());
-          // It renders delta frames, as the web client does, and says so (DESIGN §11).
-          if (kind === "baton") ws.send(JSON.stringify({ type: "resume", after: 0, deltas: true }));
-          return ws;
-        },
-      ),
+      openSocket(server, kind === "baton" ? `/api/orchestrators/${id}/ws` : barePath(tag, i)).then((ws) => {
+        collect(ws, results[i]!, kind, () => ++finished === n && allDone());
+        // It renders delta frames, as the web client does, and says so (DESIGN §11).
+        if (kind === "baton") ws.send(JSON.stringify({ type: "resume", after: 0, deltas: true }));
+        return ws;
+      }),
     ),
   );
   // With BENCH_INSPECTOR_PORT set, a CPU profile of the server while this phase streams.
@@ -375,4 +380,13 @@ if (SERVERS > 1) {
     })),
   );
 }
-emit("stream", started, { pace: PACE, tokensPerStream: TOKENS, model: MODEL, order: ORDER, rows, summary });
+emit("stream", started, {
+  pace: PACE,
+  tokensPerStream: TOKENS,
+  model: MODEL,
+  order: ORDER,
+  bare: BARE,
+  stagger: STAGGER,
+  rows,
+  summary,
+});

@@ -26,7 +26,8 @@ const SCRATCH_TABLE = `CREATE TABLE IF NOT EXISTS bench_token_deltas (
 export const benchRoutes = new Hono<AppEnv>()
   .use(requireAuth)
   .get("/relay", (c) => {
-    // Fan-out (`?channel=`): every socket of a channel is held by one object, which relays to all.
+    // `?channel=`: every socket of a channel is held by one object, which relays to all (fan-out;
+    // bench/stream --bare object gives each stream a channel of its own).
     const channel = c.req.query("channel");
     if (channel) {
       const stub = agentStub(c.env, `bench-relay-${channel}`) as unknown as {
