@@ -33,14 +33,16 @@ const MAX_PARAMS = 100;
 /**
  * A table's multi-row insert as fixed SQL: its text is made once per table, set of columns and
  * number of rows, and each flush only binds values. drizzle's builder made the same statement
- * afresh at every run's end (~0.15 ms of CPU in profiles, issue 16), where every
- * other stream's deltas wait. The schema stays drizzle's: column names and each value's encoding
- * (JSON, booleans) come from it. A row's keys are its columns; a column it leaves out takes the
- * table's own DEFAULT, as drizzle's insert gave it.
+ * afresh at every run's end (~0.15 ms of CPU in profiles, issue 16), where every other stream's
+ * deltas wait. The schema stays drizzle's: column names and each value's encoding (JSON, booleans)
+ * come from it. A row's keys are its columns; a column it leaves out takes the table's own
+ * DEFAULT, as drizzle's insert gave it.
  */
 class Insert {
   private readonly table: string;
   private readonly columns: Record<string, SQLiteColumn>;
+  /** The columns' keys in the table's order (a statement's columns keep it). */
+  private readonly keys: string[];
   private readonly texts = new Map<string, string>();
 
   constructor(
@@ -50,13 +52,14 @@ class Insert {
   ) {
     this.table = getTableName(table);
     this.columns = getTableColumns(table);
+    this.keys = Object.keys(this.columns);
   }
 
   /** Statements for these rows: grouped by their keys, as many rows each as D1's 100 parameters allow. */
   statements(db: D1Database, rows: object[]): D1PreparedStatement[] {
     const groups = new Map<string, { keys: string[]; rows: Record<string, unknown>[] }>();
     for (const row of rows as Record<string, unknown>[]) {
-      const keys = Object.keys(this.columns).filter((k) => row[k] !== undefined);
+      const keys = this.keys.filter((k) => row[k] !== undefined);
       const signature = keys.join(",");
       const group = groups.get(signature) ?? { keys, rows: [] };
       group.rows.push(row);

@@ -29,8 +29,8 @@ export function createLlmClient(env: Env, userKey?: string | null): Anthropic {
   const apiKey = userKey || env.ANTHROPIC_API_KEY;
   // Retries are ours (announced as llm.retry events), so the SDK must not retry silently. Nothing
   // here registers an OpenTelemetry provider, so the SDK's spans and trace headers would only cost
-  // CPU: reading their settings from the environment each time a client is made (~0.5 ms in
-  // workerd) and a span around every call.
+  // CPU: reading their settings from the environment each time a client is made, and a span around
+  // every call.
   if (apiKey) {
     return new Anthropic({
       apiKey,
