@@ -64,6 +64,21 @@ async function sendWithDrizzle(rows: D1Row[]): Promise<void> {
 /** One stream's rows, with ids made distinct per copy (`tag`). */
 function rows(userId: string, orchestratorId: string, tag: string): D1Row[] {
   const base = { userId, orchestratorId, runId: `run_${tag}`, createdAt: 1_700_000_000_000 };
+  const call = {
+    ...base,
+    id: `tc_${tag}`,
+    messageId: `msg_a_${tag}`,
+    name: "read_file",
+    input: { path: "a.md" },
+  };
+  const agent = {
+    id: `agt_${tag}`,
+    orchestratorId,
+    userId,
+    name: `writer ${tag}`,
+    instructions: "write",
+    model: "claude-haiku-5-5",
+  };
   return [
     {
       kind: "message",
@@ -86,69 +101,20 @@ function rows(userId: string, orchestratorId: string, tag: string): D1Row[] {
       kind: "message",
       row: { ...base, id: `msg_a_${tag}`, role: "assistant", content: "other", outputTokens: 999 },
     },
-    {
-      kind: "tool_call",
-      row: {
-        ...base,
-        id: `tc_${tag}`,
-        messageId: `msg_a_${tag}`,
-        name: "read_file",
-        input: { path: "a.md" },
-      },
-    },
+    { kind: "tool_call", row: call },
     // The call's result, later: merged (the row keeps its input; is_error and ms are set).
-    {
-      kind: "tool_call",
-      row: {
-        ...base,
-        id: `tc_${tag}`,
-        messageId: `msg_a_${tag}`,
-        name: "read_file",
-        input: { path: "a.md" },
-        result: "text",
-        isError: true,
-        ms: 17,
-      },
-    },
-    {
-      kind: "agent",
-      row: {
-        id: `agt_${tag}`,
-        orchestratorId,
-        userId,
-        name: `writer ${tag}`,
-        instructions: "write",
-        model: "claude-haiku-5-5",
-        tools: ["read_file"],
-        task: "a task",
-      },
-    },
+    { kind: "tool_call", row: { ...call, result: "text", isError: true, ms: 17 } },
+    { kind: "agent", row: { ...agent, tools: ["read_file"], task: "a task" } },
     // Its later snapshots: the note, result and deletion land; a snapshot without task or result
     // keeps the ones there.
     {
       kind: "agent",
-      row: {
-        id: `agt_${tag}`,
-        orchestratorId,
-        userId,
-        name: `writer ${tag}`,
-        instructions: "write",
-        model: "claude-haiku-5-5",
-        status: "done",
-        note: "finished",
-        result: "the result",
-        updatedAt: 1_700_000_000_500,
-      },
+      row: { ...agent, status: "done", note: "finished", result: "the result", updatedAt: 1_700_000_000_500 },
     },
     {
       kind: "agent",
       row: {
-        id: `agt_${tag}`,
-        orchestratorId,
-        userId,
-        name: `writer ${tag}`,
-        instructions: "write",
-        model: "claude-haiku-5-5",
+        ...agent,
         status: "deleted",
         task: null,
         result: null,
