@@ -8,7 +8,7 @@
 //   - storage: the orchestrator's SQLite file and the D1 database file under the persist dir.
 // Each read is repeated (--repeat) and reported as the median with every sample.
 //   npx tsx bench/history.ts --events 10000,100000 --repeat 3
-import { arg, emit, listArg, machine, numArg, pct, printTable, round } from "./lib/cli.ts";
+import { arg, emit, listArg, machine, median, numArg, printTable, round } from "./lib/cli.ts";
 import { type ProfileSummary, startProfile } from "./lib/profile.ts";
 import { type BenchServer, call, processTreeUsage, startBenchServer } from "./lib/server.ts";
 import { startTimedSimulator } from "./lib/sim-server.ts";
@@ -36,7 +36,6 @@ function message(deltas: number, n: number): string {
   return simScript(steps, `History block ${n}.`);
 }
 
-const median = (xs: number[]) => round(pct(xs, 50));
 const mb = (bytes: number) => round(bytes / 2 ** 20, 1);
 
 async function build(server: BenchServer, target: number) {

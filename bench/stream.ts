@@ -5,11 +5,12 @@
 // delta (Baton: its delta frame). Per 1,000 output tokens, side by side: object SQLite rows written,
 // bytes on the wire (every frame the client got), server CPU. Table to stderr, JSON to stdout.
 //   npx tsx bench/stream.ts --streams 1,10,50 --tokens 600 --pace 200
-//   (--repeat N, --servers K, --order bare-first|baton-first|alternate, --bare worker|object, --stagger MS, --timeout S, --timeline FILE for every delta's latency; BENCH_INSPECTOR_PORT for a
-//   CPU profile of each phase, BENCH_PROFILE_DIR to keep the raw profiles)
+//   (--repeat N, --servers K, --order bare-first|baton-first|alternate, --bare worker|object,
+//   --stagger MS, --timeout S, --timeline FILE for every delta's latency; BENCH_INSPECTOR_PORT for
+//   a CPU profile of each phase, BENCH_PROFILE_DIR to keep the raw profiles)
 import { writeFileSync } from "node:fs";
 import type { StreamEvent } from "../schema/events";
-import { arg, emit, listArg, machine, numArg, pct, printTable, round } from "./lib/cli.ts";
+import { arg, emit, listArg, machine, median, numArg, pct, printTable, round } from "./lib/cli.ts";
 import { CounterDelta } from "./lib/counters.ts";
 import { type ProfileSummary, startProfile } from "./lib/profile.ts";
 import { type BenchServer, call, processTreeUsage, startBenchServer } from "./lib/server.ts";
@@ -292,11 +293,6 @@ try {
   await sim.stop();
 }
 
-const median = (xs: number[]) => {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = Math.floor(s.length / 2);
-  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
-};
 const ratio = (a: number | null, b: number | null) => (a !== null && b ? round(a / b) : null);
 
 // Per N: each server's first repeat, Baton against the bare relay of the same server; with more
@@ -314,15 +310,15 @@ const summary = STREAMS.map((n) => {
     serverCpuRatioToBare: ratio(baton.serverCpuMsPer1kTokens, bare.serverCpuMsPer1kTokens),
   }));
   const med = (f: (p: (typeof pairs)[number]) => number | null) =>
-    round(median(pairs.map(f).filter((x): x is number => x !== null)));
+    median(pairs.map(f).filter((x): x is number => x !== null));
   const { baton } = pairs[0]!;
   return {
     streams: n,
     servers: SERVERS,
-    p50RatioToBare: round(median(perServer.map((p) => p.p50RatioToBare))),
+    p50RatioToBare: median(perServer.map((p) => p.p50RatioToBare)),
     p50AddedMs: med((p) => p.baton.latencyMs.p50 - p.bare.latencyMs.p50),
     p99Ms: med((p) => p.baton.latencyMs.p99),
-    p99RatioToBare: round(median(perServer.map((p) => p.p99RatioToBare))),
+    p99RatioToBare: median(perServer.map((p) => p.p99RatioToBare)),
     lost: pairs.reduce((a, p) => a + p.baton.lost, 0),
     duplicates: pairs.reduce((a, p) => a + p.baton.duplicates, 0),
     d1StatementsPer1kTokens: baton.d1StatementsPer1kTokens,
@@ -338,7 +334,7 @@ const summary = STREAMS.map((n) => {
       bare: med((p) => p.bare.serverCpuMsPer1kTokens),
       baton: med((p) => p.baton.serverCpuMsPer1kTokens),
     },
-    serverCpuRatioToBare: med((p) => ratio(p.baton.serverCpuMsPer1kTokens, p.bare.serverCpuMsPer1kTokens)),
+    serverCpuRatioToBare: median(perServer.flatMap((p) => p.serverCpuRatioToBare ?? [])),
     ...(SERVERS > 1 ? { perServer } : {}),
   };
 });

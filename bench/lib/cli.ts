@@ -20,6 +20,13 @@ export const pct = (xs: number[], p: number): number => {
   return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))]!;
 };
 export const round = (n: number, d = 2): number => Math.round(n * 10 ** d) / 10 ** d;
+/** The middle value (the mean of the two middle ones for an even count), rounded. */
+export const median = (xs: number[]): number => {
+  if (!xs.length) return Number.NaN;
+  const s = [...xs].sort((a, b) => a - b);
+  const m = Math.floor(s.length / 2);
+  return round(s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2);
+};
 export const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
 /** Prints rows as an aligned table on stderr (stdout is reserved for the JSON). */

@@ -33,7 +33,8 @@ export function inputSummary(input: unknown): string {
  * Watches an agent's own events and its live text and calls `send` with its activity: a tool call
  * at once (a step changed), streaming text at most every EVERY_MS. Holds only the current message's
  * text. The text comes from the live overlay (DESIGN §11), not the logged text.delta events: the log
- * may take it only every 10 s or 4 KB while nobody reads it, and the control room should not wait for that.
+ * may take it only every 10 s or 4 KB while nobody reads it, and the control room should not wait
+ * for that.
  */
 export class ActivityTracker {
   private text = "";

@@ -1,8 +1,9 @@
 // An object's live side, wired together: the watchers of its stream and the live text overlay
 // (DESIGN §11). Token text goes to the watchers at once as delta frames and to the log coalesced;
 // how often the log takes it depends on who watches (LIVE_TEXT): every ~100 ms or 2 KB while a
-// watcher reads text only from events, every 10 s or 4 KB otherwise; a watcher that just caught up gets the text
-// the log doesn't hold yet, and the log catches up at once when a reader of events only arrives.
+// watcher reads text only from events, every 10 s or 4 KB otherwise; a watcher that just caught up
+// gets the text the log doesn't hold yet, and the log catches up at once when a reader of events
+// only arrives.
 import type { EventBody } from "../../schema/events";
 import { LIVE_TEXT } from "../limits";
 import { type LiveChunk, LiveText, type LiveWindow } from "../loop/live-text";
