@@ -168,9 +168,24 @@ export type TreeUsage = { cpuSec: number; rssMb: number; workerdCpuSec: number; 
 const TICKS_PER_SEC = 100; // getconf CLK_TCK on Linux
 const PAGE_BYTES = 4096;
 
+/** CPU time of a process's live threads in ns, from each one's /proc/<pid>/task/<tid>/schedstat. */
+function threadsCpuNs(pid: number): number | null {
+  try {
+    let ns = 0;
+    for (const tid of readdirSync(`/proc/${pid}/task`)) {
+      ns += Number(readFileSync(`/proc/${pid}/task/${tid}/schedstat`, "utf8").split(" ")[0]);
+    }
+    return ns;
+  } catch {
+    return null; // exited while we looked, or no schedstat: the clock ticks stand in
+  }
+}
+
 /**
- * CPU seconds and resident memory of a process tree, read from /proc/<pid>/stat (clock ticks, so
- * 10 ms resolution; `ps` rounds CPU to whole seconds, too coarse for a few-second phase). The
+ * CPU seconds and resident memory of a process tree. CPU is each thread's scheduler run time in
+ * ns (schedstat), summed: /proc/<pid>/stat counts clock ticks, 10 ms each, and a 1-stream phase
+ * spends 0.1–0.2 s, so a tick either way moved its ratio by ~10%. (A thread that ends between two
+ * readings takes its time with it; workerd's and node's threads live as long as the server.) The
  * workerd share is reported apart: it is the runtime doing the work; the rest is wrangler/node.
  */
 export function processTreeUsage(rootPid: number): TreeUsage {
@@ -207,21 +222,23 @@ export function processTreeUsage(rootPid: number): TreeUsage {
       }
     }
   }
-  const u = { ticks: 0, pages: 0, wTicks: 0, wPages: 0 };
+  const u = { sec: 0, pages: 0, wSec: 0, wPages: 0 };
   for (const p of procs) {
     if (!tree.has(p.pid)) continue;
-    u.ticks += p.ticks;
+    const ns = threadsCpuNs(p.pid);
+    const sec = ns === null ? p.ticks / TICKS_PER_SEC : ns / 1e9;
+    u.sec += sec;
     u.pages += p.rssPages;
     if (p.comm === "workerd") {
-      u.wTicks += p.ticks;
+      u.wSec += sec;
       u.wPages += p.rssPages;
     }
   }
   const mb = (pages: number) => Math.round((pages * PAGE_BYTES) / 2 ** 20);
   return {
-    cpuSec: u.ticks / TICKS_PER_SEC,
+    cpuSec: u.sec,
     rssMb: mb(u.pages),
-    workerdCpuSec: u.wTicks / TICKS_PER_SEC,
+    workerdCpuSec: u.wSec,
     workerdRssMb: mb(u.wPages),
   };
 }

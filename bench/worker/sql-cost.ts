@@ -2,7 +2,16 @@
 // runtime's fixed costs can be read off the process's CPU time from outside (inside a Durable
 // Object the clock only moves across I/O). Writes go to a scratch table, never to the loop's tables.
 
-export const SQL_COST_OPS = ["none", "select", "insert", "turn", "insert-turn", "insert-sync"] as const;
+export const SQL_COST_OPS = [
+  "none",
+  "select",
+  "insert",
+  "turn",
+  "insert-turn",
+  "insert-sync",
+  "alarm-turn",
+  "insert-alarm-turn",
+] as const;
 export type SqlCostOp = (typeof SQL_COST_OPS)[number];
 
 const BODY = JSON.stringify({
@@ -19,6 +28,8 @@ const BODY = JSON.stringify({
  * `select`: one `SELECT 1` (a statement's fixed cost). `insert`: one event-sized row, all in one
  * transaction. `turn`: yield to the event loop. `insert-turn`: an insert, then a yield, so each
  * row commits on its own, as a streamed delta does. `insert-sync`: the same with an explicit sync().
+ * `alarm-turn`: a run's heartbeat as it was (getAlarm, setAlarm, each awaited), then a yield.
+ * `insert-alarm-turn`: an insert and setAlarm in one turn, then a yield (one commit for both?).
  */
 export async function runSqlCost(storage: DurableObjectStorage, n: number, op: SqlCostOp): Promise<void> {
   const sql = storage.sql;
@@ -54,6 +65,16 @@ export async function runSqlCost(storage: DurableObjectStorage, n: number, op: S
       case "insert-sync":
         insert();
         await storage.sync();
+        break;
+      case "alarm-turn":
+        await storage.getAlarm();
+        await storage.setAlarm(Date.now() + 600_000 + i);
+        await new Promise((r) => setTimeout(r, 0));
+        break;
+      case "insert-alarm-turn":
+        insert();
+        void storage.setAlarm(Date.now() + 600_000 + i);
+        await new Promise((r) => setTimeout(r, 0));
         break;
     }
   }
