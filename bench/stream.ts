@@ -6,7 +6,7 @@
 // bytes on the wire (every frame the client got), server CPU. Table to stderr, JSON to stdout.
 //   npx tsx bench/stream.ts --streams 1,10,50 --tokens 600 --pace 200
 //   (--repeat N, --servers K, --order bare-first|baton-first|alternate, --bare worker|object,
-//   --stagger MS, --timeout S, --timeline FILE for every delta's latency; BENCH_INSPECTOR_PORT for
+//   --warmup N, --stagger MS, --timeout S, --timeline FILE for every delta's latency; BENCH_INSPECTOR_PORT for
 //   a CPU profile of each phase, BENCH_PROFILE_DIR to keep the raw profiles)
 import { writeFileSync } from "node:fs";
 import type { StreamEvent } from "../schema/events";
@@ -43,6 +43,16 @@ const barePath = (tag: string, i: number) =>
 // every stream starts, and so ends, within a few tens of ms of the others: each run's start and end
 // work lands in one burst. Spread, the runs overlap as a service's would.
 const STAGGER = numArg("stagger", 0);
+// Before a server's measured phases each relay streams this many streams once, unmeasured (0: none).
+// A fresh isolate compiles the code a relay runs on its first use, and the first relay to run also
+// compiles the code the two share (the SDK, the router, auth): without a warm-up whichever goes
+// first pays for both, and Baton, with more code, pays more. That is a cost per isolate, not per
+// token. The bench then waits for the heartbeat alarms Baton's warm-up runs set to fire, so they
+// land in no measured phase.
+const WARMUP = numArg("warmup", 10);
+if (!Number.isInteger(WARMUP) || WARMUP < 0) throw new Error(`--warmup: a whole number ≥ 0, not ${WARMUP}`);
+/** RUN_LIMITS.heartbeatMs (worker/limits.ts) after a run began, its alarm fires; a second more. */
+const HEARTBEAT_SETTLE_MS = 11_000;
 const MODEL = "claude-haiku-5-5";
 
 type StreamResult = {
@@ -261,7 +271,9 @@ async function phase(
     wireBytes: bytes,
     wireBytesPer1kTokens: per1k(bytes, 0),
     serverCpuMsPer1kTokens: per1k(cpuSec * 1000),
-    serverCpuSec: round(cpuSec, 2),
+    // The runtime's share (the rest is wrangler's node process, which proxies the sockets).
+    workerdCpuMsPer1kTokens: per1k((after.workerdCpuSec - before.workerdCpuSec) * 1000),
+    serverCpuSec: round(cpuSec, 3),
     serverRssMb: after.rssMb,
     ...(profile ? { profile } : {}),
   };
@@ -279,6 +291,13 @@ try {
       RATE_LIMIT_MULTIPLIER: "1000",
     });
     try {
+      if (WARMUP) {
+        await phase(server, sim, WARMUP, "bare");
+        const batonAt = performance.now();
+        await phase(server, sim, WARMUP, "baton");
+        const settle = HEARTBEAT_SETTLE_MS - (performance.now() - batonAt);
+        if (settle > 0) await new Promise((r) => setTimeout(r, settle));
+      }
       for (let r = 0; r < REPEAT; r++) {
         for (const n of STREAMS) {
           const order = batonFirst(k) ? (["baton", "bare"] as const) : (["bare", "baton"] as const);
@@ -335,6 +354,10 @@ const summary = STREAMS.map((n) => {
       baton: med((p) => p.baton.serverCpuMsPer1kTokens),
     },
     serverCpuRatioToBare: median(perServer.flatMap((p) => p.serverCpuRatioToBare ?? [])),
+    workerdCpuMsPer1kTokens: {
+      bare: med((p) => p.bare.workerdCpuMsPer1kTokens),
+      baton: med((p) => p.baton.workerdCpuMsPer1kTokens),
+    },
     ...(SERVERS > 1 ? { perServer } : {}),
   };
 });
@@ -358,6 +381,7 @@ printTable(
     "rows/run": r.rowsPerRun,
     "KB/1k": r.wireBytesPer1kTokens === null ? null : round(r.wireBytesPer1kTokens / 1024, 1),
     "cpu-ms/1k": r.serverCpuMsPer1kTokens,
+    "workerd/1k": r.workerdCpuMsPer1kTokens,
     "cpu-s": r.serverCpuSec,
     "rss-MB": r.serverRssMb,
   })),
@@ -383,6 +407,7 @@ emit("stream", started, {
   order: ORDER,
   bare: BARE,
   stagger: STAGGER,
+  warmup: WARMUP,
   rows,
   summary,
 });
