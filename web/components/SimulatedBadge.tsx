@@ -1,3 +1,4 @@
+// The page's own "not Claude" badge; on narrow screens its short form, as the top bar's.
 export function SimulatedBadge() {
   return (
     <span
@@ -5,7 +6,8 @@ export function SimulatedBadge() {
       data-simulated="true"
       title="No Anthropic API key is configured: a built-in simulator answers, not Claude."
     >
-      Simulated model — not Claude
+      <span className="sim-long">Simulated model — not Claude</span>
+      <span className="sim-short">Simulated</span>
     </span>
   );
 }
