@@ -41,7 +41,7 @@ try {
     ["insert-turn", "SQLite: INSERT + its own commit (a streamed delta)"],
     ["insert-sync", "SQLite: INSERT + storage.sync()"],
     ["alarm-turn", "getAlarm + setAlarm, each awaited, then a turn"],
-    ["insert-alarm-turn", "INSERT + setAlarm in one turn (one commit)"],
+    ["insert-alarm-turn", "INSERT + setAlarm in one turn, then a turn"],
   ];
   for (const [op, label] of sqlOps) {
     await measure(label, N, () => call(server, "GET", `/api/_bench/sql-cost?id=${id}&n=${N}&op=${op}`));

@@ -10,10 +10,11 @@
 //   a CPU profile of each phase, BENCH_PROFILE_DIR to keep the raw profiles)
 import { writeFileSync } from "node:fs";
 import type { StreamEvent } from "../schema/events";
+import { RUN_LIMITS } from "../worker/limits.ts";
 import { arg, emit, listArg, machine, median, numArg, pct, printTable, round } from "./lib/cli.ts";
 import { CounterDelta } from "./lib/counters.ts";
 import { type ProfileSummary, startProfile } from "./lib/profile.ts";
-import { type BenchServer, call, processTreeUsage, startBenchServer } from "./lib/server.ts";
+import { type BenchServer, CPU_CLOCK, call, processTreeUsage, startBenchServer } from "./lib/server.ts";
 import { startTimedSimulator } from "./lib/sim-server.ts";
 
 const STREAMS = listArg("streams", "1,10,50");
@@ -43,16 +44,16 @@ const barePath = (tag: string, i: number) =>
 // every stream starts, and so ends, within a few tens of ms of the others: each run's start and end
 // work lands in one burst. Spread, the runs overlap as a service's would.
 const STAGGER = numArg("stagger", 0);
-// Before a server's measured phases each relay streams this many streams once, unmeasured (0: none).
-// A fresh isolate compiles the code a relay runs on its first use, and the first relay to run also
-// compiles the code the two share (the SDK, the router, auth): without a warm-up whichever goes
-// first pays for both, and Baton, with more code, pays more. That is a cost per isolate, not per
-// token. The bench then waits for the heartbeat alarms Baton's warm-up runs set to fire, so they
-// land in no measured phase.
+// Before a server's measured phases each relay streams this many streams once, unmeasured (0: none),
+// the bare relay first. A fresh isolate compiles the code a relay runs on its first use, and the
+// first relay to run also compiles the code the two share (the SDK, the router, auth): without a
+// warm-up whichever goes first pays for both, and Baton, with more code, pays more. That is a cost
+// per isolate, not per token. Then the bench waits a heartbeat and a second, so the alarms the
+// warm-up's Baton runs set (at most a heartbeat ahead when they end) fire before anything is
+// measured.
 const WARMUP = numArg("warmup", 10);
 if (!Number.isInteger(WARMUP) || WARMUP < 0) throw new Error(`--warmup: a whole number ≥ 0, not ${WARMUP}`);
-/** RUN_LIMITS.heartbeatMs (worker/limits.ts) after a run began, its alarm fires; a second more. */
-const HEARTBEAT_SETTLE_MS = 11_000;
+const WARMUP_SETTLE_MS = RUN_LIMITS.heartbeatMs + 1000;
 const MODEL = "claude-haiku-5-5";
 
 type StreamResult = {
@@ -129,6 +130,8 @@ async function phase(
   sim: Awaited<ReturnType<typeof startTimedSimulator>>,
   n: number,
   kind: "baton" | "bare",
+  /** False for a warm-up: no profile, no timeline file (their names are a measured phase's). */
+  measured = true,
 ) {
   const tag = `${kind}-${n}-${Date.now()}`;
   const ids =
@@ -170,7 +173,7 @@ async function phase(
   );
   // With BENCH_INSPECTOR_PORT set, a CPU profile of the server while this phase streams.
   const port = Number(process.env.BENCH_INSPECTOR_PORT);
-  const stopProfile = port ? await startProfile(port, `stream-${kind}-${n}`) : null;
+  const stopProfile = port && measured ? await startProfile(port, `stream-${kind}-${n}`) : null;
   // Object counters from here: rows the objects write to their SQLite while they stream.
   const counters = new CounterDelta();
   if (kind === "baton") await counters.readOrchestrators(server, ids, true);
@@ -211,7 +214,7 @@ async function phase(
     }
   });
   const timelineFile = arg("timeline", "");
-  if (timelineFile) writeFileSync(`${timelineFile}-${kind}-${n}.json`, JSON.stringify(timeline));
+  if (timelineFile && measured) writeFileSync(`${timelineFile}-${kind}-${n}.json`, JSON.stringify(timeline));
   const events = results.reduce((a, r) => a + r.events.size, 0);
   let lost = 0;
   let tokens = results.reduce((a, r) => a + r.outputTokens, 0);
@@ -271,7 +274,8 @@ async function phase(
     wireBytes: bytes,
     wireBytesPer1kTokens: per1k(bytes, 0),
     serverCpuMsPer1kTokens: per1k(cpuSec * 1000),
-    // The runtime's share (the rest is wrangler's node process, which proxies the sockets).
+    // The workerd processes' share: the app's runtime and wrangler's dev proxy, which the sockets
+    // pass through (the rest is wrangler's and npx's node processes).
     workerdCpuMsPer1kTokens: per1k((after.workerdCpuSec - before.workerdCpuSec) * 1000),
     serverCpuSec: round(cpuSec, 3),
     serverRssMb: after.rssMb,
@@ -292,11 +296,9 @@ try {
     });
     try {
       if (WARMUP) {
-        await phase(server, sim, WARMUP, "bare");
-        const batonAt = performance.now();
-        await phase(server, sim, WARMUP, "baton");
-        const settle = HEARTBEAT_SETTLE_MS - (performance.now() - batonAt);
-        if (settle > 0) await new Promise((r) => setTimeout(r, settle));
+        await phase(server, sim, WARMUP, "bare", false);
+        await phase(server, sim, WARMUP, "baton", false);
+        await new Promise((r) => setTimeout(r, WARMUP_SETTLE_MS));
       }
       for (let r = 0; r < REPEAT; r++) {
         for (const n of STREAMS) {
@@ -408,6 +410,7 @@ emit("stream", started, {
   bare: BARE,
   stagger: STAGGER,
   warmup: WARMUP,
+  cpuClock: CPU_CLOCK,
   rows,
   summary,
 });

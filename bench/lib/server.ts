@@ -168,25 +168,50 @@ export type TreeUsage = { cpuSec: number; rssMb: number; workerdCpuSec: number; 
 const TICKS_PER_SEC = 100; // getconf CLK_TCK on Linux
 const PAGE_BYTES = 4096;
 
-/** CPU time of a process's live threads in ns, from each one's /proc/<pid>/task/<tid>/schedstat. */
-function threadsCpuNs(pid: number): number | null {
+/**
+ * Which clock server CPU is read from, decided once so two readings are never of different kinds:
+ * each thread's run time in ns from /proc/<pid>/task/<tid>/schedstat (a kernel without schedstats
+ * reads 0 there), or clock ticks from /proc/<pid>/stat. Ticks are 10 ms each, and a 1-stream phase
+ * spends 0.10–0.17 s, so a tick either way moved that phase's ratio by 6–10%.
+ */
+export const CPU_CLOCK: "schedstat" | "ticks" = (() => {
   try {
-    let ns = 0;
-    for (const tid of readdirSync(`/proc/${pid}/task`)) {
-      ns += Number(readFileSync(`/proc/${pid}/task/${tid}/schedstat`, "utf8").split(" ")[0]);
-    }
-    return ns;
+    return Number(readFileSync(`/proc/self/task/${process.pid}/schedstat`, "utf8").split(" ")[0]) > 0
+      ? "schedstat"
+      : "ticks";
   } catch {
-    return null; // exited while we looked, or no schedstat: the clock ticks stand in
+    return "ticks";
   }
+})();
+
+/**
+ * CPU seconds of a process's live threads, summed from each one's schedstat. A thread that ends
+ * between two readings takes its time out of the second (the ticks count it; this doesn't). The
+ * servers' threads live as long as they do, so a phase's reading holds; a thread gone while we
+ * looked is skipped.
+ */
+function liveThreadsCpuSec(pid: number): number {
+  let ns = 0;
+  let tids: string[];
+  try {
+    tids = readdirSync(`/proc/${pid}/task`);
+  } catch {
+    return 0; // the process exited while we looked
+  }
+  for (const tid of tids) {
+    try {
+      ns += Number(readFileSync(`/proc/${pid}/task/${tid}/schedstat`, "utf8").split(" ")[0]);
+    } catch {
+      // the thread exited while we looked
+    }
+  }
+  return ns / 1e9;
 }
 
 /**
- * CPU seconds and resident memory of a process tree. CPU is each thread's scheduler run time in
- * ns (schedstat), summed: /proc/<pid>/stat counts clock ticks, 10 ms each, and a 1-stream phase
- * spends 0.1–0.2 s, so a tick either way moved its ratio by ~10%. (A thread that ends between two
- * readings takes its time with it; workerd's and node's threads live as long as the server.) The
- * workerd share is reported apart: it is the runtime doing the work; the rest is wrangler/node.
+ * CPU seconds and resident memory of a process tree, CPU from CPU_CLOCK. The workerd processes'
+ * share is reported apart (the app's runtime and wrangler's dev proxy, which the sockets pass
+ * through); the rest is wrangler's and npx's node processes.
  */
 export function processTreeUsage(rootPid: number): TreeUsage {
   type Proc = { pid: number; ppid: number; ticks: number; rssPages: number; comm: string };
@@ -225,8 +250,7 @@ export function processTreeUsage(rootPid: number): TreeUsage {
   const u = { sec: 0, pages: 0, wSec: 0, wPages: 0 };
   for (const p of procs) {
     if (!tree.has(p.pid)) continue;
-    const ns = threadsCpuNs(p.pid);
-    const sec = ns === null ? p.ticks / TICKS_PER_SEC : ns / 1e9;
+    const sec = CPU_CLOCK === "schedstat" ? liveThreadsCpuSec(p.pid) : p.ticks / TICKS_PER_SEC;
     u.sec += sec;
     u.pages += p.rssPages;
     if (p.comm === "workerd") {

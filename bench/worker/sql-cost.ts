@@ -28,8 +28,9 @@ const BODY = JSON.stringify({
  * `select`: one `SELECT 1` (a statement's fixed cost). `insert`: one event-sized row, all in one
  * transaction. `turn`: yield to the event loop. `insert-turn`: an insert, then a yield, so each
  * row commits on its own, as a streamed delta does. `insert-sync`: the same with an explicit sync().
- * `alarm-turn`: a run's heartbeat as it was (getAlarm, setAlarm, each awaited), then a yield.
- * `insert-alarm-turn`: an insert and setAlarm in one turn, then a yield (one commit for both?).
+ * `alarm-turn`: a run's heartbeat as it is (getAlarm, setAlarm, each awaited), then a yield.
+ * `insert-alarm-turn`: an insert and a setAlarm in the same turn, then a yield: what the alarm
+ * adds when it joins a write's turn instead of having its own.
  */
 export async function runSqlCost(storage: DurableObjectStorage, n: number, op: SqlCostOp): Promise<void> {
   const sql = storage.sql;
@@ -73,7 +74,7 @@ export async function runSqlCost(storage: DurableObjectStorage, n: number, op: S
         break;
       case "insert-alarm-turn":
         insert();
-        void storage.setAlarm(Date.now() + 600_000 + i);
+        storage.setAlarm(Date.now() + 600_000 + i).catch((err) => console.error("setAlarm failed", err));
         await new Promise((r) => setTimeout(r, 0));
         break;
     }

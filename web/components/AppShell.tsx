@@ -157,7 +157,9 @@ function Frame({
               title="No Anthropic API key (yours or this server's): a built-in simulator answers. Add yours in Settings."
             >
               <span className="sim-long">Simulated model — not Claude</span>
-              <span className="sim-short">Simulated</span>
+              <span className="sim-short">
+                Simulated<span className="sr-only"> model — not Claude</span>
+              </span>
             </span>
           )}
           {signedOut ? (

@@ -7,7 +7,9 @@ export function SimulatedBadge() {
       title="No Anthropic API key is configured: a built-in simulator answers, not Claude."
     >
       <span className="sim-long">Simulated model — not Claude</span>
-      <span className="sim-short">Simulated</span>
+      <span className="sim-short">
+        Simulated<span className="sr-only"> model — not Claude</span>
+      </span>
     </span>
   );
 }
