@@ -11,7 +11,7 @@
 import { writeFileSync } from "node:fs";
 import type { StreamEvent } from "../schema/events";
 import { RUN_LIMITS } from "../worker/limits.ts";
-import { arg, emit, listArg, machine, median, numArg, pct, printTable, round } from "./lib/cli.ts";
+import { arg, emit, listArg, machine, median, numArg, pct, printTable, round, sleep } from "./lib/cli.ts";
 import { CounterDelta } from "./lib/counters.ts";
 import { type ProfileSummary, startProfile } from "./lib/profile.ts";
 import { type BenchServer, CPU_CLOCK, call, processTreeUsage, startBenchServer } from "./lib/server.ts";
@@ -298,11 +298,11 @@ try {
       if (WARMUP) {
         await phase(server, sim, WARMUP, "bare", false);
         await phase(server, sim, WARMUP, "baton", false);
-        await new Promise((r) => setTimeout(r, WARMUP_SETTLE_MS));
+        await sleep(WARMUP_SETTLE_MS);
       }
+      const order = batonFirst(k) ? (["baton", "bare"] as const) : (["bare", "baton"] as const);
       for (let r = 0; r < REPEAT; r++) {
         for (const n of STREAMS) {
-          const order = batonFirst(k) ? (["baton", "bare"] as const) : (["bare", "baton"] as const);
           for (const kind of order) rows.push({ ...(await phase(server, sim, n, kind)), server: k });
         }
       }
