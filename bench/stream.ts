@@ -13,6 +13,7 @@ import type { StreamEvent } from "../schema/events";
 import { RUN_LIMITS } from "../worker/limits.ts";
 import { arg, emit, listArg, machine, median, numArg, pct, printTable, round, sleep } from "./lib/cli.ts";
 import { CounterDelta } from "./lib/counters.ts";
+import { startPerf } from "./lib/perf.ts";
 import { type ProfileSummary, startProfile } from "./lib/profile.ts";
 import { type BenchServer, CPU_CLOCK, call, processTreeUsage, startBenchServer } from "./lib/server.ts";
 import { startTimedSimulator } from "./lib/sim-server.ts";
@@ -174,6 +175,9 @@ async function phase(
   // With BENCH_INSPECTOR_PORT set, a CPU profile of the server while this phase streams.
   const port = Number(process.env.BENCH_INSPECTOR_PORT);
   const stopProfile = port && measured ? await startProfile(port, `stream-${kind}-${n}`) : null;
+  // With BENCH_PERF_DIR set, a native profile of the server's workerd processes (bench/lib/perf.ts).
+  const perfDir = process.env.BENCH_PERF_DIR;
+  const stopPerf = perfDir && measured ? await startPerf(perfDir, server.pid, `stream-${tag}`) : null;
   // Object counters from here: rows the objects write to their SQLite while they stream.
   const counters = new CounterDelta();
   if (kind === "baton") await counters.readOrchestrators(server, ids, true);
@@ -194,6 +198,7 @@ async function phase(
   const wall = (performance.now() - t0) / 1000;
   const after = processTreeUsage(server.pid);
   const profile: ProfileSummary | null = stopProfile ? await stopProfile() : null;
+  await stopPerf?.();
   for (const ws of sockets) ws.close();
 
   const latencies: number[] = [];

@@ -47,6 +47,8 @@ export type Machine = {
   workerd: string;
   wrangler: string;
   stateDir: string;
+  /** Whether wrangler's local observability collector ran in the servers (LOCAL_OBSERVABILITY). */
+  localObservability: boolean;
   /** 1-minute load average when the bench started: other work on the box skews every figure. */
   loadAvg1m: number;
 };
@@ -58,6 +60,15 @@ function pkgVersion(path: string): string {
     return "unknown";
   }
 }
+
+/**
+ * Whether the servers run wrangler's local observability collector (BENCH_LOCAL_OBSERVABILITY=1).
+ * Off by default: `wrangler dev` otherwise streams a trace of every invocation, storage call and
+ * subrequest to a collector Worker in the same workerd, on the app's thread. It emulates the
+ * dashboard's traces, which production collects outside the isolate, and it costs each relay in
+ * proportion to its invocations and spans, not its work (docs/PERFORMANCE.md, ninth pass).
+ */
+export const LOCAL_OBSERVABILITY = process.env.BENCH_LOCAL_OBSERVABILITY === "1";
 
 export function machine(): Machine {
   const model = /model name\s*:\s*(.+)/.exec(readFileSync("/proc/cpuinfo", "utf8"))?.[1] ?? cpus()[0]?.model;
@@ -71,6 +82,7 @@ export function machine(): Machine {
     workerd: pkgVersion("node_modules/wrangler/node_modules/workerd/package.json"),
     wrangler: pkgVersion("node_modules/wrangler/package.json"),
     stateDir: process.env.BENCH_STATE_DIR ?? "os.tmpdir() (disk)",
+    localObservability: LOCAL_OBSERVABILITY,
     loadAvg1m: Number(readFileSync("/proc/loadavg", "utf8").split(" ")[0]),
   };
 }

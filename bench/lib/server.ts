@@ -5,6 +5,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "n
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { freePort } from "../../e2e/server.ts";
+import { LOCAL_OBSERVABILITY } from "./cli.ts";
 
 export type BenchServer = {
   url: string;
@@ -65,7 +66,11 @@ export async function startBenchServer(vars: Record<string, string>): Promise<Be
   );
   for (const [k, v] of Object.entries({ ...vars, ...windows })) args.push("--var", `${k}:${v}`);
   let log = "";
-  const child: ChildProcess = spawn("npx", args, { stdio: ["ignore", "pipe", "pipe"], detached: true });
+  const child: ChildProcess = spawn("npx", args, {
+    stdio: ["ignore", "pipe", "pipe"],
+    detached: true,
+    env: { ...process.env, X_LOCAL_OBSERVABILITY: String(LOCAL_OBSERVABILITY) },
+  });
   child.stdout?.on("data", (d) => (log += d));
   child.stderr?.on("data", (d) => (log += d));
   // wrangler runs in its own process group (so stop() can end workerd too); if the bench dies
@@ -208,13 +213,10 @@ function liveThreadsCpuSec(pid: number): number {
   return ns / 1e9;
 }
 
-/**
- * CPU seconds and resident memory of a process tree, CPU from CPU_CLOCK. The workerd processes'
- * share is reported apart (the app's runtime and wrangler's dev proxy, which the sockets pass
- * through); the rest is wrangler's and npx's node processes.
- */
-export function processTreeUsage(rootPid: number): TreeUsage {
-  type Proc = { pid: number; ppid: number; ticks: number; rssPages: number; comm: string };
+type Proc = { pid: number; ppid: number; ticks: number; rssPages: number; comm: string };
+
+/** The processes of a tree, read from /proc/<pid>/stat. */
+function processTree(rootPid: number): Proc[] {
   const procs: Proc[] = [];
   for (const name of readdirSync("/proc")) {
     if (!/^\d+$/.test(name)) continue;
@@ -247,9 +249,23 @@ export function processTreeUsage(rootPid: number): TreeUsage {
       }
     }
   }
+  return procs.filter((p) => tree.has(p.pid));
+}
+
+/** The workerd processes of a server's tree (the app's runtime and wrangler's dev proxy). */
+export const workerdPids = (rootPid: number): number[] =>
+  processTree(rootPid)
+    .filter((p) => p.comm === "workerd")
+    .map((p) => p.pid);
+
+/**
+ * CPU seconds and resident memory of a process tree, CPU from CPU_CLOCK. The workerd processes'
+ * share is reported apart (the app's runtime and wrangler's dev proxy, which the sockets pass
+ * through); the rest is wrangler's and npx's node processes.
+ */
+export function processTreeUsage(rootPid: number): TreeUsage {
   const u = { sec: 0, pages: 0, wSec: 0, wPages: 0 };
-  for (const p of procs) {
-    if (!tree.has(p.pid)) continue;
+  for (const p of processTree(rootPid)) {
     const sec = CPU_CLOCK === "schedstat" ? liveThreadsCpuSec(p.pid) : p.ticks / TICKS_PER_SEC;
     u.sec += sec;
     u.pages += p.rssPages;
