@@ -7,7 +7,8 @@
 //   npx tsx bench/stream.ts --streams 1,10,50 --tokens 600 --pace 200
 //   (--repeat N, --servers K, --order bare-first|baton-first|alternate, --bare worker|object,
 //   --warmup N, --stagger MS, --timeout S, --timeline FILE for every delta's latency; BENCH_INSPECTOR_PORT for
-//   a CPU profile of each phase, BENCH_PROFILE_DIR to keep the raw profiles)
+//   a CPU profile of each phase, BENCH_PROFILE_DIR to keep the raw profiles, BENCH_PERF_DIR for a
+//   native one; BENCH_LOCAL_OBSERVABILITY=1 keeps wrangler's trace collector: bench/README.md)
 import { writeFileSync } from "node:fs";
 import type { StreamEvent } from "../schema/events";
 import { RUN_LIMITS } from "../worker/limits.ts";

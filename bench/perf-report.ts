@@ -1,0 +1,110 @@
+// bench/perf-report: where each relay's CPU goes, from the native profiles `bench/stream` records
+// with BENCH_PERF_DIR. Every sample of every phase is put in the first category its call stack
+// matches (the runtime's own frames name the event a turn serves: a trace report, a timer, a D1
+// request, a chunk of a fetch's body…), and the table gives samples per phase, bare relay against
+// Baton, at the streams asked for. Table to stderr, JSON to stdout.
+//   npx tsx bench/perf-report.ts --dir perf --streams 10
+import { spawnSync } from "node:child_process";
+import { readdirSync } from "node:fs";
+import { join } from "node:path";
+import { arg, emit, machine, numArg, printTable, round } from "./lib/cli.ts";
+
+const DIR = arg("dir", "perf");
+const STREAMS = numArg("streams", 10);
+
+/** One sample's call stack, innermost frame first. */
+function* stacks(file: string): Generator<string[]> {
+  const out = spawnSync("perf", ["script", "-i", file, "-F", "ip,sym"], {
+    encoding: "utf8",
+    maxBuffer: 1 << 30,
+  });
+  if (out.status !== 0) throw new Error(`perf script -i ${file}: ${out.stderr}`);
+  let stack: string[] = [];
+  for (const line of out.stdout.split("\n")) {
+    const frame = line.trim();
+    if (!frame) {
+      if (stack.length) yield stack;
+      stack = [];
+      continue;
+    }
+    // "<address> <symbol>": the symbol, or the address where there is none (JIT code).
+    const space = frame.indexOf(" ");
+    stack.push(space < 0 ? frame : frame.slice(space + 1));
+  }
+  if (stack.length) yield stack;
+}
+
+/**
+ * The outermost event a sample ran under: workerd runs each JavaScript turn inside
+ * `IoContext::runSingle<IoContext::<how><…what…>>`, whose template arguments name what it serves.
+ */
+function turn(stack: string[]): string | null {
+  let found: string | null = null;
+  for (const frame of stack) {
+    const m = /IoContext::runSingle<workerd::IoContext::(\w+)<(.{0,200})/.exec(frame);
+    if (m) found = `${m[1]}:${m[2]}`;
+  }
+  return found;
+}
+
+/** The categories, first match wins; each is a test on the sample's turn and its whole stack. */
+const CATEGORIES: [string, (t: string, s: string) => boolean][] = [
+  ["wrangler's trace collector", (t) => /TailStreamTarget::report|JsRpcTargetBase/.test(t)],
+  ["local D1 (its Worker and object)", (t) => /^blockConcurrencyWhile|requestImpl/.test(t)],
+  [
+    "garbage collection",
+    (_, s) => /CollectGarbage|Scavenge|MarkCompact|Sweeper|cppgc|MinorGCJob|ConcurrentMarking/.test(s),
+  ],
+  ["compression", (_, s) => s.includes("deflate")],
+  ["the object's SQLite", (_, s) => /sqlite3|SqlStorage|ActorSqlite|transactionSync|SqliteDatabase/.test(s)],
+  [
+    "a run's start (its send frame, the turn after)",
+    (t) => /setTimeoutImpl|HibernatableWebSocketCustomEvent/.test(t),
+  ],
+  [
+    "socket sends and the pump to the client",
+    (_, s) => /LegacyWebSocketAdapter::pump|WebSocketPipe|WebSocket::send/.test(s),
+  ],
+  ["SSE chunks read and relayed (JavaScript)", (t) => t.includes("kj::Array<unsigned char>")],
+  ["other JavaScript turns", (t) => /^(resumeAfterIo|run):/.test(t)],
+  ["kernel (network, scheduling)", (_, s) => /do_syscall|entry_SYSCALL|tcp_|ip_|__schedule|irq/.test(s)],
+  ["the runtime's other C++", () => true],
+];
+
+function categorise(file: string): Map<string, number> {
+  const counts = new Map<string, number>();
+  for (const stack of stacks(file)) {
+    const t = turn(stack) ?? "";
+    const s = stack.join("\n");
+    const [name] = CATEGORIES.find(([, test]) => test(t, s))!;
+    counts.set(name, (counts.get(name) ?? 0) + 1);
+  }
+  return counts;
+}
+
+/** Mean samples per phase and category over a relay's profiles. */
+function perPhase(kind: "bare" | "baton"): { phases: number; samples: Map<string, number> } {
+  const files = readdirSync(DIR).filter(
+    (f) => f.startsWith(`stream-${kind}-${STREAMS}-`) && f.endsWith(".perf.data"),
+  );
+  if (!files.length) throw new Error(`no ${kind} profile at ${STREAMS} streams in ${DIR}`);
+  const sum = new Map<string, number>();
+  for (const f of files) for (const [k, v] of categorise(join(DIR, f))) sum.set(k, (sum.get(k) ?? 0) + v);
+  return { phases: files.length, samples: new Map([...sum].map(([k, v]) => [k, v / files.length])) };
+}
+
+const started = machine();
+const bare = perPhase("bare");
+const baton = perPhase("baton");
+const total = (m: Map<string, number>) => [...m.values()].reduce((a, b) => a + b, 0);
+const rows = [
+  ["all workerd threads", total(bare.samples), total(baton.samples)] as const,
+  ...CATEGORIES.map(([name]) => [name, bare.samples.get(name) ?? 0, baton.samples.get(name) ?? 0] as const),
+].map(([category, b, t]) => ({ category, bare: round(b, 0), baton: round(t, 0), excess: round(t - b, 0) }));
+printTable(rows);
+emit("perf-report", started, {
+  dir: DIR,
+  streams: STREAMS,
+  phases: { bare: bare.phases, baton: baton.phases },
+  rows,
+});
