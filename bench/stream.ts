@@ -173,15 +173,16 @@ async function phase(
       }),
     ),
   );
-  // With BENCH_INSPECTOR_PORT set, a CPU profile of the server while this phase streams.
-  const port = Number(process.env.BENCH_INSPECTOR_PORT);
-  const stopProfile = port && measured ? await startProfile(port, `stream-${kind}-${n}`) : null;
-  // With BENCH_PERF_DIR set, a native profile of the server's workerd processes (bench/lib/perf.ts).
-  const perfDir = process.env.BENCH_PERF_DIR;
-  const stopPerf = perfDir && measured ? await startPerf(perfDir, server.pid, `stream-${tag}`) : null;
   // Object counters from here: rows the objects write to their SQLite while they stream.
   const counters = new CounterDelta();
   if (kind === "baton") await counters.readOrchestrators(server, ids, true);
+  // The profiles start after that read (its requests are the bench's, not the relay's), as the CPU
+  // reading does. With BENCH_INSPECTOR_PORT set, a CPU profile of the server while this phase
+  // streams; with BENCH_PERF_DIR, a native one of its workerd processes (bench/lib/perf.ts).
+  const port = Number(process.env.BENCH_INSPECTOR_PORT);
+  const stopProfile = port && measured ? await startProfile(port, `stream-${kind}-${n}`) : null;
+  const perfDir = process.env.BENCH_PERF_DIR;
+  const stopPerf = perfDir && measured ? await startPerf(perfDir, server.pid, `stream-${tag}`) : null;
   const before = processTreeUsage(server.pid);
   const t0 = performance.now();
   // Both relays get their prompt over the socket they stream on, as the web app sends messages;
