@@ -12,14 +12,17 @@ import { arg, emit, machine, numArg, printTable, round } from "./lib/cli.ts";
 const DIR = arg("dir", "perf");
 const STREAMS = numArg("streams", 10);
 
+/** A frame of a sample's call stack: its symbol (or address, for JIT code) and the file it is in. */
+type Frame = { sym: string; dso: string };
+
 /** One sample's call stack, innermost frame first. */
-function* stacks(file: string): Generator<string[]> {
-  const out = spawnSync("perf", ["script", "-i", file, "-F", "ip,sym"], {
+function* stacks(file: string): Generator<Frame[]> {
+  const out = spawnSync("perf", ["script", "-i", file, "-F", "ip,sym,dso"], {
     encoding: "utf8",
     maxBuffer: 1 << 30,
   });
   if (out.status !== 0) throw new Error(`perf script -i ${file}: ${out.stderr}`);
-  let stack: string[] = [];
+  let stack: Frame[] = [];
   for (const line of out.stdout.split("\n")) {
     const frame = line.trim();
     if (!frame) {
@@ -27,9 +30,14 @@ function* stacks(file: string): Generator<string[]> {
       stack = [];
       continue;
     }
-    // "<address> <symbol>": the symbol, or the address where there is none (JIT code).
+    // "<address> <symbol> (<file>)"; a C++ symbol may hold parentheses, the file is the last pair.
     const space = frame.indexOf(" ");
-    stack.push(space < 0 ? frame : frame.slice(space + 1));
+    const open = frame.lastIndexOf(" (");
+    stack.push(
+      open > space
+        ? { sym: frame.slice(space + 1, open), dso: frame.slice(open + 2, -1) }
+        : { sym: space < 0 ? frame : frame.slice(space + 1), dso: "" },
+    );
   }
   if (stack.length) yield stack;
 }
@@ -38,17 +46,20 @@ function* stacks(file: string): Generator<string[]> {
  * The outermost event a sample ran under: workerd runs each JavaScript turn inside
  * `IoContext::runSingle<IoContext::<how><…what…>>`, whose template arguments name what it serves.
  */
-function turn(stack: string[]): string | null {
+function turn(stack: Frame[]): string | null {
   let found: string | null = null;
-  for (const frame of stack) {
-    const m = /IoContext::runSingle<workerd::IoContext::(\w+)<(.{0,200})/.exec(frame);
+  for (const { sym } of stack) {
+    const m = /IoContext::runSingle<workerd::IoContext::(\w+)<(.{0,200})/.exec(sym);
     if (m) found = `${m[1]}:${m[2]}`;
   }
   return found;
 }
 
-/** The categories, first match wins; each is a test on the sample's turn and its whole stack. */
-const CATEGORIES: [string, (t: string, s: string) => boolean][] = [
+/**
+ * The categories, first match wins; each is a test on the sample's turn, its whole stack's symbols
+ * and the file of its innermost frame.
+ */
+const CATEGORIES: [string, (t: string, s: string, inner: string) => boolean][] = [
   ["wrangler's trace collector", (t) => /TailStreamTarget::report|JsRpcTargetBase/.test(t)],
   ["local D1 (its Worker and object)", (t) => /^blockConcurrencyWhile|requestImpl/.test(t)],
   [
@@ -67,7 +78,7 @@ const CATEGORIES: [string, (t: string, s: string) => boolean][] = [
   ],
   ["SSE chunks read and relayed (JavaScript)", (t) => t.includes("kj::Array<unsigned char>")],
   ["other JavaScript turns", (t) => /^(resumeAfterIo|run):/.test(t)],
-  ["kernel (network, scheduling)", (_, s) => /do_syscall|entry_SYSCALL|tcp_|ip_|__schedule|irq/.test(s)],
+  ["kernel (network, scheduling)", (_, __, inner) => inner === "[kernel.kallsyms]"],
   ["the runtime's other C++", () => true],
 ];
 
@@ -75,8 +86,8 @@ function categorise(file: string): Map<string, number> {
   const counts = new Map<string, number>();
   for (const stack of stacks(file)) {
     const t = turn(stack) ?? "";
-    const s = stack.join("\n");
-    const [name] = CATEGORIES.find(([, test]) => test(t, s))!;
+    const s = stack.map((f) => f.sym).join("\n");
+    const [name] = CATEGORIES.find(([, test]) => test(t, s, stack[0]!.dso))!;
     counts.set(name, (counts.get(name) ?? 0) + 1);
   }
   return counts;
