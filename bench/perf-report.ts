@@ -5,9 +5,10 @@
 // Baton, at the streams asked for. Table to stderr, JSON to stdout.
 //   npx tsx bench/perf-report.ts --dir perf --streams 10
 import { spawnSync } from "node:child_process";
-import { readdirSync } from "node:fs";
+import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { arg, emit, machine, numArg, printTable, round } from "./lib/cli.ts";
+import type { PerfMeta } from "./lib/perf.ts";
 
 const DIR = arg("dir", "perf");
 const STREAMS = numArg("streams", 10);
@@ -22,6 +23,8 @@ function* stacks(file: string): Generator<Frame[]> {
     maxBuffer: 1 << 30,
   });
   if (out.status !== 0) throw new Error(`perf script -i ${file}: ${out.stderr}`);
+  // Warnings (lost chunks, samples it couldn't place) mean the totals are short: say so.
+  if (out.stderr.trim()) console.error(`${file}: ${out.stderr.trim()}`);
   let stack: Frame[] = [];
   for (const line of out.stdout.split("\n")) {
     const frame = line.trim();
@@ -61,17 +64,21 @@ function turn(stack: Frame[]): string | null {
  */
 const CATEGORIES: [string, (t: string, s: string, inner: string) => boolean][] = [
   ["wrangler's trace collector", (t) => /TailStreamTarget::report|JsRpcTargetBase/.test(t)],
-  ["local D1 (its Worker and object)", (t) => /^blockConcurrencyWhile|requestImpl/.test(t)],
+  // Local D1 is a Worker (a fetch handler) in front of an object whose SQL runs in an async
+  // storage transaction; Baton's objects use only transactionSync, and take no requests mid-phase.
+  [
+    "local D1 (its Worker and object)",
+    (t, s) => t.includes("requestImpl") || /DurableObjectStorage::transaction\(|asyncTransactionImpl/.test(s),
+  ],
   [
     "garbage collection",
     (_, s) => /CollectGarbage|Scavenge|MarkCompact|Sweeper|cppgc|MinorGCJob|ConcurrentMarking/.test(s),
   ],
   ["compression", (_, s) => s.includes("deflate")],
   ["the object's SQLite", (_, s) => /sqlite3|SqlStorage|ActorSqlite|transactionSync|SqliteDatabase/.test(s)],
-  [
-    "a run's start (its send frame, the turn after)",
-    (t) => /setTimeoutImpl|HibernatableWebSocketCustomEvent/.test(t),
-  ],
+  ["socket messages (a send frame)", (t) => t.includes("HibernatableWebSocketCustomEvent")],
+  // Timers: a run's start (the turn after its send), the text window, the outbox's flush after a run.
+  ["timer turns (a run's start, flushes)", (t) => t.includes("setTimeoutImpl")],
   [
     "socket sends and the pump to the client",
     (_, s) => /LegacyWebSocketAdapter::pump|WebSocketPipe|WebSocket::send/.test(s),
@@ -93,29 +100,48 @@ function categorise(file: string): Map<string, number> {
   return counts;
 }
 
-/** Mean samples per phase and category over a relay's profiles. */
-function perPhase(kind: "bare" | "baton"): { phases: number; samples: Map<string, number> } {
+/** Each profile's samples per category, and their mean per phase, over a relay's profiles. */
+function perPhase(kind: "bare" | "baton") {
   const files = readdirSync(DIR).filter(
     (f) => f.startsWith(`stream-${kind}-${STREAMS}-`) && f.endsWith(".perf.data"),
   );
   if (!files.length) throw new Error(`no ${kind} profile at ${STREAMS} streams in ${DIR}`);
+  const each = files.map((f) => ({ file: f, ...recorded(f), samples: categorise(join(DIR, f)) }));
   const sum = new Map<string, number>();
-  for (const f of files) for (const [k, v] of categorise(join(DIR, f))) sum.set(k, (sum.get(k) ?? 0) + v);
-  return { phases: files.length, samples: new Map([...sum].map(([k, v]) => [k, v / files.length])) };
+  for (const { samples } of each) for (const [k, v] of samples) sum.set(k, (sum.get(k) ?? 0) + v);
+  return { each, mean: new Map([...sum].map(([k, v]) => [k, v / files.length])) };
+}
+
+/** How a profile was recorded (bench/lib/perf.ts writes it beside the profile). */
+function recorded(file: string): PerfMeta {
+  try {
+    return JSON.parse(readFileSync(join(DIR, file.replace(/\.perf\.data$/, ".json")), "utf8")) as PerfMeta;
+  } catch {
+    throw new Error(
+      `${file}: no ${file.replace(/\.perf\.data$/, ".json")} beside it (recorded before 2026-12-05?)`,
+    );
+  }
 }
 
 const started = machine();
 const bare = perPhase("bare");
 const baton = perPhase("baton");
+// One directory, one setting: the collector's share would otherwise be averaged away.
+const settings = new Set([...bare.each, ...baton.each].map((p) => p.localObservability));
+if (settings.size > 1) throw new Error(`${DIR} mixes profiles with the trace collector on and off`);
 const total = (m: Map<string, number>) => [...m.values()].reduce((a, b) => a + b, 0);
 const rows = [
-  ["all workerd threads", total(bare.samples), total(baton.samples)] as const,
-  ...CATEGORIES.map(([name]) => [name, bare.samples.get(name) ?? 0, baton.samples.get(name) ?? 0] as const),
+  ["all workerd threads (the app's and wrangler's proxy's)", total(bare.mean), total(baton.mean)] as const,
+  ...CATEGORIES.map(([name]) => [name, bare.mean.get(name) ?? 0, baton.mean.get(name) ?? 0] as const),
 ].map(([category, b, t]) => ({ category, bare: round(b, 0), baton: round(t, 0), excess: round(t - b, 0) }));
 printTable(rows);
+const perProfile = (p: ReturnType<typeof perPhase>) =>
+  p.each.map(({ file, samples }) => ({ file, total: total(samples), samples: Object.fromEntries(samples) }));
 emit("perf-report", started, {
   dir: DIR,
   streams: STREAMS,
-  phases: { bare: bare.phases, baton: baton.phases },
+  // Of the recording, not of this report's machine (whose `localObservability` says nothing here).
+  localObservability: [...settings][0],
   rows,
+  profiles: { bare: perProfile(bare), baton: perProfile(baton) },
 });

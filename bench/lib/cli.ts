@@ -68,7 +68,7 @@ function pkgVersion(path: string): string {
  * dashboard's traces, which production collects outside the isolate, and it costs each relay in
  * proportion to its invocations and spans, not its work (docs/PERFORMANCE.md, ninth pass).
  */
-export const LOCAL_OBSERVABILITY = process.env.BENCH_LOCAL_OBSERVABILITY === "1";
+export const LOCAL_OBSERVABILITY = /^(1|true|on)$/i.test(process.env.BENCH_LOCAL_OBSERVABILITY ?? "");
 
 export function machine(): Machine {
   const model = /model name\s*:\s*(.+)/.exec(readFileSync("/proc/cpuinfo", "utf8"))?.[1] ?? cpus()[0]?.model;
