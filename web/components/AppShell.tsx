@@ -21,6 +21,7 @@ import { fetchFor, loginPath } from "../lib/loaders";
 import { session } from "../lib/session";
 import { Icon } from "./Icon";
 import { Logo } from "./Logo";
+import { SimulatedBadge } from "./SimulatedBadge";
 import "../styles/shell.css";
 import "../styles/header.css";
 
@@ -152,15 +153,7 @@ function Frame({
         </nav>
         <div className="topbar-right">
           {me?.llm === "simulator" && (
-            <span
-              className="badge badge-amber"
-              title="No Anthropic API key (yours or this server's): a built-in simulator answers. Add yours in Settings."
-            >
-              <span className="sim-long">Simulated model — not Claude</span>
-              <span className="sim-short">
-                Simulated<span className="sr-only"> model — not Claude</span>
-              </span>
-            </span>
+            <SimulatedBadge title="No Anthropic API key (yours or this server's): a built-in simulator answers. Add yours in Settings." />
           )}
           {signedOut ? (
             <>
