@@ -114,21 +114,25 @@ function perPhase(kind: "bare" | "baton") {
 
 /** How a profile was recorded (bench/lib/perf.ts writes it beside the profile). */
 function recorded(file: string): PerfMeta {
+  const note = file.replace(/\.perf\.data$/, ".json");
   try {
-    return JSON.parse(readFileSync(join(DIR, file.replace(/\.perf\.data$/, ".json")), "utf8")) as PerfMeta;
+    return JSON.parse(readFileSync(join(DIR, note), "utf8")) as PerfMeta;
   } catch {
-    throw new Error(
-      `${file}: no ${file.replace(/\.perf\.data$/, ".json")} beside it (recorded before 2026-12-05?)`,
-    );
+    throw new Error(`${file}: no ${note} beside it (recorded before 2026-12-05?)`);
   }
 }
 
 const started = machine();
 const bare = perPhase("bare");
 const baton = perPhase("baton");
-// One directory, one setting: the collector's share would otherwise be averaged away.
-const settings = new Set([...bare.each, ...baton.each].map((p) => p.localObservability));
-if (settings.size > 1) throw new Error(`${DIR} mixes profiles with the trace collector on and off`);
+// One directory, one way of recording: the collector's share would otherwise be averaged away, and
+// a sample's length is one over the frequency.
+const profiles = [...bare.each, ...baton.each];
+if (new Set(profiles.map((p) => p.localObservability)).size > 1)
+  throw new Error(`${DIR} mixes profiles with the trace collector on and off`);
+if (new Set(profiles.map((p) => p.frequencyHz)).size > 1)
+  throw new Error(`${DIR} mixes profiles recorded at different frequencies`);
+const { localObservability, frequencyHz } = profiles[0]!;
 const total = (m: Map<string, number>) => [...m.values()].reduce((a, b) => a + b, 0);
 const rows = [
   ["all workerd threads (the app's and wrangler's proxy's)", total(bare.mean), total(baton.mean)] as const,
@@ -141,7 +145,9 @@ emit("perf-report", started, {
   dir: DIR,
   streams: STREAMS,
   // Of the recording, not of this report's machine (whose `localObservability` says nothing here).
-  localObservability: [...settings][0],
+  localObservability,
+  frequencyHz,
+  msPerSample: round(1000 / frequencyHz, 3),
   rows,
   profiles: { bare: perProfile(bare), baton: perProfile(baton) },
 });
